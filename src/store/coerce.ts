@@ -1,0 +1,110 @@
+/**
+ * Turns a reader's raw field values into values of the table's Kusto types, or says why it cannot.
+ * Readers stay format-only; type rules live here once. Empty strings and '-' placeholders become null.
+ */
+import type { KqlType, TableSchema } from './schema.js';
+
+export type Row = Record<string, unknown>;
+
+export class CoerceError extends Error {}
+
+const NULLISH = new Set(['', '-', 'null', 'NULL', '(empty)']);
+
+export function toIsoTimestamp(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  if (typeof value === 'number') return epochToIso(value);
+  const text = String(value).trim();
+  if (NULLISH.has(text)) return null;
+  if (/^\d+(\.\d+)?$/.test(text)) return epochToIso(Number(text));
+  const ms = Date.parse(text.includes('T') || text.includes(' ') ? text : text);
+  if (Number.isNaN(ms)) throw new CoerceError(`not a datetime: ${JSON.stringify(text.slice(0, 40))}`);
+  return new Date(ms).toISOString();
+}
+
+/** Epoch seconds (Zeek), milliseconds (CEF rt) or microseconds, told apart by magnitude. */
+function epochToIso(n: number): string {
+  const ms = n > 1e14 ? n / 1000 : n > 1e11 ? n : n * 1000;
+  const date = new Date(ms);
+  if (Number.isNaN(date.getTime())) throw new CoerceError(`not a datetime: ${n}`);
+  return date.toISOString();
+}
+
+function toInteger(value: unknown, type: KqlType): number | null {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new CoerceError(`not a number: ${value}`);
+    return Math.trunc(value);
+  }
+  const text = String(value).trim();
+  if (NULLISH.has(text)) return null;
+  if (!/^[+-]?\d+(\.0+)?$/.test(text)) throw new CoerceError(`not an ${type}: ${JSON.stringify(text.slice(0, 40))}`);
+  const n = Number(text);
+  if (type === 'int' && (n > 2147483647 || n < -2147483648)) throw new CoerceError(`int out of range: ${text}`);
+  return n;
+}
+
+export function coerceValue(value: unknown, type: KqlType): unknown {
+  if (value === null || value === undefined) return null;
+  switch (type) {
+    case 'string':
+    case 'guid':
+      return typeof value === 'object' ? JSON.stringify(value) : String(value);
+    case 'int':
+    case 'long':
+      return toInteger(value, type);
+    case 'real':
+    case 'double':
+    case 'decimal': {
+      if (typeof value === 'number') return value;
+      const text = String(value).trim();
+      if (NULLISH.has(text)) return null;
+      const n = Number(text);
+      if (Number.isNaN(n)) throw new CoerceError(`not a real: ${JSON.stringify(text.slice(0, 40))}`);
+      return n;
+    }
+    case 'bool': {
+      if (typeof value === 'boolean') return value;
+      const text = String(value).trim().toLowerCase();
+      if (NULLISH.has(text)) return null;
+      if (text === 'true' || text === '1' || text === 't') return true;
+      if (text === 'false' || text === '0' || text === 'f') return false;
+      throw new CoerceError(`not a bool: ${JSON.stringify(text.slice(0, 40))}`);
+    }
+    case 'datetime':
+      return toIsoTimestamp(value);
+    case 'timespan':
+      return String(value);
+    case 'dynamic':
+      if (typeof value === 'string') {
+        const text = value.trim();
+        if (NULLISH.has(text)) return null;
+        try {
+          return JSON.parse(text);
+        } catch {
+          return text;
+        }
+      }
+      return value;
+  }
+}
+
+/**
+ * Keeps only the schema's columns (plus `_Source`), typed. Unknown keys are dropped by design: the
+ * reader decides what maps where (CEF keys without a column go to AdditionalExtensions).
+ */
+export function coerceRow(schema: TableSchema, row: Row): Row {
+  const out: Row = {};
+  for (const column of schema.columns) {
+    const raw = row[column.name];
+    if (raw === undefined) continue;
+    try {
+      const value = coerceValue(raw, column.type);
+      if (value !== null) out[column.name] = value;
+    } catch (err) {
+      if (err instanceof CoerceError) throw new CoerceError(`${column.name}: ${err.message}`);
+      throw err;
+    }
+  }
+  if (row._Source !== undefined) out._Source = String(row._Source);
+  return out;
+}

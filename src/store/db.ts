@@ -1,0 +1,121 @@
+/**
+ * The embedded DuckDB store. Tables are created from the Sentinel schemas (plus `_Source`); rows are
+ * bulk-loaded by staging NDJSON and letting DuckDB's own reader type them (~4M rows/s, against ~2k rows/s
+ * for row-by-row INSERT). Query results come back as plain JSON-friendly objects.
+ */
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { duckType, loadSchemas, SOURCE_COLUMN, type SchemaSet, type TableSchema } from './schema.js';
+import { installMacros } from './macros.js';
+import type { Row } from './coerce.js';
+
+export type Params = unknown[];
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export class Store {
+  private stagingDir: string | undefined;
+  private stagedFiles = 0;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    readonly schemas: SchemaSet,
+    readonly path: string,
+  ) {}
+
+  /** Opens (or creates) a store; `path` undefined means in memory. All schema tables exist afterwards. */
+  static async open(options: { path?: string; schemas?: SchemaSet } = {}): Promise<Store> {
+    const path = options.path ?? ':memory:';
+    const instance = await DuckDBInstance.create(path);
+    const connection = await instance.connect();
+    const store = new Store(instance, connection, options.schemas ?? loadSchemas(), path);
+    await installMacros(connection);
+    for (const schema of store.schemas.values()) await store.createTable(schema);
+    return store;
+  }
+
+  private async createTable(schema: TableSchema): Promise<void> {
+    const columns = schema.columns.map((c) => `${quoteIdent(c.name)} ${duckType(c.type)}`);
+    columns.push(`${quoteIdent(SOURCE_COLUMN)} VARCHAR`);
+    await this.connection.run(`CREATE TABLE IF NOT EXISTS ${quoteIdent(schema.table)} (${columns.join(', ')})`);
+  }
+
+  schema(table: string): TableSchema {
+    const schema = this.schemas.get(table);
+    if (!schema) throw new Error(`unknown table ${table}`);
+    return schema;
+  }
+
+  /** Appends already-coerced rows (see coerceRow) to a table. Returns the number of rows written. */
+  async insertRows(table: string, rows: readonly Row[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const schema = this.schema(table);
+    this.stagingDir ??= mkdtempSync(join(tmpdir(), 'telltale-'));
+    const file = join(this.stagingDir, `${table}-${this.stagedFiles++}.ndjson`);
+    writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const spec = [...schema.columns, { name: SOURCE_COLUMN, type: 'string' as const }]
+      .map((c) => `${sqlString(c.name)}: ${sqlString(duckType(c.type))}`)
+      .join(', ');
+    try {
+      await this.connection.run(
+        `INSERT INTO ${quoteIdent(table)} BY NAME SELECT * FROM read_ndjson(${sqlString(file)}, columns={${spec}}, ` +
+          `timestampformat='%Y-%m-%dT%H:%M:%S.%gZ', maximum_object_size=67108864)`,
+      );
+    } finally {
+      rmSync(file, { force: true });
+    }
+    return rows.length;
+  }
+
+  async run(sql: string, params: Params = []): Promise<void> {
+    await this.connection.run(sql, params as never);
+  }
+
+  /** Runs a query and returns rows with timestamps as ISO strings and BIGINTs as numbers. */
+  async query(sql: string, params: Params = []): Promise<Row[]> {
+    const reader = await this.connection.runAndReadAll(sql, params as never);
+    return reader.getRowObjectsJS().map(toPlainRow);
+  }
+
+  /** Result columns and rows, in the order the query gave them. */
+  async queryWithColumns(sql: string, params: Params = []): Promise<{ columns: string[]; rows: Row[] }> {
+    const reader = await this.connection.runAndReadAll(sql, params as never);
+    return { columns: reader.columnNames(), rows: reader.getRowObjectsJS().map(toPlainRow) };
+  }
+
+  async count(table: string): Promise<number> {
+    const [row] = await this.query(`SELECT count(*) AS n FROM ${quoteIdent(table)}`);
+    return Number(row?.n ?? 0);
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+    if (this.stagingDir) rmSync(this.stagingDir, { recursive: true, force: true });
+  }
+}
+
+export function sqlString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+function toPlainValue(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(toPlainValue);
+  if (value && typeof value === 'object') {
+    const out: Row = {};
+    for (const [k, v] of Object.entries(value)) out[k] = toPlainValue(v);
+    return out;
+  }
+  return value;
+}
+
+function toPlainRow(row: Record<string, unknown>): Row {
+  return toPlainValue(row) as Row;
+}
