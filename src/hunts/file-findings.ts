@@ -1,0 +1,74 @@
+/** Turns scan results into findings: one per YARA rule hit, one per file whose hash is an indicator. */
+import type { Indicator } from '../intel/model.js';
+import type { FileResult } from '../scan/index.js';
+import type { Finding } from './findings.js';
+import type { Severity } from './model.js';
+
+const HASH_TYPES = ['sha256', 'sha1', 'md5'] as const;
+
+function ruleSeverity(meta: Record<string, unknown>): Severity {
+  const declared = String(meta.severity ?? '').toLowerCase();
+  return (['critical', 'high', 'medium', 'low', 'informational'] as const).find((s) => s === declared) ?? 'high';
+}
+
+export function yaraFindings(files: FileResult[]): Finding[] {
+  return files.flatMap((file) =>
+    file.matches.map((match) => ({
+      huntId: `yara/${match.namespace}/${match.rule}`,
+      title: `YARA ${match.rule}${match.meta.description ? `: ${match.meta.description}` : ''}`,
+      severity: ruleSeverity(match.meta),
+      time: null,
+      entities: [
+        { type: 'File', identifier: 'Path', value: file.path },
+        { type: 'FileHash', identifier: 'SHA256', value: file.sha256 },
+      ],
+      evidence: match.strings.map((s) => ({
+        rule: match.rule,
+        string: s.identifier,
+        offset: s.offset,
+        length: s.length,
+        data: s.data,
+        sha256: file.sha256,
+        _Source: `${file.path}@0x${s.offset.toString(16)}`,
+      })),
+      description: `tags: ${match.tags.join(', ') || '-'}`,
+    })),
+  );
+}
+
+export function hashIndicatorIndex(indicators: Indicator[]): Map<string, Indicator> {
+  const index = new Map<string, Indicator>();
+  for (const indicator of indicators)
+    if ((HASH_TYPES as readonly string[]).includes(indicator.type)) index.set(indicator.value.toLowerCase(), indicator);
+  return index;
+}
+
+export function hashFindings(files: FileResult[], index: Map<string, Indicator>): Finding[] {
+  const findings: Finding[] = [];
+  for (const file of files)
+    for (const type of HASH_TYPES) {
+      const indicator = index.get(file[type]);
+      if (!indicator) continue;
+      findings.push({
+        huntId: 'file-hash-indicator',
+        title: `File hash is a known ${indicator.malware ?? 'malicious'} indicator`,
+        severity: 'critical',
+        time: null,
+        entities: [
+          { type: 'File', identifier: 'Path', value: file.path },
+          { type: 'FileHash', identifier: type.toUpperCase(), value: file[type] },
+        ],
+        evidence: [
+          {
+            path: file.path,
+            size: file.size,
+            [type]: file[type],
+            indicatorSource: indicator.source,
+            reference: indicator.reference ?? null,
+            _Source: file.path,
+          },
+        ],
+      });
+    }
+  return findings;
+}

@@ -1,0 +1,75 @@
+/** Loads hunts from Sentinel hunting-query YAML files (content/hunts/ plus user folders). */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { contentDir } from '../paths.js';
+import type { EntityMapping, Hunt, IndicatorListBinding, Severity } from './model.js';
+import { SEVERITY_ORDER } from './model.js';
+
+export const bundledHuntsDir = resolve(contentDir, 'hunts');
+
+export class HuntLoadError extends Error {}
+
+function yamlFiles(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path)
+    .sort()
+    .flatMap((name) => {
+      const full = join(path, name);
+      if (statSync(full).isDirectory()) return yamlFiles(full);
+      return /\.ya?ml$/i.test(name) ? [full] : [];
+    });
+}
+
+function asStringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : [];
+}
+
+export function parseHunt(text: string, file: string): Hunt {
+  let doc: Record<string, any>;
+  try {
+    doc = parse(text) as Record<string, any>;
+  } catch (err) {
+    throw new HuntLoadError(`${file}: invalid YAML: ${(err as Error).message}`);
+  }
+  if (!doc || typeof doc !== 'object') throw new HuntLoadError(`${file}: not a YAML mapping`);
+  for (const key of ['id', 'name', 'query'])
+    if (typeof doc[key] !== 'string' || doc[key].trim() === '')
+      throw new HuntLoadError(`${file}: missing required key '${key}'`);
+  const extra = (doc['x-telltale'] ?? {}) as Record<string, any>;
+  const severity = String(extra.severity ?? doc.severity ?? 'medium').toLowerCase() as Severity;
+  if (!SEVERITY_ORDER.includes(severity)) throw new HuntLoadError(`${file}: unknown severity '${severity}'`);
+  const indicatorLists: IndicatorListBinding[] = Object.entries(
+    (extra.indicatorLists ?? {}) as Record<string, unknown>,
+  ).map(([variable, types]) => ({ variable, types: asStringList(types) }));
+  const requiredTables = asStringList(
+    (doc.requiredDataConnectors ?? []).flatMap((c: { dataTypes?: string[] }) => c.dataTypes ?? []),
+  );
+  return {
+    id: doc.id,
+    key: basename(file).replace(/\.ya?ml$/i, ''),
+    name: doc.name,
+    description: String(doc.description ?? '').trim(),
+    severity,
+    tactics: asStringList(doc.tactics),
+    relevantTechniques: asStringList(doc.relevantTechniques),
+    requiredTables,
+    query: doc.query,
+    entityMappings: (doc.entityMappings ?? []) as EntityMapping[],
+    indicatorLists,
+    file,
+  };
+}
+
+/** Loads every hunt under the given files/folders; a bad file fails loudly with its name. */
+export function loadHunts(paths: string[] = [bundledHuntsDir]): Hunt[] {
+  const hunts = paths.flatMap(yamlFiles).map((file) => parseHunt(readFileSync(file, 'utf8'), file));
+  const seen = new Map<string, string>();
+  for (const hunt of hunts)
+    for (const id of [hunt.id, hunt.key]) {
+      const other = seen.get(id);
+      if (other) throw new HuntLoadError(`duplicate hunt id ${id} in ${other} and ${hunt.file}`);
+      seen.set(id, hunt.file);
+    }
+  return hunts;
+}

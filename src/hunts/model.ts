@@ -1,0 +1,43 @@
+/**
+ * A hunt is a Sentinel hunting-query YAML document (id, name, description, requiredDataConnectors,
+ * tactics, relevantTechniques, query, entityMappings) plus Telltale's own keys under `x-telltale`.
+ */
+export type Severity = 'informational' | 'low' | 'medium' | 'high' | 'critical';
+
+export const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'informational'];
+
+export interface FieldMapping {
+  identifier: string;
+  columnName: string;
+}
+
+export interface EntityMapping {
+  entityType: string;
+  fieldMappings: FieldMapping[];
+}
+
+/**
+ * Names a `let NAME = dynamic([...])` list in the query whose values come from the indicator store at
+ * run time, so the query stays verbatim (and deployable) while the IOCs stay current.
+ */
+export interface IndicatorListBinding {
+  variable: string;
+  types: string[];
+}
+
+export interface Hunt {
+  /** Sentinel's GUID, kept for deployment. */
+  id: string;
+  /** Telltale's readable key: the file name without extension (unique within a content pack). */
+  key: string;
+  name: string;
+  description: string;
+  severity: Severity;
+  tactics: string[];
+  relevantTechniques: string[];
+  requiredTables: string[];
+  query: string;
+  entityMappings: EntityMapping[];
+  indicatorLists: IndicatorListBinding[];
+  file: string;
+}
