@@ -22,3 +22,33 @@ export interface TableRow {
   table: string;
   row: Row;
 }
+
+/** The log formats a reader exists for. */
+export type LogFormat = 'cef' | 'zeek-tsv' | 'zeek-json' | 'sentinel-json' | 'sentinel-ndjson' | 'sentinel-csv';
+
+export const LOG_FORMATS: readonly LogFormat[] = [
+  'cef',
+  'zeek-tsv',
+  'zeek-json',
+  'sentinel-json',
+  'sentinel-ndjson',
+  'sentinel-csv',
+];
+
+/** A record that is not data (header, comment, blank line): counted as ignored, never as read. */
+export const IGNORED = Symbol('ignored');
+
+/**
+ * What a record parser returns: rows (one record may feed several tables), a reject reason, or IGNORED.
+ * Parsers never throw on bad input; the ingest loop still guards them.
+ */
+export type RecordResult = TableRow | TableRow[] | string | typeof IGNORED;
+
+/** One input record: its text (null when it exceeded the size cap) and its 1-based first line. */
+export interface SourceRecord {
+  text: string | null;
+  line: number;
+}
+
+/** A stateful per-file parser (Zeek TSV headers, CSV header, …): called once per record, in order. */
+export type RecordParser = (text: string, line: number) => RecordResult;

@@ -1,0 +1,23 @@
+/**
+ * `npm run bench`: every benchmark, each side by side with its reference in the same run.
+ * Sizes: BENCH_SCAN_MIB (default 1024) and BENCH_EVENTS (default 1,000,000).
+ */
+import { benchIngest } from './ingest.js';
+import { benchScan } from './scan.js';
+import type { BenchResult } from './types.js';
+
+function print(result: BenchResult): void {
+  console.log(`\n## ${result.name}`);
+  for (const row of result.rows) {
+    const parts = [`${row.seconds.toFixed(2)} s`];
+    if (row.files > 1) parts.push(`${(row.files / row.seconds).toFixed(0)} files/s`);
+    if (row.bytes > 0) parts.push(`${(row.bytes / 1048576 / row.seconds).toFixed(0)} MiB/s`);
+    if (row.events) parts.push(`${(row.events / row.seconds).toFixed(0)} events/s`);
+    console.log(`- ${row.label}: ${parts.join(', ')}`);
+  }
+  for (const [name, value] of Object.entries(result.ratios)) console.log(`- ${name}: ${value.toFixed(2)}`);
+}
+
+const only = process.argv[2];
+if (!only || only === 'scan') print(await benchScan({ sizeMiB: Number(process.env.BENCH_SCAN_MIB ?? 1024) }));
+if (!only || only === 'ingest') print(await benchIngest({ events: Number(process.env.BENCH_EVENTS ?? 1_000_000) }));

@@ -1,0 +1,183 @@
+// The walking skeleton end to end: `telltale hunt examples/incident` finds exactly the seeds' incident.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hunt, type Finding } from '../../src/index.js';
+import { repoRoot, telltale } from '../helpers.js';
+
+const INCIDENT = 'examples/incident';
+const byHunt = (findings: Finding[], id: string) => findings.filter((f) => f.huntId === id);
+const sources = (f: Finding) => f.evidence.map((row) => String(row._Source));
+
+/** Line numbers (1-based) of the lines in a file that contain `needle`. */
+function linesWith(file: string, needle: string): number[] {
+  return readFileSync(`${repoRoot}/${file}`, 'utf8')
+    .split('\n')
+    .flatMap((line, i) => (line.includes(needle) ? [i + 1] : []));
+}
+
+describe('telltale hunt examples/incident', () => {
+  let findings: Finding[];
+  let result: Awaited<ReturnType<typeof hunt>>;
+
+  beforeAll(async () => {
+    process.chdir(repoRoot);
+    result = await hunt([INCIDENT], { now: new Date('2026-05-22T00:00:00Z') });
+    findings = result.findings;
+  });
+
+  it('runs every hunt without error and accounts for every log line', () => {
+    expect(result.errors).toEqual([]);
+    expect(result.huntRuns.map((r) => r.hunt.key).sort()).toEqual([
+      'mirai-tr069-file-hashes',
+      'threatfox-mirai-c2-commonsecuritylog',
+      'threatfox-mirai-c2-devicenetworkevents',
+      'threatfox-mirai-dns',
+    ]);
+    for (const ledger of result.ledgers) {
+      expect(ledger.rejected, ledger.file).toEqual([]);
+      expect(ledger.read).toBe(ledger.ingested);
+    }
+    const formats = Object.fromEntries(result.ledgers.map((l) => [l.file.replace(`${INCIDENT}/`, ''), l.ingested]));
+    expect(formats['firewall/edge-fw.cef.log']).toBe(243);
+    expect(formats['defender/DeviceNetworkEvents.json']).toBe(121);
+    expect(formats['defender/DeviceFileEvents.csv']).toBe(41);
+    expect(formats['dns/DnsEvents.ndjson']).toBe(152);
+    expect(formats['zeek/conn.log']).toBe(190);
+  });
+
+  it('finds the C2 176.65.139.7 in CommonSecurityLog with the CEF lines as evidence', () => {
+    const hits = byHunt(findings, 'threatfox-mirai-c2-commonsecuritylog');
+    const cefLines = linesWith(`${INCIDENT}/firewall/edge-fw.cef.log`, 'dst=176.65.139.7 ').concat(
+      linesWith(`${INCIDENT}/firewall/edge-fw.cef.log`, 'src=176.65.139.7 '),
+    );
+    expect(cefLines).toHaveLength(3);
+    const cefSources = hits.flatMap(sources).filter((s) => s.includes('edge-fw.cef.log'));
+    expect(cefSources.sort()).toEqual(cefLines.map((n) => `${INCIDENT}/firewall/edge-fw.cef.log:${n}`).sort());
+    const outbound = hits.flatMap((f) => f.evidence).filter((r) => r.DestinationIP === '176.65.139.7');
+    expect(outbound.map((r) => r.DestinationPort)).toEqual([3778, 3778]);
+    expect(outbound.map((r) => r.DeviceAction).sort()).toEqual(['accept', 'deny']);
+    for (const f of hits) expect(f.severity).toBe('high');
+  });
+
+  it('finds the C2 in DeviceNetworkEvents from the Defender export', () => {
+    const [hit, ...rest] = byHunt(findings, 'threatfox-mirai-c2-devicenetworkevents');
+    expect(rest).toEqual([]);
+    expect(hit.evidence).toHaveLength(1);
+    expect(hit.evidence[0]).toMatchObject({
+      DeviceName: 'cpe-gw-17',
+      RemoteIP: '176.65.139.7',
+      RemotePort: 3778,
+      InitiatingProcessFileName: 'mirai.arm7',
+      ActionType: 'ConnectionSuccess',
+    });
+    expect(String(hit.evidence[0]._Source)).toMatch(/^examples\/incident\/defender\/DeviceNetworkEvents\.json:\d+$/);
+    expect(hit.entities).toContainEqual({ type: 'Host', identifier: 'HostName', value: 'cpe-gw-17' });
+  });
+
+  it('finds DNS queries for tvt.miraibotnet.su and its subdomain, and not the look-alikes', () => {
+    const names = byHunt(findings, 'threatfox-mirai-dns')
+      .flatMap((f) => f.evidence)
+      .map((r) => r.Name)
+      .sort();
+    expect(names).toEqual(['dl.tvt.miraibotnet.su', 'tvt.miraibotnet.su']);
+    const dnsSources = byHunt(findings, 'threatfox-mirai-dns').flatMap(sources);
+    const expected = [
+      ...linesWith(`${INCIDENT}/dns/DnsEvents.ndjson`, '"Name":"tvt.miraibotnet.su"'),
+      ...linesWith(`${INCIDENT}/dns/DnsEvents.ndjson`, '"Name":"dl.tvt.miraibotnet.su"'),
+    ].map((n) => `${INCIDENT}/dns/DnsEvents.ndjson:${n}`);
+    expect(dnsSources.sort()).toEqual(expected.sort());
+  });
+
+  it("finds the file event whose SHA256 is one of seed 003's hashes", () => {
+    const [hit, ...rest] = byHunt(findings, 'mirai-tr069-file-hashes');
+    expect(rest).toEqual([]);
+    expect(hit.severity).toBe('critical');
+    expect(hit.evidence).toEqual([
+      expect.objectContaining({
+        DeviceName: 'cpe-gw-17',
+        FileName: 'mirai.arm7',
+        SHA256: '7e84a8a74e93e567a6e7f781ab5764fe3bbc12c868b89e5c5c79924d5d5742e2',
+        _Source: `${INCIDENT}/defender/DeviceFileEvents.csv:${linesWith(`${INCIDENT}/defender/DeviceFileEvents.csv`, '7e84a8a74e93')[0]}`,
+      }),
+    ]);
+  });
+
+  it("reports the YARA hit of seed 000's Mirai_Generic_Arch with the 4 strings, offsets and SHA256", () => {
+    const hits = findings.filter((f) => f.huntId.startsWith('yara/'));
+    expect(hits).toHaveLength(1);
+    const [hit] = hits;
+    expect(hit.huntId).toMatch(/\/Mirai_Generic_Arch$/);
+    const sha256 = createHash('sha256').update(readFileSync(`${repoRoot}/${INCIDENT}/files/mirai.arm7`)).digest('hex');
+    expect(hit.entities).toContainEqual({ type: 'FileHash', identifier: 'SHA256', value: sha256 });
+    expect(hit.entities).toContainEqual({ type: 'File', identifier: 'Path', value: `${INCIDENT}/files/mirai.arm7` });
+    expect(hit.evidence.map((r) => [r.string, r.offset])).toEqual([
+      ['$miname', 0x400],
+      ['$iptables1', 0x600],
+      ['$iptables2', 0x800],
+      ['$procnet', 0xa00],
+    ]);
+  });
+
+  it('raises nothing on the near misses', () => {
+    const text = JSON.stringify(findings);
+    for (const nearMiss of ['176.65.139.70', 'miraibotnet.su.example.com', 'nottvt.miraibotnet.su.example', 'busybox-config.bin'])
+      expect(text).not.toContain(nearMiss);
+    expect(findings).toHaveLength(
+      byHunt(findings, 'threatfox-mirai-c2-commonsecuritylog').length + 1 + 2 + 1 + 1,
+    );
+  });
+});
+
+describe('the telltale bin', () => {
+  it('hunt prints findings with their sources and exits 1', () => {
+    const run = telltale('hunt', INCIDENT);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('Mirai_Generic_Arch');
+    expect(run.stdout).toContain('176.65.139.7');
+    expect(run.stdout).toMatch(/examples\/incident\/firewall\/edge-fw\.cef\.log:\d+/);
+    expect(run.stderr).toMatch(/ingest total: \d+ files, read (\d+) = ingested \1 \+ rejected 0/);
+  });
+
+  it('hunt --format json gives machine-readable findings', () => {
+    const run = telltale('hunt', INCIDENT, '--format', 'json');
+    expect(run.status).toBe(1);
+    const parsed = JSON.parse(run.stdout) as Finding[];
+    expect(parsed.some((f) => f.huntId === 'threatfox-mirai-dns')).toBe(true);
+  });
+
+  it('exits 0 when there is nothing to find (the 3-of-4-strings near miss)', () => {
+    const run = telltale('hunt', `${INCIDENT}/files/busybox-config.bin`);
+    expect(run.stderr).toContain('0 findings');
+    expect(run.status).toBe(0);
+  });
+
+  it('kql runs a seed query verbatim and prints its rows as JSON', () => {
+    const query = `let malicious_domains = dynamic(["tvt.miraibotnet.su"]);
+DnsEvents
+| where Name has_any (malicious_domains)
+| project TimeGenerated, Computer, Name, IPAddresses, QueryType
+| order by TimeGenerated desc`;
+    const run = telltale('kql', query, INCIDENT, '--format', 'json');
+    expect(run.status).toBe(0);
+    const rows = JSON.parse(run.stdout) as Record<string, unknown>[];
+    expect(rows.map((r) => r.Name)).toEqual(['dl.tvt.miraibotnet.su', 'tvt.miraibotnet.su']);
+    expect(Object.keys(rows[0]).slice(0, 5)).toEqual(['TimeGenerated', 'Computer', 'Name', 'IPAddresses', 'QueryType']);
+  });
+
+  it("kql with an unknown column prints Kusto's diagnostic with its position", () => {
+    const run = telltale('kql', 'DnsEvents\n| where NoSuchColumn == 1', INCIDENT);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/KS142/);
+    expect(run.stderr).toMatch(/NoSuchColumn/);
+    expect(run.stderr).toMatch(/line 2/);
+  });
+
+  it('every command has --help with an example', () => {
+    for (const args of [['hunt'], ['scan'], ['kql'], ['ingest'], ['intel', 'import'], ['intel', 'extract'], ['intel', 'list']]) {
+      const run = telltale(...args, '--help');
+      expect(run.status, args.join(' ')).toBe(0);
+      expect(run.stdout, args.join(' ')).toMatch(/Example:\n\s+\$ telltale /);
+    }
+  });
+});

@@ -1,0 +1,24 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export const repoRoot = resolve(import.meta.dirname, '..');
+export const sharedData = resolve(repoRoot, '../shared/data');
+export const hasShared = existsSync(sharedData);
+if (!hasShared) console.warn(`[skip] ../shared/data is absent: tests on real third-party data are skipped`);
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real bin (as a user would after `npm ci`) from the repository root. */
+export function telltale(...args: string[]): CliResult {
+  const result = spawnSync(process.execPath, [resolve(repoRoot, 'bin/telltale.js'), ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
