@@ -1,0 +1,336 @@
+/**
+ * ThreatFox (abuse.ch) importers: the API response (`{query_status, data: [...]}`), the JSON export
+ * (`{"<ioc id>": [{...}]}`) and the CSV export. All three map onto one normalised entry, so the
+ * field rules (type names, timestamps, confidence, tags) live in `toIndicator` only.
+ */
+import type { Indicator, IndicatorType } from './model.js';
+import { objectLines } from './json-lines.js';
+import { refang } from './refang.js';
+import { normaliseValue, parseIpPort } from './validate.js';
+
+export interface IntelReject {
+  file: string;
+  line: number;
+  reason: string;
+}
+
+export interface ParseResult {
+  indicators: Indicator[];
+  rejects: IntelReject[];
+}
+
+export const THREATFOX_SOURCE = 'ThreatFox';
+
+/** The fields every ThreatFox format carries, under one set of names. */
+interface Entry {
+  id?: string;
+  ioc?: unknown;
+  iocType?: unknown;
+  threatType?: unknown;
+  malware?: unknown;
+  malwarePrintable?: unknown;
+  confidence?: unknown;
+  firstSeen?: unknown;
+  lastSeen?: unknown;
+  reference?: unknown;
+  tags?: unknown;
+  isCompromised?: unknown;
+}
+
+const IOC_TYPES: Record<string, IndicatorType> = {
+  'ip:port': 'ip:port',
+  domain: 'domain',
+  url: 'url',
+  md5_hash: 'md5',
+  sha1_hash: 'sha1',
+  sha256_hash: 'sha256',
+};
+
+// ThreatFox writes missing values as null, "" or (CSV) "None".
+function text(v: unknown): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  const s = String(v).trim();
+  return s === '' || s === 'None' || s === 'null' ? undefined : s;
+}
+
+/** "2026-05-20 10:11:12 UTC" / "2026-05-20 10:11:12" / ISO → ISO 8601 UTC. */
+function timestamp(v: unknown, field: string): string | undefined {
+  const s = text(v);
+  if (s === undefined) return undefined;
+  const iso = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}( UTC)?$/.test(s) ? `${s.slice(0, 19).replace(' ', 'T')}Z` : s;
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso}T00:00:00Z` : iso);
+  if (Number.isNaN(ms)) throw new Error(`${field} is not a timestamp: ${JSON.stringify(s)}`);
+  return new Date(ms).toISOString();
+}
+
+function tagList(v: unknown): string[] | undefined {
+  const raw = Array.isArray(v) ? v.map(String) : (text(v)?.split(',') ?? []);
+  const tags = [...new Set(raw.map((t) => t.trim()).filter((t) => t && t !== 'None'))];
+  return tags.length ? tags : undefined;
+}
+
+function toIndicator(e: Entry): Indicator {
+  const ioc = text(e.ioc);
+  const iocType = text(e.iocType);
+  if (ioc === undefined) throw new Error('missing IOC value');
+  if (iocType === undefined) throw new Error('missing ioc_type');
+  const type = IOC_TYPES[iocType.toLowerCase()];
+  if (!type) throw new Error(`unsupported ioc_type ${JSON.stringify(iocType)}`);
+
+  const value = refang(ioc);
+  const base: Pick<Indicator, 'type' | 'value' | 'port'> =
+    type === 'ip:port' ? ipPort(value) : { type, value: validValue(type, value) };
+
+  let confidence: number | undefined;
+  const conf = text(e.confidence);
+  if (conf !== undefined) {
+    confidence = Number(conf);
+    if (!Number.isFinite(confidence) || confidence < 0 || confidence > 100) {
+      throw new Error(`confidence_level out of 0-100: ${JSON.stringify(conf)}`);
+    }
+  }
+  const tags = tagList(e.tags) ?? [];
+  if (/^(1|true)$/i.test(text(e.isCompromised) ?? '')) tags.push('is_compromised');
+
+  const indicator: Indicator = {
+    ...base,
+    threatType: text(e.threatType),
+    malware: text(e.malwarePrintable) ?? text(e.malware),
+    malwareId: text(e.malware),
+    confidence,
+    firstSeen: timestamp(e.firstSeen, 'first_seen'),
+    lastSeen: timestamp(e.lastSeen, 'last_seen'),
+    source: THREATFOX_SOURCE,
+    reference: text(e.reference),
+    tags: tags.length ? tags : undefined,
+    externalId: e.id,
+  };
+  return Object.fromEntries(Object.entries(indicator).filter(([, v]) => v !== undefined)) as Indicator;
+}
+
+function ipPort(value: string): Pick<Indicator, 'type' | 'value' | 'port'> {
+  const parsed = parseIpPort(value);
+  if ('reason' in parsed) throw new Error(parsed.reason);
+  return { type: 'ip:port', value: parsed.ip, port: parsed.port };
+}
+
+function validValue(type: Exclude<IndicatorType, 'ip:port'>, value: string): string {
+  const result = normaliseValue(type, value);
+  if ('reason' in result) throw new Error(result.reason);
+  return result.value;
+}
+
+function collect(entries: Array<{ entry: Entry | string; line: number }>, file: string): ParseResult {
+  const out: ParseResult = { indicators: [], rejects: [] };
+  for (const { entry, line } of entries) {
+    try {
+      if (typeof entry === 'string') throw new Error(entry);
+      out.indicators.push({ ...toIndicator(entry), origin: `${file}:${line}` });
+    } catch (err) {
+      out.rejects.push({ file, line, reason: (err as Error).message });
+    }
+  }
+  return out;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+// ---- API response ------------------------------------------------------------------------------
+
+export function isThreatFoxApi(json: unknown): boolean {
+  return isObject(json) && 'query_status' in json;
+}
+
+export function parseThreatFoxApi(json: unknown, raw: string, file: string): ParseResult {
+  if (!isObject(json) || !('query_status' in json)) {
+    return { indicators: [], rejects: [{ file, line: 1, reason: 'not a ThreatFox API response' }] };
+  }
+  // "no_result" comes with a string in `data`: a valid, empty answer.
+  if (!Array.isArray(json.data)) {
+    if (json.query_status === 'ok') return { indicators: [], rejects: [{ file, line: 1, reason: 'data is not an array' }] };
+    return { indicators: [], rejects: [] };
+  }
+  const lines = objectLines(raw, 2, 'data');
+  let next = 0;
+  const entries = json.data.map((d: unknown) => {
+    if (!isObject(d)) return { entry: 'entry is not an object', line: lines[next - 1] ?? 1 };
+    const line = lines[next++] ?? 1;
+    return {
+      line,
+      entry: {
+        id: text(d.id),
+        ioc: d.ioc,
+        iocType: d.ioc_type,
+        threatType: d.threat_type,
+        malware: d.malware,
+        malwarePrintable: d.malware_printable,
+        confidence: d.confidence_level,
+        firstSeen: d.first_seen,
+        lastSeen: d.last_seen,
+        reference: d.reference,
+        tags: d.tags,
+        isCompromised: d.is_compromised,
+      },
+    };
+  });
+  return collect(entries, file);
+}
+
+// ---- JSON export ------------------------------------------------------------------------------
+
+/** `{"1234": [{ "ioc_value": ..., "ioc_type": ... }], ...}` */
+export function isThreatFoxExport(json: unknown): boolean {
+  if (!isObject(json)) return false;
+  const first = Object.values(json)[0];
+  return Array.isArray(first) && isObject(first[0]) && 'ioc_value' in first[0];
+}
+
+export function parseThreatFoxExport(json: unknown, raw: string, file: string): ParseResult {
+  if (!isObject(json)) return { indicators: [], rejects: [{ file, line: 1, reason: 'not a ThreatFox JSON export' }] };
+  const lines = objectLines(raw, 2);
+  let next = 0;
+  const entries: Array<{ entry: Entry | string; line: number }> = [];
+  for (const [id, list] of Object.entries(json)) {
+    for (const d of Array.isArray(list) ? list : [list]) {
+      if (!isObject(d)) {
+        entries.push({ entry: `entry ${id} is not an object`, line: lines[next - 1] ?? 1 });
+        continue;
+      }
+      entries.push({
+        line: lines[next++] ?? 1,
+        entry: {
+          id,
+          ioc: d.ioc_value,
+          iocType: d.ioc_type,
+          threatType: d.threat_type,
+          malware: d.malware,
+          malwarePrintable: d.malware_printable,
+          confidence: d.confidence_level,
+          firstSeen: d.first_seen_utc,
+          lastSeen: d.last_seen_utc,
+          reference: d.reference,
+          tags: d.tags,
+          isCompromised: d.is_compromised,
+        },
+      });
+    }
+  }
+  return collect(entries, file);
+}
+
+// ---- CSV export -------------------------------------------------------------------------------
+
+/** Current export columns; exports before `is_compromised` was added have 14. */
+export const THREATFOX_CSV_COLUMNS = [
+  'first_seen_utc',
+  'ioc_id',
+  'ioc_value',
+  'ioc_type',
+  'threat_type',
+  'fk_malware',
+  'malware_alias',
+  'malware_printable',
+  'last_seen_utc',
+  'confidence_level',
+  'is_compromised',
+  'reference',
+  'tags',
+  'anonymous',
+  'reporter',
+];
+
+const CSV_HEADER = /^#\s*"first_seen_utc"\s*,/;
+
+/** The header comment line, or (headerless) a first record of 14/15 quoted fields opening with a date. */
+export function looksLikeThreatFoxCsv(text: string): boolean {
+  const lines = text.slice(0, 8192).split('\n');
+  if (lines.some((l) => CSV_HEADER.test(l))) return true;
+  const first = lines.find((l) => l.trim() && !l.startsWith('#'));
+  if (!first || !/^"\d{4}-\d{2}-\d{2}/.test(first)) return false;
+  try {
+    const n = splitCsvRecord(first.replace(/\r$/, '')).length;
+    return n === 14 || n === 15;
+  } catch {
+    return false;
+  }
+}
+
+/** One CSV record: quoted fields ("" escapes a quote) separated by `,` with optional spaces. */
+export function splitCsvRecord(line: string): string[] {
+  const fields: string[] = [];
+  let k = 0;
+  for (;;) {
+    while (line[k] === ' ' || line[k] === '\t') k++;
+    let field = '';
+    if (line[k] === '"') {
+      k++;
+      for (;;) {
+        if (k >= line.length) throw new Error('unterminated quoted field');
+        if (line[k] === '"') {
+          if (line[k + 1] === '"') {
+            field += '"';
+            k += 2;
+            continue;
+          }
+          k++;
+          break;
+        }
+        field += line[k++];
+      }
+      while (line[k] === ' ' || line[k] === '\t') k++;
+    } else {
+      const end = line.indexOf(',', k);
+      field = (end === -1 ? line.slice(k) : line.slice(k, end)).trim();
+      k = end === -1 ? line.length : end;
+    }
+    fields.push(field);
+    if (k >= line.length) return fields;
+    if (line[k] !== ',') throw new Error(`unexpected ${JSON.stringify(line[k])} after field ${fields.length}`);
+    k++;
+  }
+}
+
+export function parseThreatFoxCsv(raw: string, file: string): ParseResult {
+  let columns: string[] | undefined;
+  const entries: Array<{ entry: Entry | string; line: number }> = [];
+  const lines = raw.split('\n');
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!.replace(/\r$/, '');
+    if (!line.trim()) continue;
+    if (line.startsWith('#')) {
+      if (CSV_HEADER.test(line)) columns = splitCsvRecord(line.replace(/^#\s*/, ''));
+      continue;
+    }
+    let fields: string[];
+    try {
+      fields = splitCsvRecord(line);
+    } catch (err) {
+      entries.push({ entry: (err as Error).message, line: n + 1 });
+      continue;
+    }
+    const cols = columns ?? (fields.length === 14 ? THREATFOX_CSV_COLUMNS.filter((c) => c !== 'is_compromised') : THREATFOX_CSV_COLUMNS);
+    if (fields.length !== cols.length) {
+      entries.push({ entry: `expected ${cols.length} fields, found ${fields.length}`, line: n + 1 });
+      continue;
+    }
+    const r = Object.fromEntries(cols.map((c, k) => [c, fields[k]]));
+    entries.push({
+      line: n + 1,
+      entry: {
+        id: text(r.ioc_id),
+        ioc: r.ioc_value,
+        iocType: r.ioc_type,
+        threatType: r.threat_type,
+        malware: r.fk_malware,
+        malwarePrintable: r.malware_printable,
+        confidence: r.confidence_level,
+        firstSeen: r.first_seen_utc,
+        lastSeen: r.last_seen_utc,
+        reference: r.reference,
+        tags: r.tags,
+        isCompromised: r.is_compromised,
+      },
+    });
+  }
+  return collect(entries, file);
+}
