@@ -40,13 +40,21 @@ export function importIntelFile(path: string, options: ImportOptions = {}): Impo
   try {
     raw = readFileSync(path, 'utf8');
   } catch (err) {
-    return { indicators: [], rejects: [{ file, line: 0, reason: (err as Error).message }], format: 'unreadable' };
+    return {
+      indicators: [],
+      rejects: [{ file, line: 0, reason: (err as Error).message }],
+      format: 'unreadable',
+    };
   }
   return importIntelText(raw.replace(/^\uFEFF/, ''), file, options.format ?? 'auto');
 }
 
 /** The same, on text already in memory (stdin, tests). */
-export function importIntelText(raw: string, file: string, format: ImportOptions['format'] = 'auto'): ImportResult {
+export function importIntelText(
+  raw: string,
+  file: string,
+  format: ImportOptions['format'] = 'auto',
+): ImportResult {
   const json = format === 'auto' || format === 'threatfox-json' ? tryJson(raw) : undefined;
   let detected: IntelFormat;
   let result: ParseResult;
@@ -57,7 +65,11 @@ export function importIntelText(raw: string, file: string, format: ImportOptions
     detected = 'threatfox-json';
     result = parseThreatFoxExport(json, raw, file);
   } else if (format === 'threatfox-json') {
-    return { indicators: [], rejects: [{ file, line: 1, reason: 'not valid JSON' }], format: 'threatfox-json' };
+    return {
+      indicators: [],
+      rejects: [{ file, line: 1, reason: 'not valid JSON' }],
+      format: 'threatfox-json',
+    };
   } else if (format === 'threatfox-csv' || (format === 'auto' && looksLikeThreatFoxCsv(raw))) {
     detected = 'threatfox-csv';
     result = parseThreatFoxCsv(raw, file);

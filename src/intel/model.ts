@@ -56,7 +56,8 @@ function mergeTwo(a: Indicator, b: Indicator): Indicator {
   }
   if (a.tags || b.tags) merged.tags = [...new Set([...(a.tags ?? []), ...(b.tags ?? [])])];
   // Any source still vouching for it keeps it active.
-  if (a.active !== undefined || b.active !== undefined) merged.active = a.active !== false || b.active !== false;
+  if (a.active !== undefined || b.active !== undefined)
+    merged.active = a.active !== false || b.active !== false;
   return stripUndefined(merged) as Indicator;
 }
 

@@ -57,7 +57,9 @@ function text(v: unknown): string | undefined {
 function timestamp(v: unknown, field: string): string | undefined {
   const s = text(v);
   if (s === undefined) return undefined;
-  const iso = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}( UTC)?$/.test(s) ? `${s.slice(0, 19).replace(' ', 'T')}Z` : s;
+  const iso = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}( UTC)?$/.test(s)
+    ? `${s.slice(0, 19).replace(' ', 'T')}Z`
+    : s;
   const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso}T00:00:00Z` : iso);
   if (Number.isNaN(ms)) throw new Error(`${field} is not a timestamp: ${JSON.stringify(s)}`);
   return new Date(ms).toISOString();
@@ -133,7 +135,8 @@ function collect(entries: Array<{ entry: Entry | string; line: number }>, file: 
   return out;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 // ---- API response ------------------------------------------------------------------------------
 
@@ -147,7 +150,8 @@ export function parseThreatFoxApi(json: unknown, raw: string, file: string): Par
   }
   // "no_result" comes with a string in `data`: a valid, empty answer.
   if (!Array.isArray(json.data)) {
-    if (json.query_status === 'ok') return { indicators: [], rejects: [{ file, line: 1, reason: 'data is not an array' }] };
+    if (json.query_status === 'ok')
+      return { indicators: [], rejects: [{ file, line: 1, reason: 'data is not an array' }] };
     return { indicators: [], rejects: [] };
   }
   const lines = objectLines(raw, 2, 'data');
@@ -186,7 +190,8 @@ export function isThreatFoxExport(json: unknown): boolean {
 }
 
 export function parseThreatFoxExport(json: unknown, raw: string, file: string): ParseResult {
-  if (!isObject(json)) return { indicators: [], rejects: [{ file, line: 1, reason: 'not a ThreatFox JSON export' }] };
+  if (!isObject(json))
+    return { indicators: [], rejects: [{ file, line: 1, reason: 'not a ThreatFox JSON export' }] };
   const lines = objectLines(raw, 2);
   let next = 0;
   const entries: Array<{ entry: Entry | string; line: number }> = [];
@@ -285,7 +290,8 @@ export function splitCsvRecord(line: string): string[] {
     }
     fields.push(field);
     if (k >= line.length) return fields;
-    if (line[k] !== ',') throw new Error(`unexpected ${JSON.stringify(line[k])} after field ${fields.length}`);
+    if (line[k] !== ',')
+      throw new Error(`unexpected ${JSON.stringify(line[k])} after field ${fields.length}`);
     k++;
   }
 }
@@ -308,7 +314,11 @@ export function parseThreatFoxCsv(raw: string, file: string): ParseResult {
       entries.push({ entry: (err as Error).message, line: n + 1 });
       continue;
     }
-    const cols = columns ?? (fields.length === 14 ? THREATFOX_CSV_COLUMNS.filter((c) => c !== 'is_compromised') : THREATFOX_CSV_COLUMNS);
+    const cols =
+      columns ??
+      (fields.length === 14
+        ? THREATFOX_CSV_COLUMNS.filter((c) => c !== 'is_compromised')
+        : THREATFOX_CSV_COLUMNS);
     if (fields.length !== cols.length) {
       entries.push({ entry: `expected ${cols.length} fields, found ${fields.length}`, line: n + 1 });
       continue;

@@ -24,7 +24,8 @@ export function isPublicIP(text: string): boolean {
     const addr = ipaddr.parse(text);
     if (addr.range() !== 'unicast') return false;
     // IPv6: only global unicast 2000::/3; anything else in prose is far likelier a false match.
-    if (addr.kind() === 'ipv6') return (addr as ipaddr.IPv6).parts[0]! >= 0x2000 && (addr as ipaddr.IPv6).parts[0]! <= 0x3fff;
+    if (addr.kind() === 'ipv6')
+      return (addr as ipaddr.IPv6).parts[0]! >= 0x2000 && (addr as ipaddr.IPv6).parts[0]! <= 0x3fff;
     return true;
   } catch {
     return false;
@@ -85,19 +86,25 @@ export function normaliseValue(
     case 'ipv4':
       return isIPv4(text) ? { value: text } : { reason: `not an IPv4 address: ${JSON.stringify(text)}` };
     case 'ipv6':
-      return isIPv6(text) ? { value: normaliseIPv6(text) } : { reason: `not an IPv6 address: ${JSON.stringify(text)}` };
+      return isIPv6(text)
+        ? { value: normaliseIPv6(text) }
+        : { reason: `not an IPv6 address: ${JSON.stringify(text)}` };
     case 'domain':
       return isDomain(text)
         ? { value: text.toLowerCase().replace(/\.$/, '') }
         : { reason: `not a domain under a public suffix: ${JSON.stringify(text)}` };
     case 'url': {
       const url = normaliseUrl(text);
-      return url ? { value: url } : { reason: `not an http/https/ftp URL with a valid host: ${JSON.stringify(text)}` };
+      return url
+        ? { value: url }
+        : { reason: `not an http/https/ftp URL with a valid host: ${JSON.stringify(text)}` };
     }
     case 'md5':
     case 'sha1':
     case 'sha256':
-      return hashType(text) === type ? { value: text.toLowerCase() } : { reason: `not a ${type} hash: ${JSON.stringify(text)}` };
+      return hashType(text) === type
+        ? { value: text.toLowerCase() }
+        : { reason: `not a ${type} hash: ${JSON.stringify(text)}` };
   }
 }
 

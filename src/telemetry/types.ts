@@ -21,10 +21,13 @@ export interface IngestLedger {
 export interface TableRow {
   table: string;
   row: Row;
+  /** The reader already gave every value its column's type (CEF does): the ingest skips coercion. */
+  typed?: boolean;
 }
 
 /** The log formats a reader exists for. */
-export type LogFormat = 'cef' | 'zeek-tsv' | 'zeek-json' | 'sentinel-json' | 'sentinel-ndjson' | 'sentinel-csv';
+export type LogFormat =
+  'cef' | 'zeek-tsv' | 'zeek-json' | 'sentinel-json' | 'sentinel-ndjson' | 'sentinel-csv';
 
 export const LOG_FORMATS: readonly LogFormat[] = [
   'cef',

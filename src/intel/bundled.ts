@@ -1,0 +1,44 @@
+/**
+ * The intel that ships with Telltale: every file under content/intel/, imported with format
+ * auto-detection. Provenance paths are package-relative (`content/intel/threatfox-mirai.json:5`) so
+ * findings read the same on every machine.
+ */
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { contentDir, packageRoot } from '../paths.js';
+import { importIntelFile } from './import.js';
+import { dedupe, type Indicator } from './model.js';
+import type { IntelReject } from './threatfox.js';
+
+export const intelDir = join(contentDir, 'intel');
+
+/** Bundled indicators plus any rejects (a broken shipped file is a bug; tests assert none). */
+export function loadBundledIntel(dir: string = intelDir): {
+  indicators: Indicator[];
+  rejects: IntelReject[];
+} {
+  const indicators: Indicator[] = [];
+  const rejects: IntelReject[] = [];
+  for (const path of filesUnder(dir)) {
+    const result = importIntelFile(path, { displayPath: relative(packageRoot, path).split('\\').join('/') });
+    indicators.push(...result.indicators);
+    rejects.push(...result.rejects);
+  }
+  return { indicators: dedupe(indicators), rejects };
+}
+
+/** Every regular file below `dir`, sorted, skipping dot-files and READMEs (documentation, not intel). */
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.') || /^readme(\.md)?$/i.test(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...filesUnder(path));
+    else if (entry.isFile()) out.push(path);
+  }
+  return out.sort();
+}
+
+export function bundledIndicators(): Indicator[] {
+  return loadBundledIntel().indicators;
+}

@@ -1,0 +1,143 @@
+/**
+ * Compilation driver: parse and bind with Kusto.Language, reject anything Kusto itself rejects, then walk
+ * the statements (`let` bindings, one query) and turn the tabular expression into CTEs. Each pipe step
+ * gets the binder's output columns, so names match Kusto's exactly.
+ */
+import type { SchemaSet } from '../store/schema.js';
+import type { Column, Compiler, Relation } from './context.js';
+import { emitOperator, finalSelect } from './emit.js';
+import { kqlError, unsupported, KqlError } from './errors.js';
+import { analyze, type KNode } from './kusto.js';
+import { compactParams, ident, Params } from './sql.js';
+
+export interface CompileOptions {
+  schemas: SchemaSet;
+  now: Date;
+  /** Carry the hidden `_Source` provenance column to the output (default true). */
+  keepSource?: boolean;
+}
+
+export interface CompiledQuery {
+  sql: string;
+  params: unknown[];
+  columns: Column[];
+}
+
+function timestampText(date: Date): string {
+  const iso = date.toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+}
+
+class Compilation implements Compiler {
+  readonly params = new Params();
+  private readonly ctes: string[] = [];
+  private readonly lets = new Map<unknown, KNode>();
+  private readonly letRelations = new Map<unknown, Relation>();
+  private nowSql: string | undefined;
+
+  constructor(
+    private readonly query: string,
+    private readonly options: CompileOptions,
+  ) {}
+
+  now(): string {
+    this.nowSql ??= this.params.add(timestampText(this.options.now), 'datetime');
+    return this.nowSql;
+  }
+
+  cte(select: string): string {
+    const name = ident(`_q${this.ctes.length}`);
+    this.ctes.push(`${name} AS (${select})`);
+    return name;
+  }
+
+  fail(node: KNode, detail?: string): never {
+    throw unsupported(this.query, node, detail);
+  }
+
+  letExpression(symbolKey: unknown): KNode | undefined {
+    return this.lets.get(symbolKey);
+  }
+
+  bindLet(statement: KNode): void {
+    const name = statement.node('Name');
+    const expr = statement.node('Expression');
+    if (!name?.symbol || !expr) return this.fail(statement);
+    if (expr.kind === 'FunctionDeclaration') this.fail(expr, 'user-defined function');
+    this.lets.set(name.symbol.key, expr);
+  }
+
+  tabular(node: KNode): Relation {
+    switch (node.kind) {
+      case 'PipeExpression': {
+        const input = this.tabular(node.node('Expression')!);
+        const op = node.node('Operator')!;
+        const out = node.type?.columns;
+        if (!out || !node.type?.tabular) return this.fail(op, 'operator without a tabular result');
+        return emitOperator(op, input, out, this);
+      }
+      case 'ParenthesizedExpression':
+      case 'MaterializeExpression': // materialize() only caches; the answer is the same
+        return this.tabular(node.node('Expression')!);
+      case 'NameReference':
+        return this.reference(node);
+    }
+    return this.fail(node);
+  }
+
+  private reference(node: KNode): Relation {
+    const symbol = node.symbol;
+    if (symbol?.kind === 'Table') {
+      const schema = this.options.schemas.get(symbol.name);
+      if (!schema) return this.fail(node, `table ${symbol.name} has no schema`);
+      return {
+        from: ident(schema.table),
+        columns: schema.columns.map((c) => ({ name: c.name, type: c.type === 'double' ? 'real' : c.type })),
+        source: this.options.keepSource === false ? 'none' : 'row',
+        ordinal: false,
+      };
+    }
+    if (symbol?.kind === 'Variable') {
+      const bound = this.lets.get(symbol.key);
+      if (!bound?.type?.tabular) return this.fail(node, 'variable is not a table');
+      let rel = this.letRelations.get(symbol.key);
+      if (!rel) {
+        rel = this.tabular(bound);
+        this.letRelations.set(symbol.key, rel);
+      }
+      return rel;
+    }
+    return this.fail(node, `reference to a ${symbol?.kind ?? 'unknown'} symbol`);
+  }
+
+  finish(rel: Relation): CompiledQuery {
+    const keepSource = this.options.keepSource !== false && rel.source !== 'none';
+    const select = finalSelect(rel, keepSource);
+    const text = this.ctes.length ? `WITH ${this.ctes.join(',\n')}\n${select}` : select;
+    const { sql, params } = compactParams(text, this.params.values);
+    const columns = rel.columns.map((c) => ({ ...c }));
+    if (keepSource) columns.push({ name: '_Source', type: rel.source === 'list' ? 'dynamic' : 'string' });
+    return { sql, params, columns };
+  }
+}
+
+export function compileKql(query: string, options: CompileOptions): CompiledQuery {
+  const { root, diagnostics } = analyze(query, options.schemas);
+  const error = diagnostics.find((d) => d.severity === 'Error');
+  if (error) throw kqlError(query, error.code, error.message, error.start, error.length);
+
+  const compilation = new Compilation(query, options);
+  let main: KNode | undefined;
+  for (const statement of root.list('Statements')) {
+    if (statement.kind === 'LetStatement') compilation.bindLet(statement);
+    else if (statement.kind === 'ExpressionStatement') {
+      if (main) compilation.fail(statement, 'more than one query statement');
+      main = statement.node('Expression');
+    } else compilation.fail(statement);
+  }
+  if (!main) throw kqlError(query, 'TT002', 'The query has no tabular expression to run.', 0, query.length);
+  if (!main.type?.tabular) compilation.fail(main, 'the query result is not a table');
+  return compilation.finish(compilation.tabular(main));
+}
+
+export { KqlError };

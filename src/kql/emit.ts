@@ -1,0 +1,202 @@
+/**
+ * Tabular operators → SQL, one function per operator kind. Each takes the input Relation and the binder's
+ * output columns (Kusto's names: count_, dcount_X, Column1 …) and returns a new Relation, usually one CTE.
+ * New operators (join, union, mv-expand …) slot into OPERATORS.
+ */
+import { SOURCE_COLUMN } from '../store/schema.js';
+import type { Column, Compiler, OrderTerm, Relation, Scope } from './context.js';
+import { rowScope, scalar, type Env } from './expr.js';
+import type { KNode } from './kusto.js';
+import { freezeOrder, orderBy, projectItems, sourceAggregate, type Item } from './relation.js';
+import { ident } from './sql.js';
+
+type Emitter = (op: KNode, input: Relation, out: Column[], c: Compiler) => Relation;
+
+const env = (c: Compiler, scope: Scope = rowScope(), aggregate = false): Env => ({ c, scope, aggregate });
+
+/** `x = expr` → [x, expr]; a bare expression → [undefined, expr]. */
+function named(e: KNode): [string | undefined, KNode] {
+  if (e.kind === 'SimpleNamedExpression') return [e.node('Name')?.simpleName, e.node('Expression')!];
+  return [undefined, e];
+}
+
+function columnRef(e: KNode): string | undefined {
+  return e.kind === 'NameReference' && e.symbol?.kind === 'Column'
+    ? (e.simpleName ?? e.symbol.name)
+    : undefined;
+}
+
+const where: Emitter = (op, input, _out, c) => {
+  const condition = scalar(op.node('Condition')!, { ...env(c), filter: true });
+  return { ...input, from: c.cte(`SELECT * FROM ${input.from} WHERE ${condition.sql}`) };
+};
+
+const project: Emitter = (op, input, out, c) => {
+  const exprs = op.list('Expressions');
+  if (exprs.length !== out.length) c.fail(op, 'expressions that expand to several columns');
+  const items: Item[] = exprs.map((e, i) => {
+    const [, expr] = named(e);
+    const ref = columnRef(expr);
+    const { name, type } = out[i];
+    if (ref) return { name, type, sql: ident(ref), passthrough: ref };
+    return { name, type, sql: scalar(expr, env(c)).sql };
+  });
+  return projectItems(input, items, c, (d) => c.fail(op, d));
+};
+
+const extend: Emitter = (op, input, out, c) => {
+  // later expressions may read columns defined earlier in the same extend: substitute their SQL
+  const assigned = new Map<string, string>();
+  const scope: Scope = { column: (name) => assigned.get(name) ?? ident(name) };
+  const inputNames = new Set(input.columns.map((col) => col.name));
+  const added = out.filter((col) => !inputNames.has(col.name));
+  let next = 0;
+  for (const e of op.list('Expressions')) {
+    if (e.kind === 'CompoundNamedExpression') c.fail(e);
+    const [given, expr] = named(e);
+    const name = given ?? columnRef(expr) ?? added[next]?.name;
+    if (!name) return c.fail(e, 'cannot name the new column');
+    if (!inputNames.has(name) && !assigned.has(name)) next++;
+    assigned.set(name, `(${scalar(expr, env(c, scope)).sql})`);
+  }
+  const items: Item[] = out.map(({ name, type }) =>
+    assigned.has(name)
+      ? { name, type, sql: assigned.get(name)! }
+      : { name, type, sql: ident(name), passthrough: name },
+  );
+  return projectItems(input, items, c, (d) => c.fail(op, d));
+};
+
+/** Columns picked by name (project-away, project-keep, project-reorder, project-rename). */
+const pick: Emitter = (op, input, out, c) => {
+  const renamed = new Map<string, string>();
+  if (op.kind === 'ProjectRenameOperator') {
+    for (const e of op.list('Expressions')) {
+      const [name, expr] = named(e);
+      const ref = columnRef(expr);
+      if (!name || !ref) return c.fail(e);
+      renamed.set(name, ref);
+    }
+  }
+  const known = new Set(input.columns.map((col) => col.name));
+  const items: Item[] = out.map(({ name, type }) => {
+    const from = renamed.get(name) ?? name;
+    if (!known.has(from)) c.fail(op, `column ${from} not found`);
+    return from === name
+      ? { name, type, sql: ident(name), passthrough: name }
+      : { name, type, sql: ident(from) };
+  });
+  return projectItems(input, items, c, (d) => c.fail(op, d));
+};
+
+/** Kusto sorts descending by default; nulls come first ascending and last descending. */
+function orderTerms(exprs: KNode[], c: Compiler): { terms: OrderTerm[]; simple: boolean } {
+  let simple = true;
+  const terms = exprs.map((e) => {
+    const expr = e.kind === 'OrderedExpression' ? e.node('Expression')! : e;
+    const ordering = e.kind === 'OrderedExpression' ? e.node('Ordering') : undefined;
+    const desc = (ordering?.token('AscOrDescKeyword') ?? 'desc').toLowerCase() !== 'asc';
+    const nulls = ordering?.node('NullsClause')?.token('FirstOrLastKeyword')?.toLowerCase();
+    const nullsFirst = nulls ? nulls === 'first' : !desc;
+    const ref = columnRef(expr);
+    if (!ref) simple = false;
+    const sql = scalar(expr, env(c)).sql; // strings read as '' when missing: they sort as empty strings
+    return { expr: sql, columns: ref ? [ref] : [], desc, nullsFirst };
+  });
+  return { terms, simple };
+}
+
+function sorted(input: Relation, terms: OrderTerm[], simple: boolean, c: Compiler): Relation {
+  // by columns: the order stays pending and is applied where it matters (take, the final SELECT)
+  if (simple) return { ...input, order: terms };
+  // by expressions: freeze it now, while the expressions can still be computed
+  return freezeOrder({ ...input, order: terms }, c);
+}
+
+const sort: Emitter = (op, input, _out, c) => {
+  const { terms, simple } = orderTerms(op.list('Expressions'), c);
+  return sorted(input, terms, simple, c);
+};
+
+function limit(input: Relation, count: KNode, c: Compiler): Relation {
+  const n = scalar(count, env(c, rowScope())).sql;
+  const order = input.order ? ` ORDER BY ${orderBy(input.order)}` : '';
+  return { ...input, from: c.cte(`SELECT * FROM ${input.from}${order} LIMIT ${n}`) };
+}
+
+const take: Emitter = (op, input, _out, c) => limit(input, op.node('Expression')!, c);
+
+const top: Emitter = (op, input, _out, c) => {
+  const { terms, simple } = orderTerms([op.node('ByExpression')!], c);
+  return limit(sorted(input, terms, simple, c), op.node('Expression')!, c);
+};
+
+function aggregateSelect(input: Relation, items: Item[], groupBy: number, c: Compiler): Relation {
+  const list = items.map((i) => `${i.sql} AS ${ident(i.name)}`);
+  const sources = sourceAggregate(input);
+  if (sources) list.push(`${sources} AS ${ident(SOURCE_COLUMN)}`);
+  const group = groupBy ? ` GROUP BY ${Array.from({ length: groupBy }, (_, i) => i + 1).join(', ')}` : '';
+  const from = c.cte(`SELECT ${list.join(', ')} FROM ${input.from}${group}`);
+  return {
+    from,
+    columns: items.map(({ name, type }) => ({ name, type })),
+    source: sources ? 'list' : 'none',
+    ordinal: false,
+  };
+}
+
+const summarize: Emitter = (op, input, out, c) => {
+  const by = op.node('ByClause')?.list('Expressions') ?? [];
+  const aggregates = op.list('Aggregates');
+  if (by.length + aggregates.length !== out.length) c.fail(op, 'aggregates that expand to several columns');
+  const items: Item[] = [
+    ...by.map((e, i) => ({ ...out[i], sql: scalar(named(e)[1], env(c)).sql })),
+    ...aggregates.map((e, j) => ({
+      ...out[by.length + j],
+      sql: scalar(named(e)[1], env(c, rowScope(), true)).sql,
+    })),
+  ];
+  return aggregateSelect(input, items, by.length, c);
+};
+
+const count: Emitter = (_op, input, out, c) => aggregateSelect(input, [{ ...out[0], sql: 'count(*)' }], 0, c);
+
+const distinct: Emitter = (op, input, out, c) => {
+  const exprs = op.list('Expressions');
+  const star = exprs.length === 1 && exprs[0].kind === 'StarExpression';
+  if (!star && exprs.length !== out.length) c.fail(op, 'expressions that expand to several columns');
+  const items: Item[] = star
+    ? out.map((col) => ({ ...col, sql: ident(col.name) }))
+    : exprs.map((e, i) => ({ ...out[i], sql: scalar(named(e)[1], env(c)).sql }));
+  return aggregateSelect(input, items, items.length, c);
+};
+
+const OPERATORS: Record<string, Emitter> = {
+  FilterOperator: where,
+  ProjectOperator: project,
+  ExtendOperator: extend,
+  ProjectAwayOperator: pick,
+  ProjectKeepOperator: pick,
+  ProjectReorderOperator: pick,
+  ProjectRenameOperator: pick,
+  SortOperator: sort,
+  TakeOperator: take,
+  TopOperator: top,
+  SummarizeOperator: summarize,
+  CountOperator: count,
+  DistinctOperator: distinct,
+};
+
+export function emitOperator(op: KNode, input: Relation, out: Column[], c: Compiler): Relation {
+  const emitter = OPERATORS[op.kind];
+  if (!emitter) return c.fail(op);
+  return emitter(op, input, out, c);
+}
+
+/** The final SELECT: Kusto's columns, then `_Source`, in the pending order. */
+export function finalSelect(rel: Relation, keepSource: boolean): string {
+  const list = rel.columns.map((col) => ident(col.name));
+  if (keepSource && rel.source !== 'none') list.push(ident(SOURCE_COLUMN));
+  const order = rel.order ? ` ORDER BY ${orderBy(rel.order)}` : '';
+  return `SELECT ${list.join(', ')} FROM ${rel.from}${order}`;
+}

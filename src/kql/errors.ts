@@ -1,0 +1,54 @@
+/**
+ * KqlError: every failure to compile a query, positioned in the query text. Kusto's own diagnostics keep
+ * their code and message (KS142 …); constructs the translator does not handle are TT001, naming the
+ * SyntaxKind, so a hunt fails loudly instead of returning a silently different answer.
+ */
+import type { KNode } from './kusto.js';
+
+export const UNSUPPORTED = 'TT001';
+
+export class KqlError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly start: number,
+    readonly length: number,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(message);
+    this.name = 'KqlError';
+  }
+}
+
+/** 1-based line and column of a character offset. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+  const lines = before.split(/\r\n|\r|\n/);
+  return { line: lines.length, column: lines[lines.length - 1].length + 1 };
+}
+
+export function kqlError(
+  query: string,
+  code: string,
+  message: string,
+  start: number,
+  length: number,
+): KqlError {
+  const { line, column } = lineColumn(query, start);
+  return new KqlError(
+    `${code}: ${message} (line ${line}, column ${column})`,
+    code,
+    start,
+    length,
+    line,
+    column,
+  );
+}
+
+/** TT001 for a node the translator cannot turn into SQL. */
+export function unsupported(query: string, node: KNode, detail?: string): KqlError {
+  const snippet = node.text.length > 60 ? `${node.text.slice(0, 57)}...` : node.text;
+  const what = detail ? `${node.kind} (${detail})` : node.kind;
+  return kqlError(query, UNSUPPORTED, `Unsupported KQL: ${what}: '${snippet}'`, node.start, node.length);
+}

@@ -1,0 +1,424 @@
+/**
+ * Scalar KQL expressions → DuckDB SQL, typed by the binder's result types.
+ *
+ * Invariant: an expression of Kusto type `string` always yields a non-NULL SQL string, because Kusto has
+ * no null strings (a missing value is ""). Column reads apply `coalesce(col, '')`; every string function
+ * keeps the property. Other types keep Kusto's null rules: `a == b` is false when one side is null and
+ * null when both are; `a != b` is true when one side is null; `where` drops rows whose predicate is null.
+ */
+import type { Compiler, Relation, Scope } from './context.js';
+import type { KNode } from './kusto.js';
+import { LiteralError, parseBool, parseDatetime, parseGuid, parseNumber, parseTimespan } from './literals.js';
+import { duckTypeOf, ident, intervalMicros, NUMERIC } from './sql.js';
+import { STRING_OPERATORS, termMatchConstants } from './strings.js';
+import { callFunction } from './functions.js';
+
+export interface Sql {
+  sql: string;
+  type: string; // Kusto type name
+}
+
+export interface Env {
+  c: Compiler;
+  scope: Scope;
+  /** Inside summarize: aggregate functions are allowed. */
+  aggregate: boolean;
+  /**
+   * At the top of a `where` condition (through and/or/parentheses only), where null and false both drop
+   * the row: `col == 5` may then skip the null-handling wrapper, which lets DuckDB push the filter down.
+   */
+  filter?: boolean;
+}
+
+/** Scope of a `let` body or any place without a current row. */
+export const NO_ROW: Scope = {
+  column(name: string): string {
+    throw new Error(`no row in scope for column ${name}`);
+  },
+};
+
+export function rowScope(): Scope {
+  return { column: (name) => ident(name) };
+}
+
+/** A value known at compile time (literals, `dynamic([...])`, and `let` names bound to them). */
+export interface Constant {
+  value: unknown;
+  type: string;
+}
+
+const LITERAL_KINDS = new Set([
+  'StringLiteralExpression',
+  'CompoundStringLiteralExpression',
+  'LongLiteralExpression',
+  'IntLiteralExpression',
+  'RealLiteralExpression',
+  'DecimalLiteralExpression',
+  'BooleanLiteralExpression',
+  'DateTimeLiteralExpression',
+  'TimespanLiteralExpression',
+  'GuidLiteralExpression',
+  'NullLiteralExpression',
+  'DynamicExpression',
+]);
+
+export function constant(node: KNode, c: Compiler): Constant | undefined {
+  if (node.kind === 'ParenthesizedExpression') return constant(node.node('Expression')!, c);
+  if (node.kind === 'NameReference' && node.symbol?.kind === 'Variable') {
+    const bound = c.letExpression(node.symbol.key);
+    return bound ? constant(bound, c) : undefined;
+  }
+  if (!LITERAL_KINDS.has(node.kind)) return undefined;
+  const type = node.type?.name ?? 'unknown';
+  try {
+    return { value: literalValue(node), type };
+  } catch (err) {
+    if (err instanceof LiteralError) c.fail(node, err.message);
+    throw err;
+  }
+}
+
+function literalValue(node: KNode): unknown {
+  switch (node.kind) {
+    case 'StringLiteralExpression':
+    case 'CompoundStringLiteralExpression':
+      if (node.literalText === undefined) throw new LiteralError('string literal without a value');
+      return node.literalText;
+    case 'LongLiteralExpression':
+    case 'IntLiteralExpression':
+    case 'RealLiteralExpression':
+    case 'DecimalLiteralExpression':
+      return parseNumber(node.text);
+    case 'BooleanLiteralExpression':
+      return parseBool(node.text);
+    case 'DateTimeLiteralExpression':
+      return parseDatetime(node.text);
+    case 'TimespanLiteralExpression':
+      return parseTimespan(node.text);
+    case 'GuidLiteralExpression':
+      return parseGuid(node.text);
+    case 'NullLiteralExpression':
+      return null;
+    case 'DynamicExpression': {
+      try {
+        return JSON.parse(node.literalText ?? 'null');
+      } catch {
+        throw new LiteralError('dynamic literal that is not plain JSON');
+      }
+    }
+  }
+  throw new LiteralError(`not a literal: ${node.kind}`);
+}
+
+/** SQL for a constant, always as a parameter. */
+function constantSql(k: Constant, c: Compiler): Sql {
+  if (k.type === 'dynamic')
+    return { sql: c.params.add(k.value === null ? null : JSON.stringify(k.value), 'dynamic'), type: k.type };
+  if (k.type === 'string') return { sql: c.params.add(k.value ?? '', 'string'), type: k.type };
+  return { sql: c.params.add(k.value, k.type), type: k.type };
+}
+
+const ARITHMETIC: Record<string, string> = {
+  AddExpression: '+',
+  SubtractExpression: '-',
+  MultiplyExpression: '*',
+  DivideExpression: '/',
+  ModuloExpression: '%',
+};
+
+const ORDERING: Record<string, string> = {
+  LessThanExpression: '<',
+  LessThanOrEqualExpression: '<=',
+  GreaterThanExpression: '>',
+  GreaterThanOrEqualExpression: '>=',
+};
+
+export function scalar(node: KNode, outer: Env): Sql {
+  const filter = outer.filter === true;
+  const env = filter ? { ...outer, filter: false } : outer;
+  const { c } = env;
+  const type = node.type?.name ?? 'unknown';
+  const k = constant(node, c);
+  if (k && node.kind !== 'NameReference') return constantSql(k, c);
+
+  switch (node.kind) {
+    case 'ParenthesizedExpression': {
+      const inner = scalar(node.node('Expression')!, outer);
+      return { sql: `(${inner.sql})`, type: inner.type };
+    }
+    case 'NameReference':
+      return nameReference(node, env);
+    case 'FunctionCallExpression':
+      return callFunction(node, env);
+    case 'AndExpression':
+    case 'OrExpression': {
+      const l = scalar(node.node('Left')!, outer);
+      const r = scalar(node.node('Right')!, outer);
+      return { sql: `(${l.sql} ${node.kind === 'AndExpression' ? 'AND' : 'OR'} ${r.sql})`, type: 'bool' };
+    }
+    case 'EqualExpression':
+    case 'NotEqualExpression':
+      return equality(node, env, filter);
+    case 'UnaryMinusExpression':
+      return { sql: `(- ${scalar(node.node('Expression')!, env).sql})`, type };
+    case 'UnaryPlusExpression':
+      return scalar(node.node('Expression')!, env);
+    case 'InExpression':
+    case 'InCsExpression':
+    case 'NotInExpression':
+    case 'NotInCsExpression':
+      return inList(node, env, filter);
+    case 'HasAnyExpression':
+    case 'HasAllExpression':
+      return hasAnyAll(node, env);
+    case 'BetweenExpression':
+    case 'NotBetweenExpression':
+      return between(node, env);
+    case 'ToScalarExpression': {
+      const rel = c.tabular(node.node('Expression')!);
+      if (rel.columns.length === 0) c.fail(node, 'toscalar of a table without columns');
+      return { sql: `(SELECT ${ident(rel.columns[0].name)} FROM ${rel.from} LIMIT 1)`, type };
+    }
+  }
+  if (node.kind in ARITHMETIC) return arithmetic(node, ARITHMETIC[node.kind], env);
+  if (node.kind in ORDERING) {
+    const l = scalar(node.node('Left')!, env);
+    const r = scalar(node.node('Right')!, env);
+    comparable(node, l, r, env);
+    return { sql: `(${l.sql} ${ORDERING[node.kind]} ${r.sql})`, type: 'bool' };
+  }
+  const stringOp = STRING_OPERATORS[node.kind];
+  if (stringOp) {
+    const hay = asString(scalar(node.node('Left')!, env), node, env);
+    const right = node.node('Right')!;
+    const k2 = constant(right, c);
+    const known = typeof k2?.value === 'string' ? k2.value : undefined;
+    const needle =
+      known === undefined || !stringOp.usesConstant ? asString(scalar(right, env), right, env) : '';
+    const test = stringOp.test(hay, needle, known, c.params);
+    return { sql: stringOp.negated ? `(NOT ${test})` : test, type: 'bool' };
+  }
+  return c.fail(node);
+}
+
+function nameReference(node: KNode, env: Env): Sql {
+  const symbol = node.symbol;
+  const type = node.type?.name ?? symbol?.type?.name ?? 'unknown';
+  if (symbol?.kind === 'Column') {
+    const raw = env.scope.column(node.simpleName ?? symbol.name);
+    return { sql: type === 'string' ? `coalesce(${raw}, '')` : raw, type };
+  }
+  if (symbol?.kind === 'Variable') {
+    const bound = env.c.letExpression(symbol.key);
+    if (!bound) return env.c.fail(node, 'variable without a let');
+    if (bound.type?.tabular) return env.c.fail(node, 'tabular variable used as a scalar');
+    return scalar(bound, { ...env, scope: NO_ROW, aggregate: false });
+  }
+  return env.c.fail(node, `reference to a ${symbol?.kind ?? 'unknown'} symbol`);
+}
+
+/** Kusto converts non-string operands of string operators to strings. */
+export function asString(s: Sql, node: KNode, env: Env): string {
+  return s.type === 'string' ? s.sql : toStringSql(s, node, env);
+}
+
+export function toStringSql(s: Sql, node: KNode, env: Env): string {
+  switch (s.type) {
+    case 'string':
+      return s.sql;
+    case 'guid':
+      return `coalesce(${s.sql}, '')`;
+    case 'bool':
+      return `coalesce(CASE WHEN ${s.sql} THEN 'true' ELSE 'false' END, '')`;
+    case 'datetime': // ISO 8601 like Kusto: fractional seconds only when present
+      return (
+        `coalesce(CASE WHEN epoch_us(${s.sql}) % 1000000 = 0 THEN strftime(${s.sql}, '%Y-%m-%dT%H:%M:%SZ') ` +
+        `ELSE strftime(${s.sql}, '%Y-%m-%dT%H:%M:%S.%f0Z') END, '')`
+      );
+    case 'dynamic': // a JSON string value converts to its text, anything else to its JSON
+      return `coalesce(CASE WHEN json_type(${s.sql}) = 'VARCHAR' THEN ${s.sql} ->> '$' ELSE CAST(${s.sql} AS VARCHAR) END, '')`;
+    case 'int':
+    case 'long':
+    case 'real':
+    case 'decimal':
+      return `coalesce(CAST(${s.sql} AS VARCHAR), '')`;
+  }
+  return env.c.fail(node, `conversion of ${s.type} to string`);
+}
+
+/**
+ * Kusto.Language accepts `IntColumn == "x"`; Kusto itself rejects it, and DuckDB would fail at run time
+ * with a cast error, so refuse it here with the position instead.
+ */
+function comparable(node: KNode, l: Sql, r: Sql, env: Env): void {
+  const family = (t: string) => (NUMERIC.has(t) ? 'number' : t === 'guid' ? 'string' : t);
+  const [a, b] = [family(l.type), family(r.type)];
+  if (a !== b && a !== 'dynamic' && b !== 'dynamic' && a !== 'null' && b !== 'null') {
+    env.c.fail(node, `comparison of ${l.type} with ${r.type}`);
+  }
+}
+
+/** The raw (nullable) SQL of a plain column reference. */
+function rawColumn(node: KNode, env: Env): string | undefined {
+  if (node.kind !== 'NameReference' || node.symbol?.kind !== 'Column') return undefined;
+  return env.scope.column(node.simpleName ?? node.symbol.name);
+}
+
+function equality(node: KNode, env: Env, filter: boolean): Sql {
+  const left = node.node('Left')!;
+  const right = node.node('Right')!;
+  const eq = node.kind === 'EqualExpression';
+  const kl = constant(left, env.c);
+  const kr = constant(right, env.c);
+  const l = scalar(left, env);
+  const r = scalar(right, env);
+  comparable(node, l, r, env);
+  if (l.type === 'string' || r.type === 'string') {
+    // in a filter, a missing string ('' in Kusto) can never equal a non-empty constant: compare the raw column
+    const [col, k, other] = kr ? [left, kr, r] : [right, kl, l];
+    const raw = rawColumn(col, env);
+    if (filter && eq && raw && typeof k?.value === 'string' && k.value !== '') {
+      return { sql: `(${raw} = ${other.sql})`, type: 'bool' };
+    }
+    const ls = asString(l, left, env);
+    const rs = asString(r, right, env);
+    return { sql: `(${ls} ${eq ? '=' : '<>'} ${rs})`, type: 'bool' };
+  }
+  const known = [kl, kr].some((k) => k && k.value !== null);
+  if (known && eq && filter) return { sql: `(${l.sql} = ${r.sql})`, type: 'bool' };
+  const test = eq ? `coalesce(${l.sql} = ${r.sql}, false)` : `coalesce(${l.sql} <> ${r.sql}, true)`;
+  if (known) return { sql: test, type: 'bool' };
+  return {
+    sql: `(CASE WHEN ${l.sql} IS NULL AND ${r.sql} IS NULL THEN NULL ELSE ${test} END)`,
+    type: 'bool',
+  };
+}
+
+function arithmetic(node: KNode, op: string, env: Env): Sql {
+  const type = node.type?.name ?? 'unknown';
+  const l = scalar(node.node('Left')!, env);
+  const r = scalar(node.node('Right')!, env);
+  if (NUMERIC.has(type) && NUMERIC.has(l.type) && NUMERIC.has(r.type)) {
+    const duck = duckTypeOf(type)!;
+    // Kusto integer division truncates; DuckDB's `/` would return a double
+    const sqlOp = op === '/' && (type === 'long' || type === 'int') ? '//' : op;
+    return { sql: `(CAST(${l.sql} AS ${duck}) ${sqlOp} CAST(${r.sql} AS ${duck}))`, type };
+  }
+  const temporal = (t: string) => t === 'datetime' || t === 'timespan';
+  if ((op === '+' || op === '-') && temporal(l.type) && temporal(r.type)) {
+    return { sql: `(${l.sql} ${op} ${r.sql})`, type };
+  }
+  if (type === 'timespan' && (op === '*' || op === '/')) {
+    const [span, factor] = l.type === 'timespan' ? [l, r] : [r, l];
+    if (NUMERIC.has(factor.type) && (op === '*' || span === l)) {
+      return {
+        sql: `to_microseconds(CAST(round(${intervalMicros(span.sql)} ${op} ${factor.sql}) AS BIGINT))`,
+        type,
+      };
+    }
+  }
+  if (op === '/' && l.type === 'timespan' && r.type === 'timespan') {
+    return { sql: `(${intervalMicros(l.sql)} / ${intervalMicros(r.sql)})`, type };
+  }
+  return env.c.fail(node, `${l.type} ${op} ${r.type}`);
+}
+
+/** Elements of an `in` / `has_any` list: constants (arrays flattened) and other scalar expressions. */
+interface ListItems {
+  constants: unknown[];
+  expressions: Sql[];
+  subquery?: Relation;
+}
+
+function listItems(list: KNode, env: Env, allowSubquery: boolean): ListItems {
+  const items: ListItems = { constants: [], expressions: [] };
+  const elements = list.list('Expressions');
+  for (const element of elements) {
+    if (element.type?.tabular) {
+      if (!allowSubquery || elements.length !== 1) env.c.fail(element, 'tabular expression in a list');
+      items.subquery = env.c.tabular(element);
+      continue;
+    }
+    const k = constant(element, env.c);
+    if (k === undefined) items.expressions.push(scalar(element, env));
+    else if (Array.isArray(k.value)) items.constants.push(...k.value);
+    else items.constants.push(k.value);
+  }
+  return items;
+}
+
+function inList(node: KNode, env: Env, filter: boolean): Sql {
+  const operator = node.token('Operator') ?? '';
+  const negated = operator.startsWith('!');
+  const ci = operator.endsWith('~');
+  const leftNode = node.node('Left')!;
+  const left = scalar(leftNode, env);
+  const isString = left.type === 'string';
+  const fold = (sql: string) => (ci && isString ? `lower(${sql})` : sql);
+  const items = listItems(node.node('Right')!, env, true);
+  const members: string[] = [];
+  for (const value of items.constants) {
+    if (value === null) continue; // null is in no list
+    if (isString) {
+      if (typeof value === 'object') env.c.fail(node, 'non-scalar value in the list');
+      members.push(fold(env.c.params.add(String(value), 'string')));
+    } else if (NUMERIC.has(left.type) && (typeof value === 'number' || typeof value === 'bigint')) {
+      members.push(env.c.params.add(value, left.type));
+    } else if (left.type === 'bool' && typeof value === 'boolean') {
+      members.push(env.c.params.add(value, 'bool'));
+    } else {
+      env.c.fail(node, `${typeof value} value in a list compared with ${left.type}`);
+    }
+  }
+  for (const e of items.expressions) members.push(fold(isString ? asString(e, node, env) : e.sql));
+  // a string is never null; elsewhere `null in (...)` is false, not null, so that `!in` keeps the row
+  const guard = (sql: string) => (isString || (filter && !negated) ? sql : `coalesce(${sql}, false)`);
+  let test: string;
+  if (items.subquery) {
+    const rel = items.subquery;
+    if (rel.columns.length === 0) env.c.fail(node, 'subquery without columns');
+    const column = rel.columns[0];
+    const raw = ident(column.name);
+    const value = isString
+      ? fold(column.type === 'string' ? `coalesce(${raw}, '')` : `CAST(${raw} AS VARCHAR)`)
+      : raw;
+    test = guard(`${fold(left.sql)} IN (SELECT ${value} FROM ${rel.from})`);
+  } else if (members.length === 0) {
+    test = 'false';
+  } else {
+    // in a filter, a missing string cannot be in a list of non-empty constants: test the raw column
+    const raw = rawColumn(leftNode, env);
+    const nonEmpty = items.expressions.length === 0 && items.constants.every((v) => v !== '' && v !== null);
+    const subject = filter && !negated && !ci && isString && raw && nonEmpty ? raw : fold(left.sql);
+    test = guard(`${subject} IN (${members.join(', ')})`);
+  }
+  return { sql: negated ? `(NOT ${test})` : test, type: 'bool' };
+}
+
+function hasAnyAll(node: KNode, env: Env): Sql {
+  const hay = asString(scalar(node.node('Left')!, env), node, env);
+  const items = listItems(node.node('Right')!, env, false);
+  if (items.expressions.length > 0) env.c.fail(node, 'non-constant needle');
+  const needles = items.constants
+    .filter((v) => v !== null)
+    .map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)));
+  if (node.kind === 'HasAllExpression') {
+    if (needles.length === 0) return { sql: 'true', type: 'bool' };
+    const tests = needles.map((n) => termMatchConstants(hay, [n], 'has', false, env.c.params));
+    return { sql: `(${tests.join(' AND ')})`, type: 'bool' };
+  }
+  if (needles.length === 0) return { sql: 'false', type: 'bool' };
+  return { sql: termMatchConstants(hay, needles, 'has', false, env.c.params), type: 'bool' };
+}
+
+function between(node: KNode, env: Env): Sql {
+  const value = scalar(node.node('Left')!, env);
+  const couple = node.node('Right')!;
+  const lo = scalar(couple.node('First')!, env);
+  let hi = scalar(couple.node('Second')!, env);
+  // `between (datetime(...) .. 1d)`: the upper bound may be a span from the lower one
+  if (value.type === 'datetime' && hi.type === 'timespan')
+    hi = { sql: `(${lo.sql} + ${hi.sql})`, type: 'datetime' };
+  const test = `(${value.sql} BETWEEN ${lo.sql} AND ${hi.sql})`;
+  return { sql: node.kind === 'NotBetweenExpression' ? `(NOT ${test})` : test, type: 'bool' };
+}

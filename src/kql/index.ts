@@ -1,0 +1,54 @@
+/**
+ * KQL → DuckDB SQL. `compileKql` turns a Sentinel/ADX query into parameterised SQL over the store's
+ * tables; `runKql` compiles and runs it. See docs/kql.md for what is supported and the semantics chosen.
+ */
+import type { Store } from '../store/db.js';
+import { compileKql } from './compile.js';
+
+export { compileKql, type CompileOptions, type CompiledQuery } from './compile.js';
+export { KqlError } from './errors.js';
+
+export interface KqlResult {
+  columns: string[];
+  rows: Record<string, unknown>[];
+}
+
+/** Kusto's timespan text: [-][d.]hh:mm:ss[.fffffff]. */
+function formatTimespan(micros: number): string {
+  const sign = micros < 0 ? '-' : '';
+  let rest = Math.abs(micros);
+  const frac = rest % 1_000_000;
+  rest = Math.floor(rest / 1_000_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const days = Math.floor(rest / 86400);
+  const clock = `${pad(Math.floor(rest / 3600) % 24)}:${pad(Math.floor(rest / 60) % 60)}:${pad(rest % 60)}`;
+  return `${sign}${days ? `${days}.` : ''}${clock}${frac ? `.${String(frac).padStart(6, '0')}0` : ''}`;
+}
+
+/** DuckDB hands back intervals as parts and JSON as text; give them Kusto's shapes. */
+function toKustoValue(value: unknown, type: string): unknown {
+  if (value === null || value === undefined) return value;
+  if (type === 'timespan' && typeof value === 'object') {
+    const v = value as { months?: number; days?: number; micros?: number };
+    return formatTimespan(((v.months ?? 0) * 30 + (v.days ?? 0)) * 86_400_000_000 + Number(v.micros ?? 0));
+  }
+  if (type === 'dynamic' && typeof value === 'string') {
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+export async function runKql(store: Store, query: string, options: { now?: Date } = {}): Promise<KqlResult> {
+  const compiled = compileKql(query, { schemas: store.schemas, now: options.now ?? new Date() });
+  const { rows } = await store.queryWithColumns(compiled.sql, compiled.params);
+  const columns = compiled.columns.map((c) => c.name);
+  const typed = compiled.columns.filter((c) => c.type === 'timespan' || c.type === 'dynamic');
+  if (typed.length) {
+    for (const row of rows) for (const c of typed) row[c.name] = toKustoValue(row[c.name], c.type);
+  }
+  return { columns, rows };
+}

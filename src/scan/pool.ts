@@ -1,0 +1,187 @@
+/**
+ * Worker pool. Each worker compiles the rules once and scans the files it is handed; the main thread
+ * only dispatches paths and collects results, so both cores run YARA-X. A watchdog enforces the per-file
+ * timeout by terminating the worker (then a fresh one takes over the remaining jobs): YARA-X's own
+ * timeout is a no-op in its wasm build. A file that crashes a worker is skipped, never retried.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { FileOutcome } from './file.js';
+import { STATE_BYTES, type FromWorker, type WorkerInit } from './protocol.js';
+import type { RuleSource } from './rules.js';
+import type { FileResult, RuleError, Skipped } from './types.js';
+
+export interface PoolConfig {
+  size: number;
+  module: WebAssembly.Module;
+  sources: RuleSource[];
+  maxFileSize: number;
+  timeoutMs: number;
+}
+
+export interface PoolOutput {
+  files: FileResult[];
+  skipped: Skipped[];
+  ruleErrors: RuleError[];
+  ruleCount: number;
+}
+
+/** Jobs queued per worker: one scanning, one waiting, so a worker never idles on a message round trip. */
+const WINDOW = 2;
+
+interface Slot {
+  worker: Worker;
+  job: Int32Array;
+  started: Float64Array;
+  inflight: Set<number>;
+  ready: boolean;
+  dead: boolean;
+}
+
+/**
+ * dist/: the compiled worker.js. From sources (vitest, tsx): worker.ts, loaded by a tiny bootstrap that
+ * registers tsx's ESM hooks inside the worker first (`execArgv: ['--import', 'tsx']` is not honoured for
+ * a worker's entry module on Node 20).
+ */
+function workerEntry(): { source: string | URL; eval: boolean } {
+  const js = new URL('./worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(js))) return { source: js, eval: false };
+  const api = pathToFileURL(tsxEsmApi()).href;
+  const ts = new URL('./worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(api)}).then((t) => { t.register(); return import(${JSON.stringify(ts)}); });`;
+  return { source: boot, eval: true };
+}
+
+/** tsx's ESM API file (require.resolve would give its CommonJS twin, which can't register ESM hooks). */
+function tsxEsmApi(): string {
+  const pkgJson = createRequire(import.meta.url).resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(pkgJson, 'utf8')) as {
+    exports: Record<string, { import: { default: string } }>;
+  };
+  return resolve(dirname(pkgJson), pkg.exports['./esm/api'].import.default);
+}
+
+export function runPool(paths: string[], cfg: PoolConfig): Promise<PoolOutput> {
+  return new Promise((resolve, reject) => {
+    const entry = workerEntry();
+    const out: PoolOutput = { files: [], skipped: [], ruleErrors: [], ruleCount: 0 };
+    const done = new Uint8Array(paths.length);
+    const requeued: number[] = [];
+    let next = 0;
+    let remaining = paths.length;
+    let gotRules = false;
+    let failed = false;
+    const slots = new Set<Slot>();
+
+    const take = (): number | undefined => {
+      while (requeued.length > 0) {
+        const id = requeued.pop()!;
+        if (!done[id]) return id;
+      }
+      return next < paths.length ? next++ : undefined;
+    };
+    const hasWork = (): boolean => requeued.some((id) => !done[id]) || next < paths.length;
+
+    const pump = (slot: Slot): void => {
+      while (slot.ready && !slot.dead && slot.inflight.size < WINDOW) {
+        const id = take();
+        if (id === undefined) return;
+        slot.inflight.add(id);
+        slot.worker.postMessage({ id, path: paths[id] });
+      }
+    };
+
+    const finish = (id: number, outcome: FileOutcome): void => {
+      if (done[id]) return;
+      done[id] = 1;
+      remaining--;
+      if ('result' in outcome) out.files.push(outcome.result);
+      else out.skipped.push(outcome.skipped);
+      if (remaining === 0) shutdown();
+    };
+
+    /** Take a worker out: its current job gets `reason`, its other jobs go back to the queue. */
+    const retire = (slot: Slot, reason: string): void => {
+      if (slot.dead) return;
+      slot.dead = true;
+      slots.delete(slot);
+      const current = Atomics.load(slot.job, 0) - 1;
+      void slot.worker.terminate();
+      for (const id of slot.inflight) if (id !== current) requeued.push(id);
+      if (current >= 0) finish(current, { skipped: { path: paths[current], reason } });
+      if (remaining > 0 && hasWork()) spawn();
+      for (const s of slots) pump(s);
+    };
+
+    const fail = (err: Error): void => {
+      if (failed) return;
+      failed = true;
+      clearInterval(watchdog);
+      for (const s of slots) void s.worker.terminate();
+      reject(err);
+    };
+
+    const spawn = (): void => {
+      const state = new SharedArrayBuffer(STATE_BYTES);
+      const init: WorkerInit = { module: cfg.module, sources: cfg.sources, maxFileSize: cfg.maxFileSize, state };
+      const worker = new Worker(entry.source, { workerData: init, eval: entry.eval });
+      const slot: Slot = {
+        worker,
+        job: new Int32Array(state, 0, 1),
+        started: new Float64Array(state, 8, 1),
+        inflight: new Set(),
+        ready: false,
+        dead: false,
+      };
+      slots.add(slot);
+      worker.on('message', (m: FromWorker) => {
+        if ('ready' in m) {
+          if (!gotRules) ({ errors: out.ruleErrors, ruleCount: out.ruleCount } = m);
+          gotRules = true;
+          slot.ready = true;
+        } else {
+          slot.inflight.delete(m.id);
+          finish(m.id, m);
+        }
+        pump(slot);
+      });
+      worker.on('error', (err) => {
+        if (!slot.ready) fail(err); // cannot start (missing worker file, tsx…): every worker would fail
+        else retire(slot, `scan worker crashed: ${err.message}`);
+      });
+      worker.on('exit', (code) => {
+        if (slot.dead || failed) return;
+        if (!slot.ready) fail(new Error(`scan worker exited during start-up (code ${code})`));
+        else retire(slot, `scan worker exited (code ${code})`);
+      });
+    };
+
+    // Workers free their wasm objects and exit on their own; a worker's exit takes ~0.1 s, so we neither
+    // wait for it nor let it hold the process open.
+    const shutdown = (): void => {
+      clearInterval(watchdog);
+      for (const s of slots) {
+        s.dead = true;
+        s.worker.postMessage({ stop: true });
+        s.worker.unref();
+      }
+      resolve(out);
+    };
+
+    const tick = Math.max(5, Math.min(200, cfg.timeoutMs / 5));
+    const watchdog = setInterval(() => {
+      const now = Date.now();
+      for (const s of slots) {
+        if (Atomics.load(s.job, 0) !== 0 && now - s.started[0] > cfg.timeoutMs) {
+          retire(s, `YARA scan timed out after ${cfg.timeoutMs} ms`);
+        }
+      }
+    }, tick);
+
+    if (remaining === 0) return shutdown();
+    for (let i = 0; i < Math.min(cfg.size, paths.length); i++) spawn();
+  });
+}

@@ -1,0 +1,317 @@
+/**
+ * Ingest: file → detected format → reader → typed rows → store, with a ledger that accounts for every
+ * record: read = ingested + rejected (file, 1-based line, reason); header, comment and blank lines are
+ * `ignored`. A bad line never stops the file, a bad file never throws: it gets a file-level reject
+ * (line 0, counted as one record read). Rows carry `_Source` = `<path as given>:<line>`.
+ *
+ * Streaming: lines come a chunk at a time (lines.ts), rows are buffered per table and flushed to the
+ * store every `batchRows` rows, so memory stays flat whatever the file size. If the store refuses a
+ * batch, the batch is split in halves until the offending rows are found and rejected.
+ */
+import type { Store } from '../store/db.js';
+import { CoerceError, type Row } from '../store/coerce.js';
+import { SOURCE_COLUMN } from '../store/schema.js';
+import { parseCefLine, setCefSchema } from './cef.js';
+import { CsvRecordJoiner } from './csv.js';
+import { detectFile, type Detection } from './detect.js';
+import { JsonArraySplitter } from './json-array.js';
+import { MAX_LINE_BYTES, openInput, readLineBatches } from './lines.js';
+import { sentinelExportParser } from './sentinel-export.js';
+import { isBlank } from './text.js';
+import { rowCoercer, type RowCoercer } from './typed.js';
+import {
+  IGNORED,
+  type IngestLedger,
+  type LogFormat,
+  type RecordParser,
+  type SourceRecord,
+  type TableRow,
+} from './types.js';
+import { errorText, walkPaths, type Skipped } from './walk.js';
+import { zeekJsonParser, zeekPathFromName, zeekTsvParser, type ConnTable } from './zeek.js';
+
+export interface IngestOptions {
+  /** Skip detection and read every file as this format. */
+  format?: string;
+  /** Table for Sentinel exports whose rows have no `Type` column. */
+  table?: string;
+  /** Year for timestamps without one (RFC 3164 syslog, CEF `MMM dd HH:mm:ss`); default: this year. */
+  referenceYear?: number;
+  /** Sensor name for Zeek rows (DeviceName / Computer). */
+  sensor?: string;
+  /** Tables a Zeek conn record feeds (default both). */
+  connTables?: readonly ConnTable[];
+  /** Rows buffered before a store insert (default 50,000). */
+  batchRows?: number;
+  /** Longest line accepted, in bytes (default 1 MiB). */
+  maxLineBytes?: number;
+}
+
+const MAX_REASON = 300;
+/** After this many rows refused one by one, the rest of a refused batch is rejected wholesale. */
+const MAX_BISECT_REJECTS = 1000;
+
+export async function ingestFile(
+  store: Store,
+  path: string,
+  options: IngestOptions = {},
+): Promise<IngestLedger> {
+  let detection: Detection;
+  try {
+    detection = await detectFile(path, options.format);
+  } catch (err) {
+    return fileReject(path, options.format ?? 'unknown', `unreadable file: ${errorText(err)}`);
+  }
+  return ingestDetected(store, path, detection, options);
+}
+
+export interface IngestPathsResult {
+  ledgers: IngestLedger[];
+  /** Files that are not logs (binaries, unknown text): the caller scans them. */
+  unrecognised: string[];
+  /** Why each unrecognised file is not a log. */
+  reasons: Record<string, string>;
+  /** Paths neither ingested nor scannable (devices, FIFOs, unreadable directories, symlinked dirs). */
+  skipped: Skipped[];
+}
+
+export async function ingestPaths(
+  store: Store,
+  paths: string[],
+  options: IngestOptions = {},
+): Promise<IngestPathsResult> {
+  const { files, skipped } = await walkPaths(paths);
+  const result: IngestPathsResult = { ledgers: [], unrecognised: [], reasons: {}, skipped };
+  for (const file of files) {
+    let detection: Detection;
+    try {
+      detection = await detectFile(file, options.format);
+    } catch (err) {
+      result.ledgers.push(
+        fileReject(file, options.format ?? 'unknown', `unreadable file: ${errorText(err)}`),
+      );
+      continue;
+    }
+    if (detection.format === null || detection.format === 'none') {
+      result.unrecognised.push(file);
+      result.reasons[file] = detection.reason;
+    } else result.ledgers.push(await ingestDetected(store, file, detection, options));
+  }
+  return result;
+}
+
+function fileReject(file: string, format: string, reason: string): IngestLedger {
+  return {
+    file,
+    format,
+    read: 1,
+    ingested: 0,
+    rejected: [{ file, line: 0, reason }],
+    ignored: 0,
+    tables: {},
+  };
+}
+
+function makeParser(format: LogFormat, path: string, store: Store, options: IngestOptions): RecordParser {
+  const zeek = { sensor: options.sensor, connTables: options.connTables, path: zeekPathFromName(path) };
+  switch (format) {
+    case 'cef': {
+      setCefSchema(store.schema('CommonSecurityLog'));
+      const cefOptions = { referenceYear: options.referenceYear };
+      return (text) => {
+        if (isBlank(text)) return IGNORED;
+        const result = parseCefLine(text, cefOptions);
+        return 'row' in result ? { table: 'CommonSecurityLog', row: result.row, typed: true } : result.reason;
+      };
+    }
+    case 'zeek-tsv':
+      return zeekTsvParser(zeek);
+    case 'zeek-json':
+      return zeekJsonParser(zeek);
+    default:
+      return sentinelExportParser(format, { schemas: store.schemas, table: options.table, fileName: path });
+  }
+}
+
+async function ingestDetected(
+  store: Store,
+  path: string,
+  detection: Detection,
+  options: IngestOptions,
+): Promise<IngestLedger> {
+  const format = detection.format;
+  if (format === null || format === 'none')
+    return fileReject(path, format ?? 'unknown', `not a log: ${detection.reason}`);
+  const ledger: IngestLedger = {
+    file: path,
+    format,
+    read: 0,
+    ingested: 0,
+    rejected: [],
+    ignored: 0,
+    tables: {},
+  };
+  const maxLine = options.maxLineBytes ?? MAX_LINE_BYTES;
+  const sink = new RowSink(store, ledger, options.batchRows ?? 50_000);
+  let parser: RecordParser;
+  try {
+    parser = makeParser(format, path, store, options);
+  } catch (err) {
+    return fileReject(path, format, `no reader: ${(err as Error).message}`);
+  }
+  const handle = (text: string | null, line: number): void => {
+    if (text === null) {
+      ledger.read++;
+      sink.reject(line, `line too long (over ${maxLine} bytes): skipped`);
+      return;
+    }
+    let result;
+    try {
+      result = parser(text, line);
+    } catch (err) {
+      result = `reader error: ${(err as Error).message}`;
+    }
+    if (result === IGNORED) {
+      ledger.ignored++;
+      return;
+    }
+    ledger.read++;
+    if (typeof result === 'string') sink.reject(line, result);
+    else sink.add(Array.isArray(result) ? result : [result], line);
+  };
+
+  try {
+    if (format === 'sentinel-json') {
+      const splitter = new JsonArraySplitter();
+      const records: SourceRecord[] = [];
+      const input = openInput(path, { gzip: detection.gzip });
+      input.setEncoding('utf8');
+      for await (const chunk of input) {
+        splitter.push(chunk as string, records);
+        for (const r of records) handle(r.text, r.line);
+        records.length = 0;
+        await sink.maybeFlush();
+        if (splitter.error) break;
+      }
+      if (!splitter.error) splitter.finish();
+      for (const r of records) handle(r.text, r.line);
+      if (splitter.error) {
+        ledger.read++;
+        sink.reject(splitter.errorLine, `JSON: ${splitter.error}`);
+      }
+    } else {
+      const joiner = format === 'sentinel-csv' ? new CsvRecordJoiner() : undefined;
+      for await (const batch of readLineBatches(path, { gzip: detection.gzip, maxLineBytes: maxLine })) {
+        const { texts, first } = batch;
+        for (let i = 0; i < texts.length; i++) {
+          const text = texts[i];
+          if (joiner && text !== null) {
+            const record = joiner.push(text, first + i);
+            if (record) handle(record.text, record.line);
+          } else handle(text, first + i);
+        }
+        await sink.maybeFlush();
+      }
+      const rest = joiner?.flush();
+      if (rest) handle(rest.text, rest.line);
+    }
+  } catch (err) {
+    ledger.read++;
+    sink.reject(0, `read error: ${errorText(err)}`);
+  }
+  await sink.flush();
+  return ledger;
+}
+
+/** Buffers typed rows per table and writes them in batches; keeps the ledger's counts. */
+class RowSink {
+  private pending = new Map<string, Row[]>();
+  private size = 0;
+  private coercers = new Map<string, RowCoercer>();
+  private refused = new Set<number>();
+  private bisectRejects = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly ledger: IngestLedger,
+    private readonly batchRows: number,
+  ) {}
+
+  reject(line: number, reason: string): void {
+    const text = reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON)}…` : reason;
+    this.ledger.rejected.push({ file: this.ledger.file, line, reason: text });
+  }
+
+  /** All rows of one record, or none of them (a record is ingested or rejected whole). */
+  add(rows: TableRow[], line: number): void {
+    const typed: Row[] = [];
+    for (const { table, row, typed: preTyped } of rows) {
+      if (preTyped) {
+        row[SOURCE_COLUMN] = `${this.ledger.file}:${line}`;
+        typed.push(row);
+        continue;
+      }
+      let coercer = this.coercers.get(table);
+      if (!coercer) {
+        try {
+          coercer = rowCoercer(this.store.schema(table));
+        } catch {
+          this.reject(line, `no table ${table} in the store`);
+          return;
+        }
+        this.coercers.set(table, coercer);
+      }
+      try {
+        const out = coercer(row);
+        out[SOURCE_COLUMN] = `${this.ledger.file}:${line}`;
+        typed.push(out);
+      } catch (err) {
+        if (!(err instanceof CoerceError)) throw err;
+        this.reject(line, `${table}.${err.message}`);
+        return;
+      }
+    }
+    for (let i = 0; i < rows.length; i++) {
+      let list = this.pending.get(rows[i].table);
+      if (!list) this.pending.set(rows[i].table, (list = []));
+      list.push(typed[i]);
+    }
+    this.size += rows.length;
+    this.ledger.ingested++;
+  }
+
+  async maybeFlush(): Promise<void> {
+    if (this.size >= this.batchRows) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    for (const [table, rows] of this.pending) if (rows.length > 0) await this.insert(table, rows);
+    this.pending.clear();
+    this.size = 0;
+  }
+
+  private async insert(table: string, rows: Row[]): Promise<void> {
+    try {
+      await this.store.insertRows(table, rows);
+      this.ledger.tables[table] = (this.ledger.tables[table] ?? 0) + rows.length;
+    } catch (err) {
+      if (rows.length === 1 || this.bisectRejects >= MAX_BISECT_REJECTS) {
+        for (const row of rows) this.refuse(row, err);
+        return;
+      }
+      const mid = rows.length >> 1;
+      await this.insert(table, rows.slice(0, mid));
+      await this.insert(table, rows.slice(mid));
+    }
+  }
+
+  private refuse(row: Row, err: unknown): void {
+    this.bisectRejects++;
+    const source = String(row[SOURCE_COLUMN]);
+    const line = Number(source.slice(source.lastIndexOf(':') + 1));
+    if (this.refused.has(line)) return;
+    this.refused.add(line);
+    this.ledger.ingested--;
+    this.reject(line, `the store refused the row: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,278 @@
+/**
+ * Zeek conn.log and dns.log, as TSV (the ASCII writer: #separator/#fields/#types headers, `-` unset,
+ * `(empty)`, `\xHH` escapes) or JSON lines, mapped onto Sentinel tables the way ASIM's NetworkSession and
+ * Dns parsers read Zeek:
+ *   conn → DeviceNetworkEvents and CommonSecurityLog (both by default: the seed hunts query each table
+ *          on its own, so a Zeek-only site must answer both; `connTables` narrows it)
+ *   dns  → DnsEvents
+ * Fields without a column are kept: AdditionalFields (dynamic) for DeviceNetworkEvents,
+ * AdditionalExtensions (`key=value;…`) for CommonSecurityLog.
+ */
+import { IGNORED, type RecordParser, type RecordResult, type TableRow } from './types.js';
+import { ipType } from './iptype.js';
+import { parseIso } from './time.js';
+import { isBlank, wellFormed } from './text.js';
+
+export type ConnTable = 'CommonSecurityLog' | 'DeviceNetworkEvents';
+
+export interface ZeekOptions {
+  /** Sensor name for DeviceName / Computer when records carry none (`_system_name`, `_node_name`). */
+  sensor?: string;
+  /** Tables a conn record feeds; default both. */
+  connTables?: readonly ConnTable[];
+  /** Log kind when records do not say (the TSV `#path` does; JSON does not): from the file name. */
+  path?: string;
+}
+
+export type ZeekRecord = Record<string, unknown>;
+
+export const ZEEK_PATHS = ['conn', 'dns'] as const;
+
+/** `conn.log`, `conn.00:00:00-01:00:00.log.gz`, `labeled-conn.log` → conn. */
+export function zeekPathFromName(name: string): string | undefined {
+  const base = name.toLowerCase().replace(/^.*[\\/]/, '');
+  return ZEEK_PATHS.find((p) => new RegExp(`(^|[^a-z])${p}([^a-z]|$)`).test(base));
+}
+
+/** Zeek conn_state → Defender ActionType (see docs/telemetry.md for the reasoning per state). */
+const ACTION_TYPE: Record<string, string> = {
+  SF: 'ConnectionSuccess',
+  S1: 'ConnectionSuccess',
+  S2: 'ConnectionSuccess',
+  S3: 'ConnectionSuccess',
+  RSTO: 'ConnectionSuccess',
+  RSTR: 'ConnectionSuccess',
+  S0: 'ConnectionAttempt',
+  SH: 'ConnectionAttempt',
+  RSTOS0: 'ConnectionAttempt',
+  REJ: 'ConnectionFailed',
+  RSTRH: 'ConnectionFound',
+  SHR: 'ConnectionFound',
+  OTH: 'ConnectionFound',
+};
+
+const DNE_PROTOCOL: Record<string, string> = { tcp: 'Tcp', udp: 'Udp', icmp: 'Icmp' };
+
+/** Fields that become columns; everything else is kept in AdditionalFields / AdditionalExtensions. */
+const CONN_MAPPED = new Set([
+  'ts',
+  'id.orig_h',
+  'id.orig_p',
+  'id.resp_h',
+  'id.resp_p',
+  'proto',
+  '_system_name',
+  '_node_name',
+]);
+
+export function mapZeekRecord(path: string, rec: ZeekRecord, options: ZeekOptions): RecordResult {
+  const time = zeekTime(rec.ts);
+  if (time === undefined) return `Zeek ts is not a time: ${JSON.stringify(String(rec.ts).slice(0, 40))}`;
+  const sensor = String(rec._system_name ?? rec._node_name ?? options.sensor ?? '');
+  if (path === 'conn')
+    return mapConn(rec, time, sensor, options.connTables ?? ['DeviceNetworkEvents', 'CommonSecurityLog']);
+  if (path === 'dns') return { table: 'DnsEvents', row: mapDns(rec, time, sensor) };
+  return `Zeek ${path} log: no table mapping (supported: ${ZEEK_PATHS.join(', ')})`;
+}
+
+function zeekTime(ts: unknown): Date | null | undefined {
+  if (ts === null || ts === undefined) return null;
+  if (typeof ts === 'number') return Number.isFinite(ts) ? new Date(ts * 1000) : undefined;
+  return parseIso(String(ts)) ?? undefined; // JSON writer with JSON::TS_ISO8601
+}
+
+function mapConn(
+  rec: ZeekRecord,
+  time: Date | null,
+  sensor: string,
+  tables: readonly ConnTable[],
+): TableRow[] {
+  const extras: ZeekRecord = {};
+  for (const key in rec) {
+    const v = rec[key];
+    if (CONN_MAPPED.has(key) || v === null || v === '' || (Array.isArray(v) && v.length === 0)) continue;
+    extras[key] = v;
+  }
+  const state = rec.conn_state as string | undefined;
+  const proto = rec.proto as string | undefined;
+  const out: TableRow[] = [];
+  for (const table of tables) {
+    if (table === 'DeviceNetworkEvents') {
+      const local = rec['id.orig_h'] as string | undefined;
+      const remote = rec['id.resp_h'] as string | undefined;
+      out.push({
+        table,
+        row: {
+          TimeGenerated: time,
+          Timestamp: time,
+          DeviceName: sensor,
+          ActionType: state === undefined ? null : (ACTION_TYPE[state] ?? null),
+          LocalIP: local,
+          LocalPort: rec['id.orig_p'],
+          LocalIPType: typeof local === 'string' ? ipType(local) : null,
+          RemoteIP: remote,
+          RemotePort: rec['id.resp_p'],
+          RemoteIPType: typeof remote === 'string' ? ipType(remote) : null,
+          Protocol: proto === undefined ? null : (DNE_PROTOCOL[proto] ?? proto),
+          AdditionalFields: extras,
+          Type: table,
+        },
+      });
+    } else {
+      const duration = typeof rec.duration === 'number' ? rec.duration : null;
+      out.push({
+        table,
+        row: {
+          TimeGenerated: time,
+          DeviceVendor: 'Zeek',
+          DeviceProduct: 'conn',
+          DeviceEventClassID: 'conn',
+          Activity: state,
+          SourceIP: rec['id.orig_h'],
+          SourcePort: rec['id.orig_p'],
+          DestinationIP: rec['id.resp_h'],
+          DestinationPort: rec['id.resp_p'],
+          Protocol: proto === undefined ? null : proto.toUpperCase(),
+          ApplicationProtocol: rec.service,
+          SentBytes: rec.orig_bytes,
+          ReceivedBytes: rec.resp_bytes,
+          StartTime: time,
+          EndTime: time && duration !== null ? new Date(time.getTime() + duration * 1000) : null,
+          DeviceName: sensor,
+          Computer: sensor,
+          AdditionalExtensions: extensionText(extras),
+          Type: table,
+        },
+      });
+    }
+  }
+  return out;
+}
+
+function extensionText(extras: ZeekRecord): string {
+  const parts: string[] = [];
+  for (const key in extras) {
+    const v = extras[key];
+    parts.push(`${key}=${Array.isArray(v) ? v.join(',') : String(v)}`);
+  }
+  return parts.join(';');
+}
+
+function mapDns(rec: ZeekRecord, time: Date | null, sensor: string): Record<string, unknown> {
+  const answers = Array.isArray(rec.answers) ? (rec.answers as unknown[]) : [];
+  const ips = answers.filter((a): a is string => typeof a === 'string' && ipType(a) !== null);
+  return {
+    TimeGenerated: time,
+    Computer: sensor,
+    ClientIP: rec['id.orig_h'],
+    Name: rec.query,
+    QueryType: rec.qtype_name ?? (rec.qtype === null || rec.qtype === undefined ? null : String(rec.qtype)),
+    IPAddresses: ips.length > 0 ? ips.join(',') : null,
+    ResultCode: rec.rcode,
+    SubType: 'LookupQuery',
+    Type: 'DnsEvents',
+  };
+}
+
+/** Which log a JSON record is, when the file name did not say. */
+function recordPath(rec: ZeekRecord): string | undefined {
+  if ('conn_state' in rec || 'orig_bytes' in rec || 'history' in rec) return 'conn';
+  if ('query' in rec || 'qtype' in rec || 'rcode' in rec) return 'dns';
+  return undefined;
+}
+
+export function zeekJsonParser(options: ZeekOptions = {}): RecordParser {
+  return (text) => {
+    if (isBlank(text)) return IGNORED;
+    let rec: unknown;
+    try {
+      rec = JSON.parse(text);
+    } catch (err) {
+      return `invalid JSON: ${(err as Error).message}`;
+    }
+    if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) return 'not a JSON object';
+    const path = options.path ?? recordPath(rec as ZeekRecord);
+    if (path === undefined) return 'Zeek JSON record of unknown kind (no conn or dns fields)';
+    return mapZeekRecord(path, wellFormed(rec as ZeekRecord, text), options);
+  };
+}
+
+// ---- TSV ----
+
+/** How a #types entry is read. */
+const Kind = { String: 0, Number: 1, Bool: 2, List: 3, NumberList: 4 } as const;
+type Kind = (typeof Kind)[keyof typeof Kind];
+
+function kindOf(type: string): Kind {
+  if (type.startsWith('set[') || type.startsWith('vector[')) {
+    const inner = type.slice(type.indexOf('[') + 1, -1);
+    return kindOf(inner) === Kind.Number ? Kind.NumberList : Kind.List;
+  }
+  switch (type) {
+    case 'time':
+    case 'interval':
+    case 'double':
+    case 'count':
+    case 'int':
+    case 'port':
+      return Kind.Number;
+    case 'bool':
+      return Kind.Bool;
+    default:
+      return Kind.String;
+  }
+}
+
+/** `\x09` → tab, `\\` → backslash (the ASCII writer's escapes). */
+export function unescapeZeek(text: string): string {
+  if (text.indexOf('\\') === -1) return text;
+  return text.replace(/\\(x[0-9a-fA-F]{2}|\\)/g, (_, e: string) =>
+    e === '\\' ? '\\' : String.fromCharCode(parseInt(e.slice(1), 16)),
+  );
+}
+
+export function zeekTsvParser(options: ZeekOptions = {}): RecordParser {
+  let separator = '\t';
+  let setSeparator = ',';
+  let empty = '(empty)';
+  let unset = '-';
+  let path = options.path;
+  let fields: string[] | undefined;
+  let kinds: Kind[] = [];
+  return (text) => {
+    if (text.charCodeAt(0) === 35 /* # */) {
+      if (text.startsWith('#separator ')) separator = unescapeZeek(text.slice(11).trim());
+      else {
+        const [name, ...rest] = text.split(separator);
+        if (name === '#set_separator') setSeparator = unescapeZeek(rest[0] ?? ',');
+        else if (name === '#empty_field') empty = rest[0] ?? empty;
+        else if (name === '#unset_field') unset = rest[0] ?? unset;
+        else if (name === '#path') path = rest[0];
+        else if (name === '#fields') fields = rest;
+        else if (name === '#types') kinds = rest.map(kindOf);
+      }
+      return IGNORED;
+    }
+    if (isBlank(text)) return IGNORED;
+    if (!fields) return 'Zeek TSV data before the #fields header';
+    if (path === undefined) return 'Zeek TSV log without #path (conn or dns?)';
+    const values = text.split(separator);
+    if (values.length !== fields.length) return `${values.length} fields, #fields names ${fields.length}`;
+    const rec: ZeekRecord = {};
+    for (let i = 0; i < values.length; i++) {
+      const raw = values[i];
+      const kind = kinds[i] ?? Kind.String;
+      let value: unknown;
+      if (raw === unset) value = null;
+      else if (raw === empty) value = kind === Kind.List || kind === Kind.NumberList ? [] : '';
+      else if (kind === Kind.Number) value = raw === '' ? null : Number(raw);
+      else if (kind === Kind.Bool) value = raw === 'T' ? true : raw === 'F' ? false : raw;
+      else if (kind === Kind.List) value = raw.split(setSeparator).map(unescapeZeek);
+      else if (kind === Kind.NumberList) value = raw.split(setSeparator).map(Number);
+      else value = unescapeZeek(raw);
+      if (typeof value === 'number' && Number.isNaN(value)) value = raw; // let the column type say why
+      rec[fields[i]] = value;
+    }
+    return mapZeekRecord(path, rec, options);
+  };
+}

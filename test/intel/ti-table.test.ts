@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { Store } from '../../src/store/db.js';
+import type { Indicator } from '../../src/intel/model.js';
+import { indicatorId, loadIndicators, toThreatIntelligenceRows } from '../../src/intel/ti-table.js';
+
+const now = new Date('2026-05-21T12:00:00Z');
+const ipPort: Indicator = {
+  type: 'ip:port',
+  value: '176.65.139.7',
+  port: 3778,
+  threatType: 'botnet_cc',
+  malware: 'Mirai',
+  confidence: 80,
+  firstSeen: '2026-05-20T00:00:00.000Z',
+  source: 'ThreatFox',
+  reference: 'https://example.org/r',
+  tags: ['Mirai'],
+  externalId: '1500001',
+  origin: 'content/intel/threatfox-mirai.json:4',
+};
+
+describe('toThreatIntelligenceRows', () => {
+  it('fills the Sentinel columns for an ip:port indicator', () => {
+    expect(toThreatIntelligenceRows([ipPort], now)).toEqual([
+      {
+        TimeGenerated: '2026-05-21T12:00:00.000Z',
+        SourceSystem: 'ThreatFox',
+        IndicatorProvider: 'ThreatFox',
+        Type: 'ThreatIntelligenceIndicator',
+        Action: 'alert',
+        PassiveOnly: false,
+        IndicatorId: indicatorId(ipPort),
+        ExternalIndicatorId: '1500001',
+        ThreatType: 'C2',
+        KillChainC2: true,
+        ConfidenceScore: 80,
+        MalwareNames: '["Mirai"]',
+        Tags: '["Mirai"]',
+        Description: 'Mirai botnet_cc (ThreatFox)',
+        AdditionalInformation: 'first_seen=2026-05-20T00:00:00.000Z; reference=https://example.org/r',
+        Active: true,
+        ExpirationDateTime: '2026-08-19T12:00:00.000Z',
+        TrafficLightProtocolLevel: 'white',
+        NetworkIP: '176.65.139.7',
+        NetworkDestinationIP: '176.65.139.7',
+        NetworkDestinationPort: 3778,
+        NetworkPort: 3778,
+        _Source: 'content/intel/threatfox-mirai.json:4',
+      },
+    ]);
+    expect(indicatorId(ipPort)).toMatch(/^[0-9A-F]{64}$/);
+  });
+
+  it('puts each observable type in its own column', () => {
+    const base = { source: 'report.txt' };
+    const rows = toThreatIntelligenceRows(
+      [
+        { ...base, type: 'ipv4', value: '45.9.20.1' },
+        { ...base, type: 'ipv6', value: '2a03:2880::1' },
+        { ...base, type: 'domain', value: 'tvt.miraibotnet.su', threatType: 'payload_delivery' },
+        { ...base, type: 'url', value: 'http://45.9.20.1/x', threatType: 'payload_delivery' },
+        { ...base, type: 'md5', value: 'a'.repeat(31) + 'b' },
+        { ...base, type: 'sha1', value: 'a'.repeat(39) + 'b' },
+        { ...base, type: 'sha256', value: 'a'.repeat(63) + 'b', context: 'the following hashes:' },
+      ],
+      now,
+    );
+    const pick = (r: Record<string, unknown>) =>
+      Object.fromEntries(
+        ['NetworkIP', 'DomainName', 'Url', 'FileHashValue', 'FileHashType', 'ThreatType', 'Description']
+          .filter((k) => r[k] !== undefined)
+          .map((k) => [k, r[k]]),
+      );
+    expect(rows.map(pick)).toEqual([
+      { NetworkIP: '45.9.20.1', ThreatType: 'WatchList', Description: 'ipv4 (report.txt)' },
+      { NetworkIP: '2a03:2880::1', ThreatType: 'WatchList', Description: 'ipv6 (report.txt)' },
+      {
+        DomainName: 'tvt.miraibotnet.su',
+        ThreatType: 'MaliciousUrl',
+        Description: 'payload_delivery (report.txt)',
+      },
+      { Url: 'http://45.9.20.1/x', ThreatType: 'MaliciousUrl', Description: 'payload_delivery (report.txt)' },
+      {
+        FileHashValue: 'a'.repeat(31) + 'b',
+        FileHashType: 'MD5',
+        ThreatType: 'WatchList',
+        Description: 'md5 (report.txt)',
+      },
+      {
+        FileHashValue: 'a'.repeat(39) + 'b',
+        FileHashType: 'SHA1',
+        ThreatType: 'WatchList',
+        Description: 'sha1 (report.txt)',
+      },
+      {
+        FileHashValue: 'a'.repeat(63) + 'b',
+        FileHashType: 'SHA256',
+        ThreatType: 'WatchList',
+        Description: 'the following hashes:',
+      },
+    ]);
+    expect(rows.every((r) => r._Source === 'report.txt' && r.Active === true)).toBe(true);
+  });
+
+  it('marks expired or withdrawn indicators inactive', () => {
+    const rows = toThreatIntelligenceRows(
+      [
+        { ...ipPort, expires: '2026-05-01T00:00:00.000Z' },
+        { ...ipPort, port: 23, active: false },
+      ],
+      now,
+    );
+    expect(rows.map((r) => [r.Active, r.ExpirationDateTime])).toEqual([
+      [false, '2026-05-01T00:00:00.000Z'],
+      [false, '2026-08-19T12:00:00.000Z'],
+    ]);
+  });
+});
+
+describe('loadIndicators', () => {
+  it('stores rows that a Sentinel-style TI match query finds', async () => {
+    const store = await Store.open();
+    try {
+      const domain: Indicator = {
+        type: 'domain',
+        value: 'tvt.miraibotnet.su',
+        source: 'ThreatFox',
+        confidence: 100,
+      };
+      expect(await loadIndicators(store, [ipPort, domain], now)).toBe(2);
+      const rows = await store.query(
+        `SELECT NetworkIP, NetworkDestinationPort, DomainName, ConfidenceScore, _Source FROM ThreatIntelligenceIndicator
+         WHERE Active AND ExpirationDateTime > ? ORDER BY IndicatorId`,
+        [now.toISOString()],
+      );
+      expect(rows).toHaveLength(2);
+      expect(rows).toContainEqual({
+        NetworkIP: '176.65.139.7',
+        NetworkDestinationPort: 3778,
+        DomainName: null,
+        ConfidenceScore: 80,
+        _Source: 'content/intel/threatfox-mirai.json:4',
+      });
+      expect(rows).toContainEqual({
+        NetworkIP: null,
+        NetworkDestinationPort: null,
+        DomainName: 'tvt.miraibotnet.su',
+        ConfidenceScore: 100,
+        _Source: 'ThreatFox',
+      });
+    } finally {
+      store.close();
+    }
+  });
+});

@@ -1,0 +1,216 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Store } from '../../src/store/db.js';
+import { ingestFile, ingestPaths } from '../../src/telemetry/ingest.js';
+import { ipType } from '../../src/telemetry/iptype.js';
+import { IGNORED, type TableRow } from '../../src/telemetry/types.js';
+import { unescapeZeek, zeekJsonParser, zeekPathFromName, zeekTsvParser } from '../../src/telemetry/zeek.js';
+import { hasShared, sharedData, tempDir, writeTemp } from './shared.js';
+
+const TSV_HEADER = [
+  '#separator \\x09',
+  '#set_separator\t,',
+  '#empty_field\t(empty)',
+  '#unset_field\t-',
+  '#path\tconn',
+  '#open\t2024-01-01-00-00-00',
+  '#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\tresp_bytes\tconn_state\thistory\ttunnel_parents',
+  '#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring\tstring\tset[string]',
+];
+
+function rows(result: unknown): TableRow[] {
+  if (typeof result === 'string') throw new Error(result);
+  return Array.isArray(result) ? result : [result as TableRow];
+}
+
+describe('Zeek conn TSV', () => {
+  it('reads headers, unset, (empty) and \\x escapes, and maps to both tables', () => {
+    const parse = zeekTsvParser({ sensor: 'zeek-1' });
+    for (const [i, h] of TSV_HEADER.entries()) expect(parse(h, i + 1)).toBe(IGNORED);
+    const out = rows(
+      parse(
+        '1700000000.5\tCabc\t10.0.0.5\t51000\t176.65.139.7\t7547\ttcp\t-\t1.5\t10\t20\tSF\tShAD\\x09x\t(empty)',
+        9,
+      ),
+    );
+    expect(out.map((r) => r.table)).toEqual(['DeviceNetworkEvents', 'CommonSecurityLog']);
+    const dne = out[0].row;
+    expect(dne).toMatchObject({
+      DeviceName: 'zeek-1',
+      ActionType: 'ConnectionSuccess',
+      LocalIP: '10.0.0.5',
+      LocalPort: 51000,
+      LocalIPType: 'Private',
+      RemoteIP: '176.65.139.7',
+      RemotePort: 7547,
+      RemoteIPType: 'Public',
+      Protocol: 'Tcp',
+      Type: 'DeviceNetworkEvents',
+    });
+    expect((dne.Timestamp as Date).toISOString()).toBe('2023-11-14T22:13:20.500Z');
+    expect(dne.TimeGenerated).toEqual(dne.Timestamp);
+    expect(dne.AdditionalFields).toEqual({
+      uid: 'Cabc',
+      duration: 1.5,
+      orig_bytes: 10,
+      resp_bytes: 20,
+      conn_state: 'SF',
+      history: 'ShAD\tx',
+    });
+    const csl = out[1].row;
+    expect(csl).toMatchObject({
+      DeviceVendor: 'Zeek',
+      DeviceProduct: 'conn',
+      Activity: 'SF',
+      SourceIP: '10.0.0.5',
+      SourcePort: 51000,
+      DestinationIP: '176.65.139.7',
+      DestinationPort: 7547,
+      Protocol: 'TCP',
+      SentBytes: 10,
+      ReceivedBytes: 20,
+      Computer: 'zeek-1',
+    });
+    expect((csl.EndTime as Date).toISOString()).toBe('2023-11-14T22:13:22.000Z');
+    expect(csl.AdditionalExtensions).toBe(
+      'uid=Cabc;duration=1.5;orig_bytes=10;resp_bytes=20;conn_state=SF;history=ShAD\tx',
+    );
+  });
+
+  it('maps conn_state to ActionType and can feed one table only', () => {
+    const parse = zeekTsvParser({ connTables: ['DeviceNetworkEvents'] });
+    TSV_HEADER.forEach((h, i) => parse(h, i + 1));
+    const action = (state: string) =>
+      rows(parse(`1\tC\t1.1.1.1\t1\t2.2.2.2\t23\ttcp\t-\t-\t-\t-\t${state}\tS\t(empty)`, 9))[0].row
+        .ActionType;
+    expect(action('S0')).toBe('ConnectionAttempt');
+    expect(action('REJ')).toBe('ConnectionFailed');
+    expect(action('RSTO')).toBe('ConnectionSuccess');
+    expect(action('SF')).toBe('ConnectionSuccess');
+    expect(action('OTH')).toBe('ConnectionFound');
+    expect(action('???')).toBeNull();
+    expect(rows(parse(`1\tC\t1.1.1.1\t1\t2.2.2.2\t23\ttcp\t-\t-\t-\t-\tSF\tS\t(empty)`, 9))).toHaveLength(1);
+  });
+
+  it('rejects data before #fields and rows with the wrong field count', () => {
+    const parse = zeekTsvParser();
+    expect(parse('1\t2', 1)).toMatch(/before the #fields header/);
+    TSV_HEADER.forEach((h, i) => parse(h, i + 1));
+    expect(parse('1\t2\t3', 9)).toMatch(/3 fields, #fields names 14/);
+    expect(parse('', 10)).toBe(IGNORED);
+    expect(parse('#close\t2024-01-01-01-00-00', 11)).toBe(IGNORED);
+  });
+
+  it('unescapes \\xHH and \\\\', () => {
+    expect(unescapeZeek('a\\x09b\\x5cc\\\\d')).toBe('a\tb\\c\\d');
+  });
+});
+
+describe('Zeek dns and JSON', () => {
+  it('maps dns to DnsEvents: answers that are IPs, comma-joined', () => {
+    const parse = zeekJsonParser({ sensor: 's1' });
+    const out = rows(
+      parse(
+        '{"ts":1700000000,"uid":"C1","id.orig_h":"10.0.0.9","id.orig_p":5353,"id.resp_h":"8.8.8.8","id.resp_p":53,"proto":"udp",' +
+          '"query":"tvt.miraibotnet.su","qtype":1,"qtype_name":"A","rcode":0,"rcode_name":"NOERROR","answers":["cdn.example","176.65.139.7","::1"]}',
+        1,
+      ),
+    );
+    expect(out).toEqual([
+      {
+        table: 'DnsEvents',
+        row: {
+          TimeGenerated: new Date(1700000000000),
+          Computer: 's1',
+          ClientIP: '10.0.0.9',
+          Name: 'tvt.miraibotnet.su',
+          QueryType: 'A',
+          IPAddresses: '176.65.139.7,::1',
+          ResultCode: 0,
+          SubType: 'LookupQuery',
+          Type: 'DnsEvents',
+        },
+      },
+    ]);
+  });
+
+  it('tells conn from dns per record, rejects broken JSON and unknown kinds', () => {
+    const parse = zeekJsonParser();
+    expect(rows(parse('{"ts":1,"id.orig_h":"1.1.1.1","conn_state":"S0","proto":"tcp"}', 1))).toHaveLength(2);
+    expect(parse('{"ts":1,"method":"GET"}', 2)).toMatch(/unknown kind/);
+    expect(parse('{"ts":', 3)).toMatch(/invalid JSON/);
+    expect(parse('[1]', 4)).toMatch(/not a JSON object/);
+    expect(parse('{"ts":"yesterday","conn_state":"S0"}', 5)).toMatch(/ts is not a time/);
+    expect(zeekJsonParser({ path: 'http' })('{"ts":1}', 1)).toMatch(/Zeek http log: no table mapping/);
+  });
+
+  it('infers the log kind from the file name', () => {
+    expect(zeekPathFromName('/x/conn.log')).toBe('conn');
+    expect(zeekPathFromName('labeled-conn.log')).toBe('conn');
+    expect(zeekPathFromName('dns.00:00:00-01:00:00.log.gz')).toBe('dns');
+    expect(zeekPathFromName('connection.log')).toBeUndefined();
+  });
+
+  it('classifies IPs as Defender does', () => {
+    expect(
+      ['8.8.8.8', '10.1.1.1', '127.0.0.1', '169.254.1.1', '224.0.0.252', '255.255.255.255', '0.0.0.0'].map(
+        ipType,
+      ),
+    ).toEqual(['Public', 'Private', 'Loopback', 'LinkLocal', 'Multicast', 'Broadcast', 'Reserved']);
+    expect(
+      ['fe80::1', 'ff02::1:3', 'fd2d::1', '2a00:1450::1', '::ffff:1.2.3.4', 'cdn.example'].map(ipType),
+    ).toEqual(['LinkLocal', 'Multicast', 'Private', 'Public', 'FourToSixMapping', null]);
+  });
+
+  it('ingests a generated TSV file with every line accounted for', async () => {
+    const dir = tempDir();
+    const file = writeTemp(
+      dir,
+      'conn.log',
+      [
+        ...TSV_HEADER,
+        '1\tC\t1.1.1.1\t1\t2.2.2.2\t23\ttcp\t-\t-\t-\t-\tS0\tS\t(empty)',
+        'broken',
+        '#close\tx',
+        '',
+      ].join('\n'),
+    );
+    const store = await Store.open();
+    const ledger = await ingestFile(store, file);
+    expect(ledger).toMatchObject({ format: 'zeek-tsv', read: 2, ingested: 1, ignored: 9 });
+    expect(ledger.rejected).toEqual([{ file, line: 10, reason: '1 fields, #fields names 14' }]);
+    expect(ledger.tables).toEqual({ DeviceNetworkEvents: 1, CommonSecurityLog: 1 });
+    expect(await store.query('SELECT _Source FROM DeviceNetworkEvents')).toEqual([{ _Source: `${file}:9` }]);
+    store.close();
+  });
+});
+
+describe.skipIf(!hasShared)('real Zeek logs (../shared/data/zeek)', () => {
+  it('accounts for every line of every log', async () => {
+    const store = await Store.open();
+    const { ledgers, unrecognised } = await ingestPaths(store, [join(sharedData, 'zeek')]);
+    expect(ledgers).toHaveLength(8);
+    for (const ledger of ledgers) {
+      const text = readFileSync(ledger.file, 'utf8');
+      const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+      expect(ledger.read, ledger.file).toBe(ledger.ingested + ledger.rejected.length);
+      expect(ledger.read + ledger.ignored, ledger.file).toBe(lines);
+      expect(ledger.rejected, ledger.file).toEqual([]);
+    }
+    expect(unrecognised.every((f) => /README|LICENSE/.test(f))).toBe(true);
+    const [dns] = await store.query(
+      "SELECT count(*) AS n FROM DnsEvents WHERE Name = 'puzybep.com' AND _Source LIKE '%005-zeek-scenario-malicious/dns.log:%'",
+    );
+    expect(dns.n).toBeGreaterThan(0);
+    const [scan] = await store.query(
+      "SELECT count(DISTINCT RemotePort) AS ports FROM DeviceNetworkEvents WHERE LocalIP = '192.168.1.9' AND RemoteIP = '45.33.32.156'",
+    );
+    expect(scan.ports).toBeGreaterThan(40);
+    const counts = await store.query(
+      'SELECT (SELECT count(*) FROM DeviceNetworkEvents) AS dne, (SELECT count(*) FROM CommonSecurityLog) AS csl',
+    );
+    expect(counts[0].dne).toBe(counts[0].csl);
+    store.close();
+  });
+});
