@@ -1,6 +1,7 @@
 /** One model for every detection, whether it came from a KQL hunt, a YARA rule or a hash indicator. */
 import type { Row } from '../store/coerce.js';
 import type { EntityMapping, Severity } from './model.js';
+import { SEVERITY_ORDER } from './model.js';
 import { SOURCE_COLUMN } from '../store/schema.js';
 
 export interface Entity {
@@ -15,23 +16,34 @@ export interface Finding {
   severity: Severity;
   /** Latest event time among the evidence, ISO 8601, when the evidence has one. */
   time: string | null;
+  /** Earliest event time among all of the group's rows. */
+  firstSeen?: string | null;
+  /** Latest event time among all of the group's rows (same as `time`). */
+  lastSeen?: string | null;
+  /** Result rows grouped into this finding (evidence may hold fewer: see `--evidence`). */
+  count?: number;
   entities: Entity[];
   /** The rows that make the case; each keeps `_Source` (file:line, or a file path). */
   evidence: Row[];
   description?: string;
   techniques?: string[];
+  /** Set on suppressed findings: the id of the exclusion that matched. */
+  suppressedBy?: string;
 }
 
-const TIME_COLUMNS = ['TimeGenerated', 'Timestamp', 'time', 'StartTime'];
+const TIME_COLUMNS = ['TimeGenerated', 'Timestamp', 'time', 'StartTime', 'FirstSeen', 'LastSeen', 'WindowStart'];
 
-function latestTime(rows: Row[]): string | null {
-  let latest: string | null = null;
+function timeRange(rows: Row[]): { first: string | null; last: string | null } {
+  let first: string | null = null;
+  let last: string | null = null;
   for (const row of rows)
     for (const column of TIME_COLUMNS) {
       const value = row[column];
-      if (typeof value === 'string' && (latest === null || value > latest)) latest = value;
+      if (typeof value !== 'string') continue;
+      if (first === null || value < first) first = value;
+      if (last === null || value > last) last = value;
     }
-  return latest;
+  return { first, last };
 }
 
 function entitiesOf(row: Row, mappings: EntityMapping[]): Entity[] {
@@ -45,24 +57,52 @@ function entitiesOf(row: Row, mappings: EntityMapping[]): Entity[] {
   return entities;
 }
 
+export interface GroupOptions {
+  /** Result column with a per-row severity (`High`, `medium`…); unknown values keep the base one. */
+  severityColumn?: string;
+  /** Evidence rows kept per finding (default: all). */
+  evidence?: number | 'all';
+}
+
+function rowSeverity(row: Row, base: Severity, column: string | undefined): Severity {
+  const value = column ? String(row[column] ?? '').toLowerCase() : '';
+  return (SEVERITY_ORDER as string[]).includes(value) ? (value as Severity) : base;
+}
+
 /**
- * Groups a hunt's result rows into findings: one per distinct set of mapped entities (one C2 contact
- * by one host is one finding however many connections it made), in first-seen order.
+ * Groups a hunt's result rows into findings: one per distinct set of mapped entities and severity (one
+ * C2 contact by one host is one finding however many connections it made; the same host hitting the
+ * indicator's IP on another port is a second, weaker one), in first-seen order.
  */
 export function findingsFromRows(
   rows: Row[],
   base: Omit<Finding, 'entities' | 'evidence' | 'time'>,
   mappings: EntityMapping[],
+  options: GroupOptions = {},
 ): Finding[] {
-  const groups = new Map<string, { entities: Entity[]; evidence: Row[] }>();
+  const groups = new Map<string, { entities: Entity[]; severity: Severity; rows: Row[] }>();
   for (const row of rows) {
     const entities = entitiesOf(row, mappings);
-    const key = JSON.stringify(entities.map((e) => [e.type, e.identifier, e.value]));
+    const severity = rowSeverity(row, base.severity, options.severityColumn);
+    const key = JSON.stringify([severity, entities.map((e) => [e.type, e.identifier, e.value])]);
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { entities, evidence: [] }));
-    group.evidence.push(row);
+    if (!group) groups.set(key, (group = { entities, severity, rows: [] }));
+    group.rows.push(row);
   }
-  return [...groups.values()].map((g) => ({ ...base, entities: g.entities, evidence: g.evidence, time: latestTime(g.evidence) }));
+  const keep = options.evidence === undefined || options.evidence === 'all' ? Infinity : options.evidence;
+  return [...groups.values()].map((g) => {
+    const { first, last } = timeRange(g.rows);
+    return {
+      ...base,
+      severity: g.severity,
+      entities: g.entities,
+      evidence: g.rows.slice(0, keep),
+      time: last,
+      firstSeen: first,
+      lastSeen: last,
+      count: g.rows.length,
+    };
+  });
 }
 
 export function evidenceSources(finding: Finding): string[] {

@@ -1,34 +1,81 @@
 /**
  * Fills a hunt's `let NAME = dynamic([...]);` IOC list from the indicator store, so a shipped query is
  * the seed's query verbatim (and deploys to Sentinel as is) while locally its list is the store's
- * current active indicators, including feeds added with --intel for this run.
+ * current indicators, including feeds added with --intel for this run. Only indicators that are
+ * Active, not expired at the run's intel clock and at least `minConfidence` confident are bound, and
+ * never a private, loopback, link-local or otherwise non-routable address (a bad feed entry such as
+ * 10.0.0.1 would otherwise flag half the network).
  */
+import ipaddr from 'ipaddr.js';
 import type { Store } from '../store/db.js';
 import type { Hunt, IndicatorListBinding } from './model.js';
 
+/** ThreatFox's own scale: 50 = "probably malicious"; `--min-confidence` overrides. */
+export const DEFAULT_MIN_CONFIDENCE = 50;
+
+const IP = `coalesce(NetworkIP, NetworkDestinationIP, NetworkSourceIP)`;
+const HAS_PORT = `NetworkDestinationPort IS NOT NULL`;
+const HASH = (type: string) => `CASE WHEN upper(FileHashType) = '${type}' THEN lower(FileHashValue) END`;
+
+/** type → SQL for its value (NULL when the indicator is not of that type). */
 const VALUE_SQL: Record<string, string> = {
-  ip: `coalesce(NetworkIP, NetworkDestinationIP, NetworkSourceIP)`,
-  domain: `DomainName`,
+  /** any IP indicator, with or without a port (the seed hunts' semantics) */
+  ip: IP,
+  /** IP indicators without a port: a hit on any port */
+  'ip-anyport': `CASE WHEN NOT (${HAS_PORT}) THEN ${IP} END`,
+  /** `ip:port` indicators as "ip:port" */
+  'ip:port': `CASE WHEN ${HAS_PORT} THEN ${IP} || ':' || NetworkDestinationPort END`,
+  /** the addresses of `ip:port` indicators: a hit on another port is a weaker finding */
+  'ip:port-ip': `CASE WHEN ${HAS_PORT} THEN ${IP} END`,
+  domain: `lower(DomainName)`,
   url: `Url`,
-  sha256: `CASE WHEN upper(FileHashType) = 'SHA256' THEN lower(FileHashValue) END`,
-  sha1: `CASE WHEN upper(FileHashType) = 'SHA1' THEN lower(FileHashValue) END`,
-  md5: `CASE WHEN upper(FileHashType) = 'MD5' THEN lower(FileHashValue) END`,
+  sha256: HASH('SHA256'),
+  sha1: HASH('SHA1'),
+  md5: HASH('MD5'),
 };
 
 export class IndicatorListError extends Error {}
 
-export async function activeIndicatorValues(store: Store, types: string[], now: Date): Promise<string[]> {
+export interface BindOptions {
+  /** The intel clock: indicators expired before it are not bound. */
+  now: Date;
+  minConfidence?: number;
+}
+
+const IP_TYPES = new Set(['ip', 'ip-anyport', 'ip:port', 'ip:port-ip']);
+
+/** True for an address worth matching: global unicast (not private, loopback, link-local, reserved…). */
+export function isRoutableIp(value: string): boolean {
+  const v4 = /^(\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?$/.exec(value);
+  const address = v4 ? v4[1] : value.replace(/^\[(.*)\](?::\d+)?$/, '$1');
+  if (!ipaddr.isValid(address)) return false;
+  return ipaddr.parse(address).range() === 'unicast';
+}
+
+export async function activeIndicatorValues(
+  store: Store,
+  binding: Pick<IndicatorListBinding, 'types' | 'threatTypes'>,
+  options: BindOptions,
+): Promise<string[]> {
   const values = new Set<string>();
-  for (const type of types) {
+  const threatTypes = binding.threatTypes ?? [];
+  for (const type of binding.types) {
     const expr = VALUE_SQL[type];
     if (!expr) throw new IndicatorListError(`unknown indicator list type '${type}' (known: ${Object.keys(VALUE_SQL).join(', ')})`);
     const rows = await store.query(
       `SELECT DISTINCT ${expr} AS v FROM ThreatIntelligenceIndicator
        WHERE coalesce(Active, true) AND (ExpirationDateTime IS NULL OR ExpirationDateTime > ?::TIMESTAMP)
+         AND (ConfidenceScore IS NULL OR ConfidenceScore >= ?)
+         AND (? OR list_contains(?::VARCHAR[], ThreatType))
          AND ${expr} IS NOT NULL ORDER BY v`,
-      [now.toISOString().replace('Z', '')],
+      [
+        options.now.toISOString().replace('Z', ''),
+        options.minConfidence ?? DEFAULT_MIN_CONFIDENCE,
+        threatTypes.length === 0,
+        threatTypes,
+      ],
     );
-    for (const row of rows) values.add(String(row.v));
+    for (const row of rows) if (!IP_TYPES.has(type) || isRoutableIp(String(row.v))) values.add(String(row.v));
   }
   return [...values].sort();
 }
@@ -37,16 +84,28 @@ function kqlStringLiteral(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
+/** One case-insensitive regex matching the domains and their subdomains (and never a look-alike). */
+export function subdomainRegex(domains: string[]): string {
+  const escaped = domains.map((d) => d.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  // an empty list must match nothing: `[^\s\S]` never matches
+  return escaped.length ? `(?i)(^|\\.)(${escaped.join('|')})\\.?$` : '[^\\s\\S]';
+}
+
 export function bindIndicatorList(query: string, binding: IndicatorListBinding, values: string[], huntId: string): string {
+  if (binding.as === 'subdomain-regex') {
+    const pattern = new RegExp(`(let\\s+${binding.variable}\\s*=\\s*)(@?"(?:[^"\\\\]|\\\\.)*"|@'[^']*')(\\s*;)`);
+    if (!pattern.test(query)) throw new IndicatorListError(`hunt ${huntId}: no 'let ${binding.variable} = "...";' to fill with a regex`);
+    return query.replace(pattern, (_m, head: string, _old: string, tail: string) => `${head}${kqlStringLiteral(subdomainRegex(values))}${tail}`);
+  }
   const pattern = new RegExp(`(let\\s+${binding.variable}\\s*=\\s*dynamic\\(\\s*)\\[[^\\]]*\\](\\s*\\))`);
   if (!pattern.test(query))
     throw new IndicatorListError(`hunt ${huntId}: no 'let ${binding.variable} = dynamic([...])' to fill from the indicator store`);
   return query.replace(pattern, (_m, head: string, tail: string) => `${head}[${values.map(kqlStringLiteral).join(', ')}]${tail}`);
 }
 
-export async function bindIndicatorLists(store: Store, hunt: Hunt, now: Date): Promise<string> {
+export async function bindIndicatorLists(store: Store, hunt: Hunt, options: BindOptions): Promise<string> {
   let query = hunt.query;
   for (const binding of hunt.indicatorLists)
-    query = bindIndicatorList(query, binding, await activeIndicatorValues(store, binding.types, now), hunt.id);
+    query = bindIndicatorList(query, binding, await activeIndicatorValues(store, binding, options), hunt.id);
   return query;
 }

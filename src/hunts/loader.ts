@@ -25,6 +25,16 @@ function asStringList(value: unknown): string[] {
   return Array.isArray(value) ? value.map(String) : [];
 }
 
+/** `var: [types]` (short form) or `var: { types, threatTypes, as }`. */
+function indicatorBinding(variable: string, spec: unknown, file: string): IndicatorListBinding {
+  if (Array.isArray(spec)) return { variable, types: asStringList(spec) };
+  const s = (spec ?? {}) as Record<string, unknown>;
+  const as = s.as === undefined ? 'list' : String(s.as);
+  if (as !== 'list' && as !== 'subdomain-regex')
+    throw new HuntLoadError(`${file}: indicatorLists.${variable}.as must be list or subdomain-regex`);
+  return { variable, types: asStringList(s.types), threatTypes: asStringList(s.threatTypes), as };
+}
+
 export function parseHunt(text: string, file: string): Hunt {
   let doc: Record<string, any>;
   try {
@@ -39,9 +49,9 @@ export function parseHunt(text: string, file: string): Hunt {
   const extra = (doc['x-telltale'] ?? {}) as Record<string, any>;
   const severity = String(extra.severity ?? doc.severity ?? 'medium').toLowerCase() as Severity;
   if (!SEVERITY_ORDER.includes(severity)) throw new HuntLoadError(`${file}: unknown severity '${severity}'`);
-  const indicatorLists: IndicatorListBinding[] = Object.entries(
-    (extra.indicatorLists ?? {}) as Record<string, unknown>,
-  ).map(([variable, types]) => ({ variable, types: asStringList(types) }));
+  const indicatorLists = Object.entries((extra.indicatorLists ?? {}) as Record<string, unknown>).map(
+    ([variable, spec]) => indicatorBinding(variable, spec, file),
+  );
   const requiredTables = asStringList(
     (doc.requiredDataConnectors ?? []).flatMap((c: { dataTypes?: string[] }) => c.dataTypes ?? []),
   );
@@ -57,6 +67,7 @@ export function parseHunt(text: string, file: string): Hunt {
     query: doc.query,
     entityMappings: (doc.entityMappings ?? []) as EntityMapping[],
     indicatorLists,
+    severityColumn: typeof extra.severityColumn === 'string' ? extra.severityColumn : undefined,
     file,
   };
 }

@@ -23,6 +23,10 @@ export interface EntityMapping {
 export interface IndicatorListBinding {
   variable: string;
   types: string[];
+  /** Only indicators of these Sentinel ThreatTypes (e.g. `C2`); empty = all. */
+  threatTypes?: string[];
+  /** `list` fills `dynamic([...])`; `subdomain-regex` fills a string `let` with one anchored regex. */
+  as?: 'list' | 'subdomain-regex';
 }
 
 export interface Hunt {
@@ -39,5 +43,10 @@ export interface Hunt {
   query: string;
   entityMappings: EntityMapping[];
   indicatorLists: IndicatorListBinding[];
+  /**
+   * A result column holding a per-row severity (`High`, `Medium`…), like an analytic rule's
+   * `alertDetailsOverride.alertSeverityColumnName`; rows without one take `severity`.
+   */
+  severityColumn?: string;
   file: string;
 }

@@ -1,41 +1,129 @@
-/** Runs hunts against the store: bind IOC lists, translate KQL, execute, turn rows into findings. */
+/**
+ * Runs hunts against the store: bind IOC lists, attach exclusions, pick the clock(s), translate KQL,
+ * execute, split suppressed rows off, group rows into findings.
+ *
+ * The clock: `--now` if given (one run, Sentinel's semantics exactly). Otherwise the end of the data
+ * (`--until`, else the latest event), and a hunt with Sentinel-style `ago()` lookbacks is replayed once
+ * per lookback-sized tile of the logs that holds events, each time with the data cut at that tile's
+ * clock — the scheduled query, re-run over history.
+ */
 import { runKql } from '../kql/index.js';
 import type { Store } from '../store/db.js';
+import type { Row } from '../store/coerce.js';
 import { findingsFromRows, type Finding } from './findings.js';
 import { bindIndicatorLists } from './indicator-lists.js';
 import type { Hunt } from './model.js';
+import type { Exclusion } from './exclusions/model.js';
+import { applicableExclusions, splitExcluded, withExclusionColumn } from './exclusions/apply.js';
+import { queryLookbackMs } from './lookback.js';
+import { clearWindow, dataTimeRange, narrowToWindow, occupiedTiles, type TimeWindow } from './window.js';
+
+/** More replays than this (an `ago(1m)` hunt over months of logs) are cut to the most recent ones. */
+export const MAX_REPLAYS = 2000;
+
+export interface RunOptions {
+  /** Explicit clock (`--now`): one run at it. */
+  now?: Date;
+  /** Clock for indicator and exclusion expiry (default: `now`, else the wall clock). */
+  intelNow?: Date;
+  window?: TimeWindow;
+  minConfidence?: number;
+  exclusions?: Exclusion[];
+  /** Evidence rows per finding (default 5). */
+  evidence?: number | 'all';
+}
 
 export interface HuntRun {
   hunt: Hunt;
   rows: number;
   findings: Finding[];
+  /** Findings an exclusion suppressed, each with `suppressedBy`. */
+  suppressed: Finding[];
+  /** How many times the query ran (lookback replays), and the last clock it ran at. */
+  replays: number;
+  clock: string | null;
+  ms: number;
   error?: string;
 }
 
-export async function runHunt(store: Store, hunt: Hunt, now: Date): Promise<HuntRun> {
+interface RunContext extends RunOptions {
+  intelNow: Date;
+  window: TimeWindow;
+  end: Date;
+}
+
+function rowKey(row: Row): string {
+  return JSON.stringify(row);
+}
+
+async function clocksFor(store: Store, query: string, ctx: RunContext): Promise<{ clocks: Date[]; narrow: boolean }> {
+  if (ctx.now) return { clocks: [ctx.now], narrow: false };
+  const lookback = queryLookbackMs(query);
+  if (lookback === null) return { clocks: [ctx.end], narrow: false };
+  const tiles = (await occupiedTiles(store, ctx.end, lookback)).slice(0, MAX_REPLAYS);
+  return { clocks: tiles.map((k) => new Date(ctx.end.getTime() - k * lookback)), narrow: true };
+}
+
+async function execute(store: Store, query: string, ctx: RunContext): Promise<{ rows: Row[]; replays: number; clock: Date | null }> {
+  const { clocks, narrow } = await clocksFor(store, query, ctx);
+  const seen = new Set<string>();
+  const rows: Row[] = [];
   try {
-    const query = await bindIndicatorLists(store, hunt, now);
-    const result = await runKql(store, query, { now });
-    const findings = findingsFromRows(
-      result.rows,
-      {
-        huntId: hunt.key,
-        title: hunt.name,
-        severity: hunt.severity,
-        description: hunt.description,
-        techniques: hunt.relevantTechniques,
-      },
-      hunt.entityMappings,
+    for (const clock of clocks) {
+      if (narrow) await narrowToWindow(store, { since: ctx.window.since, until: clock });
+      for (const row of (await runKql(store, query, { now: clock })).rows) {
+        const key = rowKey(row);
+        if (!seen.has(key)) rows.push(row), seen.add(key);
+      }
+    }
+  } finally {
+    if (narrow) {
+      await clearWindow(store);
+      await narrowToWindow(store, ctx.window);
+    }
+  }
+  return { rows, replays: clocks.length, clock: clocks[0] ?? null };
+}
+
+export async function runHunt(store: Store, hunt: Hunt, ctx: RunContext): Promise<HuntRun> {
+  const started = performance.now();
+  const base = { huntId: hunt.key, title: hunt.name, severity: hunt.severity, description: hunt.description, techniques: hunt.relevantTechniques };
+  const group = { severityColumn: hunt.severityColumn, evidence: ctx.evidence ?? 5 };
+  try {
+    const bound = await bindIndicatorLists(store, hunt, { now: ctx.intelNow, minConfidence: ctx.minConfidence });
+    const applicable = applicableExclusions(bound, hunt, ctx.exclusions ?? [], { schemas: store.schemas, now: ctx.intelNow });
+    const { rows, replays, clock } = await execute(store, withExclusionColumn(bound, applicable.exclusions), ctx);
+    const { kept, suppressed } = splitExcluded(rows);
+    const suppressedFindings = [...suppressed].flatMap(([by, excluded]) =>
+      findingsFromRows(excluded, base, hunt.entityMappings, group).map((f) => ({ ...f, suppressedBy: by })),
     );
-    return { hunt, rows: result.rows.length, findings };
+    return {
+      hunt,
+      rows: rows.length,
+      findings: findingsFromRows(kept, base, hunt.entityMappings, group),
+      suppressed: suppressedFindings,
+      replays,
+      clock: clock?.toISOString() ?? null,
+      ms: performance.now() - started,
+      error: applicable.errors.length ? applicable.errors.join('; ') : undefined,
+    };
   } catch (err) {
-    return { hunt, rows: 0, findings: [], error: `${hunt.file}: ${(err as Error).message}` };
+    return { hunt, rows: 0, findings: [], suppressed: [], replays: 0, clock: null, ms: performance.now() - started, error: `${hunt.file}: ${(err as Error).message}` };
   }
 }
 
 /** Hunts run one after another: DuckDB parallelises each query across the cores already. */
-export async function runHunts(store: Store, hunts: Hunt[], now: Date): Promise<HuntRun[]> {
-  const runs: HuntRun[] = [];
-  for (const hunt of hunts) runs.push(await runHunt(store, hunt, now));
-  return runs;
+export async function runHunts(store: Store, hunts: Hunt[], options: RunOptions = {}): Promise<HuntRun[]> {
+  const window = options.window ?? {};
+  const restore = await narrowToWindow(store, window);
+  try {
+    const range = await dataTimeRange(store);
+    const intelNow = options.intelNow ?? options.now ?? new Date();
+    const ctx: RunContext = { ...options, intelNow, window, end: window.until ?? range.max ?? intelNow };
+    const runs: HuntRun[] = [];
+    for (const hunt of hunts) runs.push(await runHunt(store, hunt, ctx));
+    return runs;
+  } finally {
+    await restore();
+  }
 }

@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { contentDir, packageRoot } from '../paths.js';
 import { importIntelFile } from './import.js';
 import { dedupe, type Indicator } from './model.js';
-import type { IntelReject } from './threatfox.js';
+import type { IntelReject } from './model.js';
 
 export const intelDir = join(contentDir, 'intel');
 

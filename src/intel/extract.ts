@@ -70,7 +70,10 @@ export function extractIndicators(text: string, source: string, file: string = s
   for (const m of t.matchAll(URL_RE)) {
     const raw = trimUrl(m[0]);
     const url = normaliseUrl(raw);
-    if (url) add(m.index!, raw.length, { type: 'url', value: url });
+    // A live link to a named host is how prose cites its sources (seed 000's news links); indicators
+    // are defanged or sit on a bare address. The URL still claims its characters: its host is no domain.
+    if (url && (defanged(m.index!, m.index! + raw.length) || hostIsAddress(url)))
+      add(m.index!, raw.length, { type: 'url', value: url });
     else take(m.index!, m.index! + raw.length);
   }
   // E-mail addresses are not indicators in this model; their domains are mostly report contacts.
@@ -123,6 +126,11 @@ export function extractIndicators(text: string, source: string, file: string = s
   // drop the port in their example queries); the ip:port row fills NetworkIP too, so nothing is lost.
   const withPort = new Set(found.filter((i) => i.type === 'ip:port').map((i) => i.value));
   return found.filter((i) => !(i.type === 'ipv4' && withPort.has(i.value)));
+}
+
+function hostIsAddress(url: string): boolean {
+  const host = /^[a-z]+:\/\/(?:[^@/]*@)?(\[[^\]]+\]|[^:/?#]+)/i.exec(url)?.[1] ?? '';
+  return isIPv4(host) || host.startsWith('[');
 }
 
 /** Marks are sorted and disjoint: binary search for the first ending after `start`. */

@@ -17,6 +17,8 @@ export interface Indicator {
   malware?: string;
   /** Machine family id when the feed has one (ThreatFox/Malpedia: "elf.mirai"). */
   malwareId?: string;
+  /** Other names of the family (ThreatFox malware_alias). */
+  malwareAliases?: string[];
   /** 0-100. */
   confidence?: number;
   /** ISO 8601. */
@@ -36,6 +38,34 @@ export interface Indicator {
   externalId?: string;
   /** Provenance `file:line`, stored as `_Source`. */
   origin?: string;
+  /** Who submitted it to the source (ThreatFox reporter, MISP creator org, STIX created_by). */
+  reporter?: string;
+  /** Withdrawn by its source (STIX `revoked`): kept in the store, never matched. */
+  revoked?: boolean;
+  /** Names of the warning/allow lists it is on (set at import): kept, not matched by default. */
+  warninglists?: string[];
+}
+
+/** A malformed entry: where it is and why it was refused. The rest of the input still imports. */
+export interface IntelReject {
+  file: string;
+  line: number;
+  reason: string;
+}
+
+export interface ParseResult {
+  indicators: Indicator[];
+  rejects: IntelReject[];
+  /** Entries that are well-formed but carry no indicator type Telltale models (MISP `text`, `email`…). */
+  skipped?: number;
+}
+
+export const HASH_TYPES: readonly IndicatorType[] = ['md5', 'sha1', 'sha256'];
+export const INDICATOR_TYPES: readonly IndicatorType[] = ['ipv4', 'ipv6', 'ip:port', 'domain', 'url', ...HASH_TYPES];
+
+/** Drops undefined members so objects compare and serialise cleanly. */
+export function compact<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** Identity of an observable: two indicators with the same key describe the same thing. */
@@ -55,6 +85,9 @@ function mergeTwo(a: Indicator, b: Indicator): Indicator {
     merged.confidence = Math.max(a.confidence ?? 0, b.confidence ?? 0);
   }
   if (a.tags || b.tags) merged.tags = [...new Set([...(a.tags ?? []), ...(b.tags ?? [])])];
+  if (a.warninglists || b.warninglists)
+    merged.warninglists = [...new Set([...(a.warninglists ?? []), ...(b.warninglists ?? [])])];
+  merged.revoked = a.revoked === true && b.revoked === true ? true : undefined;
   // Any source still vouching for it keeps it active.
   if (a.active !== undefined || b.active !== undefined)
     merged.active = a.active !== false || b.active !== false;

@@ -6,6 +6,9 @@
 import type { SchemaSet } from '../store/schema.js';
 import type { Column, Compiler, Relation } from './context.js';
 import { emitOperator, finalSelect } from './emit.js';
+import { externalData } from './externaldata.js';
+import { sourceOperator } from './op-sources.js';
+import { inlineCall, userFunction } from './op-userfn.js';
 import { kqlError, unsupported, KqlError } from './errors.js';
 import { analyze, type KNode } from './kusto.js';
 import { compactParams, ident, Params } from './sql.js';
@@ -15,6 +18,8 @@ export interface CompileOptions {
   now: Date;
   /** Carry the hidden `_Source` provenance column to the output (default true). */
   keepSource?: boolean;
+  /** Where `externaldata` finds `https://host/a/b.csv`: DIR/host/a/b.csv (see externaldata.ts). */
+  externaldataDir?: string;
 }
 
 export interface CompiledQuery {
@@ -63,8 +68,19 @@ class Compilation implements Compiler {
     const name = statement.node('Name');
     const expr = statement.node('Expression');
     if (!name?.symbol || !expr) return this.fail(statement);
-    if (expr.kind === 'FunctionDeclaration') this.fail(expr, 'user-defined function');
     this.lets.set(name.symbol.key, expr);
+    this.letRelations.delete(name.symbol.key); // a let inside a function body is rebound per call
+  }
+
+  bind(bindings: [unknown, KNode][]): () => void {
+    const saved = bindings.map(([key]) => [key, this.lets.get(key)] as const);
+    for (const [key, node] of bindings) this.lets.set(key, node);
+    return () => {
+      for (const [key, node] of saved) {
+        if (node) this.lets.set(key, node);
+        else this.lets.delete(key);
+      }
+    };
   }
 
   tabular(node: KNode): Relation {
@@ -81,8 +97,15 @@ class Compilation implements Compiler {
         return this.tabular(node.node('Expression')!);
       case 'NameReference':
         return this.reference(node);
+      case 'ExternalDataExpression':
+        return externalData(node, this, this.query, this.options.externaldataDir);
+      case 'FunctionCallExpression': {
+        const decl = userFunction(node, this);
+        if (decl) return inlineCall(node, decl, this, (body) => this.tabular(body));
+        break;
+      }
     }
-    return this.fail(node);
+    return sourceOperator(node, this) ?? this.fail(node);
   }
 
   private reference(node: KNode): Relation {
@@ -97,6 +120,8 @@ class Compilation implements Compiler {
         ordinal: false,
       };
     }
+    const decl = userFunction(node, this); // a view, or a function called without arguments
+    if (decl) return inlineCall(node, decl, this, (body) => this.tabular(body));
     if (symbol?.kind === 'Variable') {
       const bound = this.lets.get(symbol.key);
       if (!bound?.type?.tabular) return this.fail(node, 'variable is not a table');

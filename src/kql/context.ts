@@ -45,5 +45,9 @@ export interface Compiler {
   tabular(node: KNode): Relation;
   /** The expression a `let` bound to this symbol, if any. */
   letExpression(symbolKey: unknown): KNode | undefined;
+  /** Binds a `let` statement (also those inside a function body). */
+  bindLet(statement: KNode): void;
+  /** Binds symbols (function parameters) to expressions until the returned restore is called. */
+  bind(bindings: [unknown, KNode][]): () => void;
   fail(node: KNode, detail?: string): never;
 }

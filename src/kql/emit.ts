@@ -7,12 +7,21 @@ import { SOURCE_COLUMN } from '../store/schema.js';
 import type { Column, Compiler, OrderTerm, Relation, Scope } from './context.js';
 import { rowScope, scalar, type Env } from './expr.js';
 import type { KNode } from './kusto.js';
+import { aggregateWidth, multiColumnAggregate } from './op-aggregates.js';
+import { join, lookup } from './op-join.js';
+import { union } from './op-union.js';
+import { serializeOperator, windowFor } from './op-window.js';
 import { freezeOrder, orderBy, projectItems, sourceAggregate, type Item } from './relation.js';
 import { ident } from './sql.js';
 
 type Emitter = (op: KNode, input: Relation, out: Column[], c: Compiler) => Relation;
 
 const env = (c: Compiler, scope: Scope = rowScope(), aggregate = false): Env => ({ c, scope, aggregate });
+
+/** The expression inside `x = e` / `(x, y) = e`. */
+function unnamed(e: KNode): KNode {
+  return e.kind === 'SimpleNamedExpression' || e.kind === 'CompoundNamedExpression' ? e.node('Expression')! : e;
+}
 
 /** `x = expr` → [x, expr]; a bare expression → [undefined, expr]. */
 function named(e: KNode): [string | undefined, KNode] {
@@ -34,14 +43,15 @@ const where: Emitter = (op, input, _out, c) => {
 const project: Emitter = (op, input, out, c) => {
   const exprs = op.list('Expressions');
   if (exprs.length !== out.length) c.fail(op, 'expressions that expand to several columns');
+  const w = windowFor(c);
   const items: Item[] = exprs.map((e, i) => {
     const [, expr] = named(e);
     const ref = columnRef(expr);
     const { name, type } = out[i];
     if (ref) return { name, type, sql: ident(ref), passthrough: ref };
-    return { name, type, sql: scalar(expr, env(c)).sql };
+    return { name, type, sql: scalar(expr, { ...env(c), window: w.window }).sql };
   });
-  return projectItems(input, items, c, (d) => c.fail(op, d));
+  return projectItems(w.input(input), items, c, (d) => c.fail(op, d));
 };
 
 const extend: Emitter = (op, input, out, c) => {
@@ -50,6 +60,7 @@ const extend: Emitter = (op, input, out, c) => {
   const scope: Scope = { column: (name) => assigned.get(name) ?? ident(name) };
   const inputNames = new Set(input.columns.map((col) => col.name));
   const added = out.filter((col) => !inputNames.has(col.name));
+  const w = windowFor(c);
   let next = 0;
   for (const e of op.list('Expressions')) {
     if (e.kind === 'CompoundNamedExpression') c.fail(e);
@@ -57,14 +68,14 @@ const extend: Emitter = (op, input, out, c) => {
     const name = given ?? columnRef(expr) ?? added[next]?.name;
     if (!name) return c.fail(e, 'cannot name the new column');
     if (!inputNames.has(name) && !assigned.has(name)) next++;
-    assigned.set(name, `(${scalar(expr, env(c, scope)).sql})`);
+    assigned.set(name, `(${scalar(expr, { ...env(c, scope), window: w.window }).sql})`);
   }
   const items: Item[] = out.map(({ name, type }) =>
     assigned.has(name)
       ? { name, type, sql: assigned.get(name)! }
       : { name, type, sql: ident(name), passthrough: name },
   );
-  return projectItems(input, items, c, (d) => c.fail(op, d));
+  return projectItems(w.input(input), items, c, (d) => c.fail(op, d));
 };
 
 /** Columns picked by name (project-away, project-keep, project-reorder, project-rename). */
@@ -147,15 +158,15 @@ function aggregateSelect(input: Relation, items: Item[], groupBy: number, c: Com
 
 const summarize: Emitter = (op, input, out, c) => {
   const by = op.node('ByClause')?.list('Expressions') ?? [];
-  const aggregates = op.list('Aggregates');
-  if (by.length + aggregates.length !== out.length) c.fail(op, 'aggregates that expand to several columns');
-  const items: Item[] = [
-    ...by.map((e, i) => ({ ...out[i], sql: scalar(named(e)[1], env(c)).sql })),
-    ...aggregates.map((e, j) => ({
-      ...out[by.length + j],
-      sql: scalar(named(e)[1], env(c, rowScope(), true)).sql,
-    })),
-  ];
+  const items: Item[] = by.map((e, i) => ({ ...out[i], sql: scalar(named(e)[1], env(c)).sql }));
+  // the binder lists by-columns, then each aggregate's columns (several for arg_max, percentiles)
+  for (const e of op.list('Aggregates')) {
+    const expr = unnamed(e);
+    const cols = out.slice(items.length, items.length + aggregateWidth(expr));
+    const aggEnv = env(c, rowScope(), true);
+    items.push(...(multiColumnAggregate(expr, cols, aggEnv) ?? [{ ...cols[0], sql: scalar(expr, aggEnv).sql }]));
+  }
+  if (items.length !== out.length) c.fail(op, 'aggregates whose columns do not match the result');
   return aggregateSelect(input, items, by.length, c);
 };
 
@@ -185,6 +196,10 @@ const OPERATORS: Record<string, Emitter> = {
   SummarizeOperator: summarize,
   CountOperator: count,
   DistinctOperator: distinct,
+  JoinOperator: join,
+  LookupOperator: lookup,
+  UnionOperator: union,
+  SerializeOperator: (op, input, out, c) => serializeOperator(op, input, (rel) => extend(op, rel, out, c), c),
 };
 
 export function emitOperator(op: KNode, input: Relation, out: Column[], c: Compiler): Relation {

@@ -12,6 +12,7 @@ import { LiteralError, parseBool, parseDatetime, parseGuid, parseNumber, parseTi
 import { duckTypeOf, ident, intervalMicros, NUMERIC } from './sql.js';
 import { STRING_OPERATORS, termMatchConstants } from './strings.js';
 import { callFunction } from './functions.js';
+import { operatorFunction } from './op-functions.js';
 
 export interface Sql {
   sql: string;
@@ -28,6 +29,8 @@ export interface Env {
    * the row: `col == 5` may then skip the null-handling wrapper, which lets DuckDB push the filter down.
    */
   filter?: boolean;
+  /** In a projection over serialized rows: the OVER clause for prev/next/row_number (see op-window.ts). */
+  window?: () => string;
 }
 
 /** Scope of a `let` body or any place without a current row. */
@@ -64,7 +67,7 @@ const LITERAL_KINDS = new Set([
 
 export function constant(node: KNode, c: Compiler): Constant | undefined {
   if (node.kind === 'ParenthesizedExpression') return constant(node.node('Expression')!, c);
-  if (node.kind === 'NameReference' && node.symbol?.kind === 'Variable') {
+  if (node.kind === 'NameReference' && (node.symbol?.kind === 'Variable' || node.symbol?.kind === 'Parameter')) {
     const bound = c.letExpression(node.symbol.key);
     return bound ? constant(bound, c) : undefined;
   }
@@ -149,7 +152,7 @@ export function scalar(node: KNode, outer: Env): Sql {
     case 'NameReference':
       return nameReference(node, env);
     case 'FunctionCallExpression':
-      return callFunction(node, env);
+      return operatorFunction(node, env) ?? callFunction(node, env);
     case 'AndExpression':
     case 'OrExpression': {
       const l = scalar(node.node('Left')!, outer);
@@ -208,11 +211,12 @@ function nameReference(node: KNode, env: Env): Sql {
     const raw = env.scope.column(node.simpleName ?? symbol.name);
     return { sql: type === 'string' ? `coalesce(${raw}, '')` : raw, type };
   }
-  if (symbol?.kind === 'Variable') {
+  if (symbol?.kind === 'Variable' || symbol?.kind === 'Parameter') {
     const bound = env.c.letExpression(symbol.key);
     if (!bound) return env.c.fail(node, 'variable without a let');
     if (bound.type?.tabular) return env.c.fail(node, 'tabular variable used as a scalar');
-    return scalar(bound, { ...env, scope: NO_ROW, aggregate: false });
+    // a function's parameters (and lets computed from them) read the caller's row
+    return scalar(bound, symbol.kind === 'Parameter' ? env : { ...env, aggregate: false });
   }
   return env.c.fail(node, `reference to a ${symbol?.kind ?? 'unknown'} symbol`);
 }

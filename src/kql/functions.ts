@@ -117,6 +117,11 @@ function counted(value: Sql): string {
   return value.type === 'string' ? `nullif(${value.sql}, '')` : value.sql;
 }
 
+function collected(value: Sql, distinct: boolean): string {
+  const v = counted(value);
+  return `to_json(coalesce(list(${distinct ? 'DISTINCT ' : ''}${v}) FILTER (WHERE ${v} IS NOT NULL), []))`;
+}
+
 const AGGREGATE: Record<string, Impl> = {
   count: () => 'count(*)',
   countif: (args, _node, env) => `count(*) FILTER (WHERE ${arg(args, 0, env).sql})`,
@@ -129,8 +134,9 @@ const AGGREGATE: Record<string, Impl> = {
   min: (args, _node, env) => minMax('min', arg(args, 0, env)),
   max: (args, _node, env) => minMax('max', arg(args, 0, env)),
   take_any: (args, _node, env) => `any_value(${counted(arg(args, 0, env))})`,
-  make_set: (args, _node, env) => `to_json(coalesce(list(DISTINCT ${counted(arg(args, 0, env))}), []))`,
-  make_list: (args, _node, env) => `to_json(coalesce(list(${counted(arg(args, 0, env))}), []))`,
+  // DuckDB's list() keeps NULLs; Kusto's make_set/make_list skip them (and empty strings)
+  make_set: (args, _node, env) => collected(arg(args, 0, env), true),
+  make_list: (args, _node, env) => collected(arg(args, 0, env), false),
 };
 AGGREGATE.any = AGGREGATE.take_any;
 AGGREGATE.count_distinct = AGGREGATE.dcount;

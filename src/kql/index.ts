@@ -7,6 +7,7 @@ import { compileKql } from './compile.js';
 
 export { compileKql, type CompileOptions, type CompiledQuery } from './compile.js';
 export { KqlError } from './errors.js';
+export { ExternalDataMissing, type ExternalSource } from './externaldata.js';
 
 export interface KqlResult {
   columns: string[];
@@ -42,8 +43,18 @@ function toKustoValue(value: unknown, type: string): unknown {
   return value;
 }
 
-export async function runKql(store: Store, query: string, options: { now?: Date } = {}): Promise<KqlResult> {
-  const compiled = compileKql(query, { schemas: store.schemas, now: options.now ?? new Date() });
+export interface RunOptions {
+  now?: Date;
+  /** Local directory holding externaldata files: `https://host/a/b.csv` → DIR/host/a/b.csv. */
+  externaldataDir?: string;
+}
+
+export async function runKql(store: Store, query: string, options: RunOptions = {}): Promise<KqlResult> {
+  const compiled = compileKql(query, {
+    schemas: store.schemas,
+    now: options.now ?? new Date(),
+    externaldataDir: options.externaldataDir,
+  });
   const { rows } = await store.queryWithColumns(compiled.sql, compiled.params);
   const columns = compiled.columns.map((c) => c.name);
   const typed = compiled.columns.filter((c) => c.type === 'timespan' || c.type === 'dynamic');

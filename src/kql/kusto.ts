@@ -23,7 +23,7 @@ export interface KColumn {
   type: string;
 }
 
-/** A result type: scalar (`string`, `long`, …) or tabular (with its columns, in Kusto's order). */
+/** A result type: scalar (`string`, `long`, …), tuple or tabular (with columns, in Kusto's order). */
 export interface KType {
   name: string;
   tabular: boolean;
@@ -138,8 +138,10 @@ function listItems(list: any): any[] {
 function toType(raw: any): KType | undefined {
   if (!raw) return undefined;
   const { Bridge } = load();
-  const tabular = String(Bridge.getTypeName(raw)).endsWith('TableSymbol');
-  const columns = tabular
+  const typeName = String(Bridge.getTypeName(raw));
+  const tabular = typeName.endsWith('TableSymbol');
+  // tuples (arg_max, percentiles: aggregates yielding several columns) list their columns too
+  const columns = tabular || typeName.endsWith('TupleSymbol')
     ? listItems(raw.Columns).map((c: any) => ({
         name: String(c.Name),
         type: String(c.Type?.Name ?? 'unknown'),

@@ -42,6 +42,17 @@ export function freezeOrder(rel: Relation, c: Compiler): Relation {
   return { ...rel, from, ordinal: true, order: [ordinalTerm()] };
 }
 
+/**
+ * Serialized rows (Kusto's `serialize`, or any sort): freezes the pending order, or the scan order when
+ * there is none, into the hidden row number that window functions (prev, next, row_number) order by.
+ */
+export function serialize(rel: Relation, c: Compiler): Relation {
+  if (rel.order) return freezeOrder(rel, c);
+  if (rel.ordinal) return { ...rel, order: [ordinalTerm()] };
+  const from = c.cte(`SELECT *, row_number() OVER () AS ${ident(ORDINAL_COLUMN)} FROM ${rel.from}`);
+  return { ...rel, from, ordinal: true, order: [ordinalTerm()] };
+}
+
 export function ordinalTerm(): OrderTerm {
   return { expr: ident(ORDINAL_COLUMN), columns: [ORDINAL_COLUMN], desc: false, nullsFirst: false };
 }

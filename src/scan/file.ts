@@ -43,9 +43,12 @@ export class FileScanner {
       const st = fstatSync(fd);
       if (!st.isFile()) return { skipped: { path, reason: 'special file (not a regular file)' } };
       if (st.size > this.maxFileSize) {
-        return { skipped: { path, reason: `larger than ${sizeLabel(this.maxFileSize)} cap (${st.size} bytes)` } };
+        return {
+          skipped: { path, reason: `larger than ${sizeLabel(this.maxFileSize)} cap (${st.size} bytes)` },
+        };
       }
-      if (this.buf.length < st.size) this.buf = Buffer.allocUnsafe(Math.max(st.size, Math.min(2 * this.buf.length, this.maxFileSize)));
+      if (this.buf.length < st.size)
+        this.buf = Buffer.allocUnsafe(Math.max(st.size, Math.min(2 * this.buf.length, this.maxFileSize)));
       let n = 0;
       while (n < st.size) {
         const got = readSync(fd, this.buf, n, st.size - n, n);

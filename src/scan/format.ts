@@ -16,12 +16,18 @@ interface YxMatch {
 }
 
 /** Printable ASCII as is, everything else (and the backslash) as \xNN. */
-export function escapeBytes(data: Uint8Array, offset = 0, length = data.length, cap = MAX_DATA_BYTES): string {
+export function escapeBytes(
+  data: Uint8Array,
+  offset = 0,
+  length = data.length,
+  cap = MAX_DATA_BYTES,
+): string {
   const end = Math.min(offset + Math.min(length, cap), data.length);
   let s = '';
   for (let i = offset; i < end; i++) {
     const b = data[i];
-    s += b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+    s +=
+      b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
   }
   return s;
 }
@@ -40,7 +46,8 @@ export function toRuleMatches(result: { matches?: YxMatch[] }, data: Uint8Array)
   for (const m of result.matches ?? []) {
     if (m.isPrivate) continue;
     const meta: Record<string, string | number | boolean> = {};
-    for (const { identifier, value } of m.metadata) if (!(identifier in meta)) meta[identifier] = metaValue(value);
+    for (const { identifier, value } of m.metadata)
+      if (!(identifier in meta)) meta[identifier] = metaValue(value);
     const strings: StringMatch[] = [];
     for (const p of m.patterns) {
       if (p.isPrivate) continue;

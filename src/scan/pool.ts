@@ -126,7 +126,12 @@ export function runPool(paths: string[], cfg: PoolConfig): Promise<PoolOutput> {
 
     const spawn = (): void => {
       const state = new SharedArrayBuffer(STATE_BYTES);
-      const init: WorkerInit = { module: cfg.module, sources: cfg.sources, maxFileSize: cfg.maxFileSize, state };
+      const init: WorkerInit = {
+        module: cfg.module,
+        sources: cfg.sources,
+        maxFileSize: cfg.maxFileSize,
+        state,
+      };
       const worker = new Worker(entry.source, { workerData: init, eval: entry.eval });
       const slot: Slot = {
         worker,
@@ -149,7 +154,8 @@ export function runPool(paths: string[], cfg: PoolConfig): Promise<PoolOutput> {
         pump(slot);
       });
       worker.on('error', (err) => {
-        if (!slot.ready) fail(err); // cannot start (missing worker file, tsx…): every worker would fail
+        if (!slot.ready)
+          fail(err); // cannot start (missing worker file, tsx…): every worker would fail
         else retire(slot, `scan worker crashed: ${err.message}`);
       });
       worker.on('exit', (code) => {

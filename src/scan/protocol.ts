@@ -14,7 +14,6 @@ export interface WorkerInit {
 export type ToWorker = { id: number; path: string } | { stop: true };
 
 export type FromWorker =
-  | { ready: true; errors: RuleError[]; ruleCount: number }
-  | ({ id: number } & FileOutcome);
+  { ready: true; errors: RuleError[]; ruleCount: number } | ({ id: number } & FileOutcome);
 
 export const STATE_BYTES = 16;

@@ -24,7 +24,8 @@ export async function walkPaths(paths: string[]): Promise<WalkResult> {
   const visitDir = async (dir: string, st: Stats, ancestors: Set<string>): Promise<void> => {
     const key = `${st.dev}:${st.ino}`;
     if (ancestors.has(key)) return void skipped.push({ path: dir, reason: 'symlink loop' });
-    if (seen.has(key)) return void skipped.push({ path: dir, reason: 'folder already scanned via another path' });
+    if (seen.has(key))
+      return void skipped.push({ path: dir, reason: 'folder already scanned via another path' });
     seen.add(key);
     let entries: Dirent[];
     try {

@@ -8,6 +8,7 @@
  * Fields without a column are kept: AdditionalFields (dynamic) for DeviceNetworkEvents,
  * AdditionalExtensions (`key=value;…`) for CommonSecurityLog.
  */
+import type { Conversion, Expr, LoadPlan, SourceField, TableTarget } from '../store/plan.js';
 import { IGNORED, type RecordParser, type RecordResult, type TableRow } from './types.js';
 import { ipType } from './iptype.js';
 import { parseIso } from './time.js';
@@ -275,4 +276,124 @@ export function zeekTsvParser(options: ZeekOptions = {}): RecordParser {
     }
     return mapZeekRecord(path, rec, options);
   };
+}
+
+// ---- TSV as a LoadPlan (DuckDB reads the file; see store/plan.ts) ----
+
+function conversionOf(type: string): Conversion {
+  if (type.startsWith('set[') || type.startsWith('vector[')) return 'list';
+  switch (type) {
+    case 'time':
+      return 'epoch';
+    case 'interval':
+    case 'double':
+      return 'real';
+    case 'count':
+    case 'int':
+      return 'long';
+    case 'port':
+      return 'int';
+    case 'bool':
+      return 'bool';
+    default:
+      return 'string';
+  }
+}
+
+/**
+ * The plan for a Zeek conn TSV log from its header lines, or undefined when the SQL path does not apply
+ * (dns logs, a header without #fields/#types, a separator other than one character): the JavaScript
+ * parser then reads the file. Lines with `\` (Zeek's `\xHH` escapes) are left to that parser.
+ */
+export function zeekTsvPlan(headerLines: readonly string[], options: ZeekOptions = {}): LoadPlan | undefined {
+  let separator = '\t';
+  let setSeparator = ',';
+  let empty = '(empty)';
+  let unset = '-';
+  let path = options.path;
+  let names: string[] | undefined;
+  let types: string[] | undefined;
+  for (const text of headerLines) {
+    if (text.startsWith('#separator ')) separator = unescapeZeek(text.slice(11).trim());
+    else {
+      const [name, ...rest] = text.split(separator);
+      if (name === '#set_separator') setSeparator = unescapeZeek(rest[0] ?? ',');
+      else if (name === '#empty_field') empty = rest[0] ?? empty;
+      else if (name === '#unset_field') unset = rest[0] ?? unset;
+      else if (name === '#path') path = rest[0];
+      else if (name === '#fields') names = rest;
+      else if (name === '#types') types = rest;
+    }
+  }
+  if (path !== 'conn' || !names || !types || types.length !== names.length || separator.length !== 1) return undefined;
+  const fields: SourceField[] = names.map((name, i) => ({ name, at: i, as: conversionOf(types![i]) }));
+  const has = new Set(names);
+  const field = (name: string): Expr => (has.has(name) ? { field: name } : { const: '' });
+  const need = ['ts', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto'];
+  if (need.some((n) => !has.has(n))) return undefined;
+  const sensorFields = ['_system_name', '_node_name'].filter((n) => has.has(n)).map((n) => ({ field: n }));
+  const sensor: Expr = { coalesce: [...sensorFields, { const: options.sensor ?? '' }] };
+  const extras = names.filter((n) => !CONN_MAPPED.has(n));
+  const opt = (name: string): Expr | undefined => (has.has(name) ? { field: name } : undefined);
+  const dne: TableTarget = {
+    table: 'DeviceNetworkEvents',
+    columns: {
+      TimeGenerated: field('ts'),
+      Timestamp: field('ts'),
+      DeviceName: sensor,
+      ...(has.has('conn_state') ? { ActionType: { lookup: 'conn_state', values: ACTION_TYPE } } : {}),
+      LocalIP: field('id.orig_h'),
+      LocalPort: field('id.orig_p'),
+      LocalIPType: { ipType: 'id.orig_h' },
+      RemoteIP: field('id.resp_h'),
+      RemotePort: field('id.resp_p'),
+      RemoteIPType: { ipType: 'id.resp_h' },
+      Protocol: { lookup: 'proto', values: DNE_PROTOCOL, otherwise: 'same' },
+      AdditionalFields: { extras, as: 'json' },
+      Type: { const: 'DeviceNetworkEvents' },
+    },
+  };
+  const csl: TableTarget = {
+    table: 'CommonSecurityLog',
+    columns: {
+      TimeGenerated: field('ts'),
+      DeviceVendor: { const: 'Zeek' },
+      DeviceProduct: { const: 'conn' },
+      DeviceEventClassID: { const: 'conn' },
+      ...present({ Activity: opt('conn_state'), ApplicationProtocol: opt('service') }),
+      SourceIP: field('id.orig_h'),
+      SourcePort: field('id.orig_p'),
+      DestinationIP: field('id.resp_h'),
+      DestinationPort: field('id.resp_p'),
+      Protocol: { upper: 'proto' },
+      ...present({ SentBytes: opt('orig_bytes'), ReceivedBytes: opt('resp_bytes') }),
+      StartTime: field('ts'),
+      ...(has.has('duration') ? { EndTime: { plusSeconds: ['ts', 'duration'] } } : {}),
+      DeviceName: sensor,
+      Computer: sensor,
+      AdditionalExtensions: { extras, as: 'kv' },
+      Type: { const: 'CommonSecurityLog' },
+    },
+  };
+  const tables = options.connTables ?? ['DeviceNetworkEvents', 'CommonSecurityLog'];
+  return {
+    layout: {
+      kind: 'delimited',
+      separator,
+      columns: names.length,
+      unset,
+      empty,
+      listSeparator: setSeparator,
+      readerIfContains: '\\',
+    },
+    fields,
+    commentPrefix: '#',
+    targets: tables.map((t) => (t === 'DeviceNetworkEvents' ? dne : csl)),
+  };
+}
+
+function present(columns: Record<string, Expr | undefined>): Record<string, Expr> {
+  const out: Record<string, Expr> = {};
+  for (const [k, v] of Object.entries(columns)) if (v) out[k] = v;
+  return out;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { importIntelText } from '../../src/intel/import.js';
-import { splitCsvRecord } from '../../src/intel/threatfox.js';
+import { splitCsvRecord } from '../../src/intel/csv-record.js';
 
 const API = `{
   "query_status": "ok",

@@ -3,26 +3,17 @@
  * (`{"<ioc id>": [{...}]}`) and the CSV export. All three map onto one normalised entry, so the
  * field rules (type names, timestamps, confidence, tags) live in `toIndicator` only.
  */
-import type { Indicator, IndicatorType } from './model.js';
-import { objectLines } from './json-lines.js';
-import { refang } from './refang.js';
-import { normaliseValue, parseIpPort } from './validate.js';
+import type { Indicator, IndicatorType, ParseResult } from '../model.js';
+import { objectLines } from '../json-lines.js';
+import { splitCsvRecord } from '../csv-record.js';
+import { collectEntries, confidence, isObject, observable, tagList, text, timestamp, type Entry } from './fields.js';
 
-export interface IntelReject {
-  file: string;
-  line: number;
-  reason: string;
-}
-
-export interface ParseResult {
-  indicators: Indicator[];
-  rejects: IntelReject[];
-}
+export type { IntelReject, ParseResult } from '../model.js';
 
 export const THREATFOX_SOURCE = 'ThreatFox';
 
 /** The fields every ThreatFox format carries, under one set of names. */
-interface Entry {
+interface ThreatFoxEntry {
   id?: string;
   ioc?: unknown;
   iocType?: unknown;
@@ -35,6 +26,8 @@ interface Entry {
   reference?: unknown;
   tags?: unknown;
   isCompromised?: unknown;
+  aliases?: unknown;
+  reporter?: unknown;
 }
 
 const IOC_TYPES: Record<string, IndicatorType> = {
@@ -46,32 +39,7 @@ const IOC_TYPES: Record<string, IndicatorType> = {
   sha256_hash: 'sha256',
 };
 
-// ThreatFox writes missing values as null, "" or (CSV) "None".
-function text(v: unknown): string | undefined {
-  if (v === null || v === undefined) return undefined;
-  const s = String(v).trim();
-  return s === '' || s === 'None' || s === 'null' ? undefined : s;
-}
-
-/** "2026-05-20 10:11:12 UTC" / "2026-05-20 10:11:12" / ISO → ISO 8601 UTC. */
-function timestamp(v: unknown, field: string): string | undefined {
-  const s = text(v);
-  if (s === undefined) return undefined;
-  const iso = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}( UTC)?$/.test(s)
-    ? `${s.slice(0, 19).replace(' ', 'T')}Z`
-    : s;
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso}T00:00:00Z` : iso);
-  if (Number.isNaN(ms)) throw new Error(`${field} is not a timestamp: ${JSON.stringify(s)}`);
-  return new Date(ms).toISOString();
-}
-
-function tagList(v: unknown): string[] | undefined {
-  const raw = Array.isArray(v) ? v.map(String) : (text(v)?.split(',') ?? []);
-  const tags = [...new Set(raw.map((t) => t.trim()).filter((t) => t && t !== 'None'))];
-  return tags.length ? tags : undefined;
-}
-
-function toIndicator(e: Entry): Indicator {
+function toIndicator(e: ThreatFoxEntry): Indicator {
   const ioc = text(e.ioc);
   const iocType = text(e.iocType);
   if (ioc === undefined) throw new Error('missing IOC value');
@@ -79,27 +47,17 @@ function toIndicator(e: Entry): Indicator {
   const type = IOC_TYPES[iocType.toLowerCase()];
   if (!type) throw new Error(`unsupported ioc_type ${JSON.stringify(iocType)}`);
 
-  const value = refang(ioc);
-  const base: Pick<Indicator, 'type' | 'value' | 'port'> =
-    type === 'ip:port' ? ipPort(value) : { type, value: validValue(type, value) };
-
-  let confidence: number | undefined;
-  const conf = text(e.confidence);
-  if (conf !== undefined) {
-    confidence = Number(conf);
-    if (!Number.isFinite(confidence) || confidence < 0 || confidence > 100) {
-      throw new Error(`confidence_level out of 0-100: ${JSON.stringify(conf)}`);
-    }
-  }
   const tags = tagList(e.tags) ?? [];
   if (/^(1|true)$/i.test(text(e.isCompromised) ?? '')) tags.push('is_compromised');
 
-  const indicator: Indicator = {
-    ...base,
+  return {
+    ...observable(type, ioc),
     threatType: text(e.threatType),
     malware: text(e.malwarePrintable) ?? text(e.malware),
     malwareId: text(e.malware),
-    confidence,
+    confidence: confidence(e.confidence, 'confidence_level'),
+    malwareAliases: tagList(e.aliases),
+    reporter: text(e.reporter),
     firstSeen: timestamp(e.firstSeen, 'first_seen'),
     lastSeen: timestamp(e.lastSeen, 'last_seen'),
     source: THREATFOX_SOURCE,
@@ -107,36 +65,11 @@ function toIndicator(e: Entry): Indicator {
     tags: tags.length ? tags : undefined,
     externalId: e.id,
   };
-  return Object.fromEntries(Object.entries(indicator).filter(([, v]) => v !== undefined)) as Indicator;
 }
 
-function ipPort(value: string): Pick<Indicator, 'type' | 'value' | 'port'> {
-  const parsed = parseIpPort(value);
-  if ('reason' in parsed) throw new Error(parsed.reason);
-  return { type: 'ip:port', value: parsed.ip, port: parsed.port };
+function collect(entries: Array<Entry<ThreatFoxEntry>>, file: string): ParseResult {
+  return collectEntries(entries, file, toIndicator);
 }
-
-function validValue(type: Exclude<IndicatorType, 'ip:port'>, value: string): string {
-  const result = normaliseValue(type, value);
-  if ('reason' in result) throw new Error(result.reason);
-  return result.value;
-}
-
-function collect(entries: Array<{ entry: Entry | string; line: number }>, file: string): ParseResult {
-  const out: ParseResult = { indicators: [], rejects: [] };
-  for (const { entry, line } of entries) {
-    try {
-      if (typeof entry === 'string') throw new Error(entry);
-      out.indicators.push({ ...toIndicator(entry), origin: `${file}:${line}` });
-    } catch (err) {
-      out.rejects.push({ file, line, reason: (err as Error).message });
-    }
-  }
-  return out;
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 // ---- API response ------------------------------------------------------------------------------
 
@@ -174,6 +107,8 @@ export function parseThreatFoxApi(json: unknown, raw: string, file: string): Par
         reference: d.reference,
         tags: d.tags,
         isCompromised: d.is_compromised,
+        aliases: d.malware_alias,
+        reporter: d.reporter,
       },
     };
   });
@@ -194,7 +129,7 @@ export function parseThreatFoxExport(json: unknown, raw: string, file: string): 
     return { indicators: [], rejects: [{ file, line: 1, reason: 'not a ThreatFox JSON export' }] };
   const lines = objectLines(raw, 2);
   let next = 0;
-  const entries: Array<{ entry: Entry | string; line: number }> = [];
+  const entries: Array<Entry<ThreatFoxEntry>> = [];
   for (const [id, list] of Object.entries(json)) {
     for (const d of Array.isArray(list) ? list : [list]) {
       if (!isObject(d)) {
@@ -216,6 +151,8 @@ export function parseThreatFoxExport(json: unknown, raw: string, file: string): 
           reference: d.reference,
           tags: d.tags,
           isCompromised: d.is_compromised,
+        aliases: d.malware_alias,
+        reporter: d.reporter,
         },
       });
     }
@@ -260,45 +197,9 @@ export function looksLikeThreatFoxCsv(text: string): boolean {
   }
 }
 
-/** One CSV record: quoted fields ("" escapes a quote) separated by `,` with optional spaces. */
-export function splitCsvRecord(line: string): string[] {
-  const fields: string[] = [];
-  let k = 0;
-  for (;;) {
-    while (line[k] === ' ' || line[k] === '\t') k++;
-    let field = '';
-    if (line[k] === '"') {
-      k++;
-      for (;;) {
-        if (k >= line.length) throw new Error('unterminated quoted field');
-        if (line[k] === '"') {
-          if (line[k + 1] === '"') {
-            field += '"';
-            k += 2;
-            continue;
-          }
-          k++;
-          break;
-        }
-        field += line[k++];
-      }
-      while (line[k] === ' ' || line[k] === '\t') k++;
-    } else {
-      const end = line.indexOf(',', k);
-      field = (end === -1 ? line.slice(k) : line.slice(k, end)).trim();
-      k = end === -1 ? line.length : end;
-    }
-    fields.push(field);
-    if (k >= line.length) return fields;
-    if (line[k] !== ',')
-      throw new Error(`unexpected ${JSON.stringify(line[k])} after field ${fields.length}`);
-    k++;
-  }
-}
-
 export function parseThreatFoxCsv(raw: string, file: string): ParseResult {
   let columns: string[] | undefined;
-  const entries: Array<{ entry: Entry | string; line: number }> = [];
+  const entries: Array<Entry<ThreatFoxEntry>> = [];
   const lines = raw.split('\n');
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n]!.replace(/\r$/, '');
@@ -339,6 +240,8 @@ export function parseThreatFoxCsv(raw: string, file: string): ParseResult {
         reference: r.reference,
         tags: r.tags,
         isCompromised: r.is_compromised,
+        aliases: r.malware_alias,
+        reporter: r.reporter,
       },
     });
   }

@@ -1,0 +1,125 @@
+/**
+ * String functions. Kusto strings are never null (a missing value is ""), so every result here is
+ * coalesced to ''. Regexes are RE2 in both Kusto and DuckDB, so patterns pass through unchanged.
+ */
+import { arg, constArg, str, type Library } from './functions-common.js';
+import type { KNode } from './kusto.js';
+import type { Env } from './expr.js';
+import { duckTypeOf } from './sql.js';
+
+/** Number of capture groups in a regex (ignores escaped and non-capturing parentheses). */
+export function captureGroups(regex: string): number {
+  let n = 0;
+  for (let i = 0; i < regex.length; i++) {
+    if (regex[i] === '\\') i++;
+    else if (regex[i] === '[') {
+      while (i < regex.length && regex[i] !== ']') i += regex[i] === '\\' ? 2 : 1;
+    } else if (regex[i] === '(' && regex[i + 1] !== '?') n++;
+    else if (regex[i] === '(' && regex[i + 2] === 'P') n++; // (?P<name>…)
+    else if (regex[i] === '(' && regex[i + 2] === '<' && regex[i + 3] !== '=' && regex[i + 3] !== '!') n++;
+  }
+  return n;
+}
+
+function trimmer(start: boolean, end: boolean) {
+  return (args: KNode[], node: KNode, env: Env) => {
+    const re = str(args, 0, node, env);
+    // Kusto's trim takes a regex: drop its repeated matches at the edges
+    let out = str(args, 1, node, env);
+    if (start) out = `regexp_replace(${out}, '^(?:' || ${re} || ')+', '')`;
+    if (end) out = `regexp_replace(${out}, '(?:' || ${re} || ')+$', '')`;
+    return `coalesce(${out}, '')`;
+  };
+}
+
+function extract(args: KNode[], node: KNode, env: Env): string {
+  const re = str(args, 0, node, env);
+  const group = arg(args, 1, env).sql;
+  const source = str(args, 2, node, env);
+  // no match (or a failed conversion) is null in Kusto: '' for a string
+  const text = `nullif(regexp_extract(${source}, ${re}, CAST(${group} AS INTEGER)), '')`;
+  const type = node.type?.name ?? 'string';
+  if (type === 'string') return `coalesce(${text}, '')`;
+  return `TRY_CAST(${text} AS ${duckTypeOf(type) ?? 'VARCHAR'})`;
+}
+
+function extractAll(args: KNode[], node: KNode, env: Env): string {
+  const regex = constArg<string>(args, 0, env, 'regex', node);
+  const re = str(args, 0, node, env);
+  const source = str(args, args.length - 1, node, env);
+  const explicit = args.length === 3 ? constArg<unknown>(args, 1, env, 'capture groups', node) : undefined;
+  const groups = captureGroups(regex);
+  let wanted: number[];
+  if (Array.isArray(explicit)) wanted = explicit.map(Number);
+  else wanted = groups === 0 ? [0] : Array.from({ length: groups }, (_, i) => i + 1);
+  if (wanted.some((g) => typeof g !== 'number' || !Number.isInteger(g) || g > groups || g < 0))
+    return env.c.fail(node, 'extract_all capture group out of range');
+  const lists = wanted.map((g) => `regexp_extract_all(${source}, ${re}, ${g})`);
+  // one group: ["a", "b"]; several: [["a1", "a2"], ["b1", "b2"]]; no match: null
+  const value =
+    wanted.length === 1 && explicit === undefined
+      ? lists[0]
+      : `list_transform(range(1, len(${lists[0]}) + 1), i -> [${lists.map((l) => `${l}[i]`).join(', ')}])`;
+  return `(CASE WHEN len(${lists[0]}) = 0 THEN NULL ELSE to_json(${value}) END)`;
+}
+
+function indexOf(args: KNode[], node: KNode, env: Env): string {
+  if (args.length > 3) return env.c.fail(node, 'indexof with an occurrence');
+  const s = str(args, 0, node, env);
+  const lookup = str(args, 1, node, env);
+  if (args.length === 2) return `CAST(strpos(${s}, ${lookup}) - 1 AS BIGINT)`;
+  const start = arg(args, 2, env).sql;
+  const from = `substring(${s}, (${start}) + 1)`;
+  // a start beyond the end of the string is null (-1 when it is the end itself)
+  return `CAST(CASE WHEN (${start}) > length(${s}) OR (${start}) < 0 THEN NULL WHEN strpos(${from}, ${lookup}) = 0 THEN -1 ELSE strpos(${from}, ${lookup}) - 1 + (${start}) END AS BIGINT)`;
+}
+
+function split(args: KNode[], node: KNode, env: Env): string {
+  const parts = `string_split(${str(args, 0, node, env)}, ${str(args, 1, node, env)})`;
+  if (args.length < 3) return `to_json(${parts})`;
+  const i = arg(args, 2, env).sql;
+  return `to_json(CASE WHEN (${i}) >= 0 AND (${i}) < len(${parts}) THEN [${parts}[(${i}) + 1]] ELSE []::VARCHAR[] END)`;
+}
+
+const base64ToBytes = (b64: string) =>
+  `list_transform(range(0, octet_length(from_base64(${b64}))), i -> ('0x' || substr(hex(from_base64(${b64})), 2 * i + 1, 2))::INTEGER)`;
+
+export const STRING_FUNCTIONS: Library = {
+  indexof: indexOf,
+  split,
+  extract,
+  extract_all: extractAll,
+  replace_string: (args, node, env) =>
+    `replace(${str(args, 0, node, env)}, ${str(args, 1, node, env)}, ${str(args, 2, node, env)})`,
+  replace_regex: (args, node, env) =>
+    `coalesce(regexp_replace(${str(args, 0, node, env)}, ${str(args, 1, node, env)}, ${str(args, 2, node, env)}, 'g'), '')`,
+  trim: trimmer(true, true),
+  trim_start: trimmer(true, false),
+  trim_end: trimmer(false, true),
+  reverse: (args, node, env) => `reverse(${str(args, 0, node, env)})`,
+  strcat_delim: (args, node, env) =>
+    `concat_ws(${str(args, 0, node, env)}, ${args
+      .slice(1)
+      .map((_, i) => str(args, i + 1, node, env))
+      .join(', ')})`,
+  strcat_array: (args, node, env) =>
+    `coalesce(array_to_string(list_transform(CAST(${arg(args, 0, env).sql} AS JSON[]), x -> CASE WHEN json_type(x) = 'VARCHAR' THEN x ->> '$' ELSE CAST(x AS VARCHAR) END), ${str(args, 1, node, env)}), '')`,
+  countof: (args, node, env) => {
+    const kind = args.length > 2 ? constArg<string>(args, 2, env, 'kind', node) : 'normal';
+    const [s, t] = [str(args, 0, node, env), str(args, 1, node, env)];
+    if (kind === 'regex') return `CAST(len(regexp_extract_all(${s}, ${t})) AS BIGINT)`;
+    // Kusto counts overlapping matches of plain text
+    return `CAST(CASE WHEN ${t} = '' THEN 0 ELSE len(list_filter(range(1, length(${s}) + 1), i -> substring(${s}, i, length(${t})) = ${t})) END AS BIGINT)`;
+  },
+  base64_decode_tostring: (args, node, env) =>
+    `coalesce(try(decode(from_base64(${str(args, 0, node, env)}))), '')`,
+  base64_decode_toarray: (args, node, env) => `try(to_json(${base64ToBytes(str(args, 0, node, env))}))`,
+  base64_encode_tostring: (args, node, env) => `to_base64(encode(${str(args, 0, node, env)}))`,
+  url_decode: (args, node, env) => `coalesce(try(url_decode(${str(args, 0, node, env)})), '')`,
+  url_encode: (args, node, env) => `url_encode(${str(args, 0, node, env)})`,
+  hash_sha256: (args, node, env) => `sha256(${str(args, 0, node, env)})`,
+  hash_sha1: (args, node, env) => `sha1(${str(args, 0, node, env)})`,
+  hash_md5: (args, node, env) => `md5(${str(args, 0, node, env)})`,
+};
+STRING_FUNCTIONS.base64_decodestring = STRING_FUNCTIONS.base64_decode_tostring;
+STRING_FUNCTIONS.base64_encodestring = STRING_FUNCTIONS.base64_encode_tostring;

@@ -1,0 +1,135 @@
+/**
+ * Summarize aggregates beyond functions.ts's basic ones: statistics (stdev, variance, percentile), the
+ * `_if` collectors, and the aggregates that yield several columns (arg_max / arg_min incl. `*`,
+ * percentiles). A multi-column aggregate is one DuckDB aggregate over a STRUCT, read field by field:
+ * DuckDB computes identical aggregate expressions once, and the fields all come from the same row.
+ */
+import type { Column } from './context.js';
+import { scalar, type Env, type Sql } from './expr.js';
+import type { KNode } from './kusto.js';
+import { duckTypeOf, ident } from './sql.js';
+
+type Impl = (args: KNode[], node: KNode, env: Env) => string;
+
+const sql = (args: KNode[], i: number, env: Env): Sql => scalar(args[i], env);
+
+/** What Kusto's collectors keep: non-null values and non-empty strings. */
+function kept(value: Sql): string {
+  return value.type === 'string' ? `nullif(${value.sql}, '')` : value.sql;
+}
+
+/**
+ * A percentile as a fraction. Kusto's percentile is a nearest-rank percentile, which is DuckDB's
+ * quantile_disc; DuckDB needs the fraction as a constant in the SQL text, so it is written there after
+ * checking it is a plain finite number (never text from the query).
+ */
+function fraction(node: KNode, env: Env): string {
+  const value = Number(node.text.trim());
+  if (!Number.isFinite(value) || value < 0 || value > 100) env.c.fail(node, 'percentile that is not a constant 0..100');
+  return String(value / 100);
+}
+
+function collect(distinct: boolean): Impl {
+  return (args, _node, env) => {
+    const value = kept(sql(args, 0, env));
+    const where = sql(args, 1, env).sql;
+    return `to_json(coalesce(list(${distinct ? 'DISTINCT ' : ''}${value}) FILTER (WHERE ${where} AND ${value} IS NOT NULL), []))`;
+  };
+}
+
+const AGGREGATES: Record<string, Impl> = {
+  stdev: (args, _n, env) => `stddev_samp(${sql(args, 0, env).sql})`,
+  stdevp: (args, _n, env) => `stddev_pop(${sql(args, 0, env).sql})`,
+  variance: (args, _n, env) => `var_samp(${sql(args, 0, env).sql})`,
+  variancep: (args, _n, env) => `var_pop(${sql(args, 0, env).sql})`,
+  stdevif: (args, _n, env) => `stddev_samp(${sql(args, 0, env).sql}) FILTER (WHERE ${sql(args, 1, env).sql})`,
+  varianceif: (args, _n, env) => `var_samp(${sql(args, 0, env).sql}) FILTER (WHERE ${sql(args, 1, env).sql})`,
+  avgif: (args, _n, env) => `avg(${sql(args, 0, env).sql}) FILTER (WHERE ${sql(args, 1, env).sql})`,
+  maxif: (args, _n, env) => `max(${kept(sql(args, 0, env))}) FILTER (WHERE ${sql(args, 1, env).sql})`,
+  minif: (args, _n, env) => `min(${kept(sql(args, 0, env))}) FILTER (WHERE ${sql(args, 1, env).sql})`,
+  percentile: (args, _n, env) => `quantile_disc(${sql(args, 0, env).sql}, ${fraction(args[1], env)})`,
+  make_set_if: collect(true),
+  make_list_if: collect(false),
+};
+
+/** One aggregate's SQL with the binder's result type, or undefined when it is not one of ours. */
+export function extraAggregate(name: string, args: KNode[], node: KNode, env: Env): Sql | undefined {
+  const impl = AGGREGATES[name];
+  if (!impl || !env.aggregate) return undefined;
+  const type = node.type?.name ?? 'unknown';
+  const text = impl(args, node, { ...env, aggregate: false });
+  const duck = duckTypeOf(type);
+  if (type === 'string') return { sql: `coalesce(${text}, '')`, type };
+  return { sql: duck && duck !== 'JSON' ? `CAST(${text} AS ${duck})` : text, type };
+}
+
+/** A column of a multi-column aggregate: its output name, type and SQL. */
+export interface AggregateColumn extends Column {
+  sql: string;
+}
+
+/** Input columns by name, to read the ones `arg_max(…, *)` expands to. */
+function inputColumn(name: string, type: string): string {
+  const raw = ident(name);
+  return type === 'string' ? `coalesce(${raw}, '')` : raw;
+}
+
+function argExtreme(fn: 'arg_max' | 'arg_min', node: KNode, out: Column[], env: Env): AggregateColumn[] {
+  const args = node.node('ArgumentList')?.list('Expressions') ?? [];
+  const tuple = node.type?.columns ?? [];
+  if (tuple.length !== out.length || args.length < 1) env.c.fail(node, 'arg_max/arg_min result columns');
+  const row: Env = { ...env, aggregate: false };
+  const key = scalar(args[0], row).sql;
+  // the tuple's columns in order: the key, then each argument; `*` stands for the remaining input columns
+  const fields: string[] = [key];
+  const explicit = args.slice(1).filter((a) => a.kind !== 'StarExpression').length;
+  for (const a of args.slice(1)) {
+    if (a.kind !== 'StarExpression') {
+      const e = a.kind === 'SimpleNamedExpression' ? a.node('Expression')! : a;
+      fields.push(scalar(e, row).sql);
+      continue;
+    }
+    const count = tuple.length - 1 - explicit;
+    for (const col of tuple.slice(fields.length, fields.length + count)) fields.push(inputColumn(col.name, col.type));
+  }
+  if (fields.length !== tuple.length) env.c.fail(node, 'arg_max/arg_min arguments');
+  const struct = `struct_pack(${fields.map((f, i) => `f${i} := ${f}`).join(', ')})`;
+  const picked = `${fn}(${struct}, ${key})`;
+  return out.map((col, i) => ({ ...col, sql: fieldOf(picked, i, col.type) }));
+}
+
+function fieldOf(struct: string, i: number, type: string): string {
+  const field = `(${struct}).f${i}`;
+  return type === 'string' ? `coalesce(${field}, '')` : field;
+}
+
+function percentiles(node: KNode, out: Column[], env: Env): AggregateColumn[] {
+  const args = node.node('ArgumentList')?.list('Expressions') ?? [];
+  if (args.length - 1 !== out.length) env.c.fail(node, 'percentiles result columns');
+  const value = scalar(args[0], { ...env, aggregate: false }).sql;
+  return out.map((col, i) => {
+    const duck = duckTypeOf(col.type);
+    const q = `quantile_disc(${value}, ${fraction(args[i + 1], env)})`;
+    return { ...col, sql: duck && duck !== 'JSON' ? `CAST(${q} AS ${duck})` : q };
+  });
+}
+
+/**
+ * Columns of one summarize aggregate that yields several (`arg_max(T, *)`, `percentiles(x, 50, 95)`),
+ * given the binder's output columns for it; undefined for an ordinary aggregate.
+ */
+export function multiColumnAggregate(expr: KNode, out: Column[], env: Env): AggregateColumn[] | undefined {
+  if (expr.kind !== 'FunctionCallExpression') return undefined;
+  const name = (expr.node('Name')?.simpleName ?? '').toLowerCase();
+  if (name === 'arg_max' || name === 'arg_min') return argExtreme(name, expr, out, env);
+  if (name === 'percentiles') return percentiles(expr, out, env);
+  return undefined;
+}
+
+/** How many output columns a summarize aggregate yields (tuple-typed ones yield one per field). */
+export function aggregateWidth(expr: KNode): number {
+  const type = expr.type;
+  return expr.kind === 'FunctionCallExpression' && type && !type.tabular && type.columns.length > 0
+    ? type.columns.length
+    : 1;
+}

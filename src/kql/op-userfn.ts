@@ -1,0 +1,41 @@
+/**
+ * User-defined functions and views (`let f = (a:string, n:long = 3) { … };`, `let v = view () { … };`).
+ * The binder has already typed the body against the declared parameters; a call binds each parameter
+ * symbol to the call's argument (or the default) and compiles the body in place, like a macro. The
+ * argument keeps the caller's row scope, so scalar functions may be applied to columns.
+ */
+import type { Compiler } from './context.js';
+import type { KNode } from './kusto.js';
+
+/** The declaration a call or name refers to, when it is a user function. */
+export function userFunction(node: KNode, c: Compiler): KNode | undefined {
+  const symbol = node.kind === 'FunctionCallExpression' ? node.node('Name')?.symbol : node.symbol;
+  if (symbol?.kind !== 'Function') return undefined;
+  const bound = c.letExpression(symbol.key);
+  return bound?.kind === 'FunctionDeclaration' ? bound : undefined;
+}
+
+/** Compiles a call's body with its parameters bound; `compile` gets the body's result expression. */
+export function inlineCall<T>(call: KNode, decl: KNode, c: Compiler, compile: (body: KNode) => T): T {
+  const params = decl.node('Parameters')?.list('Parameters') ?? [];
+  const args = call.kind === 'FunctionCallExpression' ? (call.node('ArgumentList')?.list('Expressions') ?? []) : [];
+  const bindings: [unknown, KNode][] = params.map((p, i) => {
+    const name = p.node('NameAndType')?.node('Name');
+    const value = args[i] ?? p.node('DefaultValue')?.node('Value');
+    if (!name?.symbol || !value) return c.fail(p, 'function parameter without a value');
+    return [name.symbol.key, value];
+  });
+  const body = decl.node('Body');
+  const result = body?.node('Expression');
+  if (!body || !result) return c.fail(decl, 'function without a body expression');
+  const restore = c.bind(bindings);
+  try {
+    for (const statement of body.list('Statements')) {
+      if (statement.kind !== 'LetStatement') c.fail(statement);
+      c.bindLet(statement);
+    }
+    return compile(result);
+  } finally {
+    restore();
+  }
+}

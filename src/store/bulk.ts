@@ -1,0 +1,327 @@
+/**
+ * Runs a LoadPlan (plan.ts): DuckDB reads the log file itself and maps it in SQL, with no JavaScript per
+ * line. The file is read as raw lines (read_csv with one VARCHAR column, a delimiter that valid JSON and
+ * Zeek TSV never contain, quoting off) numbered with `row_number() OVER ()` — a streaming window that
+ * keeps file order, so the number is the 1-based line (blank lines come back as NULL rows, not skipped).
+ * Each line is parsed (json_transform / string_split), every field converted with TRY_CAST, and the line
+ * classified once into a temporary stage table: data, blank, comment, ignored (with reason) or "reader"
+ * (something did not convert: the caller's JavaScript reader decides). Then one INSERT … SELECT per
+ * target table, all in one transaction: if DuckDB refuses the file (invalid UTF-8, a line over the size
+ * cap), nothing is written and the caller reads the file the slow way.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { duckType, SOURCE_COLUMN, type SchemaSet } from './schema.js';
+import {
+  BLANK_REASON,
+  COMMENT_REASON,
+  type Conversion,
+  type Expr,
+  type LoadPlan,
+  type LoadResult,
+  type SourceField,
+} from './plan.js';
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export function sqlString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** Macros the plans compile to (installed with the store). */
+export const BULK_MACROS = [
+  // epoch seconds, milliseconds or microseconds told apart by magnitude (as the JavaScript coercer does)
+  `CREATE OR REPLACE MACRO tt_epoch_time(x) AS (
+     CASE WHEN x IS NULL OR isnan(x) OR isinf(x) OR abs(x) > 1e17 THEN NULL
+          WHEN x > 1e14 THEN make_timestamp(CAST(x AS BIGINT))
+          WHEN x > 1e11 THEN make_timestamp(CAST(x * 1000 AS BIGINT))
+          ELSE make_timestamp(CAST(x * 1000000 AS BIGINT)) END)`,
+  `CREATE OR REPLACE MACRO tt_parse_time(s) AS (
+     coalesce(timezone('UTC', TRY_CAST(s AS TIMESTAMPTZ)), tt_epoch_time(TRY_CAST(s AS DOUBLE)),
+       try_strptime(s, ['%m/%d/%Y, %I:%M:%S.%f %p', '%m/%d/%Y, %I:%M:%S %p', '%m/%d/%Y %I:%M:%S %p',
+                        '%m/%d/%Y, %H:%M:%S.%f', '%m/%d/%Y, %H:%M:%S', '%m/%d/%Y %H:%M:%S'])))`,
+  // Defender's IP types, as telemetry/iptype.ts computes them
+  `CREATE OR REPLACE MACRO tt_ipv4_type(o) AS (
+     CASE WHEN len(o) <> 4 OR list_any_value(list_transform(o, x -> x IS NULL OR x > 255)) THEN NULL
+          WHEN o[1] = 10 OR (o[1] = 172 AND o[2] BETWEEN 16 AND 31) OR (o[1] = 192 AND o[2] = 168)
+            OR (o[1] = 100 AND o[2] BETWEEN 64 AND 127) THEN 'Private'
+          WHEN o[1] = 127 THEN 'Loopback'
+          WHEN o[1] = 169 AND o[2] = 254 THEN 'LinkLocal'
+          WHEN o[1] = 255 AND o[2] = 255 AND o[3] = 255 AND o[4] = 255 THEN 'Broadcast'
+          WHEN o[1] BETWEEN 224 AND 239 THEN 'Multicast'
+          WHEN o[1] = 0 OR o[1] >= 240 OR (o[1] = 192 AND o[2] = 0 AND o[3] IN (0, 2))
+            OR (o[1] = 198 AND o[2] IN (18, 19)) OR (o[1] = 198 AND o[2] = 51 AND o[3] = 100)
+            OR (o[1] = 203 AND o[2] = 0 AND o[3] = 113) THEN 'Reserved'
+          ELSE 'Public' END)`,
+  `CREATE OR REPLACE MACRO tt_ipv6_type(ip) AS (
+     CASE WHEN ip = '::1' THEN 'Loopback' WHEN ip = '::' THEN 'Reserved'
+          WHEN starts_with(ip, '::ffff:') THEN 'FourToSixMapping'
+          WHEN regexp_matches(ip, '^fe[89ab]') THEN 'LinkLocal'
+          WHEN starts_with(ip, 'ff') THEN 'Multicast'
+          WHEN regexp_matches(ip, '^f[cd]') THEN 'Private'
+          WHEN starts_with(ip, '2001:0:') OR starts_with(ip, '2001:0000:') THEN 'Teredo'
+          WHEN starts_with(ip, '2001:db8:') OR starts_with(ip, '2001:0db8:') THEN 'Reserved'
+          WHEN regexp_matches(ip, '^[23][0-9a-f]{0,3}:') THEN 'Public'
+          WHEN regexp_full_match(ip, '[0-9a-f:.]+') THEN 'Reserved' END)`,
+  `CREATE OR REPLACE MACRO tt_ip_type(ip) AS (
+     CASE WHEN ip IS NULL THEN NULL
+          WHEN contains(ip, ':') THEN tt_ipv6_type(lower(ip))
+          WHEN regexp_full_match(ip, '\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}')
+            THEN tt_ipv4_type(list_transform(string_split(ip, '.'), x -> TRY_CAST(x AS INTEGER))) END)`,
+];
+
+export async function installBulkMacros(connection: DuckDBConnection): Promise<void> {
+  for (const sql of BULK_MACROS) await connection.run(sql);
+}
+
+export interface LoadOptions {
+  /** Read through gzip. */
+  gzip?: boolean;
+  /** `_Source` prefix (the path as the user gave it). */
+  sourceName: string;
+  /** Longest line DuckDB may read; longer ones make it refuse the file. */
+  maxLineBytes: number;
+}
+
+/** Column name of field i in the stage table. */
+const col = (name: string) => quoteIdent(`f_${name}`);
+
+/** The SQL type a field has after conversion. */
+function convertedType(as: Conversion): string {
+  switch (as) {
+    case 'int':
+      return 'INTEGER';
+    case 'long':
+      return 'BIGINT';
+    case 'real':
+      return 'DOUBLE';
+    case 'bool':
+      return 'BOOLEAN';
+    case 'datetime':
+    case 'epoch':
+      return 'TIMESTAMP';
+    case 'dynamic':
+      return 'JSON';
+    case 'list':
+      return 'VARCHAR[]';
+    default:
+      return 'VARCHAR';
+  }
+}
+
+/** `{ converted, ok }`: the typed value, and a test that is false when a present value failed. */
+function convert(raw: string, field: SourceField, json: boolean): { value: string; ok: string } {
+  const checked = (value: string) => ({ value, ok: `(${raw} IS NULL OR ${value} IS NOT NULL)` });
+  switch (field.as) {
+    case 'string':
+      return { value: raw, ok: 'true' };
+    case 'int':
+    case 'long':
+    case 'real':
+      return checked(`TRY_CAST(${raw} AS ${convertedType(field.as)})`);
+    case 'bool':
+      return checked(`CASE ${raw} WHEN 'T' THEN true WHEN 'F' THEN false ELSE TRY_CAST(${raw} AS BOOLEAN) END`);
+    case 'epoch':
+      return checked(`tt_epoch_time(TRY_CAST(${raw} AS DOUBLE))`);
+    case 'datetime':
+      return checked(`tt_parse_time(${raw})`);
+    case 'dynamic':
+      return checked(`CASE WHEN json_type(${raw}) <> 'VARCHAR' THEN ${raw} END`);
+    case 'list': {
+      const list = json ? `TRY_CAST(${raw} AS VARCHAR[])` : raw; // delimited lists are split already
+      return { value: `CASE WHEN len(${list}) > 0 THEN ${list} END`, ok: `(${raw} IS NULL OR ${list} IS NOT NULL)` };
+    }
+  }
+}
+
+/** json_transform structure for the JSON layout: nested objects, VARCHAR leaves (JSON for dynamic/list). */
+function jsonStructure(fields: readonly SourceField[]): string {
+  type Node = { [key: string]: Node | string };
+  const root: Node = {};
+  for (const field of fields) {
+    const path = field.at as readonly string[];
+    let node = root;
+    for (const key of path.slice(0, -1)) {
+      const next = node[key];
+      if (typeof next === 'string') throw new Error(`plan: ${path.join('.')} is inside a leaf field`);
+      node = (node[key] ??= {}) as Node;
+    }
+    node[path[path.length - 1]] = field.as === 'dynamic' || field.as === 'list' ? 'JSON' : 'VARCHAR';
+  }
+  return JSON.stringify(root);
+}
+
+function rawField(field: SourceField, plan: LoadPlan): string {
+  if (plan.layout.kind === 'json') {
+    let expr = '_j';
+    for (const key of field.at as readonly string[]) expr = `struct_extract(${expr}, ${sqlString(key)})`;
+    return expr;
+  }
+  const { unset, empty, listSeparator } = plan.layout;
+  let value = `_p[${(field.at as number) + 1}]`;
+  if (unset !== undefined) value = `nullif(${value}, ${sqlString(unset)})`;
+  if (field.as === 'list') {
+    const split = `string_split(${value}, ${sqlString(listSeparator ?? ',')})`;
+    return empty === undefined ? split : `CASE WHEN ${value} = ${sqlString(empty)} THEN []::VARCHAR[] ELSE ${split} END`;
+  }
+  if (empty !== undefined) {
+    const blank = field.as === 'string' ? "''" : 'NULL';
+    value = `CASE WHEN ${value} = ${sqlString(empty)} THEN ${blank} ELSE ${value} END`;
+  }
+  return value;
+}
+
+function stageSql(path: string, plan: LoadPlan, options: LoadOptions): string {
+  const lines =
+    `SELECT row_number() OVER () AS n, l FROM read_csv(${sqlString(path)}, columns={'l': 'VARCHAR'}, ` +
+    `delim=E'\\x01', quote='', escape='', header=false, auto_detect=false, ` +
+    `max_line_size=${Math.max(options.maxLineBytes + 2, 4096)}, compression=${options.gzip ? "'gzip'" : "'none'"})`;
+  const { layout } = plan;
+  const json = layout.kind === 'json';
+  const parsed = json
+    ? `TRY(json_transform(l, ${sqlString(jsonStructure(plan.fields))})) AS _j`
+    : `string_split(l, ${sqlString(layout.separator)}) AS _p`;
+  const converted = plan.fields.map((f) => ({ field: f, ...convert(rawField(f, plan), f, json) }));
+  const fieldsOk = converted.map((c) => c.ok).filter((ok) => ok !== 'true');
+  const parseFailed = json
+    ? `_j IS NULL OR NOT starts_with(ltrim(l), '{')`
+    : `len(_p) <> ${layout.columns}` +
+      (layout.readerIfContains ? ` OR contains(l, ${sqlString(layout.readerIfContains)})` : '');
+  const kinds = [
+    `WHEN l IS NULL OR trim(l) = '' THEN 'blank'`,
+    plan.commentPrefix !== undefined ? `WHEN starts_with(l, ${sqlString(plan.commentPrefix)}) THEN 'comment'` : '',
+    `WHEN ${parseFailed} THEN 'reader'`,
+  ];
+  let ignoreReason = 'NULL';
+  if (plan.route) {
+    const r = plan.route;
+    const value = col(r.field);
+    const accepted = `${value} IN (${r.accept.map(sqlString).join(', ')})`;
+    const ok = r.acceptNull ? `(${value} IS NULL OR ${accepted})` : `coalesce(${accepted}, false)`;
+    kinds.push(`WHEN NOT ${ok} THEN '${r.otherwise === 'ignore' ? 'ignore' : 'reader'}'`);
+    if (r.otherwise === 'ignore')
+      ignoreReason = `replace(${sqlString(r.reason ?? '{}')}, '{}', coalesce(${value}, '(none)'))`;
+  }
+  if (fieldsOk.length > 0) kinds.push(`WHEN NOT (${fieldsOk.join(' AND ')}) THEN 'reader'`);
+  const kind = `CASE ${kinds.filter(Boolean).join(' ')} ELSE 'data' END`;
+  const fieldCols = converted.map((c) => `${c.value} AS ${col(c.field.name)}`).join(', ');
+  return (
+    `CREATE TEMP TABLE tt_stage AS SELECT n, _kind, ` +
+    `CASE _kind WHEN 'reader' THEN l END AS _raw, ` +
+    `CASE _kind WHEN 'blank' THEN ${sqlString(BLANK_REASON)} WHEN 'comment' THEN ${sqlString(COMMENT_REASON)} ` +
+    `WHEN 'ignore' THEN ${ignoreReason} END AS _ignored, ` +
+    `${converted.map((c) => col(c.field.name)).join(', ')} ` +
+    `FROM (SELECT n, l, ${fieldCols}, ${kind} AS _kind FROM (SELECT n, l, ${parsed} FROM (${lines})))`
+  );
+}
+
+function fieldType(plan: LoadPlan, name: string): Conversion {
+  const field = plan.fields.find((f) => f.name === name);
+  if (!field) throw new Error(`plan: unknown field ${name}`);
+  return field.as;
+}
+
+function present(plan: LoadPlan, name: string): string {
+  const c = col(name);
+  return fieldType(plan, name) === 'string' ? `(${c} IS NOT NULL AND ${c} <> '')` : `${c} IS NOT NULL`;
+}
+
+function literal(value: string | number | boolean): string {
+  return typeof value === 'string' ? sqlString(value) : String(value);
+}
+
+export function exprSql(expr: Expr, plan: LoadPlan): string {
+  if ('field' in expr) {
+    fieldType(plan, expr.field);
+    return col(expr.field);
+  }
+  if ('const' in expr) return literal(expr.const);
+  if ('lookup' in expr) {
+    const cases = Object.entries(expr.values).map(([k, v]) => `WHEN ${sqlString(k)} THEN ${literal(v)}`);
+    const otherwise = expr.otherwise === 'same' ? col(expr.lookup) : 'NULL';
+    return `CASE ${col(expr.lookup)} ${cases.join(' ')} ELSE ${otherwise} END`;
+  }
+  if ('upper' in expr) return `upper(${col(expr.upper)})`;
+  if ('ipType' in expr) return `tt_ip_type(${col(expr.ipType)})`;
+  if ('plusSeconds' in expr) {
+    const [time, seconds] = expr.plusSeconds.map(col);
+    return `${time} + to_microseconds(CAST(round(${seconds} * 1000) AS BIGINT) * 1000)`;
+  }
+  if ('coalesce' in expr) return `coalesce(${expr.coalesce.map((e) => exprSql(e, plan)).join(', ')})`;
+  if ('joinLists' in expr) {
+    const lists = expr.joinLists.map((f) => `coalesce(${col(f)}, []::VARCHAR[])`);
+    return `nullif(array_to_string(flatten([${lists.join(', ')}]), ','), '')`;
+  }
+  const parts = expr.extras.map((name) => {
+    const c = col(name);
+    const text = fieldType(plan, name) === 'list' ? `array_to_string(${c}, ',')` : `CAST(${c} AS VARCHAR)`;
+    const piece =
+      expr.as === 'json' ? `${sqlString(JSON.stringify(name) + ':')} || to_json(${c})` : `${sqlString(name + '=')} || ${text}`;
+    return `CASE WHEN ${present(plan, name)} THEN ${piece} END`;
+  });
+  if (expr.as === 'kv') return parts.length === 0 ? "''" : `concat_ws(';', ${parts.join(', ')})`;
+  return parts.length === 0 ? `'{}'` : `'{' || concat_ws(',', ${parts.join(', ')}) || '}'`;
+}
+
+/** Runs a plan on one file inside a transaction; throws (having written nothing) if DuckDB refuses it. */
+export async function loadWithPlan(
+  connection: DuckDBConnection,
+  schemas: SchemaSet,
+  path: string,
+  plan: LoadPlan,
+  options: LoadOptions,
+): Promise<LoadResult> {
+  const inserts = plan.targets.map((target) => {
+    const schema = schemas.get(target.table);
+    if (!schema) throw new Error(`plan: unknown table ${target.table}`);
+    const types = new Map(schema.columns.map((c) => [c.name, c.type]));
+    const names: string[] = [];
+    const values: string[] = [];
+    for (const [column, expr] of Object.entries(target.columns)) {
+      const type = types.get(column);
+      if (!type) throw new Error(`plan: ${target.table} has no column ${column}`);
+      names.push(quoteIdent(column));
+      values.push(`CAST(${exprSql(expr, plan)} AS ${duckType(type)})`);
+    }
+    names.push(quoteIdent(SOURCE_COLUMN));
+    values.push(`${sqlString(`${options.sourceName}:`)} || n`);
+    const when = target.when
+      ? ` AND ${col(target.when.field)} IN (${target.when.in.map(sqlString).join(', ')})`
+      : '';
+    return {
+      table: target.table,
+      sql:
+        `INSERT INTO ${quoteIdent(target.table)} (${names.join(', ')}) ` +
+        `SELECT ${values.join(', ')} FROM tt_stage WHERE _kind = 'data'${when}`,
+    };
+  });
+  const result: LoadResult = { lines: 0, ingested: 0, ignored: {}, toReader: [], tables: {} };
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    await connection.run('DROP TABLE IF EXISTS tt_stage');
+    await connection.run(stageSql(path, plan, options));
+    const counts = await connection.runAndReadAll(
+      'SELECT _kind, _ignored, count(*) AS c FROM tt_stage GROUP BY ALL',
+    );
+    for (const [kind, reason, count] of counts.getRows()) {
+      const c = Number(count);
+      result.lines += c;
+      if (kind === 'data') result.ingested += c;
+      else if (kind !== 'reader') result.ignored[String(reason)] = (result.ignored[String(reason)] ?? 0) + c;
+    }
+    const reader = await connection.runAndReadAll(`SELECT n, _raw FROM tt_stage WHERE _kind = 'reader' ORDER BY n`);
+    for (const [n, raw] of reader.getRows()) result.toReader.push({ line: Number(n), text: String(raw) });
+    for (const insert of inserts) {
+      const done = await connection.runAndReadAll(insert.sql);
+      const written = Number(done.getRows()[0]?.[0] ?? 0);
+      if (written > 0) result.tables[insert.table] = (result.tables[insert.table] ?? 0) + written;
+    }
+    await connection.run('DROP TABLE tt_stage');
+    await connection.run('COMMIT');
+  } catch (err) {
+    await connection.run('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+  return result;
+}

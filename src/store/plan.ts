@@ -1,0 +1,112 @@
+/**
+ * A load plan: how the lines of one log file become rows of Sentinel tables, said as data. Readers
+ * (src/telemetry/) build a plan from what they know of their format; the store (bulk.ts) turns it into
+ * one DuckDB query that reads the file itself, so no JavaScript runs per line. Readers never see SQL.
+ *
+ *   file line ─► fields (by JSON key path, or by column of a delimited line, each with a conversion)
+ *             ─► route (which lines are data, which are ignored and why)
+ *             ─► targets (per table: column ← expression over fields)
+ *
+ * A line whose fields do not all convert (a port that is not a number, invalid JSON, a Zeek `\x`
+ * escape, a value the plan cannot express) is not guessed at: it is handed back to the caller with its
+ * line number, and the format's JavaScript reader decides (ingest it, or reject it with the reason).
+ */
+
+/** How a field's text is read. A value that does not convert sends its line to the JavaScript reader. */
+export type Conversion =
+  | 'string'
+  | 'int' // 32-bit
+  | 'long'
+  | 'real'
+  | 'bool' // true/false, T/F, 1/0
+  | 'datetime' // ISO 8601 (zone-less = UTC), epoch s/ms/µs by magnitude, portal `3/31/2022, 10:52:35 AM`
+  | 'epoch' // epoch seconds with a fraction (Zeek `ts`)
+  | 'dynamic' // a JSON value kept as JSON (JSON layout only; a JSON string goes to the reader)
+  | 'list'; // JSON array of scalars, or a delimited set (`a,b`); empty list = null
+
+export interface SourceField {
+  /** The name expressions use. */
+  name: string;
+  /** JSON layout: the key path from the record (`['flow', 'start']`); delimited layout: the 0-based column. */
+  at: readonly string[] | number;
+  as: Conversion;
+}
+
+export type LineLayout =
+  | { kind: 'json' }
+  | {
+      kind: 'delimited';
+      separator: string;
+      /** Number of columns a data line must have (others go to the reader). */
+      columns: number;
+      /** Text meaning "no value" (Zeek `-`). */
+      unset?: string;
+      /** Text meaning "empty" (Zeek `(empty)`): '' for strings, [] for lists. */
+      empty?: string;
+      /** Separator inside list fields. */
+      listSeparator?: string;
+      /** Lines containing this text go to the reader (Zeek `\x` escapes the plan does not decode). */
+      readerIfContains?: string;
+    };
+
+/** A value for a target column, computed from fields. */
+export type Expr =
+  | { field: string }
+  | { const: string | number | boolean }
+  /** Maps a field's text through a table; unknown values give `otherwise` (default null). */
+  | { lookup: string; values: Readonly<Record<string, string | number>>; otherwise?: 'null' | 'same' }
+  | { upper: string }
+  /** Defender's LocalIPType / RemoteIPType of an address field (Public, Private, Loopback, …). */
+  | { ipType: string }
+  /** A datetime field plus a number of seconds from another field (Zeek ts + duration). */
+  | { plusSeconds: [string, string] }
+  | { coalesce: readonly Expr[] }
+  /** The listed fields that have a value (not null, not '', not []), as a JSON object or `k=v;k=v`. */
+  | { extras: readonly string[]; as: 'json' | 'kv' }
+  /** The items of list fields, concatenated, joined by `,`; null when none. */
+  | { joinLists: readonly string[] };
+
+export interface TableTarget {
+  table: string;
+  /** Only lines whose field has one of these values feed this table (default: every data line). */
+  when?: { field: string; in: readonly string[] };
+  columns: Readonly<Record<string, Expr>>;
+}
+
+export interface LoadPlan {
+  layout: LineLayout;
+  fields: readonly SourceField[];
+  /** Lines starting with this text are headers/comments: ignored (Zeek `#`). Blank lines always are. */
+  commentPrefix?: string;
+  /**
+   * Lines whose field is not one of `accept` are either ignored (counted by `reason` + value, e.g.
+   * Suricata `http` events) or handed to the reader (a Sentinel row whose `Type` names another table).
+   */
+  route?: {
+    field: string;
+    accept: readonly string[];
+    /** A missing value is accepted. */
+    acceptNull?: boolean;
+    otherwise: 'ignore' | 'reader';
+    /** For 'ignore': the reason, with `{}` replaced by the value. */
+    reason?: string;
+  };
+  targets: readonly TableTarget[];
+}
+
+/** What the store did with a file under a plan. */
+export interface LoadResult {
+  /** Lines in the file. */
+  lines: number;
+  /** Data lines written to the targets. */
+  ingested: number;
+  /** Ignored lines by reason (blank, header/comment, event types without a mapping). */
+  ignored: Record<string, number>;
+  /** Lines the plan could not convert: the reader decides about them (line 1-based, raw text). */
+  toReader: { line: number; text: string }[];
+  /** Rows written per table. */
+  tables: Record<string, number>;
+}
+
+export const BLANK_REASON = 'blank line';
+export const COMMENT_REASON = 'header or comment line';

@@ -1,0 +1,150 @@
+/**
+ * The same LoadPlan the store runs in SQL, interpreted line by line in JavaScript. Used for the lines
+ * the SQL path hands back (invalid JSON, a value that does not convert) and for whole files DuckDB
+ * cannot read (invalid UTF-8, gzip it cannot open): one mapping, two engines, one set of rejects.
+ */
+import { CoerceError, coerceValue } from '../store/coerce.js';
+import { BLANK_REASON, COMMENT_REASON, type Expr, type LoadPlan, type SourceField } from '../store/plan.js';
+import { ipType } from './iptype.js';
+import { epochDate } from './time.js';
+import { isBlank, wellFormed } from './text.js';
+import { IGNORED, type RecordParser, type TableRow } from './types.js';
+
+type Values = Map<string, unknown>;
+
+/** A field's value in its conversion's type; throws CoerceError when it does not fit. */
+function convertValue(raw: unknown, field: SourceField): unknown {
+  if (raw === null || raw === undefined) return null;
+  switch (field.as) {
+    case 'string':
+      return typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+    case 'epoch': {
+      const date = epochDate(Number(raw));
+      if (!date) throw new CoerceError(`not a time: ${JSON.stringify(String(raw).slice(0, 40))}`);
+      return date;
+    }
+    case 'list': {
+      if (!Array.isArray(raw)) throw new CoerceError(`not a list: ${JSON.stringify(String(raw).slice(0, 40))}`);
+      return raw.length === 0 ? null : raw.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)));
+    }
+    case 'dynamic':
+      if (typeof raw === 'string') throw new CoerceError('a JSON string where an object was expected');
+      return raw;
+    default:
+      return coerceValue(raw, field.as);
+  }
+}
+
+function present(value: unknown): boolean {
+  return value !== null && value !== undefined && value !== '';
+}
+
+function evaluate(expr: Expr, values: Values): unknown {
+  if ('field' in expr) return values.get(expr.field) ?? null;
+  if ('const' in expr) return expr.const;
+  if ('lookup' in expr) {
+    const v = values.get(expr.lookup);
+    if (v === null || v === undefined) return null;
+    const hit = expr.values[String(v)];
+    return hit !== undefined ? hit : expr.otherwise === 'same' ? v : null;
+  }
+  if ('upper' in expr) {
+    const v = values.get(expr.upper);
+    return typeof v === 'string' ? v.toUpperCase() : null;
+  }
+  if ('ipType' in expr) {
+    const v = values.get(expr.ipType);
+    return typeof v === 'string' ? ipType(v) : null;
+  }
+  if ('plusSeconds' in expr) {
+    const time = values.get(expr.plusSeconds[0]);
+    const seconds = values.get(expr.plusSeconds[1]);
+    if (!(time instanceof Date) || typeof seconds !== 'number') return null;
+    return new Date(time.getTime() + Math.round(seconds * 1000));
+  }
+  if ('coalesce' in expr) {
+    for (const e of expr.coalesce) {
+      const v = evaluate(e, values);
+      if (v !== null && v !== undefined) return v;
+    }
+    return null;
+  }
+  if ('joinLists' in expr) {
+    const items = expr.joinLists.flatMap((f) => (values.get(f) as string[] | null) ?? []);
+    return items.length > 0 ? items.join(',') : null;
+  }
+  if (expr.as === 'json') {
+    const out: Record<string, unknown> = {};
+    for (const name of expr.extras) if (present(values.get(name))) out[name] = values.get(name);
+    return out;
+  }
+  const parts: string[] = [];
+  for (const name of expr.extras) {
+    const v = values.get(name);
+    if (!present(v)) continue;
+    parts.push(`${name}=${Array.isArray(v) ? v.join(',') : v instanceof Date ? v.toISOString() : String(v)}`);
+  }
+  return parts.join(';');
+}
+
+function at(record: Record<string, unknown>, path: readonly string[]): unknown {
+  let v: unknown = record;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+    v = (v as Record<string, unknown>)[key];
+  }
+  return v;
+}
+
+/**
+ * A RecordParser for a JSON-layout plan. `onIgnored` hears the reason of each line the route ignores
+ * (blank lines and comments are reported as IGNORED without it).
+ */
+export function jsonPlanParser(plan: LoadPlan, onIgnored?: (reason: string) => void): RecordParser {
+  if (plan.layout.kind !== 'json') throw new Error('jsonPlanParser: not a JSON plan');
+  return (text) => {
+    if (isBlank(text)) {
+      onIgnored?.(BLANK_REASON);
+      return IGNORED;
+    }
+    if (plan.commentPrefix !== undefined && text.startsWith(plan.commentPrefix)) {
+      onIgnored?.(COMMENT_REASON);
+      return IGNORED;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      return `invalid JSON: ${(err as Error).message}`;
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return 'not a JSON object';
+    const record = wellFormed(parsed as Record<string, unknown>, text);
+    const values: Values = new Map();
+    for (const field of plan.fields) {
+      try {
+        values.set(field.name, convertValue(at(record, field.at as readonly string[]), field));
+      } catch (err) {
+        if (err instanceof CoerceError) return `${field.name}: ${err.message}`;
+        throw err;
+      }
+    }
+    const route = plan.route;
+    if (route) {
+      const v = values.get(route.field);
+      const ok = v === null ? route.acceptNull === true : route.accept.includes(String(v));
+      if (!ok) {
+        if (route.otherwise === 'reader') return `${route.field} ${JSON.stringify(v)}: not handled`;
+        onIgnored?.((route.reason ?? '{}').replace('{}', v === null ? '(none)' : String(v)));
+        return IGNORED;
+      }
+    }
+    const rows: TableRow[] = [];
+    for (const target of plan.targets) {
+      if (target.when && !target.when.in.includes(String(values.get(target.when.field)))) continue;
+      const row: Record<string, unknown> = {};
+      for (const [column, expr] of Object.entries(target.columns)) row[column] = evaluate(expr, values);
+      rows.push({ table: target.table, row });
+    }
+    return rows;
+  };
+}
