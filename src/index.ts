@@ -5,26 +5,40 @@
 import { Store } from './store/db.js';
 import { ingestPaths } from './telemetry/ingest.js';
 import type { IngestLedger } from './telemetry/types.js';
-import { scanPaths, type ScanReport } from './scan/index.js';
+import { scanInputs, scanPaths, scanResultRows, type ScanInputs, type ScanOptions, type ScanReport } from './scan/index.js';
+import { coerceRow } from './store/coerce.js';
 import { bundledIndicators } from './intel/bundled.js';
 import { importIntelFile } from './intel/import.js';
 import { loadIndicators } from './intel/ti-table.js';
 import type { Indicator } from './intel/model.js';
 import { dedupe } from './intel/model.js';
+import { flagWarninglisted, loadWarninglists } from './intel/warninglists.js';
+import { IntelStore } from './intel/store.js';
+import { recordSightings } from './intel/sightings.js';
 import { loadHunts, bundledHuntsDir } from './hunts/loader.js';
 import { runHunts, type HuntRun } from './hunts/runner.js';
 import { loadExclusions, bundledExclusionsDir } from './hunts/exclusions/load.js';
 import { isExpired, type Exclusion } from './hunts/exclusions/model.js';
+import { lintExclusions, type LintIssue } from './hunts/exclusions/lint.js';
 import { entityView, type DeviceView } from './hunts/entity-view.js';
-import { hashFindings, hashIndicatorIndex, yaraFindings } from './hunts/file-findings.js';
+import { hashFindings, hashIndicatorIndex, hashTypes, yaraFindings } from './hunts/file-findings.js';
 import { SEVERITY_ORDER } from './hunts/model.js';
 import type { Finding } from './hunts/findings.js';
 import type { Reject } from './telemetry/types.js';
 
 export type { Finding } from './hunts/findings.js';
 export type { DeviceView } from './hunts/entity-view.js';
+export type { LintIssue } from './hunts/exclusions/lint.js';
+
+/** `telltale exclusions lint`: load exclusion files and lint every entry, enabled or not. */
+export async function lintExclusionFiles(paths: string[], now: Date = new Date()): Promise<{ count: number; issues: LintIssue[] }> {
+  const exclusions = loadExclusions(paths);
+  return { count: exclusions.length, issues: await lintExclusions(exclusions, now) };
+}
 export type { IngestLedger } from './telemetry/types.js';
 export type { ScanReport } from './scan/index.js';
+export { scanResultRows, describeRules, describePatterns, allPids } from './scan/index.js';
+export type { RuleFileDescription } from './scan/index.js';
 export { Store } from './store/db.js';
 export { runKql, compileKql, KqlError } from './kql/index.js';
 
@@ -33,6 +47,12 @@ export interface IntelOptions {
   intel?: string[];
   /** Load the bundled seed indicators (default true). */
   bundled?: boolean;
+  /** The persistent intel store (`telltale intel import --db`): its active indicators join the run, and the run's sightings are recorded in it. */
+  intelDb?: string;
+  /** Match indicators on a warning list too (default: they are flagged and left out). */
+  includeWarninglisted?: boolean;
+  /** Extra allow-list files for this run (bundled MISP lists and the user's allow-list folder always apply). */
+  allowlists?: string[];
 }
 
 export interface HuntOptions extends IntelOptions {
@@ -43,6 +63,8 @@ export interface HuntOptions extends IntelOptions {
   since?: Date;
   until?: Date;
   rules?: string[];
+  /** Whose files these are: the DeviceName of the scan's TelltaleFileScan rows (default ''). */
+  device?: string;
   hunts?: string[];
   format?: string;
   /** Exclusion files or folders, added to the bundled ones (content/exclusions/, disabled templates). */
@@ -71,6 +93,8 @@ export interface HuntResult {
   /** Findings an exclusion suppressed (each has `suppressedBy`), and the count per exclusion. */
   suppressed: Finding[];
   exclusions: ExclusionUse[];
+  /** Load-time lint of the enabled exclusions; one with an error (always true/false…) is not applied. */
+  exclusionIssues: LintIssue[];
   /** Per device, its findings in time order and a combined severity, worst first. */
   devices: DeviceView[];
 }
@@ -88,7 +112,22 @@ export function collectIndicators(options: IntelOptions): LoadedIntel {
     indicators.push(...result.indicators);
     rejects.push(...result.rejects);
   }
-  return { indicators: dedupe(indicators), rejects };
+  // Warning-listed values (public resolvers, private ranges, top sites…) are flagged, not matched.
+  const flagged = flagWarninglisted(dedupe(indicators), loadWarninglists(options.allowlists));
+  return { indicators: options.includeWarninglisted ? flagged : flagged.filter((i) => !i.warninglists), rejects };
+}
+
+/** `collectIndicators` plus the intel store's indicators that are active at `now` (when `intelDb` is set). */
+export async function collectRunIndicators(options: IntelOptions, now: Date): Promise<LoadedIntel> {
+  const intel = collectIndicators(options);
+  if (!options.intelDb) return intel;
+  const store = await IntelStore.open(options.intelDb);
+  try {
+    const stored = await store.activeIndicators(now, options.includeWarninglisted);
+    return { indicators: dedupe([...intel.indicators, ...stored]), rejects: intel.rejects };
+  } finally {
+    store.close();
+  }
 }
 
 function bySeverityThenTime(a: Finding, b: Finding): number {
@@ -108,19 +147,25 @@ function exclusionUse(exclusions: Exclusion[], runs: HuntRun[], now: Date): Excl
 export async function hunt(paths: string[], options: HuntOptions = {}): Promise<HuntResult> {
   const now = options.now ?? new Date();
   const exclusions = loadExclusions([bundledExclusionsDir, ...(options.exclusions ?? [])]);
+  const enabled = exclusions.filter((e) => e.enabled && !isExpired(e, now));
+  const exclusionIssues = await lintExclusions(enabled, now);
+  const broken = new Set(exclusionIssues.filter((i) => i.level === 'error').map((i) => i.id));
   const store = await Store.open({ path: options.db });
   try {
-    const intel = collectIndicators(options);
+    const intel = await collectRunIndicators(options, now);
     await loadIndicators(store, intel.indicators, now);
     const { ledgers, unrecognised } = await ingestPaths(store, paths, { format: options.format });
-    const scan = await scanPaths(unrecognised, { rules: options.rules });
-    const huntRuns = await runHunts(store, loadHunts(options.hunts ?? [bundledHuntsDir]), {
+    const scan = await scanPaths(unrecognised, { rules: options.rules, hashes: hashTypes(intel.indicators) });
+    const scanRows = scanResultRows(scan, options.device ?? '', now);
+    await store.insertRows(scanRows.table, scanRows.rows.map((r) => coerceRow(store.schema(scanRows.table), r)));
+    const hunts = loadHunts(options.hunts ?? [bundledHuntsDir]).filter((h) => !h.view);
+    const huntRuns = await runHunts(store, hunts, {
       now: options.now,
       intelNow: now,
       // --until is exclusive; the window's bound is inclusive
       window: { since: options.since, until: options.until && new Date(options.until.getTime() - 1) },
       minConfidence: options.minConfidence,
-      exclusions,
+      exclusions: enabled.filter((e) => !broken.has(e.id)),
       evidence: options.evidence,
     });
     const findings = [
@@ -128,6 +173,7 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
       ...hashFindings(scan.files, hashIndicatorIndex(intel.indicators)),
       ...huntRuns.flatMap((run) => run.findings),
     ].sort(bySeverityThenTime);
+    if (options.intelDb) await recordSightings(options.intelDb, findings, intel.indicators);
     const errors = [
       ...huntRuns.filter((run) => run.error).map((run) => `hunt ${run.hunt.key}: ${run.error}`),
       ...scan.ruleErrors.map((e) => `rules ${e.file}: ${e.message}`),
@@ -141,6 +187,7 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
       errors,
       suppressed: huntRuns.flatMap((run) => run.suppressed).sort(bySeverityThenTime),
       exclusions: exclusionUse(exclusions, huntRuns, now),
+      exclusionIssues,
       devices: entityView(findings),
     };
   } finally {
@@ -153,10 +200,17 @@ export interface ScanCommandResult {
   findings: Finding[];
 }
 
-/** Files only: YARA rules plus hash indicators. */
-export async function scan(paths: string[], options: IntelOptions & { rules?: string[] } = {}): Promise<ScanCommandResult> {
-  const intel = collectIndicators(options);
-  const report = await scanPaths(paths, { rules: options.rules });
+export type ScanCommandOptions = IntelOptions & Omit<ScanOptions, 'hashes'> & Omit<ScanInputs, 'paths'> & {
+  /** MD5, SHA-1 and SHA-256 for every object (default: SHA-256, plus the types of the loaded hash indicators). */
+  allHashes?: boolean;
+};
+
+/** Files, stdin, archives, firmware images and process memory: YARA rules plus hash indicators. */
+export async function scan(paths: string[], options: ScanCommandOptions = {}): Promise<ScanCommandResult> {
+  const intel = await collectRunIndicators(options, new Date());
+  const { buffers, pids, allHashes, ...scanOptions } = options;
+  const hashes = allHashes ? (['md5', 'sha1', 'sha256'] as const).slice() : hashTypes(intel.indicators);
+  const report = await scanInputs({ paths, buffers, pids }, { ...scanOptions, hashes });
   const findings = [...yaraFindings(report.files), ...hashFindings(report.files, hashIndicatorIndex(intel.indicators))].sort(
     bySeverityThenTime,
   );
@@ -179,7 +233,8 @@ export async function openLoadedStore(
   options: IntelOptions & { db?: string; now?: Date; format?: string } = {},
 ): Promise<{ store: Store; ledgers: IngestLedger[] }> {
   const store = await Store.open({ path: options.db });
-  await loadIndicators(store, collectIndicators(options).indicators, options.now ?? new Date());
+  const now = options.now ?? new Date();
+  await loadIndicators(store, (await collectRunIndicators(options, now)).indicators, now);
   const { ledgers } = await ingestPaths(store, paths, { format: options.format });
   return { store, ledgers };
 }

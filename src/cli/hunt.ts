@@ -1,7 +1,37 @@
-import { Command } from 'commander';
-import { hunt } from '../index.js';
-import { renderFindings, type OutputFormat } from '../output/findings.js';
+import { Command, InvalidArgumentError } from 'commander';
+import { hunt, type HuntResult } from '../index.js';
+import { renderFindings, renderRows, type OutputFormat } from '../output/findings.js';
 import { chooseFormat, collect, err, EXIT_ERROR, EXIT_FOUND, EXIT_NONE, parseFormat, parseNow, reportLedgers, reportScan, summarise } from './common.js';
+
+function parseConfidence(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 100) throw new InvalidArgumentError('expected an integer 0..100');
+  return n;
+}
+
+function parseEvidence(value: string): number | 'all' {
+  if (value === 'all') return 'all';
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive number or "all"');
+  return n;
+}
+
+function reportExclusions(result: HuntResult): void {
+  for (const i of result.exclusionIssues) err(`exclusion ${i.id} (${i.file}): ${i.level}: ${i.message}${i.level === 'error' ? ' - not applied' : ''}`);
+  for (const use of result.exclusions.filter((u) => u.findings > 0))
+    err(`suppressed by ${use.exclusion.id}: ${use.findings} finding${use.findings === 1 ? '' : 's'} (${use.rows} rows) - ${use.exclusion.reason}`);
+}
+
+function deviceRows(result: HuntResult): Record<string, unknown>[] {
+  return result.devices.map((d) => ({
+    severity: d.severity,
+    score: d.score,
+    device: d.names.join(' '),
+    findings: d.findings.length,
+    first_seen: d.findings[0]?.firstSeen ?? null,
+    hunts: d.hunts.join(' '),
+  }));
+}
 
 export function huntCommand(): Command {
   return new Command('hunt')
@@ -9,12 +39,22 @@ export function huntCommand(): Command {
     .argument('<paths...>', 'log files, binaries and folders (recursive)')
     .option('--db <file>', 'keep the DuckDB store in this file (default: in memory)')
     .option('--intel <file>', 'add indicators from a feed for this run (repeatable)', collect, [])
+    .option('--min-confidence <n>', 'ignore indicators below this ConfidenceScore (default 50)', parseConfidence)
     .option('--rules <path>', 'extra YARA rule file or folder (repeatable)', collect, [])
     .option('--hunts <dir>', 'run the hunts in this folder instead of the bundled ones (repeatable)', collect)
+    .option('--exclusions <file>', 'exclusion YAML file or folder, added to the bundled templates (repeatable)', collect, [])
+    .option('--show-suppressed', 'also print the findings an exclusion suppressed')
     .option('--log-format <format>', 'force the telemetry format of every log file')
-    .option('--now <iso>', 'the clock for ago()/now(), to replay old logs', parseNow)
+    .option('--since <iso>', 'only events at or after this time', parseNow)
+    .option('--until <iso>', 'only events before this time', parseNow)
+    .option('--now <iso>', 'the clock for ago()/now() and indicator expiry (default: end of the data)', parseNow)
+    .option('--evidence <n|all>', 'evidence rows per finding (default 5)', parseEvidence)
+    .option('--entities', 'print the entity view (per device, combined severity) instead of findings')
     .option('-f, --format <format>', 'table | json | ndjson | csv', parseFormat)
-    .addHelpText('after', '\nExample:\n  $ telltale hunt examples/incident\n  $ telltale hunt /var/log/zeek fw.cef --intel threatfox.csv --format json')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ telltale hunt examples/incident\n  $ telltale hunt /var/log/zeek fw.cef --intel threatfox.csv --exclusions site.yaml --format json',
+    )
     .action(async (paths: string[], opts) => {
       const result = await hunt(paths, {
         db: opts.db,
@@ -23,13 +63,28 @@ export function huntCommand(): Command {
         hunts: opts.hunts,
         format: opts.logFormat,
         now: opts.now,
+        since: opts.since,
+        until: opts.until,
+        exclusions: opts.exclusions,
+        minConfidence: opts.minConfidence,
+        evidence: opts.evidence,
       });
       reportLedgers(result.ledgers);
       reportScan(result.scan);
       for (const r of result.indicators.rejects) err(`intel rejected ${r.file}:${r.line}: ${r.reason}`);
       for (const e of result.errors) err(`error: ${e}`);
-      process.stdout.write(renderFindings(result.findings, chooseFormat(opts.format as OutputFormat | undefined)));
-      err(`${summarise(result.findings)} from ${result.huntRuns.length} hunts and ${result.scan.ruleCount} YARA rules; ${result.indicators.loaded} indicators`);
+      reportExclusions(result);
+      const format = chooseFormat(opts.format as OutputFormat | undefined);
+      if (opts.entities) {
+        const rows = deviceRows(result);
+        process.stdout.write(renderRows(rows.length ? Object.keys(rows[0]) : ['device'], rows, format));
+      } else process.stdout.write(renderFindings(result.findings, format));
+      if (opts.showSuppressed && result.suppressed.length) {
+        if (format === 'table') process.stdout.write(`\n# suppressed (${result.suppressed.length})\n`);
+        process.stdout.write(renderFindings(result.suppressed, format));
+      }
+      const suppressed = result.suppressed.length ? `, ${result.suppressed.length} suppressed` : '';
+      err(`${summarise(result.findings)}${suppressed} from ${result.huntRuns.length} hunts and ${result.scan.ruleCount} YARA rules; ${result.indicators.loaded} indicators`);
       process.exitCode = result.findings.length > 0 ? EXIT_FOUND : result.errors.length > 0 ? EXIT_ERROR : EXIT_NONE;
     });
 }

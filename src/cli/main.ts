@@ -5,9 +5,11 @@ import { resolve } from 'node:path';
 import { packageRoot } from '../paths.js';
 import { huntCommand } from './hunt.js';
 import { scanCommand } from './scan.js';
+import { rulesCommand } from './rules.js';
 import { kqlCommand } from './kql.js';
 import { ingestCommand } from './ingest.js';
 import { intelCommand } from './intel.js';
+import { exclusionsCommand } from './exclusions.js';
 import { EXIT_ERROR } from './common.js';
 
 export function buildProgram(): Command {
@@ -16,7 +18,7 @@ export function buildProgram(): Command {
     .description('Hunt Mirai-family IoT botnets in files and network telemetry, with Sentinel KQL run locally')
     .version(version)
     .addHelpText('after', '\nExample:\n  $ telltale hunt examples/incident\n\nExit status: 0 no findings, 1 findings, 2 error.');
-  for (const command of [huntCommand(), scanCommand(), kqlCommand(), ingestCommand(), intelCommand()])
+  for (const command of [huntCommand(), scanCommand(), kqlCommand(), ingestCommand(), intelCommand(), exclusionsCommand(), rulesCommand()])
     program.addCommand(command);
   return program;
 }

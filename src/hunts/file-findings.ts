@@ -1,6 +1,6 @@
 /** Turns scan results into findings: one per YARA rule hit, one per file whose hash is an indicator. */
 import type { Indicator } from '../intel/model.js';
-import type { FileResult } from '../scan/index.js';
+import type { FileResult, HashName } from '../scan/index.js';
 import type { Finding } from './findings.js';
 import type { Severity } from './model.js';
 
@@ -36,6 +36,13 @@ export function yaraFindings(files: FileResult[]): Finding[] {
   );
 }
 
+/** The digests a scan must compute for every object to match these indicators (SHA-256 always). */
+export function hashTypes(indicators: Indicator[]): HashName[] {
+  const types = new Set<HashName>(['sha256']);
+  for (const i of indicators) if ((HASH_TYPES as readonly string[]).includes(i.type)) types.add(i.type as HashName);
+  return [...types];
+}
+
 export function hashIndicatorIndex(indicators: Indicator[]): Map<string, Indicator> {
   const index = new Map<string, Indicator>();
   for (const indicator of indicators)
@@ -47,8 +54,9 @@ export function hashFindings(files: FileResult[], index: Map<string, Indicator>)
   const findings: Finding[] = [];
   for (const file of files)
     for (const type of HASH_TYPES) {
-      const indicator = index.get(file[type]);
-      if (!indicator) continue;
+      const digest = file[type];
+      const indicator = digest === undefined ? undefined : index.get(digest);
+      if (!indicator || digest === undefined) continue;
       findings.push({
         huntId: 'file-hash-indicator',
         title: `File hash is a known ${indicator.malware ?? 'malicious'} indicator`,
@@ -56,13 +64,13 @@ export function hashFindings(files: FileResult[], index: Map<string, Indicator>)
         time: null,
         entities: [
           { type: 'File', identifier: 'Path', value: file.path },
-          { type: 'FileHash', identifier: type.toUpperCase(), value: file[type] },
+          { type: 'FileHash', identifier: type.toUpperCase(), value: digest },
         ],
         evidence: [
           {
             path: file.path,
             size: file.size,
-            [type]: file[type],
+            [type]: digest,
             indicatorSource: indicator.source,
             reference: indicator.reference ?? null,
             _Source: file.path,

@@ -27,11 +27,13 @@ export interface Finding {
   evidence: Row[];
   description?: string;
   techniques?: string[];
+  /** Labels such as `research-scanner` (a known scanner, shown as informational). */
+  labels?: string[];
   /** Set on suppressed findings: the id of the exclusion that matched. */
   suppressedBy?: string;
 }
 
-const TIME_COLUMNS = ['TimeGenerated', 'Timestamp', 'time', 'StartTime', 'FirstSeen', 'LastSeen', 'WindowStart'];
+const TIME_COLUMNS = ['TimeGenerated', 'Timestamp', 'time', 'StartTime', 'FirstSeen', 'LastSeen'];
 
 function timeRange(rows: Row[]): { first: string | null; last: string | null } {
   let first: string | null = null;
@@ -58,6 +60,8 @@ function entitiesOf(row: Row, mappings: EntityMapping[]): Entity[] {
 }
 
 export interface GroupOptions {
+  /** Result columns that also split findings; they show as `Field` entities. */
+  groupBy?: string[];
   /** Result column with a per-row severity (`High`, `medium`…); unknown values keep the base one. */
   severityColumn?: string;
   /** Evidence rows kept per finding (default: all). */
@@ -83,6 +87,8 @@ export function findingsFromRows(
   const groups = new Map<string, { entities: Entity[]; severity: Severity; rows: Row[] }>();
   for (const row of rows) {
     const entities = entitiesOf(row, mappings);
+    for (const column of options.groupBy ?? [])
+      entities.push({ type: 'Field', identifier: column, value: String(row[column] ?? '') });
     const severity = rowSeverity(row, base.severity, options.severityColumn);
     const key = JSON.stringify([severity, entities.map((e) => [e.type, e.identifier, e.value])]);
     let group = groups.get(key);

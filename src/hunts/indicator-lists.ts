@@ -66,13 +66,13 @@ export async function activeIndicatorValues(
       `SELECT DISTINCT ${expr} AS v FROM ThreatIntelligenceIndicator
        WHERE coalesce(Active, true) AND (ExpirationDateTime IS NULL OR ExpirationDateTime > ?::TIMESTAMP)
          AND (ConfidenceScore IS NULL OR ConfidenceScore >= ?)
-         AND (? OR list_contains(?::VARCHAR[], ThreatType))
+         AND (? = '' OR list_contains(string_split(?, ','), ThreatType))
          AND ${expr} IS NOT NULL ORDER BY v`,
       [
         options.now.toISOString().replace('Z', ''),
         options.minConfidence ?? DEFAULT_MIN_CONFIDENCE,
-        threatTypes.length === 0,
-        threatTypes,
+        threatTypes.join(','),
+        threatTypes.join(','),
       ],
     );
     for (const row of rows) if (!IP_TYPES.has(type) || isRoutableIp(String(row.v))) values.add(String(row.v));
@@ -84,11 +84,15 @@ function kqlStringLiteral(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-/** One case-insensitive regex matching the domains and their subdomains (and never a look-alike). */
+/**
+ * One case-insensitive regex for a host name or URL whose host is one of the domains or a subdomain
+ * of one (`dl.tvt.miraibotnet.su`, `http://tvt.miraibotnet.su:80/x`), never a look-alike
+ * (`nottvt.miraibotnet.su.example`, `tvt.miraibotnet.su.example.com`).
+ */
 export function subdomainRegex(domains: string[]): string {
+  if (domains.length === 0) return '[^\\s\\S]'; // matches nothing
   const escaped = domains.map((d) => d.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  // an empty list must match nothing: `[^\s\S]` never matches
-  return escaped.length ? `(?i)(^|\\.)(${escaped.join('|')})\\.?$` : '[^\\s\\S]';
+  return `(?i)^(?:[a-z][a-z0-9+.-]*://)?(?:[^/@]*@)?(?:[^/:]*\\.)?(?:${escaped.join('|')})\\.?(?::\\d+)?(?:[/?#]|$)`;
 }
 
 export function bindIndicatorList(query: string, binding: IndicatorListBinding, values: string[], huntId: string): string {

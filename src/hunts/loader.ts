@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { contentDir } from '../paths.js';
 import type { EntityMapping, Hunt, IndicatorListBinding, Severity } from './model.js';
 import { SEVERITY_ORDER } from './model.js';
+import { timespanMs } from './lookback.js';
 
 export const bundledHuntsDir = resolve(contentDir, 'hunts');
 
@@ -33,6 +34,13 @@ function indicatorBinding(variable: string, spec: unknown, file: string): Indica
   if (as !== 'list' && as !== 'subdomain-regex')
     throw new HuntLoadError(`${file}: indicatorLists.${variable}.as must be list or subdomain-regex`);
   return { variable, types: asStringList(s.types), threatTypes: asStringList(s.threatTypes), as };
+}
+
+function frequency(value: unknown, file: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = timespanMs(String(value));
+  if (ms === null || ms <= 0) throw new HuntLoadError(`${file}: x-telltale.queryFrequency is not a timespan (1h, 1d…)`);
+  return ms;
 }
 
 export function parseHunt(text: string, file: string): Hunt {
@@ -68,6 +76,10 @@ export function parseHunt(text: string, file: string): Hunt {
     entityMappings: (doc.entityMappings ?? []) as EntityMapping[],
     indicatorLists,
     severityColumn: typeof extra.severityColumn === 'string' ? extra.severityColumn : undefined,
+    groupBy: asStringList(extra.groupBy),
+    queryFrequencyMs: frequency(extra.queryFrequency, file),
+    view: extra.view === true,
+    labelResearchScanners: extra.labelResearchScanners === true,
     file,
   };
 }

@@ -48,5 +48,13 @@ export interface Hunt {
    * `alertDetailsOverride.alertSeverityColumnName`; rows without one take `severity`.
    */
   severityColumn?: string;
+  /** Result columns that split findings besides the entities (a port for the spike hunt). */
+  groupBy: string[];
+  /** Replay tile for Sentinel-style lookbacks (analytic rules' queryFrequency); default = the longest ago(). */
+  queryFrequencyMs?: number;
+  /** Relabel findings whose source is a known research scanner (see research-scanners.ts). */
+  labelResearchScanners: boolean;
+  /** A view (a table to look at, e.g. top ports): `telltale kql -f` runs it, `telltale hunt` does not. */
+  view: boolean;
   file: string;
 }

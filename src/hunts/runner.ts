@@ -16,6 +16,7 @@ import type { Hunt } from './model.js';
 import type { Exclusion } from './exclusions/model.js';
 import { applicableExclusions, splitExcluded, withExclusionColumn } from './exclusions/apply.js';
 import { queryLookbackMs } from './lookback.js';
+import { labelResearchScanners } from './research-scanners.js';
 import { clearWindow, dataTimeRange, narrowToWindow, occupiedTiles, type TimeWindow } from './window.js';
 
 /** More replays than this (an `ago(1m)` hunt over months of logs) are cut to the most recent ones. */
@@ -56,16 +57,18 @@ function rowKey(row: Row): string {
   return JSON.stringify(row);
 }
 
-async function clocksFor(store: Store, query: string, ctx: RunContext): Promise<{ clocks: Date[]; narrow: boolean }> {
+async function clocksFor(store: Store, hunt: Hunt, query: string, ctx: RunContext): Promise<{ clocks: Date[]; narrow: boolean }> {
   if (ctx.now) return { clocks: [ctx.now], narrow: false };
-  const lookback = queryLookbackMs(query);
-  if (lookback === null) return { clocks: [ctx.end], narrow: false };
-  const tiles = (await occupiedTiles(store, ctx.end, lookback)).slice(0, MAX_REPLAYS);
-  return { clocks: tiles.map((k) => new Date(ctx.end.getTime() - k * lookback)), narrow: true };
+  const tile = hunt.queryFrequencyMs ?? queryLookbackMs(query);
+  if (tile === null) return { clocks: [ctx.end], narrow: false };
+  // tiles end on multiples of their size (midnight for 1d), so fixed bins inside them are never split
+  const end = new Date(Math.ceil(ctx.end.getTime() / tile) * tile);
+  const tiles = (await occupiedTiles(store, end, tile)).slice(0, MAX_REPLAYS);
+  return { clocks: tiles.map((k) => new Date(end.getTime() - k * tile)), narrow: true };
 }
 
-async function execute(store: Store, query: string, ctx: RunContext): Promise<{ rows: Row[]; replays: number; clock: Date | null }> {
-  const { clocks, narrow } = await clocksFor(store, query, ctx);
+async function execute(store: Store, hunt: Hunt, query: string, ctx: RunContext): Promise<{ rows: Row[]; replays: number; clock: Date | null }> {
+  const { clocks, narrow } = await clocksFor(store, hunt, query, ctx);
   const seen = new Set<string>();
   const rows: Row[] = [];
   try {
@@ -88,19 +91,20 @@ async function execute(store: Store, query: string, ctx: RunContext): Promise<{ 
 export async function runHunt(store: Store, hunt: Hunt, ctx: RunContext): Promise<HuntRun> {
   const started = performance.now();
   const base = { huntId: hunt.key, title: hunt.name, severity: hunt.severity, description: hunt.description, techniques: hunt.relevantTechniques };
-  const group = { severityColumn: hunt.severityColumn, evidence: ctx.evidence ?? 5 };
+  const group = { severityColumn: hunt.severityColumn, groupBy: hunt.groupBy, evidence: ctx.evidence ?? 5 };
   try {
     const bound = await bindIndicatorLists(store, hunt, { now: ctx.intelNow, minConfidence: ctx.minConfidence });
     const applicable = applicableExclusions(bound, hunt, ctx.exclusions ?? [], { schemas: store.schemas, now: ctx.intelNow });
-    const { rows, replays, clock } = await execute(store, withExclusionColumn(bound, applicable.exclusions), ctx);
+    const { rows, replays, clock } = await execute(store, hunt, withExclusionColumn(bound, applicable.exclusions), ctx);
     const { kept, suppressed } = splitExcluded(rows);
+    const findings = findingsFromRows(kept, base, hunt.entityMappings, group);
     const suppressedFindings = [...suppressed].flatMap(([by, excluded]) =>
-      findingsFromRows(excluded, base, hunt.entityMappings, group).map((f) => ({ ...f, suppressedBy: by })),
+      findingsFromRows(excluded, base, hunt.entityMappings, group).map((f) => ({ ...f, title: `${f.title} [suppressed by ${by}]`, suppressedBy: by })),
     );
     return {
       hunt,
       rows: rows.length,
-      findings: findingsFromRows(kept, base, hunt.entityMappings, group),
+      findings: hunt.labelResearchScanners ? labelResearchScanners(findings) : findings,
       suppressed: suppressedFindings,
       replays,
       clock: clock?.toISOString() ?? null,

@@ -38,4 +38,3 @@ export function splitCsvRecord(line: string, delimiter = ','): string[] {
     k++;
   }
 }
-

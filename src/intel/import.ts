@@ -65,7 +65,12 @@ export function importIntelFile(path: string, options: ImportOptions = {}): Impo
   try {
     raw = readFileSync(path, 'utf8');
   } catch (err) {
-    return { indicators: [], rejects: [{ file, line: 0, reason: (err as Error).message }], format: 'unreadable', file };
+    return {
+      indicators: [],
+      rejects: [{ file, line: 0, reason: (err as Error).message }],
+      format: 'unreadable',
+      file,
+    };
   }
   return { ...importIntelText(raw.replace(/^\uFEFF/, ''), file, options.format ?? 'auto', options), file };
 }
@@ -74,7 +79,12 @@ export function importIntelFile(path: string, options: ImportOptions = {}): Impo
 export function importIntelPath(path: string, options: ImportOptions = {}): ImportResult[] {
   if (path === '-') {
     const raw = readFileSync(0, 'utf8');
-    return [{ ...importIntelText(raw, options.displayPath ?? 'stdin', options.format ?? 'auto', options), file: 'stdin' }];
+    return [
+      {
+        ...importIntelText(raw, options.displayPath ?? 'stdin', options.format ?? 'auto', options),
+        file: 'stdin',
+      },
+    ];
   }
   let isDir = false;
   try {
@@ -123,16 +133,23 @@ export function importIntelText(
   format: ImportOptions['format'] = 'auto',
   options: ImportOptions = {},
 ): ImportResult {
-  const wantsJson = format === 'auto' || ['threatfox-api', 'threatfox-json', 'stix', 'misp', 'misp-manifest'].includes(format);
+  const wantsJson =
+    format === 'auto' ||
+    ['threatfox-api', 'threatfox-json', 'stix', 'misp', 'misp-manifest'].includes(format);
   const json = wantsJson ? tryJson(raw) : undefined;
   const detected = format === 'auto' ? detect(raw, json, options) : format;
-  if (json === undefined && ['threatfox-api', 'threatfox-json', 'stix', 'misp', 'misp-manifest'].includes(detected))
+  if (
+    json === undefined &&
+    ['threatfox-api', 'threatfox-json', 'stix', 'misp', 'misp-manifest'].includes(detected)
+  )
     return { indicators: [], rejects: [{ file, line: 1, reason: 'not valid JSON' }], format: detected };
   let result: ParseResult;
   switch (detected) {
     case 'threatfox-api':
     case 'threatfox-json':
-      result = isThreatFoxApi(json) ? parseThreatFoxApi(json, raw, file) : parseThreatFoxExport(json, raw, file);
+      result = isThreatFoxApi(json)
+        ? parseThreatFoxApi(json, raw, file)
+        : parseThreatFoxExport(json, raw, file);
       break;
     case 'threatfox-csv':
       result = parseThreatFoxCsv(raw, file);
@@ -163,7 +180,12 @@ export function importIntelText(
   }
   let indicators = dedupe(result.indicators);
   if (options.source) indicators = indicators.map((i) => ({ ...i, source: options.source! }));
-  return { indicators, rejects: result.rejects, format: detected, ...(result.skipped ? { skipped: result.skipped } : {}) };
+  return {
+    indicators,
+    rejects: result.rejects,
+    format: detected,
+    ...(result.skipped ? { skipped: result.skipped } : {}),
+  };
 }
 
 function tryJson(raw: string): unknown {

@@ -43,7 +43,10 @@ export function objectLines(text: string, depth: number, underKey?: string): num
  * Lines of the objects whose JSON path (member names and array indexes from the root) satisfies
  * `wanted`, in document order: for nested shapes such as MISP's `Event.Object[i].Attribute[j]`.
  */
-export function objectLinesWhere(text: string, wanted: (path: ReadonlyArray<string | number>) => boolean): number[] {
+export function objectLinesWhere(
+  text: string,
+  wanted: (path: ReadonlyArray<string | number>) => boolean,
+): number[] {
   return [...objectLineMap(text, wanted).values()];
 }
 

@@ -61,7 +61,14 @@ export interface ParseResult {
 }
 
 export const HASH_TYPES: readonly IndicatorType[] = ['md5', 'sha1', 'sha256'];
-export const INDICATOR_TYPES: readonly IndicatorType[] = ['ipv4', 'ipv6', 'ip:port', 'domain', 'url', ...HASH_TYPES];
+export const INDICATOR_TYPES: readonly IndicatorType[] = [
+  'ipv4',
+  'ipv6',
+  'ip:port',
+  'domain',
+  'url',
+  ...HASH_TYPES,
+];
 
 /** Drops undefined members so objects compare and serialise cleanly. */
 export function compact<T extends object>(o: T): T {

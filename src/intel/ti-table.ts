@@ -103,7 +103,9 @@ export function toThreatIntelligenceRows(indicators: readonly Indicator[], now: 
       Tags: i.tags?.length ? JSON.stringify(i.tags) : undefined,
       Description: description(i),
       AdditionalInformation: additionalInformation(i),
-      Active: i.active !== false && Date.parse(expires) > now.getTime(),
+      // Revoked and warning-listed indicators stay in the table (visible to analysts) but never match.
+      Active:
+        i.active !== false && !i.revoked && !i.warninglists?.length && Date.parse(expires) > now.getTime(),
       ExpirationDateTime: expires,
       TrafficLightProtocolLevel: i.source === 'ThreatFox' ? 'white' : undefined,
       ...observableColumns(i),

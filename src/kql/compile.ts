@@ -7,6 +7,7 @@ import type { SchemaSet } from '../store/schema.js';
 import type { Column, Compiler, Relation } from './context.js';
 import { emitOperator, finalSelect } from './emit.js';
 import { externalData } from './externaldata.js';
+import { takeWarnings } from './warnings.js';
 import { sourceOperator } from './op-sources.js';
 import { inlineCall, userFunction } from './op-userfn.js';
 import { kqlError, unsupported, KqlError } from './errors.js';
@@ -26,6 +27,8 @@ export interface CompiledQuery {
   sql: string;
   params: unknown[];
   columns: Column[];
+  /** Answers poorer than Sentinel's (e.g. no offline geolocation), once each; see warnings.ts. */
+  warnings: string[];
 }
 
 function timestampText(date: Date): string {
@@ -142,7 +145,7 @@ class Compilation implements Compiler {
     const { sql, params } = compactParams(text, this.params.values);
     const columns = rel.columns.map((c) => ({ ...c }));
     if (keepSource) columns.push({ name: '_Source', type: rel.source === 'list' ? 'dynamic' : 'string' });
-    return { sql, params, columns };
+    return { sql, params, columns, warnings: takeWarnings(this) };
   }
 }
 

@@ -9,6 +9,8 @@ import { rowScope, scalar, type Env } from './expr.js';
 import type { KNode } from './kusto.js';
 import { aggregateWidth, multiColumnAggregate } from './op-aggregates.js';
 import { join, lookup } from './op-join.js';
+import { mvExpand } from './op-expand.js';
+import { parse } from './op-parse.js';
 import { union } from './op-union.js';
 import { serializeOperator, windowFor } from './op-window.js';
 import { freezeOrder, orderBy, projectItems, sourceAggregate, type Item } from './relation.js';
@@ -20,7 +22,9 @@ const env = (c: Compiler, scope: Scope = rowScope(), aggregate = false): Env => 
 
 /** The expression inside `x = e` / `(x, y) = e`. */
 function unnamed(e: KNode): KNode {
-  return e.kind === 'SimpleNamedExpression' || e.kind === 'CompoundNamedExpression' ? e.node('Expression')! : e;
+  return e.kind === 'SimpleNamedExpression' || e.kind === 'CompoundNamedExpression'
+    ? e.node('Expression')!
+    : e;
 }
 
 /** `x = expr` → [x, expr]; a bare expression → [undefined, expr]. */
@@ -164,7 +168,9 @@ const summarize: Emitter = (op, input, out, c) => {
     const expr = unnamed(e);
     const cols = out.slice(items.length, items.length + aggregateWidth(expr));
     const aggEnv = env(c, rowScope(), true);
-    items.push(...(multiColumnAggregate(expr, cols, aggEnv) ?? [{ ...cols[0], sql: scalar(expr, aggEnv).sql }]));
+    items.push(
+      ...(multiColumnAggregate(expr, cols, aggEnv) ?? [{ ...cols[0], sql: scalar(expr, aggEnv).sql }]),
+    );
   }
   if (items.length !== out.length) c.fail(op, 'aggregates whose columns do not match the result');
   return aggregateSelect(input, items, by.length, c);
@@ -199,6 +205,11 @@ const OPERATORS: Record<string, Emitter> = {
   JoinOperator: join,
   LookupOperator: lookup,
   UnionOperator: union,
+  MvExpandOperator: mvExpand,
+  ParseOperator: parse,
+  // render only draws a chart in Kusto's clients; the rows are unchanged (documented in docs/kql.md)
+  RenderOperator: (_op, input) => input,
+  AsOperator: (_op, input) => input, // names the result for the query's later steps; the rows are unchanged
   SerializeOperator: (op, input, out, c) => serializeOperator(op, input, (rel) => extend(op, rel, out, c), c),
 };
 

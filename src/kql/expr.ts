@@ -10,8 +10,10 @@ import type { Compiler, Relation, Scope } from './context.js';
 import type { KNode } from './kusto.js';
 import { LiteralError, parseBool, parseDatetime, parseGuid, parseNumber, parseTimespan } from './literals.js';
 import { duckTypeOf, ident, intervalMicros, NUMERIC } from './sql.js';
-import { STRING_OPERATORS, termMatchConstants } from './strings.js';
+import { STRING_OPERATORS, termMatch, termMatchConstants } from './strings.js';
 import { callFunction } from './functions.js';
+import { dynamicAccess } from './functions-dynamic.js';
+import { parseDynamicLiteral } from './dynamic-literal.js';
 import { operatorFunction } from './op-functions.js';
 
 export interface Sql {
@@ -67,7 +69,10 @@ const LITERAL_KINDS = new Set([
 
 export function constant(node: KNode, c: Compiler): Constant | undefined {
   if (node.kind === 'ParenthesizedExpression') return constant(node.node('Expression')!, c);
-  if (node.kind === 'NameReference' && (node.symbol?.kind === 'Variable' || node.symbol?.kind === 'Parameter')) {
+  if (
+    node.kind === 'NameReference' &&
+    (node.symbol?.kind === 'Variable' || node.symbol?.kind === 'Parameter')
+  ) {
     const bound = c.letExpression(node.symbol.key);
     return bound ? constant(bound, c) : undefined;
   }
@@ -106,7 +111,8 @@ function literalValue(node: KNode): unknown {
       try {
         return JSON.parse(node.literalText ?? 'null');
       } catch {
-        throw new LiteralError('dynamic literal that is not plain JSON');
+        // Kusto's own forms: 'single quotes', @'verbatim', datetime(…) …
+        return parseDynamicLiteral(/^\s*dynamic\s*\(([\s\S]*)\)\s*$/i.exec(node.text)?.[1] ?? '');
       }
     }
   }
@@ -151,6 +157,9 @@ export function scalar(node: KNode, outer: Env): Sql {
     }
     case 'NameReference':
       return nameReference(node, env);
+    case 'PathExpression':
+    case 'ElementExpression':
+      return dynamicAccess(node, env);
     case 'FunctionCallExpression':
       return operatorFunction(node, env) ?? callFunction(node, env);
     case 'AndExpression':
@@ -401,7 +410,8 @@ function inList(node: KNode, env: Env, filter: boolean): Sql {
 
 function hasAnyAll(node: KNode, env: Env): Sql {
   const hay = asString(scalar(node.node('Left')!, env), node, env);
-  const items = listItems(node.node('Right')!, env, false);
+  const items = listItems(node.node('Right')!, env, node.kind === 'HasAnyExpression');
+  if (items.subquery) return { sql: hasAnySubquery(hay, items.subquery, node, env), type: 'bool' };
   if (items.expressions.length > 0) env.c.fail(node, 'non-constant needle');
   const needles = items.constants
     .filter((v) => v !== null)
@@ -413,6 +423,19 @@ function hasAnyAll(node: KNode, env: Env): Sql {
   }
   if (needles.length === 0) return { sql: 'false', type: 'bool' };
   return { sql: termMatchConstants(hay, needles, 'has', false, env.c.params), type: 'bool' };
+}
+
+/**
+ * `has_any (T)` with a one-column table (a feed): a correlated EXISTS. The needle column is renamed so
+ * it cannot shadow a column of the outer row that the haystack reads.
+ */
+function hasAnySubquery(hay: string, rel: Relation, node: KNode, env: Env): string {
+  const column = rel.columns[0];
+  if (!column) return env.c.fail(node, 'has_any over a table without columns');
+  const raw = ident(column.name);
+  const value = column.type === 'string' ? raw : `CAST(${raw} AS VARCHAR)`;
+  const needle = '_tt_sub._tt_needle';
+  return `EXISTS (SELECT 1 FROM (SELECT ${value} AS _tt_needle FROM ${rel.from}) _tt_sub WHERE ${needle} IS NOT NULL AND ${termMatch(hay, needle, 'has', false)})`;
 }
 
 function between(node: KNode, env: Env): Sql {

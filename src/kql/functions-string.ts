@@ -2,7 +2,7 @@
  * String functions. Kusto strings are never null (a missing value is ""), so every result here is
  * coalesced to ''. Regexes are RE2 in both Kusto and DuckDB, so patterns pass through unchanged.
  */
-import { arg, constArg, str, type Library } from './functions-common.js';
+import { arg, constArg, sqlText, str, type Library } from './functions-common.js';
 import type { KNode } from './kusto.js';
 import type { Env } from './expr.js';
 import { duckTypeOf } from './sql.js';
@@ -84,7 +84,26 @@ function split(args: KNode[], node: KNode, env: Env): string {
 const base64ToBytes = (b64: string) =>
   `list_transform(range(0, octet_length(from_base64(${b64}))), i -> ('0x' || substr(hex(from_base64(${b64})), 2 * i + 1, 2))::INTEGER)`;
 
+const URL_RE = sqlText(
+  '^([a-zA-Z][a-zA-Z0-9+.-]*)://(?:([^:@/]*)(?::([^@/]*))?@)?(\\[[^\\]]*\\]|[^:/?#]*)(?::([0-9]*))?([^?#]*)(?:\\?([^#]*))?(?:#(.*))?$',
+);
+
+/** parse_url: Kusto's bag of parts, "" for absent ones; the query string as a bag of decoded values. */
+function parseUrl(args: KNode[], node: KNode, env: Env): string {
+  const url = str(args, 0, node, env);
+  const part = (i: number) => `regexp_extract(${url}, ${URL_RE}, ${i})`;
+  const pairs = `list_filter(string_split(${part(7)}, '&'), x -> x <> '')`;
+  const entry = `x -> to_json(url_decode(split_part(x, '=', 1))) || ':' || to_json(url_decode(CASE WHEN contains(x, '=') THEN substr(x, strpos(x, '=') + 1) ELSE '' END))`;
+  const query = `CAST('{' || array_to_string(list_transform(${pairs}, ${entry}), ',') || '}' AS JSON)`;
+  const names = ['Scheme', 'Host', 'Port', 'Path', 'Username', 'Password'];
+  const groups = [1, 4, 5, 6, 2, 3];
+  const fields = names.map((n, i) => `'${n}', ${part(groups[i])}`).join(', ');
+  // not a URL: Kusto gives an empty bag
+  return `(CASE WHEN regexp_matches(${url}, ${URL_RE}) THEN json_object(${fields}, 'Query Parameters', ${query}, 'Fragment', ${part(8)}) ELSE '{}'::JSON END)`;
+}
+
 export const STRING_FUNCTIONS: Library = {
+  parse_url: parseUrl,
   indexof: indexOf,
   split,
   extract,
@@ -96,6 +115,7 @@ export const STRING_FUNCTIONS: Library = {
   trim: trimmer(true, true),
   trim_start: trimmer(true, false),
   trim_end: trimmer(false, true),
+  string_size: (args, node, env) => `CAST(octet_length(encode(${str(args, 0, node, env)})) AS BIGINT)`,
   reverse: (args, node, env) => `reverse(${str(args, 0, node, env)})`,
   strcat_delim: (args, node, env) =>
     `concat_ws(${str(args, 0, node, env)}, ${args

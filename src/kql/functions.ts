@@ -4,6 +4,7 @@
  * avg of ints …) never leaks out. Adding a function means adding one entry here.
  */
 import type { KNode } from './kusto.js';
+import { LIBRARY } from './functions-library.js';
 import { asString, constant, scalar, toStringSql, type Env, type Sql } from './expr.js';
 import { duckTypeOf, intervalMicros, NUMERIC } from './sql.js';
 
@@ -159,7 +160,7 @@ export function callFunction(node: KNode, env: Env): Sql {
     const duck = duckTypeOf(type);
     return { sql: duck && duck !== 'JSON' ? `CAST(${sql} AS ${duck})` : sql, type };
   }
-  const impl = SCALAR[name];
+  const impl = LIBRARY[name] ?? SCALAR[name];
   if (!impl) return env.c.fail(node, `function ${name}()`);
   return { sql: impl(args, node, env), type };
 }

@@ -4,6 +4,7 @@
  */
 import type { Store } from '../store/db.js';
 import { compileKql } from './compile.js';
+import { kqlError } from './errors.js';
 
 export { compileKql, type CompileOptions, type CompiledQuery } from './compile.js';
 export { KqlError } from './errors.js';
@@ -12,6 +13,8 @@ export { ExternalDataMissing, type ExternalSource } from './externaldata.js';
 export interface KqlResult {
   columns: string[];
   rows: Record<string, unknown>[];
+  /** Answers poorer than Sentinel's, once each (e.g. geolocation without a database). */
+  warnings: string[];
 }
 
 /** Kusto's timespan text: [-][d.]hh:mm:ss[.fffffff]. */
@@ -49,17 +52,27 @@ export interface RunOptions {
   externaldataDir?: string;
 }
 
+/** DuckDB's run-time errors (an overflow, a bad cast) as KqlError TT100, so callers print them cleanly. */
+async function runCompiled(store: Store, query: string, sql: string, params: unknown[]) {
+  try {
+    return await store.queryWithColumns(sql, params);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw kqlError(query, 'TT100', `Query failed while running: ${message}`, 0, query.length);
+  }
+}
+
 export async function runKql(store: Store, query: string, options: RunOptions = {}): Promise<KqlResult> {
   const compiled = compileKql(query, {
     schemas: store.schemas,
     now: options.now ?? new Date(),
     externaldataDir: options.externaldataDir,
   });
-  const { rows } = await store.queryWithColumns(compiled.sql, compiled.params);
+  const { rows } = await runCompiled(store, query, compiled.sql, compiled.params);
   const columns = compiled.columns.map((c) => c.name);
   const typed = compiled.columns.filter((c) => c.type === 'timespan' || c.type === 'dynamic');
   if (typed.length) {
     for (const row of rows) for (const c of typed) row[c.name] = toKustoValue(row[c.name], c.type);
   }
-  return { columns, rows };
+  return { columns, rows, warnings: compiled.warnings };
 }

@@ -56,6 +56,8 @@ export interface KNode {
   readonly symbol: KSymbol | undefined;
   /** Kusto's decoded value for string and dynamic literals (escapes, verbatim and multi-part strings). */
   readonly literalText: string | undefined;
+  /** Columns of the row an expression reads: the input of its nearest enclosing pipe operator. */
+  readonly rowColumns: KColumn[] | undefined;
 }
 
 export interface Analysis {
@@ -141,12 +143,13 @@ function toType(raw: any): KType | undefined {
   const typeName = String(Bridge.getTypeName(raw));
   const tabular = typeName.endsWith('TableSymbol');
   // tuples (arg_max, percentiles: aggregates yielding several columns) list their columns too
-  const columns = tabular || typeName.endsWith('TupleSymbol')
-    ? listItems(raw.Columns).map((c: any) => ({
-        name: String(c.Name),
-        type: String(c.Type?.Name ?? 'unknown'),
-      }))
-    : [];
+  const columns =
+    tabular || typeName.endsWith('TupleSymbol')
+      ? listItems(raw.Columns).map((c: any) => ({
+          name: String(c.Name),
+          type: String(c.Type?.Name ?? 'unknown'),
+        }))
+      : [];
   return { name: String(raw.Name ?? ''), tabular, columns };
 }
 
@@ -201,6 +204,16 @@ class Node implements KNode {
       type: toType(symbol.Type),
       key: symbol,
     };
+  }
+  get rowColumns(): KColumn[] | undefined {
+    const { K, System } = load();
+    for (let n = this.raw; n; n = n.Parent) {
+      const parent = n.Parent;
+      const isPipe =
+        parent && String(System.Enum.toString(K.Syntax.SyntaxKind, parent.Kind)) === 'PipeExpression';
+      if (isPipe && parent.Operator === n) return toType(parent.Expression?.ResultType)?.columns;
+    }
+    return undefined;
   }
   get literalText(): string | undefined {
     const value = this.raw.LiteralValue;

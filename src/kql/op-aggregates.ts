@@ -25,7 +25,8 @@ function kept(value: Sql): string {
  */
 function fraction(node: KNode, env: Env): string {
   const value = Number(node.text.trim());
-  if (!Number.isFinite(value) || value < 0 || value > 100) env.c.fail(node, 'percentile that is not a constant 0..100');
+  if (!Number.isFinite(value) || value < 0 || value > 100)
+    env.c.fail(node, 'percentile that is not a constant 0..100');
   return String(value / 100);
 }
 
@@ -90,7 +91,8 @@ function argExtreme(fn: 'arg_max' | 'arg_min', node: KNode, out: Column[], env: 
       continue;
     }
     const count = tuple.length - 1 - explicit;
-    for (const col of tuple.slice(fields.length, fields.length + count)) fields.push(inputColumn(col.name, col.type));
+    for (const col of tuple.slice(fields.length, fields.length + count))
+      fields.push(inputColumn(col.name, col.type));
   }
   if (fields.length !== tuple.length) env.c.fail(node, 'arg_max/arg_min arguments');
   const struct = `struct_pack(${fields.map((f, i) => `f${i} := ${f}`).join(', ')})`;

@@ -158,9 +158,19 @@ export function join(op: KNode, input: Relation, out: Column[], c: Compiler): Re
   const source = bothSources(left, right);
   const on = condition(keys, left, right);
   const from = c.cte(
-    joinedSelect(out, picks, source, `${left.from} AS ${LEFT} ${plan.sqlJoin} JOIN ${right.from} AS ${RIGHT} ON ${on}`),
+    joinedSelect(
+      out,
+      picks,
+      source,
+      `${left.from} AS ${LEFT} ${plan.sqlJoin} JOIN ${right.from} AS ${RIGHT} ON ${on}`,
+    ),
   );
-  return { from, columns: out.map(({ name, type }) => ({ name, type })), source: source ? 'list' : 'none', ordinal: false };
+  return {
+    from,
+    columns: out.map(({ name, type }) => ({ name, type })),
+    source: source ? 'list' : 'none',
+    ordinal: false,
+  };
 }
 
 /** `lookup`: a left-outer (or inner) join that drops the right's key columns and keeps the left's provenance. */
@@ -180,7 +190,17 @@ export function lookup(op: KNode, input: Relation, out: Column[], c: Compiler): 
   const on = condition(keys, input, right);
   const sqlJoin = kind === 'inner' ? 'INNER' : 'LEFT';
   const from = c.cte(
-    joinedSelect(out, picks, source, `${input.from} AS ${LEFT} ${sqlJoin} JOIN ${right.from} AS ${RIGHT} ON ${on}`),
+    joinedSelect(
+      out,
+      picks,
+      source,
+      `${input.from} AS ${LEFT} ${sqlJoin} JOIN ${right.from} AS ${RIGHT} ON ${on}`,
+    ),
   );
-  return { from, columns: out.map(({ name, type }) => ({ name, type })), source: input.source, ordinal: false };
+  return {
+    from,
+    columns: out.map(({ name, type }) => ({ name, type })),
+    source: input.source,
+    ordinal: false,
+  };
 }

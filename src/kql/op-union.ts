@@ -47,7 +47,11 @@ export function union(op: KNode, input: Relation | undefined, out: Column[], c: 
 
   const inputs: { rel: Relation; label: string }[] = input ? [{ rel: input, label: 'union_arg0' }] : [];
   for (const e of op.list('Expressions')) {
-    if (fuzzy && e.kind === 'NameReference' && !['Table', 'Variable', 'Function'].includes(e.symbol?.kind ?? ''))
+    if (
+      fuzzy &&
+      e.kind === 'NameReference' &&
+      !['Table', 'Variable', 'Function'].includes(e.symbol?.kind ?? '')
+    )
       continue; // isfuzzy: a table that does not exist is left out
     inputs.push({ rel: c.tabular(e), label: label(e, inputs.length) });
   }

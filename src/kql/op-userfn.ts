@@ -18,7 +18,8 @@ export function userFunction(node: KNode, c: Compiler): KNode | undefined {
 /** Compiles a call's body with its parameters bound; `compile` gets the body's result expression. */
 export function inlineCall<T>(call: KNode, decl: KNode, c: Compiler, compile: (body: KNode) => T): T {
   const params = decl.node('Parameters')?.list('Parameters') ?? [];
-  const args = call.kind === 'FunctionCallExpression' ? (call.node('ArgumentList')?.list('Expressions') ?? []) : [];
+  const args =
+    call.kind === 'FunctionCallExpression' ? (call.node('ArgumentList')?.list('Expressions') ?? []) : [];
   const bindings: [unknown, KNode][] = params.map((p, i) => {
     const name = p.node('NameAndType')?.node('Name');
     const value = args[i] ?? p.node('DefaultValue')?.node('Value');

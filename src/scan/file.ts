@@ -1,68 +1,44 @@
 /**
- * Scan one file: a single read into a reused buffer feeds both the digests and YARA-X (no streaming API:
- * the engine needs the whole object in one buffer). Used by the worker; never throws.
+ * Read one file into a reused buffer: the digests and YARA-X both work on it (no streaming API: the
+ * engine needs the whole object in one buffer). Opened with O_NONBLOCK and re-checked with fstat, so a
+ * path swapped for a fifo after the walk cannot hang the worker.
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { toRuleMatches } from './format.js';
-import { digests } from './hash.js';
-import type { FileResult, Skipped } from './types.js';
+import { sizeLabel } from './size.js';
 import { errText } from './walk.js';
-import type { Scanner } from './yarax.js';
 
-export type FileOutcome = { result: FileResult } | { skipped: Skipped };
-
-export class FileScanner {
+export class FileReader {
   private buf = Buffer.alloc(0);
 
-  constructor(
-    private readonly scanner: Scanner,
-    private readonly maxFileSize: number,
-  ) {}
+  constructor(private readonly maxFileSize: number) {}
 
-  scan(path: string): FileOutcome {
-    let data: Uint8Array;
+  /** The file's bytes (valid until the next read), or why it was not read. */
+  read(path: string): Uint8Array | { reason: string } {
     try {
-      const read = this.read(path);
-      if ('skipped' in read) return read;
-      data = read.data;
+      const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+      try {
+        return this.readFd(fd);
+      } finally {
+        closeSync(fd);
+      }
     } catch (e) {
-      return { skipped: { path, reason: `unreadable: ${errText(e)}` } };
-    }
-    try {
-      const matches = toRuleMatches(this.scanner.scan(data), data);
-      return { result: { path, size: data.length, ...digests(data), matches } };
-    } catch (e) {
-      return { skipped: { path, reason: `YARA-X error: ${errText(e)}` } };
+      return { reason: `unreadable: ${errText(e)}` };
     }
   }
 
-  private read(path: string): { data: Uint8Array } | { skipped: Skipped } {
-    // O_NONBLOCK: if the path became a fifo since the walk, open must not hang; fstat then rejects it.
-    const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    try {
-      const st = fstatSync(fd);
-      if (!st.isFile()) return { skipped: { path, reason: 'special file (not a regular file)' } };
-      if (st.size > this.maxFileSize) {
-        return {
-          skipped: { path, reason: `larger than ${sizeLabel(this.maxFileSize)} cap (${st.size} bytes)` },
-        };
-      }
-      if (this.buf.length < st.size)
-        this.buf = Buffer.allocUnsafe(Math.max(st.size, Math.min(2 * this.buf.length, this.maxFileSize)));
-      let n = 0;
-      while (n < st.size) {
-        const got = readSync(fd, this.buf, n, st.size - n, n);
-        if (got === 0) break; // file shrank while reading: scan what is there
-        n += got;
-      }
-      return { data: this.buf.subarray(0, n) };
-    } finally {
-      closeSync(fd);
+  private readFd(fd: number): Uint8Array | { reason: string } {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { reason: 'special file (not a regular file)' };
+    if (st.size > this.maxFileSize)
+      return { reason: `larger than ${sizeLabel(this.maxFileSize)} cap (${st.size} bytes)` };
+    if (this.buf.length < st.size)
+      this.buf = Buffer.allocUnsafe(Math.max(st.size, Math.min(2 * this.buf.length, this.maxFileSize)));
+    let n = 0;
+    while (n < st.size) {
+      const got = readSync(fd, this.buf, n, st.size - n, n);
+      if (got === 0) break; // file shrank while reading: scan what is there
+      n += got;
     }
+    return this.buf.subarray(0, n);
   }
-}
-
-export function sizeLabel(bytes: number): string {
-  const MiB = 1024 * 1024;
-  return bytes % MiB === 0 ? `${bytes / MiB} MiB` : `${bytes} bytes`;
 }

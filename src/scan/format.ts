@@ -5,8 +5,10 @@ import type { RuleMatch, StringMatch } from './types.js';
 export const MAX_DATA_BYTES = 64;
 /** Matches reported per pattern (the engine still counts all of them for `#a` conditions). */
 export const MAX_REPORTED_PER_PATTERN = 100;
+/** Bytes of context shown either side of a match. */
+export const CONTEXT_BYTES = 16;
 
-interface YxMatch {
+export interface YxMatch {
   identifier: string;
   namespace: string;
   isPrivate?: boolean;
@@ -32,6 +34,22 @@ export function escapeBytes(
   return s;
 }
 
+/** A hex dump line and its ASCII column ('.' for non-printables) around a match. */
+export function context(data: Uint8Array, offset: number, length: number): StringMatch['context'] {
+  const start = Math.max(0, offset - CONTEXT_BYTES);
+  const end = Math.min(data.length, offset + Math.min(length, MAX_DATA_BYTES) + CONTEXT_BYTES);
+  const bytes = data.subarray(start, end);
+  let ascii = '';
+  for (const b of bytes) ascii += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
+  return {
+    offset: start,
+    hex: Buffer.from(bytes)
+      .toString('hex')
+      .replace(/(..)(?!$)/g, '$1 '),
+    ascii,
+  };
+}
+
 function metaValue(v: unknown): string | number | boolean {
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
   if (typeof v === 'bigint') return Number(v);
@@ -40,11 +58,29 @@ function metaValue(v: unknown): string | number | boolean {
   return String(v);
 }
 
+/** Which matches to report (`--tag`, `--rule`); undefined keeps all. */
+export interface MatchFilter {
+  tags?: string[];
+  rules?: string[];
+}
+
+function wanted(m: YxMatch, f: MatchFilter): boolean {
+  if (f.tags?.length && !m.tags.some((t) => f.tags!.some((w) => w.toLowerCase() === t.toLowerCase())))
+    return false;
+  if (f.rules?.length && !f.rules.some((r) => r === m.identifier || r === `${m.namespace}.${m.identifier}`))
+    return false;
+  return true;
+}
+
 /** Private rules and patterns are internal helpers: YARA doesn't report them, neither do we. */
-export function toRuleMatches(result: { matches?: YxMatch[] }, data: Uint8Array): RuleMatch[] {
+export function toRuleMatches(
+  result: { matches?: YxMatch[] },
+  data: Uint8Array,
+  filter: MatchFilter = {},
+): RuleMatch[] {
   const out: RuleMatch[] = [];
   for (const m of result.matches ?? []) {
-    if (m.isPrivate) continue;
+    if (m.isPrivate || !wanted(m, filter)) continue;
     const meta: Record<string, string | number | boolean> = {};
     for (const { identifier, value } of m.metadata)
       if (!(identifier in meta)) meta[identifier] = metaValue(value);
@@ -52,7 +88,13 @@ export function toRuleMatches(result: { matches?: YxMatch[] }, data: Uint8Array)
     for (const p of m.patterns) {
       if (p.isPrivate) continue;
       for (const { offset, length } of p.matches.slice(0, MAX_REPORTED_PER_PATTERN)) {
-        strings.push({ identifier: p.identifier, offset, length, data: escapeBytes(data, offset, length) });
+        strings.push({
+          identifier: p.identifier,
+          offset,
+          length,
+          data: escapeBytes(data, offset, length),
+          context: context(data, offset, length),
+        });
       }
     }
     out.push({ rule: m.identifier, namespace: m.namespace, tags: [...m.tags], meta, strings });

@@ -1,16 +1,25 @@
 /** File scanning with YARA-X and digests: the stage's public surface. */
-export { scanPaths } from './scanner.js';
+export { scanInputs, scanPaths } from './scanner.js';
+export { scanResultRows, FILE_SCAN_TABLE } from './rows.js';
 export { compileRules, loadRuleSources, bundledRulesDir } from './rules.js';
 export type { CompiledRules, RuleSource } from './rules.js';
 export { walkPaths } from './walk.js';
+export { describeRules, type RuleFileDescription } from './describe.js';
+export { describePatterns, outline, type RuleOutline, type SourceOutline } from './outline.js';
+export { allPids } from './memory.js';
 export type { WalkResult } from './walk.js';
-export { digests } from './hash.js';
+export { digests, someDigests } from './hash.js';
 export type { Digests } from './hash.js';
 export { escapeBytes } from './format.js';
 export {
+  DEFAULT_LIMITS,
   DEFAULT_MAX_FILE_SIZE,
   DEFAULT_TIMEOUT_MS,
+  type ExpandLimits,
   type FileResult,
+  type HashName,
+  type ObjectKind,
+  type ScanInputs,
   type RuleError,
   type RuleMatch,
   type ScanOptions,

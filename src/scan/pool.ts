@@ -1,28 +1,25 @@
 /**
- * Worker pool. Each worker compiles the rules once and scans the files it is handed; the main thread
- * only dispatches paths and collects results, so both cores run YARA-X. A watchdog enforces the per-file
- * timeout by terminating the worker (then a fresh one takes over the remaining jobs): YARA-X's own
- * timeout is a no-op in its wasm build. A file that crashes a worker is skipped, never retried.
+ * Worker pool. Each worker compiles the rules once and runs the jobs it is handed (a file, a buffer, a
+ * process); the main thread only dispatches jobs and collects results, so both cores run YARA-X. A
+ * watchdog enforces the per-object timeout by terminating the worker (then a fresh one takes over the
+ * remaining jobs): YARA-X's own timeout is a no-op in its wasm build. The object that timed out or
+ * crashed a worker is reported as skipped (results its job already sent are kept) and never retried.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { FileOutcome } from './file.js';
-import { STATE_BYTES, type FromWorker, type WorkerInit } from './protocol.js';
-import type { RuleSource } from './rules.js';
+import { JobState, jobName, type FromWorker, type Job, type WorkerInit } from './protocol.js';
 import type { FileResult, RuleError, Skipped } from './types.js';
 
-export interface PoolConfig {
+export interface PoolConfig extends Omit<WorkerInit, 'state'> {
   size: number;
-  module: WebAssembly.Module;
-  sources: RuleSource[];
-  maxFileSize: number;
   timeoutMs: number;
 }
 
 export interface PoolOutput {
+  /** In job order, then in the order each job produced them. */
   files: FileResult[];
   skipped: Skipped[];
   ruleErrors: RuleError[];
@@ -34,8 +31,7 @@ const WINDOW = 2;
 
 interface Slot {
   worker: Worker;
-  job: Int32Array;
-  started: Float64Array;
+  state: JobState;
   inflight: Set<number>;
   ready: boolean;
   dead: boolean;
@@ -64,14 +60,16 @@ function tsxEsmApi(): string {
   return resolve(dirname(pkgJson), pkg.exports['./esm/api'].import.default);
 }
 
-export function runPool(paths: string[], cfg: PoolConfig): Promise<PoolOutput> {
+export function runPool(jobs: Job[], cfg: PoolConfig): Promise<PoolOutput> {
   return new Promise((resolve, reject) => {
     const entry = workerEntry();
     const out: PoolOutput = { files: [], skipped: [], ruleErrors: [], ruleCount: 0 };
-    const done = new Uint8Array(paths.length);
+    const results: { job: number; seq: number; result: FileResult }[] = [];
+    const seq = new Uint32Array(jobs.length);
+    const done = new Uint8Array(jobs.length);
     const requeued: number[] = [];
     let next = 0;
-    let remaining = paths.length;
+    let remaining = jobs.length;
     let gotRules = false;
     let failed = false;
     const slots = new Set<Slot>();
@@ -81,25 +79,24 @@ export function runPool(paths: string[], cfg: PoolConfig): Promise<PoolOutput> {
         const id = requeued.pop()!;
         if (!done[id]) return id;
       }
-      return next < paths.length ? next++ : undefined;
+      return next < jobs.length ? next++ : undefined;
     };
-    const hasWork = (): boolean => requeued.some((id) => !done[id]) || next < paths.length;
+    const hasWork = (): boolean => requeued.some((id) => !done[id]) || next < jobs.length;
 
     const pump = (slot: Slot): void => {
       while (slot.ready && !slot.dead && slot.inflight.size < WINDOW) {
         const id = take();
         if (id === undefined) return;
         slot.inflight.add(id);
-        slot.worker.postMessage({ id, path: paths[id] });
+        slot.worker.postMessage({ id, job: jobs[id] });
       }
     };
 
-    const finish = (id: number, outcome: FileOutcome): void => {
+    const finish = (id: number, skipped?: Skipped): void => {
       if (done[id]) return;
       done[id] = 1;
       remaining--;
-      if ('result' in outcome) out.files.push(outcome.result);
-      else out.skipped.push(outcome.skipped);
+      if (skipped) out.skipped.push(skipped);
       if (remaining === 0) shutdown();
     };
 
@@ -108,10 +105,11 @@ export function runPool(paths: string[], cfg: PoolConfig): Promise<PoolOutput> {
       if (slot.dead) return;
       slot.dead = true;
       slots.delete(slot);
-      const current = Atomics.load(slot.job, 0) - 1;
+      const current = slot.state.current();
+      const object = slot.state.currentName();
       void slot.worker.terminate();
       for (const id of slot.inflight) if (id !== current) requeued.push(id);
-      if (current >= 0) finish(current, { skipped: { path: paths[current], reason } });
+      if (current >= 0) finish(current, { path: object || jobName(jobs[current]), reason });
       if (remaining > 0 && hasWork()) spawn();
       for (const s of slots) pump(s);
     };
@@ -125,18 +123,13 @@ export function runPool(paths: string[], cfg: PoolConfig): Promise<PoolOutput> {
     };
 
     const spawn = (): void => {
-      const state = new SharedArrayBuffer(STATE_BYTES);
-      const init: WorkerInit = {
-        module: cfg.module,
-        sources: cfg.sources,
-        maxFileSize: cfg.maxFileSize,
-        state,
-      };
+      const state = new JobState();
+      const { size: _size, timeoutMs: _timeout, ...rest } = cfg;
+      const init: WorkerInit = { ...rest, state: state.buffer };
       const worker = new Worker(entry.source, { workerData: init, eval: entry.eval });
       const slot: Slot = {
         worker,
-        job: new Int32Array(state, 0, 1),
-        started: new Float64Array(state, 8, 1),
+        state,
         inflight: new Set(),
         ready: false,
         dead: false,
@@ -147,9 +140,13 @@ export function runPool(paths: string[], cfg: PoolConfig): Promise<PoolOutput> {
           if (!gotRules) ({ errors: out.ruleErrors, ruleCount: out.ruleCount } = m);
           gotRules = true;
           slot.ready = true;
+        } else if ('result' in m) {
+          results.push({ job: m.id, seq: seq[m.id]++, result: m.result });
+        } else if ('skipped' in m) {
+          out.skipped.push(m.skipped);
         } else {
           slot.inflight.delete(m.id);
-          finish(m.id, m);
+          finish(m.id);
         }
         pump(slot);
       });
@@ -169,6 +166,8 @@ export function runPool(paths: string[], cfg: PoolConfig): Promise<PoolOutput> {
     // wait for it nor let it hold the process open.
     const shutdown = (): void => {
       clearInterval(watchdog);
+      results.sort((a, b) => a.job - b.job || a.seq - b.seq);
+      out.files = results.map((r) => r.result);
       for (const s of slots) {
         s.dead = true;
         s.worker.postMessage({ stop: true });
@@ -181,13 +180,13 @@ export function runPool(paths: string[], cfg: PoolConfig): Promise<PoolOutput> {
     const watchdog = setInterval(() => {
       const now = Date.now();
       for (const s of slots) {
-        if (Atomics.load(s.job, 0) !== 0 && now - s.started[0] > cfg.timeoutMs) {
+        if (s.state.current() >= 0 && now - s.state.started[0] > cfg.timeoutMs) {
           retire(s, `YARA scan timed out after ${cfg.timeoutMs} ms`);
         }
       }
     }, tick);
 
     if (remaining === 0) return shutdown();
-    for (let i = 0; i < Math.min(cfg.size, paths.length); i++) spawn();
+    for (let i = 0; i < Math.min(cfg.size, jobs.length); i++) spawn();
   });
 }

@@ -1,19 +1,81 @@
 /** Messages between the pool (main thread) and scan workers. */
-import type { FileOutcome } from './file.js';
+import type { MatchFilter } from './format.js';
 import type { RuleSource } from './rules.js';
-import type { RuleError } from './types.js';
+import type { ExpandLimits, FileResult, HashName, RuleError, Skipped } from './types.js';
+
+/** One unit of work: a file path, a buffer (stdin), or a process's memory. */
+export type Job =
+  | { kind: 'file'; path: string }
+  | { kind: 'buffer'; name: string; data: Uint8Array }
+  | { kind: 'pid'; pid: number };
+
+export function jobName(job: Job): string {
+  return job.kind === 'file' ? job.path : job.kind === 'buffer' ? job.name : `pid:${job.pid}`;
+}
 
 export interface WorkerInit {
   module: WebAssembly.Module;
   sources: RuleSource[];
   maxFileSize: number;
-  /** Int32 [0] = id+1 of the job being scanned (0 = idle); Float64 [1] = its start time (Date.now()). */
+  maxRegionSize: number;
+  hashes: HashName[];
+  filter: MatchFilter;
+  expand: boolean;
+  limits: ExpandLimits;
+  /** See JobState. */
   state: SharedArrayBuffer;
 }
 
-export type ToWorker = { id: number; path: string } | { stop: true };
+export type ToWorker = { id: number; job: Job } | { stop: true };
 
 export type FromWorker =
-  { ready: true; errors: RuleError[]; ruleCount: number } | ({ id: number } & FileOutcome);
+  | { ready: true; errors: RuleError[]; ruleCount: number }
+  | { id: number; result: FileResult }
+  | { id: number; skipped: Skipped }
+  | { id: number; done: true };
 
-export const STATE_BYTES = 16;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Shared between a worker and the pool's watchdog: the job in progress (id + 1, 0 = idle), when its
+ * current object started, and that object's name (UTF-8), so a timeout names the object, not the job.
+ */
+export class JobState {
+  static readonly BYTES = 16 + 4 + 1024;
+  readonly job: Int32Array;
+  readonly started: Float64Array;
+  private readonly nameLen: Int32Array;
+  private readonly name: Uint8Array;
+
+  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(JobState.BYTES)) {
+    this.job = new Int32Array(buffer, 0, 1);
+    this.started = new Float64Array(buffer, 8, 1);
+    this.nameLen = new Int32Array(buffer, 16, 1);
+    this.name = new Uint8Array(buffer, 20, 1024);
+  }
+
+  begin(id: number): void {
+    this.started[0] = Date.now();
+    Atomics.store(this.job, 0, id + 1);
+  }
+
+  object(name: string): void {
+    this.started[0] = Date.now();
+    this.nameLen[0] = encoder.encodeInto(name, this.name).written;
+  }
+
+  end(): void {
+    this.nameLen[0] = 0;
+    Atomics.store(this.job, 0, 0);
+  }
+
+  /** The job id in progress, or -1. */
+  current(): number {
+    return Atomics.load(this.job, 0) - 1;
+  }
+
+  currentName(): string {
+    return decoder.decode(this.name.slice(0, this.nameLen[0]));
+  }
+}

@@ -7,7 +7,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { contentDir } from '../paths.js';
-import { countRules } from './rulecount.js';
+import { defineExternals } from './externals.js';
+import { outline } from './outline.js';
 import type { RuleError } from './types.js';
 import { Compiler, type Rules } from './yarax.js';
 
@@ -22,6 +23,8 @@ export interface CompiledRules {
   /** Sources that compiled: hand these to workers so they build the same rules without errors. */
   accepted: RuleSource[];
   errors: RuleError[];
+  /** YARA-X's warnings (slow patterns, …), per file. */
+  warnings: RuleError[];
   ruleCount: number;
 }
 
@@ -87,18 +90,21 @@ function uniqueNamespace(file: string, used: Set<string>): string {
 export function compileRules(sources: RuleSource[]): CompiledRules {
   const accepted: RuleSource[] = [];
   const errors: RuleError[] = [];
-  let compiler = new Compiler();
+  const warnings: RuleError[] = [];
+  let compiler = newCompiler();
   try {
     for (const src of sources) {
       try {
+        const before = compiler.warnings.length;
         compiler.newNamespace(src.namespace);
         compiler.addSource(src.text);
         accepted.push(src);
+        for (const message of compiler.warnings.slice(before)) warnings.push({ file: src.file, message });
       } catch (e) {
         const all = compiler.errors;
         errors.push({ file: src.file, message: all.length > 0 ? all.join('\n') : errorText(e) });
         compiler.free();
-        compiler = new Compiler();
+        compiler = newCompiler();
         for (const ok of accepted) {
           compiler.newNamespace(ok.namespace);
           compiler.addSource(ok.text);
@@ -106,11 +112,18 @@ export function compileRules(sources: RuleSource[]): CompiledRules {
       }
     }
     const rules = compiler.build();
-    const ruleCount = accepted.reduce((n, s) => n + countRules(s.text), 0);
-    return { rules, accepted, errors, ruleCount };
+    const ruleCount = accepted.reduce((n, s) => n + outline(s.text).rules.length, 0);
+    return { rules, accepted, errors, warnings, ruleCount };
   } finally {
     compiler.free();
   }
+}
+
+/** A compiler with the LOKI/THOR external variables defined (empty until set per object). */
+function newCompiler(): Compiler {
+  const compiler = new Compiler();
+  defineExternals(compiler);
+  return compiler;
 }
 
 function errorText(e: unknown): string {

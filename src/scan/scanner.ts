@@ -1,50 +1,68 @@
 /**
- * scanPaths: walk → worker pool (read + hash + YARA-X per file) → sorted report. Rules load while the
- * walk runs; the pool's workers compile them and report the compile errors and rule count.
+ * scanInputs: walk → jobs (files, buffers, processes) → worker pool (read + YARA-X + digests +
+ * expansion per job) → report in a stable order (walk order, then each job's own order). Rules load
+ * while the walk runs; the pool's workers compile them and report the compile errors and rule count.
  */
 import { availableParallelism } from 'node:os';
 import { runPool, type PoolOutput } from './pool.js';
+import type { Job } from './protocol.js';
 import { compileRules, loadRuleSources } from './rules.js';
 import {
+  DEFAULT_LIMITS,
   DEFAULT_MAX_FILE_SIZE,
+  DEFAULT_MAX_REGION_SIZE,
   DEFAULT_TIMEOUT_MS,
+  type ScanInputs,
   type ScanOptions,
   type ScanReport,
-  type Skipped,
 } from './types.js';
 import { walkPaths } from './walk.js';
 import { initYarax, yaraxModule } from './yarax.js';
 
-export async function scanPaths(paths: string[], options: ScanOptions = {}): Promise<ScanReport> {
-  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+export function scanPaths(paths: string[], options: ScanOptions = {}): Promise<ScanReport> {
+  return scanInputs({ paths }, options);
+}
+
+export async function scanInputs(inputs: ScanInputs, options: ScanOptions = {}): Promise<ScanReport> {
   const workers = Math.max(1, Math.floor(options.workers ?? Math.min(2, availableParallelism())));
-  const [loaded, walked] = await Promise.all([loadRuleSources(options.rules), walkPaths(paths)]);
+  const [loaded, walked] = await Promise.all([
+    loadRuleSources(options.rules, { bundled: options.bundledRules }),
+    walkPaths(inputs.paths ?? []),
+  ]);
+  const jobs: Job[] = [
+    ...walked.files.map((path): Job => ({ kind: 'file', path })),
+    ...(inputs.buffers ?? []).map(({ name, data }): Job => ({ kind: 'buffer', name, data })),
+    ...(inputs.pids ?? []).map((pid): Job => ({ kind: 'pid', pid })),
+  ];
 
   let out: PoolOutput;
-  if (walked.files.length === 0) {
+  if (jobs.length === 0) {
     // Nothing to scan: still compile, so rule errors and the count are reported.
     initYarax();
     const compiled = compileRules(loaded.sources);
     compiled.rules.free();
     out = { files: [], skipped: [], ruleErrors: compiled.errors, ruleCount: compiled.ruleCount };
   } else {
-    out = await runPool(walked.files, {
+    out = await runPool(jobs, {
       size: workers,
       module: yaraxModule(),
       sources: loaded.sources,
-      maxFileSize,
-      timeoutMs,
+      maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+      maxRegionSize: options.maxRegionSize ?? DEFAULT_MAX_REGION_SIZE,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      hashes: options.hashes ?? ['sha256'],
+      filter: { tags: options.tags, rules: options.ruleNames },
+      expand: options.expand ?? true,
+      limits: { ...DEFAULT_LIMITS, ...options.limits },
     });
   }
 
-  const files = out.files.sort((a, b) => cmp(a.path, b.path));
   return {
-    files,
-    skipped: [...walked.skipped, ...out.skipped].sort((a: Skipped, b: Skipped) => cmp(a.path, b.path)),
+    files: out.files,
+    skipped: [...walked.skipped, ...out.skipped].sort((a, b) => cmp(a.path, b.path)),
     ruleErrors: [...loaded.errors, ...out.ruleErrors],
     ruleCount: out.ruleCount,
-    bytes: files.reduce((n, f) => n + f.size, 0),
+    bytes: out.files.reduce((n, f) => n + f.size, 0),
   };
 }
 

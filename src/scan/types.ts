@@ -1,4 +1,4 @@
-/** Public shapes of a file scan. Kept apart so the worker, the pool and callers share one definition. */
+/** Public shapes of a scan. Kept apart so the worker, the pool and callers share one definition. */
 
 export interface StringMatch {
   identifier: string;
@@ -6,6 +6,8 @@ export interface StringMatch {
   length: number;
   /** Matched bytes, printable ASCII with \xNN escapes, capped at 64 bytes. */
   data: string;
+  /** Up to 16 bytes either side of the match, as a hex dump line and its ASCII column. */
+  context: { offset: number; hex: string; ascii: string };
 }
 
 export interface RuleMatch {
@@ -16,13 +18,34 @@ export interface RuleMatch {
   strings: StringMatch[];
 }
 
+/** Where a scanned object came from. */
+export type ObjectKind = 'file' | 'stdin' | 'member' | 'carved' | 'region';
+
+export interface ProcessRegion {
+  pid: number;
+  /** The process name (/proc/PID/comm). */
+  process: string;
+  /** `start-end perms [mapping]`, as in /proc/PID/maps. */
+  region: string;
+  start: number;
+}
+
 export interface FileResult {
+  /**
+   * The object's name: a path, `-` for stdin, `outer!inner` for archive members and carved objects
+   * (`fw.tar.gz!squashfs-root/bin/busybox`, `image.bin!elf@0x1a2000`), `pid:N(name)!0xSTART-0xEND` for
+   * a memory region.
+   */
   path: string;
+  kind: ObjectKind;
   size: number;
-  md5: string;
-  sha1: string;
+  /** Computed for every object when requested (ScanOptions.hashes), and always for an object that matched. */
+  md5?: string;
+  sha1?: string;
   sha256: string;
   matches: RuleMatch[];
+  /** Set for memory regions. */
+  memory?: ProcessRegion;
 }
 
 export interface Skipped {
@@ -35,15 +58,51 @@ export interface RuleError {
   message: string;
 }
 
+export type HashName = 'md5' | 'sha1' | 'sha256';
+
+/** Archive and carving caps (zip bombs, nesting). Each hit is a Skipped item with its reason. */
+export interface ExpandLimits {
+  /** Nesting of archives and carved objects below the top-level object; default 5. */
+  maxDepth: number;
+  /** Archive members plus carved objects per top-level object; default 10000. */
+  maxEntries: number;
+  /** Decompressed / compressed size per member; default 100. */
+  maxRatio: number;
+  /** Decompressed bytes per top-level object, all levels together; default 1 GiB. */
+  maxTotalBytes: number;
+}
+
 export interface ScanOptions {
   /** Extra rule files or folders (.yar/.yara, recursive), compiled after the bundled ones. */
   rules?: string[];
-  /** Files above this size are skipped; default 256 MiB. */
+  /** Load the bundled content/yara/ rules (default true). */
+  bundledRules?: boolean;
+  /** Report only matches of rules carrying one of these tags (case-insensitive). */
+  tags?: string[];
+  /** Report only matches of these rules (`name` or `namespace.name`). */
+  ruleNames?: string[];
+  /** Objects above this size are skipped; default 256 MiB. */
   maxFileSize?: number;
-  /** Per-file limit for read + hash + scan; default 30000 ms. */
+  /** Per-object limit for read + hash + scan; default 30000 ms. */
   timeoutMs?: number;
   /** Worker threads; default min(2, os.availableParallelism()). */
   workers?: number;
+  /** Digests computed for every object (matched objects always get all three); default ['sha256']. */
+  hashes?: HashName[];
+  /** Open archives (zip, tar, gzip) and carve ELF binaries and gzip streams out of objects; default true. */
+  expand?: boolean;
+  limits?: Partial<ExpandLimits>;
+  /** Bytes read per memory region; larger regions are cut with a note; default 64 MiB. */
+  maxRegionSize?: number;
+}
+
+/** What to scan besides paths. */
+export interface ScanInputs {
+  paths?: string[];
+  /** stdin's bytes (or any buffer) scanned as one object named `name` (default `-`). */
+  buffers?: { name: string; data: Uint8Array }[];
+  /** Process ids whose memory is scanned (Linux). */
+  pids?: number[];
 }
 
 export interface ScanReport {
@@ -51,9 +110,16 @@ export interface ScanReport {
   skipped: Skipped[];
   ruleErrors: RuleError[];
   ruleCount: number;
-  /** Bytes read and scanned (sum of FileResult.size). */
+  /** Bytes scanned (sum of FileResult.size). */
   bytes: number;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 256 * 1024 * 1024;
 export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_REGION_SIZE = 64 * 1024 * 1024;
+export const DEFAULT_LIMITS: ExpandLimits = {
+  maxDepth: 5,
+  maxEntries: 10_000,
+  maxRatio: 100,
+  maxTotalBytes: 1024 * 1024 * 1024,
+};

@@ -37,10 +37,14 @@ export const BULK_MACROS = [
           WHEN x > 1e14 THEN make_timestamp(CAST(x AS BIGINT))
           WHEN x > 1e11 THEN make_timestamp(CAST(x * 1000 AS BIGINT))
           ELSE make_timestamp(CAST(x * 1000000 AS BIGINT)) END)`,
+  // TIMESTAMP casts zone-less and `Z` text fast but drops an offset; TIMESTAMPTZ honours it (5× slower)
   `CREATE OR REPLACE MACRO tt_parse_time(s) AS (
-     coalesce(timezone('UTC', TRY_CAST(s AS TIMESTAMPTZ)), tt_epoch_time(TRY_CAST(s AS DOUBLE)),
-       try_strptime(s, ['%m/%d/%Y, %I:%M:%S.%f %p', '%m/%d/%Y, %I:%M:%S %p', '%m/%d/%Y %I:%M:%S %p',
-                        '%m/%d/%Y, %H:%M:%S.%f', '%m/%d/%Y, %H:%M:%S', '%m/%d/%Y %H:%M:%S'])))`,
+     CASE WHEN s IS NULL THEN NULL
+          WHEN contains(substr(s, 20), '+') OR contains(substr(s, 20), '-')
+            THEN timezone('UTC', TRY_CAST(s AS TIMESTAMPTZ))
+          ELSE coalesce(TRY_CAST(s AS TIMESTAMP), tt_epoch_time(TRY_CAST(s AS DOUBLE)),
+            try_strptime(s, ['%m/%d/%Y, %I:%M:%S.%f %p', '%m/%d/%Y, %I:%M:%S %p', '%m/%d/%Y %I:%M:%S %p',
+                             '%m/%d/%Y, %H:%M:%S.%f', '%m/%d/%Y, %H:%M:%S', '%m/%d/%Y %H:%M:%S'])) END)`,
   // Defender's IP types, as telemetry/iptype.ts computes them
   `CREATE OR REPLACE MACRO tt_ipv4_type(o) AS (
      CASE WHEN len(o) <> 4 OR list_any_value(list_transform(o, x -> x IS NULL OR x > 255)) THEN NULL
@@ -84,8 +88,9 @@ export interface LoadOptions {
   maxLineBytes: number;
 }
 
-/** Column name of field i in the stage table. */
+/** Column names of a field in the stage: typed, and raw (before conversion). */
 const col = (name: string) => quoteIdent(`f_${name}`);
+const rawCol = (name: string) => quoteIdent(`r_${name}`);
 
 /** The SQL type a field has after conversion. */
 function convertedType(as: Conversion): string {
@@ -110,9 +115,13 @@ function convertedType(as: Conversion): string {
   }
 }
 
-/** `{ converted, ok }`: the typed value, and a test that is false when a present value failed. */
+/**
+ * `{ value, ok }`: the typed value from `raw`, and a test (over the stage's raw and typed columns, so
+ * nothing is computed twice) that is false when a present value failed to convert.
+ */
 function convert(raw: string, field: SourceField, json: boolean): { value: string; ok: string } {
-  const checked = (value: string) => ({ value, ok: `(${raw} IS NULL OR ${value} IS NOT NULL)` });
+  const ok = `(${rawCol(field.name)} IS NULL OR ${col(field.name)} IS NOT NULL)`;
+  const checked = (value: string) => ({ value, ok });
   switch (field.as) {
     case 'string':
       return { value: raw, ok: 'true' };
@@ -121,7 +130,9 @@ function convert(raw: string, field: SourceField, json: boolean): { value: strin
     case 'real':
       return checked(`TRY_CAST(${raw} AS ${convertedType(field.as)})`);
     case 'bool':
-      return checked(`CASE ${raw} WHEN 'T' THEN true WHEN 'F' THEN false ELSE TRY_CAST(${raw} AS BOOLEAN) END`);
+      return checked(
+        `CASE ${raw} WHEN 'T' THEN true WHEN 'F' THEN false ELSE TRY_CAST(${raw} AS BOOLEAN) END`,
+      );
     case 'epoch':
       return checked(`tt_epoch_time(TRY_CAST(${raw} AS DOUBLE))`);
     case 'datetime':
@@ -130,7 +141,10 @@ function convert(raw: string, field: SourceField, json: boolean): { value: strin
       return checked(`CASE WHEN json_type(${raw}) <> 'VARCHAR' THEN ${raw} END`);
     case 'list': {
       const list = json ? `TRY_CAST(${raw} AS VARCHAR[])` : raw; // delimited lists are split already
-      return { value: `CASE WHEN len(${list}) > 0 THEN ${list} END`, ok: `(${raw} IS NULL OR ${list} IS NOT NULL)` };
+      return {
+        value: `CASE WHEN len(${list}) > 0 THEN ${list} END`,
+        ok: `(${raw} IS NULL OR ${list} IS NOT NULL)`,
+      };
     }
   }
 }
@@ -163,7 +177,9 @@ function rawField(field: SourceField, plan: LoadPlan): string {
   if (unset !== undefined) value = `nullif(${value}, ${sqlString(unset)})`;
   if (field.as === 'list') {
     const split = `string_split(${value}, ${sqlString(listSeparator ?? ',')})`;
-    return empty === undefined ? split : `CASE WHEN ${value} = ${sqlString(empty)} THEN []::VARCHAR[] ELSE ${split} END`;
+    return empty === undefined
+      ? split
+      : `CASE WHEN ${value} = ${sqlString(empty)} THEN []::VARCHAR[] ELSE ${split} END`;
   }
   if (empty !== undefined) {
     const blank = field.as === 'string' ? "''" : 'NULL';
@@ -180,9 +196,9 @@ function stageSql(path: string, plan: LoadPlan, options: LoadOptions): string {
   const { layout } = plan;
   const json = layout.kind === 'json';
   const parsed = json
-    ? `TRY(json_transform(l, ${sqlString(jsonStructure(plan.fields))})) AS _j`
-    : `string_split(l, ${sqlString(layout.separator)}) AS _p`;
-  const converted = plan.fields.map((f) => ({ field: f, ...convert(rawField(f, plan), f, json) }));
+    ? { alias: '_j', sql: `TRY(json_transform(l, ${sqlString(jsonStructure(plan.fields))})) AS _j` }
+    : { alias: '_p', sql: `string_split(l, ${sqlString(layout.separator)}) AS _p` };
+  const converted = plan.fields.map((f) => ({ field: f, ...convert(rawCol(f.name), f, json) }));
   const fieldsOk = converted.map((c) => c.ok).filter((ok) => ok !== 'true');
   const parseFailed = json
     ? `_j IS NULL OR NOT starts_with(ltrim(l), '{')`
@@ -190,7 +206,9 @@ function stageSql(path: string, plan: LoadPlan, options: LoadOptions): string {
       (layout.readerIfContains ? ` OR contains(l, ${sqlString(layout.readerIfContains)})` : '');
   const kinds = [
     `WHEN l IS NULL OR trim(l) = '' THEN 'blank'`,
-    plan.commentPrefix !== undefined ? `WHEN starts_with(l, ${sqlString(plan.commentPrefix)}) THEN 'comment'` : '',
+    plan.commentPrefix !== undefined
+      ? `WHEN starts_with(l, ${sqlString(plan.commentPrefix)}) THEN 'comment'`
+      : '',
     `WHEN ${parseFailed} THEN 'reader'`,
   ];
   let ignoreReason = 'NULL';
@@ -206,13 +224,15 @@ function stageSql(path: string, plan: LoadPlan, options: LoadOptions): string {
   if (fieldsOk.length > 0) kinds.push(`WHEN NOT (${fieldsOk.join(' AND ')}) THEN 'reader'`);
   const kind = `CASE ${kinds.filter(Boolean).join(' ')} ELSE 'data' END`;
   const fieldCols = converted.map((c) => `${c.value} AS ${col(c.field.name)}`).join(', ');
+  const rawCols = plan.fields.map((f) => `${rawField(f, plan)} AS ${rawCol(f.name)}`).join(', ');
   return (
     `CREATE TEMP TABLE tt_stage AS SELECT n, _kind, ` +
     `CASE _kind WHEN 'reader' THEN l END AS _raw, ` +
     `CASE _kind WHEN 'blank' THEN ${sqlString(BLANK_REASON)} WHEN 'comment' THEN ${sqlString(COMMENT_REASON)} ` +
     `WHEN 'ignore' THEN ${ignoreReason} END AS _ignored, ` +
     `${converted.map((c) => col(c.field.name)).join(', ')} ` +
-    `FROM (SELECT n, l, ${fieldCols}, ${kind} AS _kind FROM (SELECT n, l, ${parsed} FROM (${lines})))`
+    `FROM (SELECT *, ${kind} AS _kind FROM (SELECT n, l, ${parsed.alias}, ${converted.map((c) => `${rawCol(c.field.name)}, `).join('')}${fieldCols} ` +
+    `FROM (SELECT n, l, ${parsed.alias}, ${rawCols} FROM (SELECT n, l, ${parsed.sql} FROM (${lines})))))`
   );
 }
 
@@ -257,7 +277,9 @@ export function exprSql(expr: Expr, plan: LoadPlan): string {
     const c = col(name);
     const text = fieldType(plan, name) === 'list' ? `array_to_string(${c}, ',')` : `CAST(${c} AS VARCHAR)`;
     const piece =
-      expr.as === 'json' ? `${sqlString(JSON.stringify(name) + ':')} || to_json(${c})` : `${sqlString(name + '=')} || ${text}`;
+      expr.as === 'json'
+        ? `${sqlString(JSON.stringify(name) + ':')} || to_json(${c})`
+        : `${sqlString(name + '=')} || ${text}`;
     return `CASE WHEN ${present(plan, name)} THEN ${piece} END`;
   });
   if (expr.as === 'kv') return parts.length === 0 ? "''" : `concat_ws(';', ${parts.join(', ')})`;
@@ -310,7 +332,9 @@ export async function loadWithPlan(
       if (kind === 'data') result.ingested += c;
       else if (kind !== 'reader') result.ignored[String(reason)] = (result.ignored[String(reason)] ?? 0) + c;
     }
-    const reader = await connection.runAndReadAll(`SELECT n, _raw FROM tt_stage WHERE _kind = 'reader' ORDER BY n`);
+    const reader = await connection.runAndReadAll(
+      `SELECT n, _raw FROM tt_stage WHERE _kind = 'reader' ORDER BY n`,
+    );
     for (const [n, raw] of reader.getRows()) result.toReader.push({ line: Number(n), text: String(raw) });
     for (const insert of inserts) {
       const done = await connection.runAndReadAll(insert.sql);

@@ -44,7 +44,9 @@ export class Store {
   private async createTable(schema: TableSchema): Promise<void> {
     const columns = schema.columns.map((c) => `${quoteIdent(c.name)} ${duckType(c.type)}`);
     columns.push(`${quoteIdent(SOURCE_COLUMN)} VARCHAR`);
-    await this.connection.run(`CREATE TABLE IF NOT EXISTS ${quoteIdent(schema.table)} (${columns.join(', ')})`);
+    await this.connection.run(
+      `CREATE TABLE IF NOT EXISTS ${quoteIdent(schema.table)} (${columns.join(', ')})`,
+    );
   }
 
   schema(table: string): TableSchema {
@@ -133,7 +135,8 @@ export class Store {
 }
 
 function toPlainValue(value: unknown): unknown {
-  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (typeof value === 'bigint')
+    return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(toPlainValue);
   if (value && typeof value === 'object') {

@@ -3,6 +3,7 @@
  * offline, so IPs stay VARCHAR (as in Sentinel) and these macros do the arithmetic.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { IP_MACROS } from './macros-ip.js';
 
 const MACROS = [
   // dotted IPv4 → integer, NULL when not an IPv4 address
@@ -22,5 +23,5 @@ const MACROS = [
 ];
 
 export async function installMacros(connection: DuckDBConnection): Promise<void> {
-  for (const sql of MACROS) await connection.run(sql);
+  for (const sql of [...MACROS, ...IP_MACROS]) await connection.run(sql);
 }

@@ -103,6 +103,7 @@ function controlShare(sample: Buffer): number {
 }
 
 const CEF_MARK = /CEF: ?\d+\|/;
+const NFDUMP_HEADER = /^ts,te,td,sa,da,sp,dp,pr(,|$)/;
 
 /** Classifies a file by its first bytes; `name` is only a hint (Sentinel exports, Zeek JSON). */
 export function detectSample(
@@ -153,7 +154,7 @@ export function detectSample(
     if (!obj) return { format: null, reason: 'first line is not a JSON object' };
     const keys = Object.keys(obj);
     if ('event_type' in obj && 'timestamp' in obj)
-      return { format: null, reason: 'Suricata EVE JSON: no reader yet' };
+      return { format: 'suricata-eve', reason: 'Suricata EVE JSON (event_type, timestamp)' };
     if ('ts' in obj && ('uid' in obj || 'id.orig_h' in obj)) {
       const zeekKind =
         'conn_state' in obj || 'history' in obj
@@ -169,6 +170,8 @@ export function detectSample(
       return { format: 'sentinel-ndjson', reason: 'JSON lines of table rows' };
     return { format: null, reason: 'JSON lines whose keys are not table columns' };
   }
+  if (NFDUMP_HEADER.test(first))
+    return { format: 'nfdump-csv', reason: 'nfdump CSV header (ts,te,td,sa,da,…)' };
   if (first.includes(',')) {
     const header = first.split(',').map((h) => h.trim().replace(/^"(.*)"$/, '$1'));
     if (

@@ -16,7 +16,16 @@ import { CsvRecordJoiner } from './csv.js';
 import { detectFile, type Detection } from './detect.js';
 import { JsonArraySplitter } from './json-array.js';
 import { MAX_LINE_BYTES, openInput, readLineBatches } from './lines.js';
-import { sentinelExportParser } from './sentinel-export.js';
+import {
+  ndjsonTable,
+  sentinelExportParser,
+  sentinelNdjsonPlan,
+  type ExportFormat,
+} from './sentinel-export.js';
+import type { LoadPlan, LoadResult } from '../store/plan.js';
+import { nfdumpParser, nfdumpPlan } from './nfdump.js';
+import { planParser } from './plan-reader.js';
+import { suricataPlan } from './suricata.js';
 import { isBlank } from './text.js';
 import { rowCoercer, type RowCoercer } from './typed.js';
 import {
@@ -28,7 +37,7 @@ import {
   type TableRow,
 } from './types.js';
 import { errorText, walkPaths, type Skipped } from './walk.js';
-import { zeekJsonParser, zeekPathFromName, zeekTsvParser, type ConnTable } from './zeek.js';
+import { zeekJsonParser, zeekPathFromName, zeekTsvParser, zeekTsvPlan, type ConnTable } from './zeek.js';
 
 export interface IngestOptions {
   /** Skip detection and read every file as this format. */
@@ -112,9 +121,19 @@ function fileReject(file: string, format: string, reason: string): IngestLedger 
   };
 }
 
-function makeParser(format: LogFormat, path: string, store: Store, options: IngestOptions): RecordParser {
+function makeParser(
+  format: LogFormat,
+  path: string,
+  store: Store,
+  options: IngestOptions,
+  onIgnored: (reason: string) => void,
+): RecordParser {
   const zeek = { sensor: options.sensor, connTables: options.connTables, path: zeekPathFromName(path) };
   switch (format) {
+    case 'suricata-eve':
+      return planParser(suricataPlan({ sensor: options.sensor }), onIgnored);
+    case 'nfdump-csv':
+      return nfdumpParser({ sensor: options.sensor }, onIgnored);
     case 'cef': {
       setCefSchema(store.schema('CommonSecurityLog'));
       const cefOptions = { referenceYear: options.referenceYear };
@@ -129,7 +148,11 @@ function makeParser(format: LogFormat, path: string, store: Store, options: Inge
     case 'zeek-json':
       return zeekJsonParser(zeek);
     default:
-      return sentinelExportParser(format, { schemas: store.schemas, table: options.table, fileName: path });
+      return sentinelExportParser(format as ExportFormat, {
+        schemas: store.schemas,
+        table: options.table,
+        fileName: path,
+      });
   }
 }
 
@@ -153,9 +176,13 @@ async function ingestDetected(
   };
   const maxLine = options.maxLineBytes ?? MAX_LINE_BYTES;
   const sink = new RowSink(store, ledger, options.batchRows ?? 50_000);
+  const onIgnored = (reason: string): void => {
+    const reasons = (ledger.ignoredReasons ??= {});
+    reasons[reason] = (reasons[reason] ?? 0) + 1;
+  };
   let parser: RecordParser;
   try {
-    parser = makeParser(format, path, store, options);
+    parser = makeParser(format, path, store, options, onIgnored);
   } catch (err) {
     return fileReject(path, format, `no reader: ${(err as Error).message}`);
   }
@@ -179,6 +206,35 @@ async function ingestDetected(
     if (typeof result === 'string') sink.reject(line, result);
     else sink.add(Array.isArray(result) ? result : [result], line);
   };
+
+  const plan = await planFor(format, path, detection, store, options);
+  if (plan) {
+    let loaded: LoadResult | undefined;
+    try {
+      loaded = await store.loadFile(path, plan.plan, { gzip: detection.gzip, maxLineBytes: maxLine });
+    } catch {
+      loaded = undefined; // DuckDB cannot read this file (invalid UTF-8, a huge line…): the JavaScript path
+    }
+    if (loaded) {
+      ledger.read += loaded.ingested;
+      ledger.ingested += loaded.ingested;
+      for (const [reason, n] of Object.entries(loaded.ignored)) {
+        ledger.ignored += n;
+        const reasons = (ledger.ignoredReasons ??= {});
+        reasons[reason] = (reasons[reason] ?? 0) + n;
+      }
+      for (const [table, n] of Object.entries(loaded.tables))
+        ledger.tables[table] = (ledger.tables[table] ?? 0) + n;
+      // Lines the plan could not convert: the format's own reader decides (primed with the header).
+      for (const [i, header] of plan.header.entries()) parser(header, i + 1);
+      for (const { line, text } of loaded.toReader) {
+        handle(text, line);
+        await sink.maybeFlush();
+      }
+      await sink.flush();
+      return ledger;
+    }
+  }
 
   try {
     if (format === 'sentinel-json') {
@@ -221,6 +277,57 @@ async function ingestDetected(
   }
   await sink.flush();
   return ledger;
+}
+
+/** A LoadPlan for the formats DuckDB reads itself, with the header lines that prime the JS reader. */
+async function planFor(
+  format: LogFormat,
+  path: string,
+  detection: Detection,
+  store: Store,
+  options: IngestOptions,
+): Promise<{ plan: LoadPlan; header: string[] } | undefined> {
+  if (format === 'suricata-eve') return { plan: suricataPlan({ sensor: options.sensor }), header: [] };
+  if (format !== 'zeek-tsv' && format !== 'sentinel-ndjson' && format !== 'nfdump-csv') return undefined;
+  const head: string[] = [];
+  for await (const batch of readLineBatches(path, { gzip: detection.gzip, maxLineBytes: 65536 })) {
+    for (const text of batch.texts) {
+      if (text === null) return undefined;
+      if (format === 'zeek-tsv' ? !text.startsWith('#') : !isBlank(text)) {
+        if (format !== 'zeek-tsv') head.push(text);
+        break;
+      }
+      head.push(text);
+    }
+    break;
+  }
+  if (format === 'zeek-tsv') {
+    const plan = zeekTsvPlan(head, {
+      sensor: options.sensor,
+      connTables: options.connTables,
+      path: zeekPathFromName(path),
+    });
+    return plan && { plan, header: head };
+  }
+  const first = head[head.length - 1];
+  if (first === undefined) return undefined;
+  if (format === 'nfdump-csv') {
+    const plan = nfdumpPlan(first, { sensor: options.sensor });
+    return plan && { plan, header: [first] };
+  }
+  let record: unknown;
+  try {
+    record = JSON.parse(first);
+  } catch {
+    return undefined;
+  }
+  if (!record || typeof record !== 'object' || Array.isArray(record)) return undefined;
+  const table = ndjsonTable(record as Record<string, unknown>, {
+    schemas: store.schemas,
+    table: options.table,
+    fileName: path,
+  });
+  return table === undefined ? undefined : { plan: sentinelNdjsonPlan(store.schema(table)), header: [] };
 }
 
 /** Buffers typed rows per table and writes them in batches; keeps the ledger's counts. */

@@ -6,8 +6,9 @@
 import { CoerceError, coerceValue } from '../store/coerce.js';
 import { BLANK_REASON, COMMENT_REASON, type Expr, type LoadPlan, type SourceField } from '../store/plan.js';
 import { ipType } from './iptype.js';
+import { parseExportTime } from './sentinel-export.js';
 import { epochDate } from './time.js';
-import { isBlank, wellFormed } from './text.js';
+import { isBlank, parseJsonObject } from './text.js';
 import { IGNORED, type RecordParser, type TableRow } from './types.js';
 
 type Values = Map<string, unknown>;
@@ -24,8 +25,16 @@ function convertValue(raw: unknown, field: SourceField): unknown {
       return date;
     }
     case 'list': {
-      if (!Array.isArray(raw)) throw new CoerceError(`not a list: ${JSON.stringify(String(raw).slice(0, 40))}`);
-      return raw.length === 0 ? null : raw.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)));
+      if (!Array.isArray(raw))
+        throw new CoerceError(`not a list: ${JSON.stringify(String(raw).slice(0, 40))}`);
+      return raw.length === 0
+        ? null
+        : raw.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)));
+    }
+    case 'datetime': {
+      if (typeof raw !== 'string') return coerceValue(raw, 'datetime');
+      const date = parseExportTime(raw);
+      return date ?? coerceValue(raw, 'datetime'); // epoch text, or the coercer's reason
     }
     case 'dynamic':
       if (typeof raw === 'string') throw new CoerceError('a JSON string where an object was expected');
@@ -96,12 +105,31 @@ function at(record: Record<string, unknown>, path: readonly string[]): unknown {
   return v;
 }
 
+/** Cuts a delimited line into raw field values (unset → null, empty → '' or []), or gives a reason. */
+function delimitedRecord(text: string, plan: LoadPlan): unknown[] | string {
+  const layout = plan.layout;
+  if (layout.kind !== 'delimited') throw new Error('not a delimited plan');
+  const parts = text.split(layout.separator);
+  if (parts.length !== layout.columns) return `${parts.length} fields, the header names ${layout.columns}`;
+  return plan.fields.map((field) => {
+    const raw = parts[field.at as number];
+    if (raw === layout.unset) return null;
+    if (field.as === 'list')
+      return raw === layout.empty || raw === '' ? [] : raw.split(layout.listSeparator ?? ',');
+    return raw === layout.empty ? '' : raw;
+  });
+}
+
 /**
- * A RecordParser for a JSON-layout plan. `onIgnored` hears the reason of each line the route ignores
- * (blank lines and comments are reported as IGNORED without it).
+ * A RecordParser for a plan: each line is parsed, converted and mapped in JavaScript. `onIgnored` hears
+ * the reason of each ignored line (blank, comment, or a route value such as a Suricata `http` event).
+ * `onLine` lets a format see a line first (nfdump's Summary trailer): return IGNORED to skip it.
  */
-export function jsonPlanParser(plan: LoadPlan, onIgnored?: (reason: string) => void): RecordParser {
-  if (plan.layout.kind !== 'json') throw new Error('jsonPlanParser: not a JSON plan');
+export function planParser(
+  plan: LoadPlan,
+  onIgnored?: (reason: string) => void,
+  onLine?: (text: string) => typeof IGNORED | undefined,
+): RecordParser {
   return (text) => {
     if (isBlank(text)) {
       onIgnored?.(BLANK_REASON);
@@ -111,18 +139,22 @@ export function jsonPlanParser(plan: LoadPlan, onIgnored?: (reason: string) => v
       onIgnored?.(COMMENT_REASON);
       return IGNORED;
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (err) {
-      return `invalid JSON: ${(err as Error).message}`;
+    if (onLine?.(text) === IGNORED) return IGNORED;
+    let raws: unknown[];
+    if (plan.layout.kind === 'json') {
+      const record = parseJsonObject(text);
+      if (typeof record === 'string') return record;
+      raws = plan.fields.map((field) => at(record, field.at as readonly string[]));
+    } else {
+      const cut = delimitedRecord(text, plan);
+      if (typeof cut === 'string') return cut;
+      raws = cut;
     }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return 'not a JSON object';
-    const record = wellFormed(parsed as Record<string, unknown>, text);
     const values: Values = new Map();
-    for (const field of plan.fields) {
+    for (let i = 0; i < plan.fields.length; i++) {
+      const field = plan.fields[i];
       try {
-        values.set(field.name, convertValue(at(record, field.at as readonly string[]), field));
+        values.set(field.name, convertValue(raws[i], field));
       } catch (err) {
         if (err instanceof CoerceError) return `${field.name}: ${err.message}`;
         throw err;

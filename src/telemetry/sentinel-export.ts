@@ -11,9 +11,10 @@
  */
 import { basename } from 'node:path';
 import type { Row } from '../store/coerce.js';
-import type { SchemaSet } from '../store/schema.js';
+import type { Conversion, Expr, LoadPlan, SourceField } from '../store/plan.js';
+import type { KqlType, SchemaSet, TableSchema } from '../store/schema.js';
 import { parseCsvRecord } from './csv.js';
-import { isBlank, wellFormed } from './text.js';
+import { isBlank, parseJsonObject } from './text.js';
 import { parseIso, parseUsLocale } from './time.js';
 import { IGNORED, type RecordParser, type RecordResult } from './types.js';
 
@@ -125,13 +126,64 @@ export function sentinelExportParser(format: ExportFormat, options: ExportOption
   }
   return (text) => {
     if (isBlank(text)) return IGNORED;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(text);
-    } catch (err) {
-      return `invalid JSON: ${(err as Error).message}`;
-    }
-    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return 'not a JSON object';
-    return toRow(wellFormed(obj as Record<string, unknown>, text));
+    const obj = parseJsonObject(text);
+    return typeof obj === 'string' ? obj : toRow(obj);
   };
+}
+
+const CONVERSIONS: Record<KqlType, Conversion> = {
+  string: 'string',
+  guid: 'string',
+  timespan: 'string',
+  int: 'int',
+  long: 'long',
+  real: 'real',
+  double: 'real',
+  decimal: 'real',
+  bool: 'bool',
+  datetime: 'datetime',
+  dynamic: 'dynamic',
+};
+
+/**
+ * The LoadPlan for NDJSON rows of one table: every column by its name, Timestamp and TimeGenerated
+ * filling each other, Type defaulting to the table. Rows whose `Type` names another table go to the
+ * JavaScript parser (sentinelExportParser), which routes them.
+ */
+export function sentinelNdjsonPlan(schema: TableSchema): LoadPlan {
+  const names = new Set(schema.columns.map((c) => c.name));
+  const fields: SourceField[] = schema.columns.map((c) => ({
+    name: c.name,
+    at: [c.name],
+    as: CONVERSIONS[c.type],
+  }));
+  if (!names.has('Timestamp')) fields.push({ name: 'Timestamp', at: ['Timestamp'], as: 'datetime' });
+  if (!names.has('Type')) fields.push({ name: 'Type', at: ['Type'], as: 'string' });
+  const columns: Record<string, Expr> = {};
+  for (const c of schema.columns) columns[c.name] = { field: c.name };
+  if (names.has('TimeGenerated'))
+    columns.TimeGenerated = { coalesce: [{ field: 'TimeGenerated' }, { field: 'Timestamp' }] };
+  if (names.has('Timestamp'))
+    columns.Timestamp = { coalesce: [{ field: 'Timestamp' }, { field: 'TimeGenerated' }] };
+  if (names.has('Type')) columns.Type = { coalesce: [{ field: 'Type' }, { const: schema.table }] };
+  return {
+    layout: { kind: 'json' },
+    fields,
+    route: { field: 'Type', accept: [schema.table], acceptNull: true, otherwise: 'reader' },
+    targets: [{ table: schema.table, columns }],
+  };
+}
+
+/** The table NDJSON rows go to, from the first record (its Type, the caller's table, the file name, its columns). */
+export function ndjsonTable(
+  firstRecord: Record<string, unknown>,
+  options: ExportOptions,
+): string | undefined {
+  const type = firstRecord.Type;
+  if (typeof type === 'string' && options.schemas.has(type)) return type;
+  if (options.table !== undefined) return options.schemas.has(options.table) ? options.table : undefined;
+  return (
+    (options.fileName ? tableFromFileName(options.fileName, options.schemas) : undefined) ??
+    tableFromColumns(Object.keys(firstRecord))
+  );
 }

@@ -7,10 +7,15 @@
  * The mapping is a LoadPlan (data): DuckDB runs it on the file; plan-reader.ts runs it on odd lines.
  */
 import type { Expr, LoadPlan, SourceField } from '../store/plan.js';
+import { flowTargets } from './flow-plan.js';
 
 export const SURICATA_EVENTS = ['flow', 'netflow', 'alert', 'dns'] as const;
 
-const f = (name: string, as: SourceField['as'] = 'string'): SourceField => ({ name, at: name.split('.'), as });
+const f = (name: string, as: SourceField['as'] = 'string'): SourceField => ({
+  name,
+  at: name.split('.'),
+  as,
+});
 
 const FIELDS: SourceField[] = [
   f('timestamp', 'datetime'),
@@ -73,8 +78,11 @@ const FLOW_EXTRAS = [
 ];
 
 /** Suricata flow state → Defender ActionType: `new` never saw an answer (an attempt, like Zeek S0). */
-const ACTION_TYPE = { new: 'ConnectionAttempt', established: 'ConnectionSuccess', closed: 'ConnectionSuccess' };
-const DNE_PROTOCOL = { TCP: 'Tcp', UDP: 'Udp', ICMP: 'Icmp', 'IPV6-ICMP': 'Icmp' };
+const ACTION_TYPE = {
+  new: 'ConnectionAttempt',
+  established: 'ConnectionSuccess',
+  closed: 'ConnectionSuccess',
+};
 const RCODES = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 };
 
 const CSL_COMMON: Record<string, Expr> = {
@@ -92,7 +100,29 @@ const CSL_COMMON: Record<string, Expr> = {
 };
 
 export function suricataPlan(options: { sensor?: string } = {}): LoadPlan {
-  const host: Expr = options.sensor ? { coalesce: [field('host'), { const: options.sensor }] } : field('host');
+  const host: Expr = options.sensor
+    ? { coalesce: [field('host'), { const: options.sensor }] }
+    : field('host');
+  const flows = flowTargets({
+    time: start,
+    end,
+    sensor: host,
+    actionType: { lookup: 'flow.state', values: ACTION_TYPE },
+    localIp: 'src_ip',
+    localPort: 'src_port',
+    remoteIp: 'dest_ip',
+    remotePort: 'dest_port',
+    proto: 'proto',
+    vendor: 'OISF',
+    product: 'Suricata',
+    eventClass: field('event_type'),
+    activity: field('flow.state'),
+    appProtocol: field('app_proto'),
+    sent: { coalesce: [field('flow.bytes_toserver'), field('netflow.bytes')] },
+    received: field('flow.bytes_toclient'),
+    extras: FLOW_EXTRAS,
+    when: { field: 'event_type', in: FLOWS },
+  });
   return {
     layout: { kind: 'json' },
     fields: FIELDS,
@@ -103,42 +133,8 @@ export function suricataPlan(options: { sensor?: string } = {}): LoadPlan {
       reason: 'Suricata "{}" event: no table mapping',
     },
     targets: [
-      {
-        table: 'DeviceNetworkEvents',
-        when: { field: 'event_type', in: FLOWS },
-        columns: {
-          TimeGenerated: start,
-          Timestamp: start,
-          DeviceName: host,
-          ActionType: { lookup: 'flow.state', values: ACTION_TYPE },
-          LocalIP: field('src_ip'),
-          LocalPort: field('src_port'),
-          LocalIPType: { ipType: 'src_ip' },
-          RemoteIP: field('dest_ip'),
-          RemotePort: field('dest_port'),
-          RemoteIPType: { ipType: 'dest_ip' },
-          Protocol: { lookup: 'proto', values: DNE_PROTOCOL, otherwise: 'same' },
-          AdditionalFields: { extras: FLOW_EXTRAS, as: 'json' },
-          Type: { const: 'DeviceNetworkEvents' },
-        },
-      },
-      {
-        table: 'CommonSecurityLog',
-        when: { field: 'event_type', in: FLOWS },
-        columns: {
-          ...CSL_COMMON,
-          DeviceName: host,
-          Computer: host,
-          TimeGenerated: start,
-          DeviceEventClassID: field('event_type'),
-          Activity: field('flow.state'),
-          SentBytes: { coalesce: [field('flow.bytes_toserver'), field('netflow.bytes')] },
-          ReceivedBytes: field('flow.bytes_toclient'),
-          StartTime: start,
-          EndTime: end,
-          AdditionalExtensions: { extras: FLOW_EXTRAS, as: 'kv' },
-        },
-      },
+      flows.dne,
+      flows.csl,
       {
         table: 'CommonSecurityLog',
         when: { field: 'event_type', in: ['alert'] },
@@ -165,7 +161,9 @@ export function suricataPlan(options: { sensor?: string } = {}): LoadPlan {
           Name: field('dns.rrname'),
           QueryType: field('dns.rrtype'),
           ResultCode: { lookup: 'dns.rcode', values: RCODES },
-          IPAddresses: { coalesce: [{ joinLists: ['dns.grouped.A', 'dns.grouped.AAAA'] }, field('dns.rdata')] },
+          IPAddresses: {
+            coalesce: [{ joinLists: ['dns.grouped.A', 'dns.grouped.AAAA'] }, field('dns.rdata')],
+          },
           SubType: { const: 'LookupQuery' },
           Type: { const: 'DnsEvents' },
         },

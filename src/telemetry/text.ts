@@ -25,3 +25,15 @@ function fix(value: unknown): unknown {
   }
   return value;
 }
+
+/** One JSON object from a line (lone surrogates made well-formed), or the reason it is not one. */
+export function parseJsonObject(text: string): Record<string, unknown> | string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    return `invalid JSON: ${(err as Error).message}`;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return 'not a JSON object';
+  return wellFormed(parsed as Record<string, unknown>, text);
+}

@@ -15,6 +15,8 @@ export interface IngestLedger {
   ingested: number;
   rejected: Reject[];
   ignored: number;
+  /** Why lines were ignored, where a reader says (blank, header, Suricata event types without a table). */
+  ignoredReasons?: Record<string, number>;
   tables: Record<string, number>;
 }
 
@@ -27,12 +29,21 @@ export interface TableRow {
 
 /** The log formats a reader exists for. */
 export type LogFormat =
-  'cef' | 'zeek-tsv' | 'zeek-json' | 'sentinel-json' | 'sentinel-ndjson' | 'sentinel-csv';
+  | 'cef'
+  | 'zeek-tsv'
+  | 'zeek-json'
+  | 'suricata-eve'
+  | 'nfdump-csv'
+  | 'sentinel-json'
+  | 'sentinel-ndjson'
+  | 'sentinel-csv';
 
 export const LOG_FORMATS: readonly LogFormat[] = [
   'cef',
   'zeek-tsv',
   'zeek-json',
+  'suricata-eve',
+  'nfdump-csv',
   'sentinel-json',
   'sentinel-ndjson',
   'sentinel-csv',

@@ -8,7 +8,8 @@
  * Fields without a column are kept: AdditionalFields (dynamic) for DeviceNetworkEvents,
  * AdditionalExtensions (`key=value;…`) for CommonSecurityLog.
  */
-import type { Conversion, Expr, LoadPlan, SourceField, TableTarget } from '../store/plan.js';
+import type { Conversion, Expr, LoadPlan, SourceField } from '../store/plan.js';
+import { DNE_PROTOCOL, flowTargets } from './flow-plan.js';
 import { IGNORED, type RecordParser, type RecordResult, type TableRow } from './types.js';
 import { ipType } from './iptype.js';
 import { parseIso } from './time.js';
@@ -51,8 +52,6 @@ const ACTION_TYPE: Record<string, string> = {
   SHR: 'ConnectionFound',
   OTH: 'ConnectionFound',
 };
-
-const DNE_PROTOCOL: Record<string, string> = { tcp: 'Tcp', udp: 'Udp', icmp: 'Icmp' };
 
 /** Fields that become columns; everything else is kept in AdditionalFields / AdditionalExtensions. */
 const CONN_MAPPED = new Set([
@@ -114,7 +113,7 @@ function mapConn(
           RemoteIP: remote,
           RemotePort: rec['id.resp_p'],
           RemoteIPType: typeof remote === 'string' ? ipType(remote) : null,
-          Protocol: proto === undefined ? null : (DNE_PROTOCOL[proto] ?? proto),
+          Protocol: proto === undefined ? null : ((DNE_PROTOCOL as Record<string, string>)[proto] ?? proto),
           AdditionalFields: extras,
           Type: table,
         },
@@ -325,7 +324,8 @@ export function zeekTsvPlan(headerLines: readonly string[], options: ZeekOptions
       else if (name === '#types') types = rest;
     }
   }
-  if (path !== 'conn' || !names || !types || types.length !== names.length || separator.length !== 1) return undefined;
+  if (path !== 'conn' || !names || !types || types.length !== names.length || separator.length !== 1)
+    return undefined;
   const fields: SourceField[] = names.map((name, i) => ({ name, at: i, as: conversionOf(types![i]) }));
   const has = new Set(names);
   const field = (name: string): Expr => (has.has(name) ? { field: name } : { const: '' });
@@ -335,46 +335,25 @@ export function zeekTsvPlan(headerLines: readonly string[], options: ZeekOptions
   const sensor: Expr = { coalesce: [...sensorFields, { const: options.sensor ?? '' }] };
   const extras = names.filter((n) => !CONN_MAPPED.has(n));
   const opt = (name: string): Expr | undefined => (has.has(name) ? { field: name } : undefined);
-  const dne: TableTarget = {
-    table: 'DeviceNetworkEvents',
-    columns: {
-      TimeGenerated: field('ts'),
-      Timestamp: field('ts'),
-      DeviceName: sensor,
-      ...(has.has('conn_state') ? { ActionType: { lookup: 'conn_state', values: ACTION_TYPE } } : {}),
-      LocalIP: field('id.orig_h'),
-      LocalPort: field('id.orig_p'),
-      LocalIPType: { ipType: 'id.orig_h' },
-      RemoteIP: field('id.resp_h'),
-      RemotePort: field('id.resp_p'),
-      RemoteIPType: { ipType: 'id.resp_h' },
-      Protocol: { lookup: 'proto', values: DNE_PROTOCOL, otherwise: 'same' },
-      AdditionalFields: { extras, as: 'json' },
-      Type: { const: 'DeviceNetworkEvents' },
-    },
-  };
-  const csl: TableTarget = {
-    table: 'CommonSecurityLog',
-    columns: {
-      TimeGenerated: field('ts'),
-      DeviceVendor: { const: 'Zeek' },
-      DeviceProduct: { const: 'conn' },
-      DeviceEventClassID: { const: 'conn' },
-      ...present({ Activity: opt('conn_state'), ApplicationProtocol: opt('service') }),
-      SourceIP: field('id.orig_h'),
-      SourcePort: field('id.orig_p'),
-      DestinationIP: field('id.resp_h'),
-      DestinationPort: field('id.resp_p'),
-      Protocol: { upper: 'proto' },
-      ...present({ SentBytes: opt('orig_bytes'), ReceivedBytes: opt('resp_bytes') }),
-      StartTime: field('ts'),
-      ...(has.has('duration') ? { EndTime: { plusSeconds: ['ts', 'duration'] } } : {}),
-      DeviceName: sensor,
-      Computer: sensor,
-      AdditionalExtensions: { extras, as: 'kv' },
-      Type: { const: 'CommonSecurityLog' },
-    },
-  };
+  const { dne, csl } = flowTargets({
+    time: field('ts'),
+    end: has.has('duration') ? { plusSeconds: ['ts', 'duration'] } : undefined,
+    sensor,
+    actionType: has.has('conn_state') ? { lookup: 'conn_state', values: ACTION_TYPE } : undefined,
+    localIp: 'id.orig_h',
+    localPort: 'id.orig_p',
+    remoteIp: 'id.resp_h',
+    remotePort: 'id.resp_p',
+    proto: 'proto',
+    vendor: 'Zeek',
+    product: 'conn',
+    eventClass: { const: 'conn' },
+    activity: opt('conn_state'),
+    appProtocol: opt('service'),
+    sent: opt('orig_bytes'),
+    received: opt('resp_bytes'),
+    extras,
+  });
   const tables = options.connTables ?? ['DeviceNetworkEvents', 'CommonSecurityLog'];
   return {
     layout: {
@@ -390,10 +369,4 @@ export function zeekTsvPlan(headerLines: readonly string[], options: ZeekOptions
     commentPrefix: '#',
     targets: tables.map((t) => (t === 'DeviceNetworkEvents' ? dne : csl)),
   };
-}
-
-function present(columns: Record<string, Expr | undefined>): Record<string, Expr> {
-  const out: Record<string, Expr> = {};
-  for (const [k, v] of Object.entries(columns)) if (v) out[k] = v;
-  return out;
 }

@@ -6,13 +6,15 @@ import { findingsFromRows } from '../../src/hunts/findings.js';
 describe('hunt content', () => {
   it('loads every bundled hunt as Sentinel hunting YAML with Telltale keys', () => {
     const hunts = loadHunts();
-    expect(hunts.length).toBeGreaterThanOrEqual(4);
+    expect(hunts.length).toBeGreaterThanOrEqual(15);
     for (const h of hunts) {
       expect(h.id).toMatch(/^[0-9a-f-]{36}$/);
       expect(h.requiredTables.length, h.key).toBeGreaterThan(0);
       expect(h.relevantTechniques.length, h.key).toBeGreaterThan(0);
-      expect(h.entityMappings.length, h.key).toBeGreaterThan(0);
+      // a finding needs something to be about: entities, a grouping column, or it is a view
+      expect(h.entityMappings.length + h.groupBy.length + (h.view ? 1 : 0), h.key).toBeGreaterThan(0);
     }
+    expect(new Set(hunts.map((h) => h.id)).size).toBe(hunts.length);
   });
 
   it('keeps the seed 002 queries verbatim', () => {
@@ -22,6 +24,21 @@ CommonSecurityLog
 | where DestinationIP in (malicious_ips) or SourceIP in (malicious_ips)
 | project TimeGenerated, SourceIP, DestinationIP, DestinationPort, DeviceAction, Activity
 | order by TimeGenerated desc`);
+  });
+
+  it('puts every threshold of the behaviour hunts in a let at the top of the query', () => {
+    for (const h of loadHunts().filter((h) => /worm|crawl|spike|telnet|beacon|ddos|inbound/.test(h.key))) {
+      const head = h.query.split('\n').filter((l) => l.trim() && !l.trim().startsWith('//'));
+      expect(head[0], h.key).toMatch(/^let /);
+      expect(h.query, h.key).toMatch(/let (min_|max_|k )/);
+    }
+  });
+
+  it('reads x-telltale severityColumn, groupBy, queryFrequency and view', () => {
+    const byKey = new Map(loadHunts().map((h) => [h.key, h]));
+    expect(byKey.get('mirai-indicator-hits-commonsecuritylog')?.severityColumn).toBe('AlertSeverity');
+    expect(byKey.get('mirai-port-spike')).toMatchObject({ groupBy: ['DestinationPort'], queryFrequencyMs: 86_400_000 });
+    expect(byKey.get('mirai-top-ports-24h')?.view).toBe(true);
   });
 
   it('rejects a hunt without a query, naming the file', () => {

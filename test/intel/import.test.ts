@@ -38,6 +38,7 @@ describe('importIntelFile', () => {
       indicators: [],
       rejects: [{ file: text, line: 1, reason: 'not valid JSON' }],
       format: 'threatfox-json',
+      file: text,
     });
     // Free text that happens to be JSON is still searched for indicators when asked.
     const json = file('f.json', '{"note": "C2 hxxp://evil-cdn[.]com/x"}');

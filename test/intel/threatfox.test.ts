@@ -45,6 +45,8 @@ describe('ThreatFox API response', () => {
         threatType: 'botnet_cc',
         malware: 'Mirai',
         malwareId: 'elf.mirai',
+        malwareAliases: ['Katana'],
+        reporter: 'someone',
         confidence: 80,
         firstSeen: '2026-05-20T08:15:00.000Z',
         source: 'ThreatFox',

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import type { Store } from '../../src/store/db.js';
 import { runKql } from '../../src/kql/index.js';
 import { NOW, storeWith } from './helpers.js';
@@ -15,12 +16,14 @@ export const CEF = [
   { TimeGenerated: '2026-05-21T10:30:00Z', SourceIP: '10.0.0.9', DestinationPort: 22, DeviceVendor: 'v3' },
 ];
 
-export function fixtureStore(): Promise<Store> {
-  return storeWith({ DnsEvents: DNS, CommonSecurityLog: CEF });
-}
-
-export function runner(get: () => Store) {
-  return async (query: string) => runKql(get(), query, { now: NOW });
+/** Opens the fixture store for the calling test file and returns a runner (with the tests' NOW). */
+export function useFixture() {
+  let store: Store;
+  beforeAll(async () => {
+    store = await storeWith({ DnsEvents: DNS, CommonSecurityLog: CEF });
+  });
+  afterAll(() => store.close());
+  return async (query: string) => runKql(store, query, { now: NOW });
 }
 
 /** Rows as plain objects, sorted by their JSON text: for results whose order Kusto leaves open. */

@@ -11,7 +11,7 @@ import {
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanPaths } from '../../src/scan/index.js';
+import { DEFAULT_LIMITS, scanPaths } from '../../src/scan/index.js';
 import { runPool } from '../../src/scan/pool.js';
 import { loadRuleSources } from '../../src/scan/rules.js';
 import { yaraxModule } from '../../src/scan/yarax.js';
@@ -58,6 +58,7 @@ describe('scanPaths with the bundled seed rule', () => {
         offset: OFFSETS[i],
         length: SEED_STRINGS[i].length,
         data: SEED_STRINGS[i],
+        context: expect.objectContaining({ offset: OFFSETS[i] - 16 }),
       })),
     );
     expect(report.bytes).toBe(4096);
@@ -97,7 +98,19 @@ describe('rules', () => {
         namespace: 'extra',
         tags: ['TEST'],
         meta: { n: 3 },
-        strings: [{ identifier: '$a', offset: 3, length: 14, data: 'telltale-extra' }],
+        strings: [
+          {
+            identifier: '$a',
+            offset: 3,
+            length: 14,
+            data: 'telltale-extra',
+            context: {
+              offset: 0,
+              hex: '78 78 20 74 65 6c 6c 74 61 6c 65 2d 65 78 74 72 61 20 78 78',
+              ascii: 'xx telltale-extra xx',
+            },
+          },
+        ],
       },
     ]);
   });
@@ -164,12 +177,18 @@ describe('walk and read failures are reported, never fatal', () => {
     const dir = dirWith('vanish', { 'gone.bin': 'x', 'kept.bin': 'y' });
     unlinkSync(join(dir, 'gone.bin')); // the pool gets the walked list, as if deleted mid-scan
     const { sources } = await loadRuleSources();
-    const out = await runPool([join(dir, 'gone.bin'), join(dir, 'kept.bin')], {
+    const jobs = ['gone.bin', 'kept.bin'].map((f) => ({ kind: 'file' as const, path: join(dir, f) }));
+    const out = await runPool(jobs, {
       size: 1,
       module: yaraxModule(),
       sources,
       maxFileSize: 1 << 20,
+      maxRegionSize: 1 << 20,
       timeoutMs: 10_000,
+      hashes: ['sha256'],
+      filter: {},
+      expand: true,
+      limits: DEFAULT_LIMITS,
     });
     expect(out.files.map((f) => f.path)).toEqual([join(dir, 'kept.bin')]);
     expect(out.skipped).toHaveLength(1);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { escapeBytes } from '../../src/scan/format.js';
-import { sizeLabel } from '../../src/scan/file.js';
-import { countRules } from '../../src/scan/rulecount.js';
+import { sizeLabel } from '../../src/scan/size.js';
+import { describePatterns, outline } from '../../src/scan/outline.js';
 
-describe('countRules', () => {
-  it('counts rule keywords at top level only', () => {
+describe('outline', () => {
+  it('finds rules at top level only', () => {
     const src = `
 import "elf"
 // rule Commented { condition: true }
@@ -14,7 +14,34 @@ private rule A { strings: $a = "rule Fake { }" $b = /rule [^}]+}/ condition: $a 
 global rule B { condition: true }
 rule C : tag { meta: x = "}" strings: $h = { 4D 5A [2-4] ?? } condition: $h and filesize / 2 > 1 }
 rule D{condition:true}`;
-    expect(countRules(src)).toBe(4);
+    const o = outline(src);
+    expect(o.imports).toEqual(['elf']);
+    expect(o.rules.map((r) => [r.name, r.modifiers, r.tags])).toEqual([
+      ['A', ['private'], []],
+      ['B', ['global'], []],
+      ['C', [], ['tag']],
+      ['D', [], []],
+    ]);
+    const [a, , c] = o.rules;
+    expect(a.patterns.map((p) => [p.identifier, p.kind])).toEqual([
+      ['$a', 'text'],
+      ['$b', 'regex'],
+    ]);
+    expect(c.meta).toEqual([{ key: 'x', value: '}' }]);
+    expect(c.patterns).toEqual([
+      { identifier: '$h', kind: 'hex', value: '{ 4D 5A [2-4] ?? }', modifiers: [] },
+    ]);
+    expect(c.condition).toBe('$h and filesize / 2 > 1');
+  });
+
+  it('keeps modifiers with their arguments and describes patterns like seed 000', () => {
+    const o = outline(
+      'rule X { strings: $a = "a" xor(1-3) wide $b = "b" base64("!@#") condition: any of them }',
+    );
+    expect(o.rules[0].patterns.map((p) => p.modifiers)).toEqual([['xor(1-3)', 'wide'], ['base64("!@#")']]);
+    expect(describePatterns(o.rules[0].patterns)).toBe(
+      'This rule contains 2 string patterns in its detection logic (2 text).',
+    );
   });
 });
 

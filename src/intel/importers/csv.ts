@@ -7,7 +7,17 @@
 import { basename } from 'node:path';
 import type { Indicator, ParseResult } from '../model.js';
 import { splitCsvRecord } from '../csv-record.js';
-import { collectEntries, confidence, inferType, observable, tagList, text, timestamp, typeFromName, type Entry } from './fields.js';
+import {
+  collectEntries,
+  confidence,
+  inferType,
+  observable,
+  tagList,
+  text,
+  timestamp,
+  typeFromName,
+  type Entry,
+} from './fields.js';
 
 export const CSV_FIELDS = [
   'value', 'type', 'port', 'threat_type', 'malware', 'confidence', 'first_seen', 'last_seen', 'expires',
@@ -36,10 +46,15 @@ const ALIASES: Record<CsvField, string[]> = {
 /** `value=ioc,type=kind` → field → column name or 1-based index. Throws on unknown fields. */
 export function parseColumnSpec(spec: string): Partial<Record<CsvField, string>> {
   const out: Partial<Record<CsvField, string>> = {};
-  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [field, column] = part.split('=').map((s) => s.trim());
     if (!(CSV_FIELDS as readonly string[]).includes(field!) || !column)
-      throw new Error(`--columns: expected FIELD=COLUMN with FIELD one of ${CSV_FIELDS.join(', ')}; got ${JSON.stringify(part)}`);
+      throw new Error(
+        `--columns: expected FIELD=COLUMN with FIELD one of ${CSV_FIELDS.join(', ')}; got ${JSON.stringify(part)}`,
+      );
     out[field as CsvField] = column;
   }
   if (!out.value) throw new Error('--columns: value=COLUMN is required');
@@ -58,7 +73,10 @@ const dataLines = (raw: string) =>
   });
 
 /** Header index of each field: the mapping when given, else the recognised names. */
-function resolveColumns(header: string[], mapping?: Partial<Record<CsvField, string>>): Partial<Record<CsvField, number>> {
+function resolveColumns(
+  header: string[],
+  mapping?: Partial<Record<CsvField, string>>,
+): Partial<Record<CsvField, number>> {
   const lower = header.map((h) => h.trim().toLowerCase());
   const out: Partial<Record<CsvField, number>> = {};
   for (const field of CSV_FIELDS) {
@@ -89,19 +107,28 @@ export function looksLikeIndicatorCsv(raw: string): boolean {
   }
 }
 
-export function parseCsv(raw: string, file: string, mapping?: Partial<Record<CsvField, string>>): ParseResult {
+export function parseCsv(
+  raw: string,
+  file: string,
+  mapping?: Partial<Record<CsvField, string>>,
+): ParseResult {
   const lines = dataLines(raw);
   if (lines.length === 0) return { indicators: [], rejects: [] };
   const d = delimiterOf(lines[0]!.line);
   const numeric = mapping && Object.values(mapping).every((c) => /^\d+$/.test(c!));
   let columns: Partial<Record<CsvField, number>>;
   try {
-    columns = numeric ? resolveColumns([], mapping) : resolveColumns(splitCsvRecord(lines[0]!.line, d), mapping);
+    columns = numeric
+      ? resolveColumns([], mapping)
+      : resolveColumns(splitCsvRecord(lines[0]!.line, d), mapping);
   } catch (err) {
     return { indicators: [], rejects: [{ file, line: lines[0]!.n, reason: (err as Error).message }] };
   }
   if (columns.value === undefined)
-    return { indicators: [], rejects: [{ file, line: lines[0]!.n, reason: 'no value column (use --columns value=NAME)' }] };
+    return {
+      indicators: [],
+      rejects: [{ file, line: lines[0]!.n, reason: 'no value column (use --columns value=NAME)' }],
+    };
   const entries: Array<Entry<string[]>> = (numeric ? lines : lines.slice(1)).map(({ line, n }) => {
     try {
       return { line: n, entry: splitCsvRecord(line, d) };
@@ -116,10 +143,19 @@ export function parseCsv(raw: string, file: string, mapping?: Partial<Record<Csv
     if (value === undefined) throw new Error('empty value');
     const typeName = get('type');
     const type = typeName ? typeFromName(typeName, value) : inferType(value);
-    if (!type) throw new Error(typeName ? `unsupported type ${JSON.stringify(typeName)}` : `cannot tell the type of ${JSON.stringify(value)}`);
+    if (!type)
+      throw new Error(
+        typeName
+          ? `unsupported type ${JSON.stringify(typeName)}`
+          : `cannot tell the type of ${JSON.stringify(value)}`,
+      );
     const port = get('port');
     return {
-      ...observable(port && (type === 'ipv4' || type === 'ipv6' || type === 'ip:port') ? 'ip:port' : type, value, port ? Number(port) : undefined),
+      ...observable(
+        port && (type === 'ipv4' || type === 'ipv6' || type === 'ip:port') ? 'ip:port' : type,
+        value,
+        port ? Number(port) : undefined,
+      ),
       threatType: get('threat_type'),
       malware: get('malware'),
       confidence: confidence(get('confidence'), 'confidence'),

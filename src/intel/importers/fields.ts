@@ -21,7 +21,9 @@ export function timestamp(v: unknown, field: string): string | undefined {
   const s = text(v);
   if (s === undefined) return undefined;
   if (/^\d{9,10}$/.test(s)) return new Date(Number(s) * 1000).toISOString(); // MISP timestamps
-  const iso = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}( UTC)?$/.test(s) ? `${s.slice(0, 19).replace(' ', 'T')}Z` : s;
+  const iso = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}( UTC)?$/.test(s)
+    ? `${s.slice(0, 19).replace(' ', 'T')}Z`
+    : s;
   const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso}T00:00:00Z` : iso);
   if (Number.isNaN(ms)) throw new Error(`${field} is not a timestamp: ${JSON.stringify(s)}`);
   return new Date(ms).toISOString();
@@ -32,7 +34,8 @@ export function confidence(v: unknown, field: string): number | undefined {
   const s = text(v)?.replace(/%$/, '');
   if (s === undefined) return undefined;
   const n = Number(s);
-  if (!Number.isFinite(n) || n < 0 || n > 100) throw new Error(`${field} out of 0-100: ${JSON.stringify(text(v))}`);
+  if (!Number.isFinite(n) || n < 0 || n > 100)
+    throw new Error(`${field} out of 0-100: ${JSON.stringify(text(v))}`);
   return n;
 }
 
@@ -46,7 +49,10 @@ export function tagList(v: unknown): string[] | undefined {
 export function observable(type: IndicatorType, raw: string, port?: number): Observable {
   const value = refang(raw.trim());
   if (type === 'ip:port') {
-    const parsed = port === undefined ? parseIpPort(value) : parseIpPort(`${value.includes(':') ? `[${value}]` : value}:${port}`);
+    const parsed =
+      port === undefined
+        ? parseIpPort(value)
+        : parseIpPort(`${value.includes(':') ? `[${value}]` : value}:${port}`);
     if ('reason' in parsed) throw new Error(parsed.reason);
     return { type, value: parsed.ip, port: parsed.port };
   }
@@ -57,12 +63,35 @@ export function observable(type: IndicatorType, raw: string, port?: number): Obs
 
 // Type names as the common formats spell them (ThreatFox, MISP, STIX, Telltale's own, plain words).
 const TYPE_NAMES: Record<string, IndicatorType | 'ip'> = {
-  ip: 'ip', 'ip-dst': 'ip', 'ip-src': 'ip', ipv4: 'ipv4', 'ipv4-addr': 'ipv4', ipv6: 'ipv6', 'ipv6-addr': 'ipv6',
-  'ip:port': 'ip:port', 'ip-dst|port': 'ip:port', 'ip-src|port': 'ip:port', ip_port: 'ip:port',
-  domain: 'domain', hostname: 'domain', 'domain-name': 'domain', fqdn: 'domain',
-  url: 'url', uri: 'url', link: 'url',
-  md5: 'md5', md5_hash: 'md5', sha1: 'sha1', sha1_hash: 'sha1', sha256: 'sha256', sha256_hash: 'sha256',
-  'sha-256': 'sha256', 'sha-1': 'sha1', 'filename|md5': 'md5', 'filename|sha1': 'sha1', 'filename|sha256': 'sha256',
+  ip: 'ip',
+  'ip-dst': 'ip',
+  'ip-src': 'ip',
+  ipv4: 'ipv4',
+  'ipv4-addr': 'ipv4',
+  ipv6: 'ipv6',
+  'ipv6-addr': 'ipv6',
+  'ip:port': 'ip:port',
+  'ip-dst|port': 'ip:port',
+  'ip-src|port': 'ip:port',
+  ip_port: 'ip:port',
+  domain: 'domain',
+  hostname: 'domain',
+  'domain-name': 'domain',
+  fqdn: 'domain',
+  url: 'url',
+  uri: 'url',
+  link: 'url',
+  md5: 'md5',
+  md5_hash: 'md5',
+  sha1: 'sha1',
+  sha1_hash: 'sha1',
+  sha256: 'sha256',
+  sha256_hash: 'sha256',
+  'sha-256': 'sha256',
+  'sha-1': 'sha1',
+  'filename|md5': 'md5',
+  'filename|sha1': 'sha1',
+  'filename|sha256': 'sha256',
 };
 
 /** A type name in any common spelling → the model's type (`ip` resolves by the value). */

@@ -25,9 +25,11 @@ export function looksLikeList(raw: string): boolean {
 export function parseList(raw: string, file: string): ParseResult {
   const source = basename(file);
   return collectEntries(values(raw), file, ({ value }) => {
-    if (/\s/.test(value)) throw new Error(`more than one value on the line: ${JSON.stringify(value.slice(0, 80))}`);
+    if (/\s/.test(value))
+      throw new Error(`more than one value on the line: ${JSON.stringify(value.slice(0, 80))}`);
     const type = inferType(value);
-    if (!type) throw new Error(`not an IP, ip:port, domain, URL or hash: ${JSON.stringify(value.slice(0, 80))}`);
+    if (!type)
+      throw new Error(`not an IP, ip:port, domain, URL or hash: ${JSON.stringify(value.slice(0, 80))}`);
     return { ...observable(type, value), source };
   });
 }

@@ -9,14 +9,25 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Indicator, ParseResult } from '../model.js';
 import { objectLineMap } from '../json-lines.js';
-import { collectEntries, confidence, isObject, observable, text, timestamp, typeFromName, type Observable } from './fields.js';
+import {
+  collectEntries,
+  confidence,
+  isObject,
+  observable,
+  text,
+  timestamp,
+  typeFromName,
+  type Observable,
+} from './fields.js';
 
 type Obj = Record<string, unknown>;
 
 /** The events in any of MISP's JSON shapes, with their JSON path prefix (for line numbers). */
 function eventsOf(json: unknown): Array<{ event: Obj; path: string }> {
   const wrap = (list: unknown[], prefix: string) =>
-    list.flatMap((e, k) => (isObject(e) && isObject(e.Event) ? [{ event: e.Event, path: `${prefix}${k}.Event` }] : []));
+    list.flatMap((e, k) =>
+      isObject(e) && isObject(e.Event) ? [{ event: e.Event, path: `${prefix}${k}.Event` }] : [],
+    );
   if (Array.isArray(json)) return wrap(json, '');
   if (!isObject(json)) return [];
   if (isObject(json.Event)) return [{ event: json.Event, path: 'Event' }];
@@ -32,7 +43,10 @@ export function isMispEvent(json: unknown): boolean {
 export function isMispManifest(json: unknown): boolean {
   if (!isObject(json)) return false;
   const values = Object.values(json);
-  return values.length > 0 && values.every((v) => isObject(v) && 'info' in v && 'timestamp' in v && !('Event' in v));
+  return (
+    values.length > 0 &&
+    values.every((v) => isObject(v) && 'info' in v && 'timestamp' in v && !('Event' in v))
+  );
 }
 
 /** The event files a manifest lists, resolved next to it. Missing ones are rejects. */
@@ -61,7 +75,9 @@ export function parseMispManifest(json: Obj, file: string): ParseResult {
 }
 
 const tagNames = (o: Obj): string[] =>
-  (Array.isArray(o.Tag) ? o.Tag : []).flatMap((t) => (isObject(t) && typeof t.name === 'string' ? [t.name] : []));
+  (Array.isArray(o.Tag) ? o.Tag : []).flatMap((t) =>
+    isObject(t) && typeof t.name === 'string' ? [t.name] : [],
+  );
 
 const GALAXY = /^misp-galaxy:[\w-]+="(.+)"$/;
 const TELLTALE = /^telltale:([\w-]+)="(.*)"$/;
@@ -96,7 +112,8 @@ function observablesOf(type: string, value: string): Observable[] | undefined {
       return [observable(typeFromName(type, right ?? '')!, right ?? '')];
     case 'ip-dst':
     case 'ip-src':
-      if (value.includes('/') && !/\/(32|128)$/.test(value)) throw new Error(`CIDR range is not an indicator: ${value}`);
+      if (value.includes('/') && !/\/(32|128)$/.test(value))
+        throw new Error(`CIDR range is not an indicator: ${value}`);
       return [observable(typeFromName(type, value.replace(/\/\d+$/, ''))!, value.replace(/\/\d+$/, ''))];
     case 'domain':
     case 'hostname':
@@ -117,12 +134,16 @@ export function parseMispEvent(json: unknown, raw: string, file: string): ParseR
     const org = isObject(event.Orgc) ? text(event.Orgc.name) : undefined;
     const eventTags = readTags(tagNames(event));
     const attributes: Array<{ a: unknown; path: string }> = [];
-    (Array.isArray(event.Attribute) ? event.Attribute : []).forEach((a, k) => attributes.push({ a, path: `${path}.Attribute.${k}` }));
+    (Array.isArray(event.Attribute) ? event.Attribute : []).forEach((a, k) =>
+      attributes.push({ a, path: `${path}.Attribute.${k}` }),
+    );
     (Array.isArray(event.Object) ? event.Object : []).forEach((o, j) => {
       if (isObject(o) && Array.isArray(o.Attribute))
         o.Attribute.forEach((a, k) => attributes.push({ a, path: `${path}.Object.${j}.Attribute.${k}` }));
     });
-    const link = attributes.map(({ a }) => a).find((a) => isObject(a) && a.type === 'link' && a.deleted !== true) as Obj | undefined;
+    const link = attributes
+      .map(({ a }) => a)
+      .find((a) => isObject(a) && a.type === 'link' && a.deleted !== true) as Obj | undefined;
     const entries = attributes.map(({ a, path: p }) => ({
       line: lines.get(p) ?? 1,
       entry: isObject(a) ? a : 'attribute is not an object',

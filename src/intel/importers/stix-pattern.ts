@@ -148,6 +148,7 @@ export function parseStixPattern(pattern: string): Dnf[] {
     }
   };
   observationList();
-  if (k < tokens.length) throw new Error(`pattern: unexpected ${JSON.stringify(tokens[k]!.text)} after the expression`);
+  if (k < tokens.length)
+    throw new Error(`pattern: unexpected ${JSON.stringify(tokens[k]!.text)} after the expression`);
   return observations;
 }

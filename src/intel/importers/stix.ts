@@ -8,17 +8,37 @@ import { basename } from 'node:path';
 import type { Indicator, IndicatorType, ParseResult } from '../model.js';
 import { objectLinesWhere } from '../json-lines.js';
 import { parseStixPattern, type Comparison } from './stix-pattern.js';
-import { collectEntries, confidence, isObject, observable, tagList, text, timestamp, type Entry, type Observable } from './fields.js';
+import {
+  collectEntries,
+  confidence,
+  isObject,
+  observable,
+  tagList,
+  text,
+  timestamp,
+  type Entry,
+  type Observable,
+} from './fields.js';
 import { isIPv6 } from '../validate.js';
 
 type Sdo = Record<string, unknown>;
 
 export function isStix(json: unknown): boolean {
-  if (Array.isArray(json)) return json.length > 0 && json.every((o) => isObject(o) && /--/.test(String(o.id)));
-  return isObject(json) && (json.type === 'bundle' || (typeof json.type === 'string' && typeof json.spec_version === 'string'));
+  if (Array.isArray(json))
+    return json.length > 0 && json.every((o) => isObject(o) && /--/.test(String(o.id)));
+  return (
+    isObject(json) &&
+    (json.type === 'bundle' || (typeof json.type === 'string' && typeof json.spec_version === 'string'))
+  );
 }
 
-const HASHES: Record<string, IndicatorType> = { md5: 'md5', 'sha-1': 'sha1', sha1: 'sha1', 'sha-256': 'sha256', sha256: 'sha256' };
+const HASHES: Record<string, IndicatorType> = {
+  md5: 'md5',
+  'sha-1': 'sha1',
+  sha1: 'sha1',
+  'sha-256': 'sha256',
+  sha256: 'sha256',
+};
 
 /** One conjunction of comparisons → observables. Comparisons on one network-traffic object combine. */
 function observablesOf(conj: Comparison[]): Observable[] {
@@ -28,14 +48,23 @@ function observablesOf(conj: Comparison[]): Observable[] {
   const port = eq.find((c) => c.object === 'network-traffic' && c.path === 'dst_port');
   for (const c of dst)
     for (const v of c.values)
-      out.push(port ? observable('ip:port', String(v), Number(port.values[0])) : observable(ipType(String(v)), String(v)));
+      out.push(
+        port
+          ? observable('ip:port', String(v), Number(port.values[0]))
+          : observable(ipType(String(v)), String(v)),
+      );
   for (const c of eq) {
     const values = c.values.map(String);
     if (c.object === 'network-traffic' && c.path === 'src_ref.value')
       out.push(...values.map((v) => observable(ipType(v), v)));
     else if ((c.object === 'ipv4-addr' || c.object === 'ipv6-addr') && c.path === 'value')
-      out.push(...values.map((v) => observable(c.object === 'ipv6-addr' ? 'ipv6' : 'ipv4', v.replace(/\/(32|128)$/, ''))));
-    else if (c.object === 'domain-name' && c.path === 'value') out.push(...values.map((v) => observable('domain', v)));
+      out.push(
+        ...values.map((v) =>
+          observable(c.object === 'ipv6-addr' ? 'ipv6' : 'ipv4', v.replace(/\/(32|128)$/, '')),
+        ),
+      );
+    else if (c.object === 'domain-name' && c.path === 'value')
+      out.push(...values.map((v) => observable('domain', v)));
     else if (c.object === 'url' && c.path === 'value') out.push(...values.map((v) => observable('url', v)));
     else if (c.object === 'file' && c.path.startsWith('hashes.')) {
       const type = HASHES[c.path.slice(7).toLowerCase()];
@@ -49,7 +78,8 @@ const ipType = (v: string): IndicatorType => (isIPv6(v) ? 'ipv6' : 'ipv4');
 
 function fromPattern(pattern: string): Observable[] {
   const found = parseStixPattern(pattern).flatMap((dnf) => dnf.flatMap(observablesOf));
-  if (found.length === 0) throw new Error(`pattern has no supported equality comparison: ${pattern.slice(0, 120)}`);
+  if (found.length === 0)
+    throw new Error(`pattern has no supported equality comparison: ${pattern.slice(0, 120)}`);
   return found;
 }
 
@@ -61,10 +91,12 @@ function fromObservedData(od: Sdo, byId: Map<string, Sdo>): Observable[] {
       ? Object.values(od.objects).filter(isObject)
       : [];
   const resolve = (ref: unknown): Sdo | undefined =>
-    byId.get(String(ref)) ?? (isObject(od.objects) ? (od.objects[String(ref)] as Sdo | undefined) : undefined);
+    byId.get(String(ref)) ??
+    (isObject(od.objects) ? (od.objects[String(ref)] as Sdo | undefined) : undefined);
   const out: Observable[] = [];
   for (const sco of scos) {
-    if (sco.type === 'ipv4-addr' || sco.type === 'ipv6-addr') out.push(observable(ipType(String(sco.value)), String(sco.value)));
+    if (sco.type === 'ipv4-addr' || sco.type === 'ipv6-addr')
+      out.push(observable(ipType(String(sco.value)), String(sco.value)));
     else if (sco.type === 'domain-name') out.push(observable('domain', String(sco.value)));
     else if (sco.type === 'url') out.push(observable('url', String(sco.value)));
     else if (sco.type === 'file' && isObject(sco.hashes)) {
@@ -75,10 +107,21 @@ function fromObservedData(od: Sdo, byId: Map<string, Sdo>): Observable[] {
     } else if (sco.type === 'network-traffic' && sco.dst_ref !== undefined) {
       const ip = resolve(sco.dst_ref)?.value;
       if (ip !== undefined)
-        out.push(sco.dst_port !== undefined ? observable('ip:port', String(ip), Number(sco.dst_port)) : observable(ipType(String(ip)), String(ip)));
+        out.push(
+          sco.dst_port !== undefined
+            ? observable('ip:port', String(ip), Number(sco.dst_port))
+            : observable(ipType(String(ip)), String(ip)),
+        );
     }
   }
   return out;
+}
+
+/** STIX's indicator_types, minus the values that only restate "this is an indicator". */
+function threatTypeOf(types: unknown): string | undefined {
+  return Array.isArray(types)
+    ? types.map(String).find((t) => !['malicious-activity', 'unknown'].includes(t))
+    : undefined;
 }
 
 function referenceOf(o: Sdo): string | undefined {
@@ -87,7 +130,11 @@ function referenceOf(o: Sdo): string | undefined {
 }
 
 export function parseStix(json: unknown, raw: string, file: string): ParseResult {
-  const objects: unknown[] = Array.isArray(json) ? json : isObject(json) && json.type === 'bundle' ? ((json.objects as unknown[]) ?? []) : [json];
+  const objects: unknown[] = Array.isArray(json)
+    ? json
+    : isObject(json) && json.type === 'bundle'
+      ? ((json.objects as unknown[]) ?? [])
+      : [json];
   const lines = Array.isArray(json)
     ? objectLinesWhere(raw, (p) => p.length === 1)
     : isObject(json) && json.type === 'bundle'
@@ -100,19 +147,22 @@ export function parseStix(json: unknown, raw: string, file: string): ParseResult
   for (const r of sdos)
     if (r.type === 'relationship' && r.relationship_type === 'indicates') {
       const target = byId.get(String(r.target_ref));
-      if (target?.type === 'malware') indicates.set(String(r.source_ref), [...(indicates.get(String(r.source_ref)) ?? []), target]);
+      if (target?.type === 'malware')
+        indicates.set(String(r.source_ref), [...(indicates.get(String(r.source_ref)) ?? []), target]);
     }
   const defaultSource = basename(file);
   let n = 0;
   const entries: Array<Entry<Sdo>> = objects.map((o) =>
-    isObject(o) ? { entry: o, line: lines[n++] ?? 1 } : { entry: 'object is not a JSON object', line: lines[n - 1] ?? 1 },
+    isObject(o)
+      ? { entry: o, line: lines[n++] ?? 1 }
+      : { entry: 'object is not a JSON object', line: lines[n - 1] ?? 1 },
   );
   const result = collectEntries(entries, file, (o): Indicator[] | undefined => {
     if (o.type !== 'indicator' && o.type !== 'observed-data') return undefined;
     const creator = byId.get(String(o.created_by_ref));
     const malware = indicates.get(String(o.id))?.[0];
     const common = {
-      threatType: text(o.x_telltale_threat_type) ?? (Array.isArray(o.indicator_types) ? text(o.indicator_types[0]) : undefined),
+      threatType: text(o.x_telltale_threat_type) ?? threatTypeOf(o.indicator_types),
       malware: text(o.x_telltale_malware) ?? text(malware?.name),
       malwareId: text(o.x_telltale_malware_id),
       malwareAliases: tagList(malware?.aliases),

@@ -5,11 +5,14 @@
  * tags: they are references, not indicators.
  */
 import { basename } from 'node:path';
-import type { ParseResult } from '../model.js';
+import { dedupe, type ParseResult } from '../model.js';
 import { extractIndicators } from '../extract.js';
+import { looksLikeIndicatorCsv, parseCsv } from './csv.js';
 
 export function looksLikeHtml(raw: string): boolean {
-  return /^\s*(?:<!doctype html|<html|<head|<body)|<\/(?:p|div|body|html|table|li)>/i.test(raw.slice(0, 4096));
+  return /^\s*(?:<!doctype html|<html|<head|<body)|<\/(?:p|div|body|html|table|li)>/i.test(
+    raw.slice(0, 4096),
+  );
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
@@ -19,15 +22,61 @@ export function htmlToText(html: string): string {
   return html
     .replace(/<(script|style|noscript)\b[\s\S]*?<\/\1\s*>/gi, keepNewlines)
     .replace(/<!--[\s\S]*?-->/g, keepNewlines)
-    .replace(/<\/?(?:p|div|br|li|tr|td|th|h\d|pre|code|blockquote)\b[^>]*>/gi, (t) => (t.includes('\n') ? keepNewlines(t) : ' '))
+    .replace(/<\/?(?:p|div|br|li|tr|td|th|h\d|pre|code|blockquote)\b[^>]*>/gi, (t) =>
+      t.includes('\n') ? keepNewlines(t) : ' ',
+    )
     .replace(/<[^>]*>/g, keepNewlines)
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) =>
       e[0] === '#'
-        ? String.fromCodePoint(parseInt(e.slice(e[1] === 'x' || e[1] === 'X' ? 2 : 1), e[1] === 'x' || e[1] === 'X' ? 16 : 10))
+        ? String.fromCodePoint(
+            parseInt(e.slice(e[1] === 'x' || e[1] === 'X' ? 2 : 1), e[1] === 'x' || e[1] === 'X' ? 16 : 10),
+          )
         : (ENTITIES[e.toLowerCase()] ?? m),
     );
 }
 
+const TABLE_ROW = /^\s*\|(.*)\|\s*$/;
+const SEPARATOR = /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/;
+
+/**
+ * Markdown tables whose header names a value column (seed 002's `| Type | Value | Threat Type | First
+ * Seen | Confidence |`) are read as CSV, so their typed columns come along; other lines are blanked to
+ * keep line numbers.
+ */
+function markdownTables(text: string, file: string): ParseResult {
+  const lines = text.split('\n');
+  const out: ParseResult = { indicators: [], rejects: [] };
+  for (let k = 0; k < lines.length; k++) {
+    if (!TABLE_ROW.test(lines[k]!) || !SEPARATOR.test(lines[k + 1] ?? '')) continue;
+    let end = k + 2;
+    while (end < lines.length && TABLE_ROW.test(lines[end]!)) end++;
+    const block = lines.map((l, n) =>
+      n === k || (n >= k + 2 && n < end)
+        ? TABLE_ROW.exec(l)![1]!
+            .split('|')
+            .map((c) => c.trim())
+            .join('\t')
+        : '',
+    );
+    const tsv = block.join('\n');
+    if (looksLikeIndicatorCsv(lines[k]!.replace(/\|/g, '\t'))) {
+      const r = parseCsv(tsv, file);
+      out.indicators.push(...r.indicators);
+      out.rejects.push(...r.rejects);
+    }
+    k = end - 1;
+  }
+  return out;
+}
+
 export function parseText(raw: string, file: string, html = false): ParseResult {
-  return { indicators: extractIndicators(html ? htmlToText(raw) : raw, basename(file), file), rejects: [] };
+  const text = html ? htmlToText(raw) : raw;
+  const tables = markdownTables(text, file);
+  // Table rows first: their typed columns win; the extractor adds each value's sentence as context.
+  const source = basename(file);
+  const indicators = dedupe([
+    ...tables.indicators.map((i) => ({ ...i, source })),
+    ...extractIndicators(text, source, file),
+  ]);
+  return { indicators, rejects: tables.rejects };
 }

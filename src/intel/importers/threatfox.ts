@@ -6,7 +6,16 @@
 import type { Indicator, IndicatorType, ParseResult } from '../model.js';
 import { objectLines } from '../json-lines.js';
 import { splitCsvRecord } from '../csv-record.js';
-import { collectEntries, confidence, isObject, observable, tagList, text, timestamp, type Entry } from './fields.js';
+import {
+  collectEntries,
+  confidence,
+  isObject,
+  observable,
+  tagList,
+  text,
+  timestamp,
+  type Entry,
+} from './fields.js';
 
 export type { IntelReject, ParseResult } from '../model.js';
 
@@ -151,8 +160,8 @@ export function parseThreatFoxExport(json: unknown, raw: string, file: string): 
           reference: d.reference,
           tags: d.tags,
           isCompromised: d.is_compromised,
-        aliases: d.malware_alias,
-        reporter: d.reporter,
+          aliases: d.malware_alias,
+          reporter: d.reporter,
         },
       });
     }

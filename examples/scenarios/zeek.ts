@@ -1,0 +1,44 @@
+/** A minimal Zeek conn.log (TSV) writer for the scenario generators, and their seeded PRNG. */
+
+/** mulberry32: a tiny seeded PRNG so every run writes identical files. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface Conn {
+  /** epoch seconds */
+  ts: number;
+  src: string;
+  sport: number;
+  dst: string;
+  dport: number;
+  proto?: 'tcp' | 'udp';
+  state?: string;
+  origBytes?: number;
+  respBytes?: number;
+}
+
+const FIELDS = ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto', 'service', 'duration', 'orig_bytes', 'resp_bytes', 'conn_state', 'history'];
+const TYPES = ['time', 'string', 'addr', 'port', 'addr', 'port', 'enum', 'string', 'interval', 'count', 'count', 'string', 'string'];
+
+export function connLog(conns: Conn[]): string {
+  const header = ['#separator \\x09', '#set_separator\t,', '#empty_field\t(empty)', '#unset_field\t-', '#path\tconn', `#fields\t${FIELDS.join('\t')}`, `#types\t${TYPES.join('\t')}`];
+  const lines = [...conns]
+    .sort((a, b) => a.ts - b.ts)
+    .map((c, i) => {
+      const state = c.state ?? 'SF';
+      const answered = state !== 'S0' && state !== 'REJ';
+      return [c.ts.toFixed(6), `CS${i.toString(36).padStart(8, '0')}`, c.src, c.sport, c.dst, c.dport, c.proto ?? 'tcp', '-', answered ? '0.5' : '-', c.origBytes ?? (answered ? 300 : 0), c.respBytes ?? (answered ? 1200 : 0), state, answered ? 'ShADadFf' : 'S'].join('\t');
+    });
+  return [...header, ...lines].join('\n') + '\n';
+}
+
+export const ip = (n: number) => [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
+export const ipNumber = (text: string) => text.split('.').reduce((a, o) => a * 256 + Number(o), 0);

@@ -1,0 +1,93 @@
+/**
+ * The intel pipeline as the CLI and the library use it: import files into the persistent store
+ * (detect → parse → flag warning-listed → upsert), export from it, and the stats summary. Each step
+ * is one call so `telltale intel …` stays a thin shell.
+ */
+import type { IndicatorType } from './model.js';
+import { importIntelPath, type ImportOptions, type ImportResult } from './import.js';
+import { flagWarninglisted, loadWarninglists } from './warninglists.js';
+import type { TtlDays } from './lifecycle.js';
+import { IntelStore, type IntelFilter, type StoredIndicator } from './store.js';
+import { EXPORTERS, type ExportFile } from './exporters/index.js';
+
+export interface StoreImportOptions extends ImportOptions {
+  now?: Date;
+  ttl?: Readonly<TtlDays>;
+  /** Extra allow-list files (MISP JSON or plain lists) on top of the bundled lists and the user's folder. */
+  allowlists?: string[];
+}
+
+export interface FileImport extends ImportResult {
+  added: number;
+  updated: number;
+  warninglisted: number;
+}
+
+/**
+ * Imports each path (file, directory or `-`) into the store, one transaction per file: a file whose
+ * upsert fails leaves nothing behind, and the next file still imports.
+ */
+export async function importIntoStore(
+  store: IntelStore,
+  paths: string[],
+  options: StoreImportOptions = {},
+): Promise<FileImport[]> {
+  const lists = loadWarninglists(options.allowlists ?? []);
+  const out: FileImport[] = [];
+  for (const path of paths) {
+    for (const result of importIntelPath(path, options)) {
+      const indicators = flagWarninglisted(result.indicators, lists);
+      const { added, updated } = await store.upsert(indicators, { now: options.now, ttl: options.ttl });
+      out.push({
+        ...result,
+        indicators,
+        added,
+        updated,
+        warninglisted: indicators.filter((i) => i.warninglists).length,
+      });
+    }
+  }
+  return out;
+}
+
+export interface ExportRequest extends Omit<IntelFilter, 'warninglisted' | 'includeWarninglisted'> {
+  format: string;
+  title?: string;
+  now?: Date;
+}
+
+/** Runs an exporter on the store's indicators that pass the filter; warning-listed ones never leave. */
+export async function exportFromStore(store: IntelStore, request: ExportRequest): Promise<ExportFile[]> {
+  const exporter = EXPORTERS[request.format];
+  if (!exporter)
+    throw new Error(
+      `unknown export format ${JSON.stringify(request.format)} (known: ${Object.keys(EXPORTERS).join(', ')})`,
+    );
+  const now = request.now ?? new Date();
+  const indicators = await store.list({ ...request, warninglisted: false }, now);
+  return exporter(indicators, { title: request.title, now });
+}
+
+export interface FamilySummary {
+  family: string;
+  total: number;
+  types: IndicatorType[];
+  indicators: StoredIndicator[];
+}
+
+/** Seed 002's "IOC Summary": per malware family, its total, its types and its table rows. */
+export function summarise(indicators: readonly StoredIndicator[]): FamilySummary[] {
+  const byFamily = new Map<string, StoredIndicator[]>();
+  for (const i of indicators) {
+    const family = i.malware ?? '(unknown family)';
+    byFamily.set(family, [...(byFamily.get(family) ?? []), i]);
+  }
+  return [...byFamily]
+    .map(([family, list]) => ({
+      family,
+      total: list.length,
+      types: [...new Set(list.map((i) => i.type))].sort(),
+      indicators: list,
+    }))
+    .sort((a, b) => b.total - a.total || a.family.localeCompare(b.family));
+}

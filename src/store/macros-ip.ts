@@ -1,0 +1,51 @@
+/**
+ * IP macros behind Kusto's ipv4_* / ipv6_* functions, on addresses kept as VARCHAR (no `inet` offline).
+ * Kusto's rules: an address may carry a /n prefix; comparisons use the smallest of both prefixes and the
+ * prefix argument; a malformed address gives NULL. IPv4 meets IPv6 as its v4-mapped form ::ffff:a.b.c.d.
+ */
+export const IP_MACROS = [
+  // strict dotted IPv4 (each octet 0–255) → integer, NULL otherwise; an optional /n suffix is ignored here
+  `CREATE OR REPLACE MACRO tt_ipv4_strict(ip) AS (
+     CASE WHEN regexp_full_match(split_part(ip, '/', 1), '\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}')
+       AND list_max(list_transform(string_split(split_part(ip, '/', 1), '.'), x -> CAST(x AS INTEGER))) <= 255
+     THEN tt_ipv4_to_int(split_part(ip, '/', 1)) END)`,
+  // the /n of an address in prefix notation (default given), NULL when malformed or above the maximum
+  `CREATE OR REPLACE MACRO tt_ip_prefix(ip, dflt) AS (
+     CASE WHEN NOT contains(ip, '/') THEN dflt
+       WHEN TRY_CAST(split_part(ip, '/', 2) AS INTEGER) BETWEEN 0 AND dflt THEN TRY_CAST(split_part(ip, '/', 2) AS INTEGER) END)`,
+  // Kusto's ipv4_compare: -1/0/1 on the leading `bits` bits (the smallest of both prefixes and the argument)
+  `CREATE OR REPLACE MACRO tt_ipv4_compare(a, b, p) AS (
+     sign((tt_ipv4_strict(a) >> (32 - least(tt_ip_prefix(a, 32), tt_ip_prefix(b, 32), p)))
+        - (tt_ipv4_strict(b) >> (32 - least(tt_ip_prefix(a, 32), tt_ip_prefix(b, 32), p)))))`,
+  // IPv6 text (also ::ffff:a.b.c.d, and plain IPv4 as v4-mapped) → 128-bit integer, NULL when malformed
+  `CREATE OR REPLACE MACRO tt_ipv6_groups(s) AS (
+     CASE WHEN contains(s, '::') THEN list_concat(
+         CASE WHEN split_part(s, '::', 1) = '' THEN []::VARCHAR[] ELSE string_split(split_part(s, '::', 1), ':') END,
+         list_transform(range(8 - len(CASE WHEN split_part(s, '::', 1) = '' THEN []::VARCHAR[] ELSE string_split(split_part(s, '::', 1), ':') END)
+                                - len(CASE WHEN split_part(s, '::', 2) = '' THEN []::VARCHAR[] ELSE string_split(split_part(s, '::', 2), ':') END)), x -> '0'),
+         CASE WHEN split_part(s, '::', 2) = '' THEN []::VARCHAR[] ELSE string_split(split_part(s, '::', 2), ':') END)
+       ELSE string_split(s, ':') END)`,
+  `CREATE OR REPLACE MACRO tt_ipv6_hex(ip) AS (
+     CASE WHEN NOT contains(ip, ':') AND tt_ipv4_strict(ip) IS NOT NULL
+       THEN printf('::ffff:%x:%x', tt_ipv4_strict(ip) >> 16, tt_ipv4_strict(ip) & 65535)
+     WHEN regexp_matches(ip, ':\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$') AND tt_ipv4_strict(regexp_extract(ip, '[0-9.]+$')) IS NOT NULL
+       THEN regexp_replace(ip, '[0-9.]+$', printf('%x:%x', tt_ipv4_strict(regexp_extract(ip, '[0-9.]+$')) >> 16,
+                                                  tt_ipv4_strict(regexp_extract(ip, '[0-9.]+$')) & 65535))
+     ELSE ip END)`,
+  // 128 '0'/'1' characters (string order is numeric order, and prefixes are plain left())
+  `CREATE OR REPLACE MACRO tt_ipv6_bits(ip) AS (
+     CASE WHEN len(tt_ipv6_groups(lower(tt_ipv6_hex(split_part(trim(ip), '/', 1))))) = 8
+       AND list_bool_and(list_transform(tt_ipv6_groups(lower(tt_ipv6_hex(split_part(trim(ip), '/', 1)))), g -> regexp_full_match(g, '[0-9a-f]{1,4}')))
+       AND len(string_split(split_part(trim(ip), '/', 1), '::')) <= 2
+     THEN array_to_string(list_transform(tt_ipv6_groups(lower(tt_ipv6_hex(split_part(trim(ip), '/', 1)))),
+                                         g -> format('{:016b}', CAST(('0x' || g) AS INTEGER))), '') END)`,
+  // the /n of an address for IPv6 comparison: an IPv4 prefix counts within its v4-mapped form
+  `CREATE OR REPLACE MACRO tt_ipv6_prefix(ip) AS (
+     CASE WHEN contains(ip, ':') THEN tt_ip_prefix(ip, 128) ELSE tt_ip_prefix(ip, 32) + 96 END)`,
+  `CREATE OR REPLACE MACRO tt_ipv6_compare(a, b, p) AS (
+     CASE WHEN tt_ipv6_bits(a) IS NULL OR tt_ipv6_bits(b) IS NULL THEN NULL
+     ELSE sign(CASE WHEN left(tt_ipv6_bits(a), least(tt_ipv6_prefix(a), tt_ipv6_prefix(b), p))
+                       < left(tt_ipv6_bits(b), least(tt_ipv6_prefix(a), tt_ipv6_prefix(b), p)) THEN -1
+                    WHEN left(tt_ipv6_bits(a), least(tt_ipv6_prefix(a), tt_ipv6_prefix(b), p))
+                       > left(tt_ipv6_bits(b), least(tt_ipv6_prefix(a), tt_ipv6_prefix(b), p)) THEN 1 ELSE 0 END) END)`,
+];

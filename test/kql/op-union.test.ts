@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { unordered, useFixture } from './op-fixture.js';
+
+const run = useFixture();
+
+describe('union', () => {
+  it('aligns columns by name; a name with two types becomes Name_type; withsource names the input', async () => {
+    const { columns, rows } = await run(
+      'union withsource=T (DnsEvents | where EventId == 1 | project A = 1, B = "x"), (DnsEvents | where EventId > 4 | project B = EventId, C = 1.5)',
+    );
+    expect(columns).toEqual(['T', 'A', 'B_string', 'B_int', 'C', '_Source']);
+    expect(unordered(rows)).toEqual(
+      unordered([
+        { T: 'union_arg0', A: 1, B_string: 'x', B_int: null, C: null, _Source: 'DnsEvents:1' },
+        { T: 'union_arg1', A: null, B_string: null, B_int: 5, C: 1.5, _Source: 'DnsEvents:2' },
+        { T: 'union_arg1', A: null, B_string: null, B_int: 7, C: 1.5, _Source: 'DnsEvents:4' },
+      ]),
+    );
+  });
+
+  it('tables by name (withsource gives the table), piped input, isfuzzy skips a missing table', async () => {
+    const tables = await run(
+      'union withsource=Src DnsEvents, CommonSecurityLog | summarize n = count() by Src',
+    );
+    expect(unordered(tables.rows.map(({ Src, n }) => ({ Src, n })))).toEqual([
+      { Src: 'CommonSecurityLog', n: 3 },
+      { Src: 'DnsEvents', n: 4 },
+    ]);
+    const piped = await run(
+      'DnsEvents | project Who = Computer | union (CommonSecurityLog | project Who = DeviceVendor)',
+    );
+    expect(piped.rows.map((r) => r.Who).sort()).toEqual(['a', 'a', 'b', 'b', 'v1', 'v2', 'v3']);
+    const fuzzy = await run('union isfuzzy=true DnsEvents, NoSuchTable | count');
+    expect(fuzzy.rows[0].Count).toBe(4);
+  });
+});
+
+describe('query sources and user functions', () => {
+  it('datatable, print, range', async () => {
+    const dt = await run('datatable(a:string, b:long)["x", 1, "y", 2] | extend c = b * 2');
+    expect(dt.rows).toEqual([
+      { a: 'x', b: 1, c: 2 },
+      { a: 'y', b: 2, c: 4 },
+    ]);
+    expect((await run('print x = 1, y = "s"')).rows).toEqual([{ x: 1, y: 's' }]);
+    expect((await run('range x from 1 to 5 step 2')).rows.map((r) => r.x)).toEqual([1, 3, 5]);
+    const t = await run('range t from datetime(2026-01-01) to datetime(2026-01-02) step 12h');
+    expect(t.rows).toHaveLength(3);
+  });
+
+  it('tabular and scalar user functions, default arguments, views, materialize', async () => {
+    const f = await run(
+      'let f = (a:string, n:long = 1) { DnsEvents | where Name == a | sort by EventId asc | take n }; f("x.com") | project EventId',
+    );
+    expect(f.rows.map((r) => r.EventId)).toEqual([1]);
+    const g = await run(
+      'let v = view () { DnsEvents | where EventId == 1 }; let g = (x:string) { let y = strcat(x, "!"); toupper(y) }; v | project z = g(Name)',
+    );
+    expect(g.rows.map((r) => r.z)).toEqual(['X.COM!']);
+    const m = await run(
+      'let m = materialize(DnsEvents | where EventId > 2); m | join kind=inner m on Computer | count',
+    );
+    expect(m.rows[0].Count).toBe(5);
+  });
+});
+
+describe('errors', () => {
+  it('wraps a DuckDB run-time error in KqlError TT100', async () => {
+    await expect(run('print x = 9223372036854775807 + 1')).rejects.toMatchObject({ code: 'TT100' });
+  });
+
+  it('unsupported operators stay TT001 with their position', async () => {
+    await expect(run('DnsEvents\n| mv-expand kind=array d = dynamic([1])')).rejects.toMatchObject({
+      code: 'TT001',
+      line: 2,
+    });
+  });
+});
