@@ -15,7 +15,9 @@ try {
   for (const o of outcomes) console.log(`${o.status.padEnd(11)} ${o.file}  ${o.detail}`);
   const t = totals(outcomes);
   const pct = ((100 * t.ran) / Math.max(1, outcomes.length)).toFixed(1);
-  console.log(`\n${outcomes.length} queries: ${t.ran} ran (${pct}%), ${t.unsupported} unsupported, ${t.error} error`);
+  console.log(
+    `\n${outcomes.length} queries: ${t.ran} ran (${pct}%), ${t.unsupported} unsupported, ${t.error} error`,
+  );
   const missing = missingConstructs(outcomes);
   if (missing.length) console.log('\nmissing constructs:');
   for (const [construct, n] of missing) console.log(`${String(n).padStart(4)}  ${construct}`);

@@ -31,14 +31,24 @@ function cell(type: string, name: string, i: number): unknown {
   return /ip/i.test(name) ? SAMPLE_IPS[i % SAMPLE_IPS.length] : `${name}${i}`;
 }
 
-const DELIMITER: Record<string, string> = { csv: ',', tsv: '\t', tsve: '\t', scsv: ';', psv: '|', sohsv: '\x01' };
+const DELIMITER: Record<string, string> = {
+  csv: ',',
+  tsv: '\t',
+  tsve: '\t',
+  scsv: ';',
+  psv: '|',
+  sohsv: '\x01',
+};
 
 function render(source: ExternalSource, rows: unknown[][]): string {
   const names = source.columns.map((c) => c.name);
   if (source.format === 'json' || source.format === 'multijson') {
-    return rows.map((r) => JSON.stringify(Object.fromEntries(names.map((n, i) => [n, r[i]])))).join('\n') + '\n';
+    return (
+      rows.map((r) => JSON.stringify(Object.fromEntries(names.map((n, i) => [n, r[i]])))).join('\n') + '\n'
+    );
   }
-  if (source.format === 'txt' || source.format === 'raw') return rows.map((r) => String(r[0])).join('\n') + '\n';
+  if (source.format === 'txt' || source.format === 'raw')
+    return rows.map((r) => String(r[0])).join('\n') + '\n';
   const sep = DELIMITER[source.format] ?? ',';
   const text = (v: unknown) => (typeof v === 'object' ? JSON.stringify(v) : String(v));
   const lines = rows.map((r) => r.map(text).join(sep));

@@ -11,7 +11,11 @@ export const FIXTURE_ROWS = 3;
 const IPS = ['10.0.0.5', '176.65.139.7', '8.8.8.8'];
 
 function stringValue(name: string, i: number): string {
-  if (/(^|[a-z])(IP|Ip)(Address)?$|IPAddress|IpAddress|^(Src|Dst|Source|Destination|Remote|Local|Client)Ip/.test(name))
+  if (
+    /(^|[a-z])(IP|Ip)(Address)?$|IPAddress|IpAddress|^(Src|Dst|Source|Destination|Remote|Local|Client)Ip/.test(
+      name,
+    )
+  )
     return IPS[i % IPS.length];
   if (/SHA256/i.test(name)) return String(i).repeat(64).slice(0, 64);
   if (/SHA1/i.test(name)) return String(i).repeat(40).slice(0, 40);

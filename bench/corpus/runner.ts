@@ -33,7 +33,9 @@ export interface CorpusOptions {
 export function corpusFiles(dir: string): string[] {
   const files: string[] = [];
   const walk = (d: string) => {
-    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       if (entry.isDirectory()) walk(join(d, entry.name));
       else if (entry.name.endsWith('.kql')) files.push(join(d, entry.name));
     }
@@ -65,7 +67,10 @@ async function runOne(store: Store, file: string, options: CorpusOptions): Promi
   const name = relative(options.dir, file);
   for (let feeds = 0; feeds <= MAX_FEEDS; feeds++) {
     try {
-      const result = await runKql(store, query, { now: options.now, externaldataDir: options.externaldataDir });
+      const result = await runKql(store, query, {
+        now: options.now,
+        externaldataDir: options.externaldataDir,
+      });
       return { file: name, status: 'ran', detail: `${result.rows.length} rows` };
     } catch (err) {
       if (err instanceof ExternalDataMissing) {
@@ -73,7 +78,12 @@ async function runOne(store: Store, file: string, options: CorpusOptions): Promi
         continue;
       }
       if (err instanceof KqlError && err.code === UNSUPPORTED)
-        return { file: name, status: 'unsupported', detail: err.message, construct: constructOf(err.message) };
+        return {
+          file: name,
+          status: 'unsupported',
+          detail: err.message,
+          construct: constructOf(err.message),
+        };
       const message = err instanceof Error ? err.message : String(err);
       const kind = err instanceof KqlError ? '' : 'run: ';
       return { file: name, status: 'error', detail: kind + message.split('\n')[0] };

@@ -29,7 +29,14 @@ export function crawlVsRandom(): Conn[] {
   const start = DAY0 + 7 * DAY + 10 * 3600;
   let target = ipNumber('81.10.0.1');
   for (let i = 0; i < 60; i++) {
-    conns.push({ ts: start + i * 6, src: '10.30.0.5', sport: 40000 + i, dst: ip(target), dport: 7547, state: 'S0' });
+    conns.push({
+      ts: start + i * 6,
+      src: '10.30.0.5',
+      sport: 40000 + i,
+      dst: ip(target),
+      dport: 7547,
+      state: 'S0',
+    });
     target += 1 + Math.floor(random() * 3); // steps of 1..3: dead hosts skipped
   }
   for (let i = 0; i < 60; i++) {
@@ -45,17 +52,38 @@ export function beaconVsBrowsing(): Conn[] {
   const start = DAY0 + 7 * DAY + 8 * 3600;
   let t = start;
   for (let i = 0; i < 72; i++) {
-    conns.push({ ts: t, src: '10.30.1.7', sport: 41000 + i, dst: '93.115.20.40', dport: 443, origBytes: 220, respBytes: 140 });
+    conns.push({
+      ts: t,
+      src: '10.30.1.7',
+      sport: 41000 + i,
+      dst: '93.115.20.40',
+      dport: 443,
+      origBytes: 220,
+      respBytes: 140,
+    });
     t += 300 * (0.85 + random() * 0.3);
   }
   const sites = ['151.101.1.69', '140.82.121.4', '104.16.132.229', '13.107.42.14', '142.250.74.46'];
   t = start;
   for (let i = 0; i < 150; i++) {
     t += -Math.log(1 - random()) * 140; // exponential think times: irregular, human
-    conns.push({ ts: t, src: '10.30.1.8', sport: 42000 + i, dst: sites[Math.floor(random() * sites.length)], dport: 443 });
+    conns.push({
+      ts: t,
+      src: '10.30.1.8',
+      sport: 42000 + i,
+      dst: sites[Math.floor(random() * sites.length)],
+      dport: 443,
+    });
   }
   for (let i = 0; i < 300; i++)
-    conns.push({ ts: start + i * 64, src: '10.30.1.8', sport: 123, dst: '91.189.89.199', dport: 123, proto: 'udp' });
+    conns.push({
+      ts: start + i * 64,
+      src: '10.30.1.8',
+      sport: 123,
+      dst: '91.189.89.199',
+      dport: 123,
+      proto: 'udp',
+    });
   return conns;
 }
 
@@ -67,9 +95,24 @@ export function spike7547(): Conn[] {
   for (let day = 0; day < 8; day++) {
     const base = DAY0 + day * DAY;
     for (let i = 0; i < 240; i++)
-      conns.push({ ts: base + random() * DAY, src: source(), sport: 30000 + i, dst: inside(), dport: [443, 80, 22, 23][i % 4], state: i % 4 === 3 ? 'S0' : 'SF' });
+      conns.push({
+        ts: base + random() * DAY,
+        src: source(),
+        sport: 30000 + i,
+        dst: inside(),
+        dport: [443, 80, 22, 23][i % 4],
+        state: i % 4 === 3 ? 'S0' : 'SF',
+      });
     const quiet = day < 7 ? Math.floor(random() * 2) : 80; // 0-1 sources a day, then the surge
-    for (let i = 0; i < quiet; i++) conns.push({ ts: base + random() * DAY, src: source(), sport: 60000 + i, dst: inside(), dport: 7547, state: 'S0' });
+    for (let i = 0; i < quiet; i++)
+      conns.push({
+        ts: base + random() * DAY,
+        src: source(),
+        sport: 60000 + i,
+        dst: inside(),
+        dport: 7547,
+        state: 'S0',
+      });
   }
   return conns;
 }
@@ -77,7 +120,14 @@ export function spike7547(): Conn[] {
 export function inboundScanners(): Conn[] {
   const start = DAY0 + 7 * DAY + 3 * 3600;
   return ['134.209.95.237', '185.100.87.5'].flatMap((src, s) =>
-    Array.from({ length: 25 }, (_, i) => ({ ts: start + s * 7 + i * 20, src, sport: 51000 + i, dst: `10.50.0.${10 + i}`, dport: 7547, state: 'S0' })),
+    Array.from({ length: 25 }, (_, i) => ({
+      ts: start + s * 7 + i * 20,
+      src,
+      sport: 51000 + i,
+      dst: `10.50.0.${10 + i}`,
+      dport: 7547,
+      state: 'S0',
+    })),
   );
 }
 

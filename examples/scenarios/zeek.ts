@@ -25,17 +25,67 @@ export interface Conn {
   respBytes?: number;
 }
 
-const FIELDS = ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto', 'service', 'duration', 'orig_bytes', 'resp_bytes', 'conn_state', 'history'];
-const TYPES = ['time', 'string', 'addr', 'port', 'addr', 'port', 'enum', 'string', 'interval', 'count', 'count', 'string', 'string'];
+const FIELDS = [
+  'ts',
+  'uid',
+  'id.orig_h',
+  'id.orig_p',
+  'id.resp_h',
+  'id.resp_p',
+  'proto',
+  'service',
+  'duration',
+  'orig_bytes',
+  'resp_bytes',
+  'conn_state',
+  'history',
+];
+const TYPES = [
+  'time',
+  'string',
+  'addr',
+  'port',
+  'addr',
+  'port',
+  'enum',
+  'string',
+  'interval',
+  'count',
+  'count',
+  'string',
+  'string',
+];
 
 export function connLog(conns: Conn[]): string {
-  const header = ['#separator \\x09', '#set_separator\t,', '#empty_field\t(empty)', '#unset_field\t-', '#path\tconn', `#fields\t${FIELDS.join('\t')}`, `#types\t${TYPES.join('\t')}`];
+  const header = [
+    '#separator \\x09',
+    '#set_separator\t,',
+    '#empty_field\t(empty)',
+    '#unset_field\t-',
+    '#path\tconn',
+    `#fields\t${FIELDS.join('\t')}`,
+    `#types\t${TYPES.join('\t')}`,
+  ];
   const lines = [...conns]
     .sort((a, b) => a.ts - b.ts)
     .map((c, i) => {
       const state = c.state ?? 'SF';
       const answered = state !== 'S0' && state !== 'REJ';
-      return [c.ts.toFixed(6), `CS${i.toString(36).padStart(8, '0')}`, c.src, c.sport, c.dst, c.dport, c.proto ?? 'tcp', '-', answered ? '0.5' : '-', c.origBytes ?? (answered ? 300 : 0), c.respBytes ?? (answered ? 1200 : 0), state, answered ? 'ShADadFf' : 'S'].join('\t');
+      return [
+        c.ts.toFixed(6),
+        `CS${i.toString(36).padStart(8, '0')}`,
+        c.src,
+        c.sport,
+        c.dst,
+        c.dport,
+        c.proto ?? 'tcp',
+        '-',
+        answered ? '0.5' : '-',
+        c.origBytes ?? (answered ? 300 : 0),
+        c.respBytes ?? (answered ? 1200 : 0),
+        state,
+        answered ? 'ShADadFf' : 'S',
+      ].join('\t');
     });
   return [...header, ...lines].join('\n') + '\n';
 }

@@ -4,7 +4,9 @@ import { err, EXIT_ERROR, EXIT_FOUND, EXIT_NONE, parseNow } from './common.js';
 
 export function exclusionsCommand(): Command {
   const lint = new Command('lint')
-    .description('flag exclusions that are always true, always false, negative matches or expired (exit 1 on errors)')
+    .description(
+      'flag exclusions that are always true, always false, negative matches or expired (exit 1 on errors)',
+    )
     .argument('<files...>', 'exclusion YAML files or folders')
     .option('--now <iso>', 'the clock for expiry checks', parseNow)
     .addHelpText('after', '\nExample:\n  $ telltale exclusions lint content/exclusions my-exclusions.yaml')

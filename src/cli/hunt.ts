@@ -1,7 +1,19 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { hunt, type HuntResult } from '../index.js';
 import { renderFindings, renderRows, type OutputFormat } from '../output/findings.js';
-import { chooseFormat, collect, err, EXIT_ERROR, EXIT_FOUND, EXIT_NONE, parseFormat, parseNow, reportLedgers, reportScan, summarise } from './common.js';
+import {
+  chooseFormat,
+  collect,
+  err,
+  EXIT_ERROR,
+  EXIT_FOUND,
+  EXIT_NONE,
+  parseFormat,
+  parseNow,
+  reportLedgers,
+  reportScan,
+  summarise,
+} from './common.js';
 
 function parseConfidence(value: string): number {
   const n = Number(value);
@@ -17,9 +29,14 @@ function parseEvidence(value: string): number | 'all' {
 }
 
 function reportExclusions(result: HuntResult): void {
-  for (const i of result.exclusionIssues) err(`exclusion ${i.id} (${i.file}): ${i.level}: ${i.message}${i.level === 'error' ? ' - not applied' : ''}`);
+  for (const i of result.exclusionIssues)
+    err(
+      `exclusion ${i.id} (${i.file}): ${i.level}: ${i.message}${i.level === 'error' ? ' - not applied' : ''}`,
+    );
   for (const use of result.exclusions.filter((u) => u.findings > 0))
-    err(`suppressed by ${use.exclusion.id}: ${use.findings} finding${use.findings === 1 ? '' : 's'} (${use.rows} rows) - ${use.exclusion.reason}`);
+    err(
+      `suppressed by ${use.exclusion.id}: ${use.findings} finding${use.findings === 1 ? '' : 's'} (${use.rows} rows) - ${use.exclusion.reason}`,
+    );
 }
 
 function deviceRows(result: HuntResult): Record<string, unknown>[] {
@@ -39,15 +56,28 @@ export function huntCommand(): Command {
     .argument('<paths...>', 'log files, binaries and folders (recursive)')
     .option('--db <file>', 'keep the DuckDB store in this file (default: in memory)')
     .option('--intel <file>', 'add indicators from a feed for this run (repeatable)', collect, [])
-    .option('--min-confidence <n>', 'ignore indicators below this ConfidenceScore (default 50)', parseConfidence)
+    .option(
+      '--min-confidence <n>',
+      'ignore indicators below this ConfidenceScore (default 50)',
+      parseConfidence,
+    )
     .option('--rules <path>', 'extra YARA rule file or folder (repeatable)', collect, [])
     .option('--hunts <dir>', 'run the hunts in this folder instead of the bundled ones (repeatable)', collect)
-    .option('--exclusions <file>', 'exclusion YAML file or folder, added to the bundled templates (repeatable)', collect, [])
+    .option(
+      '--exclusions <file>',
+      'exclusion YAML file or folder, added to the bundled templates (repeatable)',
+      collect,
+      [],
+    )
     .option('--show-suppressed', 'also print the findings an exclusion suppressed')
     .option('--log-format <format>', 'force the telemetry format of every log file')
     .option('--since <iso>', 'only events at or after this time', parseNow)
     .option('--until <iso>', 'only events before this time', parseNow)
-    .option('--now <iso>', 'the clock for ago()/now() and indicator expiry (default: end of the data)', parseNow)
+    .option(
+      '--now <iso>',
+      'the clock for ago()/now() and indicator expiry (default: end of the data)',
+      parseNow,
+    )
     .option('--evidence <n|all>', 'evidence rows per finding (default 5)', parseEvidence)
     .option('--entities', 'print the entity view (per device, combined severity) instead of findings')
     .option('-f, --format <format>', 'table | json | ndjson | csv', parseFormat)
@@ -84,7 +114,10 @@ export function huntCommand(): Command {
         process.stdout.write(renderFindings(result.suppressed, format));
       }
       const suppressed = result.suppressed.length ? `, ${result.suppressed.length} suppressed` : '';
-      err(`${summarise(result.findings)}${suppressed} from ${result.huntRuns.length} hunts and ${result.scan.ruleCount} YARA rules; ${result.indicators.loaded} indicators`);
-      process.exitCode = result.findings.length > 0 ? EXIT_FOUND : result.errors.length > 0 ? EXIT_ERROR : EXIT_NONE;
+      err(
+        `${summarise(result.findings)}${suppressed} from ${result.huntRuns.length} hunts and ${result.scan.ruleCount} YARA rules; ${result.indicators.loaded} indicators`,
+      );
+      process.exitCode =
+        result.findings.length > 0 ? EXIT_FOUND : result.errors.length > 0 ? EXIT_ERROR : EXIT_NONE;
     });
 }

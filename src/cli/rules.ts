@@ -39,6 +39,7 @@ export function rulesCommand(): Command {
     )
     .argument('<paths...>', 'rule files or folders (.yar/.yara)')
     .option('--json', 'print the description as JSON')
+    .addHelpText('after', '\nExample:\n  $ telltale rules show ../shared/data/yara/rules/')
     .action(async (paths: string[], opts: { json?: boolean }) => {
       const { files, loadErrors } = await describeRules(paths);
       for (const e of loadErrors) err(`rules: ${e.file}: ${e.message}`);

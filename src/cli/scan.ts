@@ -64,7 +64,7 @@ export function scanCommand(): Command {
     .option('-f, --format <format>', 'table | json | ndjson | csv', parseFormat)
     .addHelpText(
       'after',
-      '\nExamples:\n  $ telltale scan ./firmware --rules ./my-rules/\n  $ telltale scan fw.tar.gz image.bin --tag MALW\n  $ cat sample.bin | telltale scan -\n  $ telltale scan --pid 1234 --device cpe-gw-17 --rows scan.ndjson',
+      '\nExample:\n  $ telltale scan ./firmware --rules ./my-rules/\n  $ telltale scan fw.tar.gz image.bin --tag MALW\n  $ cat sample.bin | telltale scan -\n  $ telltale scan --pid 1234 --device cpe-gw-17 --rows scan.ndjson',
     )
     .action(async (args: string[], opts) => {
       const paths = [...args.filter((p) => p !== '-'), ...(opts.from ? pathList(opts.from as string) : [])];

@@ -47,7 +47,9 @@ class UnionFind {
 /** Combined severity: the worst finding's, raised one level when 3+ distinct hunts of medium or worse agree. */
 function combined(findings: Finding[]): Severity {
   const worst = Math.min(...findings.map((f) => SEVERITY_ORDER.indexOf(f.severity)));
-  const strong = new Set(findings.filter((f) => SEVERITY_ORDER.indexOf(f.severity) <= 2).map((f) => f.huntId));
+  const strong = new Set(
+    findings.filter((f) => SEVERITY_ORDER.indexOf(f.severity) <= 2).map((f) => f.huntId),
+  );
   return SEVERITY_ORDER[Math.max(0, worst - (strong.size >= 3 ? 1 : 0))];
 }
 
@@ -57,7 +59,8 @@ export function entityView(findings: Finding[]): DeviceView[] {
   for (const f of findings) {
     const names = deviceNames(f);
     for (const n of names.slice(1)) uf.union(names[0], n);
-    for (const e of f.entities) if (e.type === 'FileHash' && !names.includes(name(e))) hashOwner.set(e.value.toLowerCase(), names[0]);
+    for (const e of f.entities)
+      if (e.type === 'FileHash' && !names.includes(name(e))) hashOwner.set(e.value.toLowerCase(), names[0]);
   }
   // a file finding (YARA, hash) joins the device on which the same hash was seen
   for (const f of findings)
@@ -79,9 +82,12 @@ export function entityView(findings: Finding[]): DeviceView[] {
       const byHunt = new Map<string, Severity>();
       for (const f of g.findings) {
         const prev = byHunt.get(f.huntId);
-        if (!prev || SEVERITY_ORDER.indexOf(f.severity) < SEVERITY_ORDER.indexOf(prev)) byHunt.set(f.huntId, f.severity);
+        if (!prev || SEVERITY_ORDER.indexOf(f.severity) < SEVERITY_ORDER.indexOf(prev))
+          byHunt.set(f.huntId, f.severity);
       }
-      const ordered = [...g.findings].sort((a, b) => (a.firstSeen ?? a.time ?? '').localeCompare(b.firstSeen ?? b.time ?? ''));
+      const ordered = [...g.findings].sort((a, b) =>
+        (a.firstSeen ?? a.time ?? '').localeCompare(b.firstSeen ?? b.time ?? ''),
+      );
       return {
         names: [...g.names].sort(),
         severity: combined(g.findings),

@@ -8,7 +8,9 @@ const HASH_TYPES = ['sha256', 'sha1', 'md5'] as const;
 
 function ruleSeverity(meta: Record<string, unknown>): Severity {
   const declared = String(meta.severity ?? '').toLowerCase();
-  return (['critical', 'high', 'medium', 'low', 'informational'] as const).find((s) => s === declared) ?? 'high';
+  return (
+    (['critical', 'high', 'medium', 'low', 'informational'] as const).find((s) => s === declared) ?? 'high'
+  );
 }
 
 export function yaraFindings(files: FileResult[]): Finding[] {
@@ -39,14 +41,16 @@ export function yaraFindings(files: FileResult[]): Finding[] {
 /** The digests a scan must compute for every object to match these indicators (SHA-256 always). */
 export function hashTypes(indicators: Indicator[]): HashName[] {
   const types = new Set<HashName>(['sha256']);
-  for (const i of indicators) if ((HASH_TYPES as readonly string[]).includes(i.type)) types.add(i.type as HashName);
+  for (const i of indicators)
+    if ((HASH_TYPES as readonly string[]).includes(i.type)) types.add(i.type as HashName);
   return [...types];
 }
 
 export function hashIndicatorIndex(indicators: Indicator[]): Map<string, Indicator> {
   const index = new Map<string, Indicator>();
   for (const indicator of indicators)
-    if ((HASH_TYPES as readonly string[]).includes(indicator.type)) index.set(indicator.value.toLowerCase(), indicator);
+    if ((HASH_TYPES as readonly string[]).includes(indicator.type))
+      index.set(indicator.value.toLowerCase(), indicator);
   return index;
 }
 

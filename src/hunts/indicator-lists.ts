@@ -61,7 +61,10 @@ export async function activeIndicatorValues(
   const threatTypes = binding.threatTypes ?? [];
   for (const type of binding.types) {
     const expr = VALUE_SQL[type];
-    if (!expr) throw new IndicatorListError(`unknown indicator list type '${type}' (known: ${Object.keys(VALUE_SQL).join(', ')})`);
+    if (!expr)
+      throw new IndicatorListError(
+        `unknown indicator list type '${type}' (known: ${Object.keys(VALUE_SQL).join(', ')})`,
+      );
     const rows = await store.query(
       `SELECT DISTINCT ${expr} AS v FROM ThreatIntelligenceIndicator
        WHERE coalesce(Active, true) AND (ExpirationDateTime IS NULL OR ExpirationDateTime > ?::TIMESTAMP)
@@ -95,16 +98,35 @@ export function subdomainRegex(domains: string[]): string {
   return `(?i)^(?:[a-z][a-z0-9+.-]*://)?(?:[^/@]*@)?(?:[^/:]*\\.)?(?:${escaped.join('|')})\\.?(?::\\d+)?(?:[/?#]|$)`;
 }
 
-export function bindIndicatorList(query: string, binding: IndicatorListBinding, values: string[], huntId: string): string {
+export function bindIndicatorList(
+  query: string,
+  binding: IndicatorListBinding,
+  values: string[],
+  huntId: string,
+): string {
   if (binding.as === 'subdomain-regex') {
-    const pattern = new RegExp(`(let\\s+${binding.variable}\\s*=\\s*)(@?"(?:[^"\\\\]|\\\\.)*"|@'[^']*')(\\s*;)`);
-    if (!pattern.test(query)) throw new IndicatorListError(`hunt ${huntId}: no 'let ${binding.variable} = "...";' to fill with a regex`);
-    return query.replace(pattern, (_m, head: string, _old: string, tail: string) => `${head}${kqlStringLiteral(subdomainRegex(values))}${tail}`);
+    const pattern = new RegExp(
+      `(let\\s+${binding.variable}\\s*=\\s*)(@?"(?:[^"\\\\]|\\\\.)*"|@'[^']*')(\\s*;)`,
+    );
+    if (!pattern.test(query))
+      throw new IndicatorListError(
+        `hunt ${huntId}: no 'let ${binding.variable} = "...";' to fill with a regex`,
+      );
+    return query.replace(
+      pattern,
+      (_m, head: string, _old: string, tail: string) =>
+        `${head}${kqlStringLiteral(subdomainRegex(values))}${tail}`,
+    );
   }
   const pattern = new RegExp(`(let\\s+${binding.variable}\\s*=\\s*dynamic\\(\\s*)\\[[^\\]]*\\](\\s*\\))`);
   if (!pattern.test(query))
-    throw new IndicatorListError(`hunt ${huntId}: no 'let ${binding.variable} = dynamic([...])' to fill from the indicator store`);
-  return query.replace(pattern, (_m, head: string, tail: string) => `${head}[${values.map(kqlStringLiteral).join(', ')}]${tail}`);
+    throw new IndicatorListError(
+      `hunt ${huntId}: no 'let ${binding.variable} = dynamic([...])' to fill from the indicator store`,
+    );
+  return query.replace(
+    pattern,
+    (_m, head: string, tail: string) => `${head}[${values.map(kqlStringLiteral).join(', ')}]${tail}`,
+  );
 }
 
 export async function bindIndicatorLists(store: Store, hunt: Hunt, options: BindOptions): Promise<string> {

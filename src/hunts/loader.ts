@@ -39,7 +39,8 @@ function indicatorBinding(variable: string, spec: unknown, file: string): Indica
 function frequency(value: unknown, file: string): number | undefined {
   if (value === undefined) return undefined;
   const ms = timespanMs(String(value));
-  if (ms === null || ms <= 0) throw new HuntLoadError(`${file}: x-telltale.queryFrequency is not a timespan (1h, 1d…)`);
+  if (ms === null || ms <= 0)
+    throw new HuntLoadError(`${file}: x-telltale.queryFrequency is not a timespan (1h, 1d…)`);
   return ms;
 }
 

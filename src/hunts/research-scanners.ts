@@ -19,8 +19,17 @@ export function labelResearchScanners(findings: Finding[]): Finding[] {
   return findings.map((f) => {
     const names = f.entities
       .filter((e) => e.type === 'IP')
-      .flatMap((e) => lists().filter((l) => l.matches(e.value.includes(':') ? 'ipv6' : 'ipv4', e.value)).map((l) => l.name));
+      .flatMap((e) =>
+        lists()
+          .filter((l) => l.matches(e.value.includes(':') ? 'ipv6' : 'ipv4', e.value))
+          .map((l) => l.name),
+      );
     if (names.length === 0) return f;
-    return { ...f, severity: 'informational', title: `Known research scanner (${[...new Set(names)].join('; ')}): ${f.title}`, labels: ['research-scanner'] };
+    return {
+      ...f,
+      severity: 'informational',
+      title: `Known research scanner (${[...new Set(names)].join('; ')}): ${f.title}`,
+      labels: ['research-scanner'],
+    };
   });
 }

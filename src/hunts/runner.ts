@@ -57,7 +57,12 @@ function rowKey(row: Row): string {
   return JSON.stringify(row);
 }
 
-async function clocksFor(store: Store, hunt: Hunt, query: string, ctx: RunContext): Promise<{ clocks: Date[]; narrow: boolean }> {
+async function clocksFor(
+  store: Store,
+  hunt: Hunt,
+  query: string,
+  ctx: RunContext,
+): Promise<{ clocks: Date[]; narrow: boolean }> {
   if (ctx.now) return { clocks: [ctx.now], narrow: false };
   const tile = hunt.queryFrequencyMs ?? queryLookbackMs(query);
   if (tile === null) return { clocks: [ctx.end], narrow: false };
@@ -67,7 +72,12 @@ async function clocksFor(store: Store, hunt: Hunt, query: string, ctx: RunContex
   return { clocks: tiles.map((k) => new Date(end.getTime() - k * tile)), narrow: true };
 }
 
-async function execute(store: Store, hunt: Hunt, query: string, ctx: RunContext): Promise<{ rows: Row[]; replays: number; clock: Date | null }> {
+async function execute(
+  store: Store,
+  hunt: Hunt,
+  query: string,
+  ctx: RunContext,
+): Promise<{ rows: Row[]; replays: number; clock: Date | null }> {
   const { clocks, narrow } = await clocksFor(store, hunt, query, ctx);
   const seen = new Set<string>();
   const rows: Row[] = [];
@@ -76,7 +86,9 @@ async function execute(store: Store, hunt: Hunt, query: string, ctx: RunContext)
       if (narrow) await narrowToWindow(store, { since: ctx.window.since, until: clock });
       for (const row of (await runKql(store, query, { now: clock })).rows) {
         const key = rowKey(row);
-        if (!seen.has(key)) rows.push(row), seen.add(key);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        rows.push(row);
       }
     }
   } finally {
@@ -90,16 +102,37 @@ async function execute(store: Store, hunt: Hunt, query: string, ctx: RunContext)
 
 export async function runHunt(store: Store, hunt: Hunt, ctx: RunContext): Promise<HuntRun> {
   const started = performance.now();
-  const base = { huntId: hunt.key, title: hunt.name, severity: hunt.severity, description: hunt.description, techniques: hunt.relevantTechniques };
+  const base = {
+    huntId: hunt.key,
+    title: hunt.name,
+    severity: hunt.severity,
+    description: hunt.description,
+    techniques: hunt.relevantTechniques,
+  };
   const group = { severityColumn: hunt.severityColumn, groupBy: hunt.groupBy, evidence: ctx.evidence ?? 5 };
   try {
-    const bound = await bindIndicatorLists(store, hunt, { now: ctx.intelNow, minConfidence: ctx.minConfidence });
-    const applicable = applicableExclusions(bound, hunt, ctx.exclusions ?? [], { schemas: store.schemas, now: ctx.intelNow });
-    const { rows, replays, clock } = await execute(store, hunt, withExclusionColumn(bound, applicable.exclusions), ctx);
+    const bound = await bindIndicatorLists(store, hunt, {
+      now: ctx.intelNow,
+      minConfidence: ctx.minConfidence,
+    });
+    const applicable = applicableExclusions(bound, hunt, ctx.exclusions ?? [], {
+      schemas: store.schemas,
+      now: ctx.intelNow,
+    });
+    const { rows, replays, clock } = await execute(
+      store,
+      hunt,
+      withExclusionColumn(bound, applicable.exclusions),
+      ctx,
+    );
     const { kept, suppressed } = splitExcluded(rows);
     const findings = findingsFromRows(kept, base, hunt.entityMappings, group);
     const suppressedFindings = [...suppressed].flatMap(([by, excluded]) =>
-      findingsFromRows(excluded, base, hunt.entityMappings, group).map((f) => ({ ...f, title: `${f.title} [suppressed by ${by}]`, suppressedBy: by })),
+      findingsFromRows(excluded, base, hunt.entityMappings, group).map((f) => ({
+        ...f,
+        title: `${f.title} [suppressed by ${by}]`,
+        suppressedBy: by,
+      })),
     );
     return {
       hunt,
@@ -112,7 +145,16 @@ export async function runHunt(store: Store, hunt: Hunt, ctx: RunContext): Promis
       error: applicable.errors.length ? applicable.errors.join('; ') : undefined,
     };
   } catch (err) {
-    return { hunt, rows: 0, findings: [], suppressed: [], replays: 0, clock: null, ms: performance.now() - started, error: `${hunt.file}: ${(err as Error).message}` };
+    return {
+      hunt,
+      rows: 0,
+      findings: [],
+      suppressed: [],
+      replays: 0,
+      clock: null,
+      ms: performance.now() - started,
+      error: `${hunt.file}: ${(err as Error).message}`,
+    };
   }
 }
 

@@ -27,9 +27,13 @@ function timeExpr(store: Store, table: string): string | null {
  * the time-range queries small.
  */
 async function eventTables(store: Store): Promise<string[]> {
-  const rows = await store.query(`SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary AND estimated_size > 0`);
+  const rows = await store.query(
+    `SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary AND estimated_size > 0`,
+  );
   const filled = new Set(rows.map((r) => String(r.table_name)));
-  return [...store.schemas.keys()].filter((t) => t !== TI_TABLE && filled.has(t) && timeExpr(store, t) !== null);
+  return [...store.schemas.keys()].filter(
+    (t) => t !== TI_TABLE && filled.has(t) && timeExpr(store, t) !== null,
+  );
 }
 
 const ts = (d: Date) => d.toISOString().replace('Z', '');
@@ -38,7 +42,8 @@ const ts = (d: Date) => d.toISOString().replace('Z', '');
 export async function clearWindow(store: Store): Promise<void> {
   const views = await store.query(`SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal`);
   for (const { view_name } of views)
-    if (store.schemas.has(String(view_name))) await store.run(`DROP VIEW IF EXISTS temp.main.${quoteIdent(String(view_name))}`);
+    if (store.schemas.has(String(view_name)))
+      await store.run(`DROP VIEW IF EXISTS temp.main.${quoteIdent(String(view_name))}`);
 }
 
 /** Creates (or replaces) the shadowing views; returns a function that drops them again. */
@@ -47,7 +52,10 @@ export async function narrowToWindow(store: Store, window: TimeWindow): Promise<
   const [{ db }] = await store.query('SELECT current_database() AS db');
   for (const table of await eventTables(store)) {
     const time = timeExpr(store, table)!;
-    const clauses = [window.since && `${time} >= '${ts(window.since)}'::TIMESTAMP`, window.until && `${time} <= '${ts(window.until)}'::TIMESTAMP`];
+    const clauses = [
+      window.since && `${time} >= '${ts(window.since)}'::TIMESTAMP`,
+      window.until && `${time} <= '${ts(window.until)}'::TIMESTAMP`,
+    ];
     await store.run(
       `CREATE OR REPLACE TEMP VIEW ${quoteIdent(table)} AS SELECT * FROM ${quoteIdent(String(db))}.main.${quoteIdent(table)} WHERE ${clauses.filter(Boolean).join(' AND ')}`,
     );
@@ -59,7 +67,9 @@ export async function narrowToWindow(store: Store, window: TimeWindow): Promise<
 async function allEventTimes(store: Store): Promise<string> {
   const tables = await eventTables(store);
   if (tables.length === 0) return 'SELECT NULL::TIMESTAMP AS t';
-  return tables.map((table) => `SELECT ${timeExpr(store, table)} AS t FROM ${quoteIdent(table)}`).join(' UNION ALL ');
+  return tables
+    .map((table) => `SELECT ${timeExpr(store, table)} AS t FROM ${quoteIdent(table)}`)
+    .join(' UNION ALL ');
 }
 
 /** Earliest and latest event time in the (windowed) store; nulls when there are no timed events. */

@@ -21,7 +21,15 @@ class Reader {
   }
 }
 
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0' };
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '0': '\0',
+};
 
 function string(r: Reader): string {
   let verbatim = false;
@@ -58,17 +66,17 @@ function value(r: Reader): unknown {
   if (ch === '[') {
     r.i++;
     const items: unknown[] = [];
-    if (r.peek() === ']') return r.i++, items;
+    if (r.peek() === ']') return (r.i++, items);
     for (;;) {
       items.push(value(r));
       if (r.peek() === ',') r.i++;
-      else return r.expect(']'), items;
+      else return (r.expect(']'), items);
     }
   }
   if (ch === '{') {
     r.i++;
     const bag: Record<string, unknown> = {};
-    if (r.peek() === '}') return r.i++, bag;
+    if (r.peek() === '}') return (r.i++, bag);
     for (;;) {
       r.ws();
       const key = /['"@]/.test(r.text[r.i]) ? string(r) : /^[\w$]+/.exec(r.text.slice(r.i))?.[0];
@@ -77,7 +85,7 @@ function value(r: Reader): unknown {
       r.expect(':');
       bag[key] = value(r);
       if (r.peek() === ',') r.i++;
-      else return r.expect('}'), bag;
+      else return (r.expect('}'), bag);
     }
   }
   if (/['"@]/.test(ch) || (/[hH]/.test(ch) && /['"@]/.test(r.text[r.i + 1] ?? ''))) return string(r);
@@ -89,7 +97,12 @@ function value(r: Reader): unknown {
     const kind = m[1].toLowerCase();
     const inner = m[2].trim();
     if (inner.toLowerCase() === 'null') return null;
-    if (kind === 'datetime' || kind === 'date') return parseDatetime(inner)?.replace(' ', 'T').replace(/\.?0*$/, '') + 'Z';
+    if (kind === 'datetime' || kind === 'date')
+      return (
+        parseDatetime(inner)
+          ?.replace(' ', 'T')
+          .replace(/\.?0*$/, '') + 'Z'
+      );
     if (['long', 'int', 'real', 'double', 'decimal'].includes(kind)) return Number(inner);
     if (kind === 'bool' || kind === 'boolean') return inner.toLowerCase() === 'true';
     return inner;

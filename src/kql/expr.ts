@@ -392,10 +392,13 @@ function inList(node: KNode, env: Env, filter: boolean): Sql {
     if (rel.columns.length === 0) env.c.fail(node, 'subquery without columns');
     const column = rel.columns[0];
     const raw = ident(column.name);
-    const value = isString
-      ? fold(column.type === 'string' ? `coalesce(${raw}, '')` : `CAST(${raw} AS VARCHAR)`)
-      : raw;
-    test = guard(`${fold(left.sql)} IN (SELECT ${value} FROM ${rel.from})`);
+    // a dynamic column (`summarize make_list(x)`, the usual idiom) contributes its array's elements
+    const element = `unnest(CASE WHEN json_type(${raw}) = 'ARRAY' THEN CAST(${raw} AS JSON[]) ELSE [${raw}] END)`;
+    const value =
+      column.type === 'dynamic'
+        ? `${isString ? fold(toStringSql({ sql: '_tt_e', type: 'dynamic' }, node, env)) : `TRY_CAST(_tt_e AS ${duckTypeOf(left.type) ?? 'VARCHAR'})`} FROM (SELECT ${element} AS _tt_e FROM ${rel.from})`
+        : `${isString ? fold(column.type === 'string' ? `coalesce(${raw}, '')` : `CAST(${raw} AS VARCHAR)`) : raw} FROM ${rel.from}`;
+    test = guard(`${fold(left.sql)} IN (SELECT ${value})`);
   } else if (members.length === 0) {
     test = 'false';
   } else {

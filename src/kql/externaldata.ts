@@ -58,7 +58,14 @@ export function localPath(url: string, dir: string | undefined): { path?: string
   return { path };
 }
 
-const DELIMITERS: Record<string, string> = { csv: ',', tsv: '\t', tsve: '\t', scsv: ';', psv: '|', sohsv: '\x01' };
+const DELIMITERS: Record<string, string> = {
+  csv: ',',
+  tsv: '\t',
+  tsve: '\t',
+  scsv: ';',
+  psv: '|',
+  sohsv: '\x01',
+};
 const EXTENSION_FORMAT: Record<string, string> = { tsv: 'tsv', json: 'json', txt: 'txt', psv: 'psv' };
 
 function withProperties(node: KNode, c: Compiler): Map<string, unknown> {
@@ -81,7 +88,8 @@ function formatOf(props: Map<string, unknown>, url: string): string {
 /** Kusto's conversion of a text field to the declared type: invalid values become null. */
 function convert(sql: string, type: string): string {
   if (type === 'string' || type === 'guid') return `coalesce(${sql}, '')`;
-  if (type === 'dynamic') return `(CASE WHEN json_valid(${sql}) THEN CAST(${sql} AS JSON) ELSE to_json(${sql}) END)`;
+  if (type === 'dynamic')
+    return `(CASE WHEN json_valid(${sql}) THEN CAST(${sql} AS JSON) ELSE to_json(${sql}) END)`;
   if (type === 'bool') return `TRY_CAST(lower(trim(${sql})) AS BOOLEAN)`;
   const duck = duckTypeOf(type) ?? 'VARCHAR';
   return `TRY_CAST(trim(${sql}) AS ${duck})`;
@@ -91,7 +99,9 @@ function readFile(source: ExternalSource, c: Compiler): string {
   const path = c.params.add(source.path, 'string');
   const raw = source.columns.map((_, i) => `c${i}`);
   const outputs = (fields: string[]) =>
-    source.columns.map((col, i) => `${convert(fields[i] ?? 'NULL', col.type)} AS ${ident(col.name)}`).join(', ');
+    source.columns
+      .map((col, i) => `${convert(fields[i] ?? 'NULL', col.type)} AS ${ident(col.name)}`)
+      .join(', ');
   if (source.format === 'txt' || source.format === 'raw') {
     // one record per line (txt) or per file (raw), into the first column
     const lines =

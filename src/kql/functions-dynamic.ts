@@ -28,7 +28,9 @@ export function dynamicAccess(node: KNode, env: Env): Sql {
   let path: string;
   if (node.kind === 'PathExpression') {
     const name =
-      selector.kind === 'BracketedName' ? constant(selector.node('Name')!, env.c)?.value : selector.simpleName;
+      selector.kind === 'BracketedName'
+        ? constant(selector.node('Name')!, env.c)?.value
+        : selector.simpleName;
     if (typeof name !== 'string') return env.c.fail(selector, 'property name');
     path = env.c.params.add(keyPath(name), 'string');
   } else {
@@ -123,7 +125,8 @@ export const DYNAMIC_FUNCTIONS: Library = {
       `'avg', list_avg(${list}), 'stdev', list_stddev_samp(${list}), 'variance', list_var_samp(${list}))`
     );
   },
-  dynamic_to_json: (args, node, env) => `coalesce(CAST(${toJsonSql(arg(args, 0, env), node, env)} AS VARCHAR), '')`,
+  dynamic_to_json: (args, node, env) =>
+    `coalesce(CAST(${toJsonSql(arg(args, 0, env), node, env)} AS VARCHAR), '')`,
 };
 DYNAMIC_FUNCTIONS.todynamic = DYNAMIC_FUNCTIONS.parse_json;
 DYNAMIC_FUNCTIONS.toobject = DYNAMIC_FUNCTIONS.parse_json;

@@ -4,8 +4,10 @@
  */
 import { arg, str, type Impl, type Library } from './functions-common.js';
 
-const prefixArg = (i: number, dflt: number): ((...a: Parameters<Impl>) => string) => (args, _node, env) =>
-  args.length > i ? `CAST(${arg(args, i, env).sql} AS INTEGER)` : String(dflt);
+const prefixArg =
+  (i: number, dflt: number): ((...a: Parameters<Impl>) => string) =>
+  (args, _node, env) =>
+    args.length > i ? `CAST(${arg(args, i, env).sql} AS INTEGER)` : String(dflt);
 
 const v4Prefix = prefixArg(2, 32);
 const v6Prefix = prefixArg(2, 128);

@@ -15,7 +15,8 @@ export function captureGroups(regex: string): number {
     else if (regex[i] === '[') {
       while (i < regex.length && regex[i] !== ']') i += regex[i] === '\\' ? 2 : 1;
     } else if (regex[i] === '(' && regex[i + 1] !== '?') n++;
-    else if (regex[i] === '(' && regex[i + 2] === 'P') n++; // (?P<name>…)
+    else if (regex[i] === '(' && regex[i + 2] === 'P')
+      n++; // (?P<name>…)
     else if (regex[i] === '(' && regex[i + 2] === '<' && regex[i + 3] !== '=' && regex[i + 3] !== '!') n++;
   }
   return n;

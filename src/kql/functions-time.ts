@@ -214,8 +214,10 @@ export function timespanText(span: string): string {
   );
 }
 
-const unixtime = (factor: number): Impl => (args, _node, env) =>
-  `make_timestamp(CAST(round(${arg(args, 0, env).sql} * ${factor}) AS BIGINT))`;
+const unixtime =
+  (factor: number): Impl =>
+  (args, _node, env) =>
+    `make_timestamp(CAST(round(${arg(args, 0, env).sql} * ${factor}) AS BIGINT))`;
 
 export const TIME_FUNCTIONS: Library = {
   tostring: (args, node, env) => {

@@ -17,35 +17,34 @@ export const IP_MACROS = [
   `CREATE OR REPLACE MACRO tt_ipv4_compare(a, b, p) AS (
      sign((tt_ipv4_strict(a) >> (32 - least(tt_ip_prefix(a, 32), tt_ip_prefix(b, 32), p)))
         - (tt_ipv4_strict(b) >> (32 - least(tt_ip_prefix(a, 32), tt_ip_prefix(b, 32), p)))))`,
-  // IPv6 text (also ::ffff:a.b.c.d, and plain IPv4 as v4-mapped) → 128-bit integer, NULL when malformed
+  // IPv6 text (also ::ffff:a.b.c.d, and plain IPv4 as v4-mapped) → its 8 hex groups, NULL when malformed.
+  // Values used more than once are bound once through a one-element list_transform: macros expand
+  // textually, and repeating sub-macros would make the expression (and its planning) explode.
   `CREATE OR REPLACE MACRO tt_ipv6_groups(s) AS (
-     CASE WHEN contains(s, '::') THEN list_concat(
-         CASE WHEN split_part(s, '::', 1) = '' THEN []::VARCHAR[] ELSE string_split(split_part(s, '::', 1), ':') END,
-         list_transform(range(8 - len(CASE WHEN split_part(s, '::', 1) = '' THEN []::VARCHAR[] ELSE string_split(split_part(s, '::', 1), ':') END)
-                                - len(CASE WHEN split_part(s, '::', 2) = '' THEN []::VARCHAR[] ELSE string_split(split_part(s, '::', 2), ':') END)), x -> '0'),
-         CASE WHEN split_part(s, '::', 2) = '' THEN []::VARCHAR[] ELSE string_split(split_part(s, '::', 2), ':') END)
-       ELSE string_split(s, ':') END)`,
+     list_transform([string_split(s, '::')], p ->
+       CASE WHEN len(p) = 1 THEN string_split(s, ':')
+       WHEN len(p) = 2 THEN list_transform(
+         [[CASE WHEN p[1] = '' THEN []::VARCHAR[] ELSE string_split(p[1], ':') END,
+           CASE WHEN p[2] = '' THEN []::VARCHAR[] ELSE string_split(p[2], ':') END]],
+         h -> list_concat(h[1], list_transform(range(greatest(8 - len(h[1]) - len(h[2]), 0)), x -> '0'), h[2]))[1]
+       END)[1])`,
   `CREATE OR REPLACE MACRO tt_ipv6_hex(ip) AS (
-     CASE WHEN NOT contains(ip, ':') AND tt_ipv4_strict(ip) IS NOT NULL
-       THEN printf('::ffff:%x:%x', tt_ipv4_strict(ip) >> 16, tt_ipv4_strict(ip) & 65535)
-     WHEN regexp_matches(ip, ':\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$') AND tt_ipv4_strict(regexp_extract(ip, '[0-9.]+$')) IS NOT NULL
-       THEN regexp_replace(ip, '[0-9.]+$', printf('%x:%x', tt_ipv4_strict(regexp_extract(ip, '[0-9.]+$')) >> 16,
-                                                  tt_ipv4_strict(regexp_extract(ip, '[0-9.]+$')) & 65535))
+     CASE WHEN NOT contains(ip, ':') THEN list_transform([tt_ipv4_strict(ip)], v ->
+         CASE WHEN v IS NOT NULL THEN printf('::ffff:%x:%x', v >> 16, v & 65535) END)[1]
+     WHEN regexp_matches(ip, ':\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$') THEN list_transform([tt_ipv4_strict(regexp_extract(ip, '[0-9.]+$'))], v ->
+         CASE WHEN v IS NOT NULL THEN regexp_replace(ip, '[0-9.]+$', printf('%x:%x', v >> 16, v & 65535)) END)[1]
      ELSE ip END)`,
   // 128 '0'/'1' characters (string order is numeric order, and prefixes are plain left())
   `CREATE OR REPLACE MACRO tt_ipv6_bits(ip) AS (
-     CASE WHEN len(tt_ipv6_groups(lower(tt_ipv6_hex(split_part(trim(ip), '/', 1))))) = 8
-       AND list_bool_and(list_transform(tt_ipv6_groups(lower(tt_ipv6_hex(split_part(trim(ip), '/', 1)))), g -> regexp_full_match(g, '[0-9a-f]{1,4}')))
-       AND len(string_split(split_part(trim(ip), '/', 1), '::')) <= 2
-     THEN array_to_string(list_transform(tt_ipv6_groups(lower(tt_ipv6_hex(split_part(trim(ip), '/', 1)))),
-                                         g -> format('{:016b}', CAST(('0x' || g) AS INTEGER))), '') END)`,
+     list_transform([tt_ipv6_groups(lower(tt_ipv6_hex(split_part(trim(ip), '/', 1))))], g ->
+       CASE WHEN len(g) = 8 AND list_bool_and(list_transform(g, x -> regexp_full_match(x, '[0-9a-f]{1,4}')))
+       THEN array_to_string(list_transform(g, x -> format('{:016b}', CAST(('0x' || x) AS INTEGER))), '') END)[1])`,
   // the /n of an address for IPv6 comparison: an IPv4 prefix counts within its v4-mapped form
   `CREATE OR REPLACE MACRO tt_ipv6_prefix(ip) AS (
      CASE WHEN contains(ip, ':') THEN tt_ip_prefix(ip, 128) ELSE tt_ip_prefix(ip, 32) + 96 END)`,
   `CREATE OR REPLACE MACRO tt_ipv6_compare(a, b, p) AS (
-     CASE WHEN tt_ipv6_bits(a) IS NULL OR tt_ipv6_bits(b) IS NULL THEN NULL
-     ELSE sign(CASE WHEN left(tt_ipv6_bits(a), least(tt_ipv6_prefix(a), tt_ipv6_prefix(b), p))
-                       < left(tt_ipv6_bits(b), least(tt_ipv6_prefix(a), tt_ipv6_prefix(b), p)) THEN -1
-                    WHEN left(tt_ipv6_bits(a), least(tt_ipv6_prefix(a), tt_ipv6_prefix(b), p))
-                       > left(tt_ipv6_bits(b), least(tt_ipv6_prefix(a), tt_ipv6_prefix(b), p)) THEN 1 ELSE 0 END) END)`,
+     list_transform([[tt_ipv6_bits(a), tt_ipv6_bits(b)]], x ->
+       list_transform([least(tt_ipv6_prefix(a), tt_ipv6_prefix(b), p)], n ->
+         CASE WHEN x[1] IS NULL OR x[2] IS NULL THEN NULL
+         WHEN left(x[1], n) < left(x[2], n) THEN -1 WHEN left(x[1], n) > left(x[2], n) THEN 1 ELSE 0 END)[1])[1])`,
 ];

@@ -39,13 +39,27 @@ describe('exclusion YAML', () => {
         '(InitiatingProcessAccountName =~ "svc")',
       ].join(' and '),
     );
-    expect(e).toMatchObject({ id: 'x', hunts: ['h1'], enabled: true, expires: new Date('2027-01-01T00:00:00Z') });
+    expect(e).toMatchObject({
+      id: 'x',
+      hunts: ['h1'],
+      enabled: true,
+      expires: new Date('2027-01-01T00:00:00Z'),
+    });
   });
 
   it('fails loudly on a malformed entry, naming file and entry', () => {
-    expect(() => parseExclusions('exclusions:\n  - id: a\n', 'f.yaml')).toThrow(/f\.yaml: exclusions\[0\] \(a\): missing 'reason'/);
-    expect(() => parseExclusions('exclusions:\n  - {id: a, reason: r, when: [{column: X, daily: "2am"}]}\n', 'f.yaml')).toThrow(ExclusionSyntaxError);
-    expect(() => parseExclusions('exclusions:\n  - {id: a, reason: r, when: [{column: "X or true", in: [a]}]}\n', 'f.yaml')).toThrow(/must name a result column/);
+    expect(() => parseExclusions('exclusions:\n  - id: a\n', 'f.yaml')).toThrow(
+      /f\.yaml: exclusions\[0\] \(a\): missing 'reason'/,
+    );
+    expect(() =>
+      parseExclusions('exclusions:\n  - {id: a, reason: r, when: [{column: X, daily: "2am"}]}\n', 'f.yaml'),
+    ).toThrow(ExclusionSyntaxError);
+    expect(() =>
+      parseExclusions(
+        'exclusions:\n  - {id: a, reason: r, when: [{column: "X or true", in: [a]}]}\n',
+        'f.yaml',
+      ),
+    ).toThrow(/must name a result column/);
   });
 
   it('ships every seed false-positive scenario as a disabled template', () => {
@@ -57,9 +71,15 @@ describe('exclusion YAML', () => {
   });
 
   it('marks rows inside the query and splits them off', () => {
-    const q = withExclusionColumn('T\n| project A;\n', [{ id: 'e1', predicate: 'A == 1' }, { id: 'e2', predicate: 'A == 2' }] as never);
+    const q = withExclusionColumn('T\n| project A;\n', [
+      { id: 'e1', predicate: 'A == 1' },
+      { id: 'e2', predicate: 'A == 2' },
+    ] as never);
     expect(q).toBe('T\n| project A\n| extend _ExcludedBy = iff(A == 1, "e1", iff(A == 2, "e2", ""))');
-    const { kept, suppressed } = splitExcluded([{ A: 1, _ExcludedBy: 'e1' }, { A: 3, _ExcludedBy: '' }]);
+    const { kept, suppressed } = splitExcluded([
+      { A: 1, _ExcludedBy: 'e1' },
+      { A: 3, _ExcludedBy: '' },
+    ]);
     expect(kept).toEqual([{ A: 3 }]);
     expect(suppressed.get('e1')).toEqual([{ A: 1 }]);
   });
@@ -69,7 +89,8 @@ describe('the linter', () => {
   it("flags seed 000's always-true filter, contradictions, negative matches and expired entries", async () => {
     const { count, issues } = await lintExclusionFiles([FIXTURE], NOW);
     expect(count).toBe(5);
-    const by = (id: string) => issues.filter((i) => i.id === id).map((i) => `${i.level}: ${i.message.split(':')[0]}`);
+    const by = (id: string) =>
+      issues.filter((i) => i.id === id).map((i) => `${i.level}: ${i.message.split(':')[0]}`);
     expect(by('seed000-as-written')).toEqual(['error: always true']);
     expect(by('contradiction')).toEqual(['error: always false']);
     expect(by('expired-window')).toEqual(['error: expired on 2025-04-01T04']);
@@ -114,7 +135,9 @@ describe('exclusions in a hunt run', () => {
 
   it('suppresses, counts and lists the findings an exclusion matches', () => {
     expect(result.findings.some((f) => f.huntId === 'mirai-worm-propagation')).toBe(false);
-    expect(result.suppressed.map((f) => [f.huntId, f.suppressedBy])).toEqual([['mirai-worm-propagation', 'lab-gateway-scans']]);
+    expect(result.suppressed.map((f) => [f.huntId, f.suppressedBy])).toEqual([
+      ['mirai-worm-propagation', 'lab-gateway-scans'],
+    ]);
     const use = result.exclusions.find((u) => u.exclusion.id === 'lab-gateway-scans');
     expect(use).toMatchObject({ findings: 1, rows: 2 });
   });

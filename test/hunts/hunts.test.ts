@@ -37,13 +37,18 @@ CommonSecurityLog
   it('reads x-telltale severityColumn, groupBy, queryFrequency and view', () => {
     const byKey = new Map(loadHunts().map((h) => [h.key, h]));
     expect(byKey.get('mirai-indicator-hits-commonsecuritylog')?.severityColumn).toBe('AlertSeverity');
-    expect(byKey.get('mirai-port-spike')).toMatchObject({ groupBy: ['DestinationPort'], queryFrequencyMs: 86_400_000 });
+    expect(byKey.get('mirai-port-spike')).toMatchObject({
+      groupBy: ['DestinationPort'],
+      queryFrequencyMs: 86_400_000,
+    });
     expect(byKey.get('mirai-top-ports-24h')?.view).toBe(true);
   });
 
   it('rejects a hunt without a query, naming the file', () => {
     expect(() => parseHunt('id: x\nname: y\n', 'bad.yaml')).toThrow(HuntLoadError);
-    expect(() => parseHunt('id: x\nname: y\n', 'bad.yaml')).toThrow(/bad\.yaml: missing required key 'query'/);
+    expect(() => parseHunt('id: x\nname: y\n', 'bad.yaml')).toThrow(
+      /bad\.yaml: missing required key 'query'/,
+    );
     expect(() => parseHunt('id: [x\n', 'broken.yaml')).toThrow(/broken\.yaml: invalid YAML/);
   });
 });
@@ -52,12 +57,19 @@ describe('indicator lists', () => {
   const query = 'let malicious_ips = dynamic(["1.2.3.4"]);\nT | where A in (malicious_ips)';
 
   it('replaces the let list with the store values, quoting them as KQL strings', () => {
-    const bound = bindIndicatorList(query, { variable: 'malicious_ips', types: ['ip'] }, ['5.6.7.8', 'a"b'], 'h');
+    const bound = bindIndicatorList(
+      query,
+      { variable: 'malicious_ips', types: ['ip'] },
+      ['5.6.7.8', 'a"b'],
+      'h',
+    );
     expect(bound).toBe('let malicious_ips = dynamic(["5.6.7.8", "a\\"b"]);\nT | where A in (malicious_ips)');
   });
 
   it('fails loudly when the query has no such list', () => {
-    expect(() => bindIndicatorList(query, { variable: 'bad_ips', types: ['ip'] }, [], 'h')).toThrow(IndicatorListError);
+    expect(() => bindIndicatorList(query, { variable: 'bad_ips', types: ['ip'] }, [], 'h')).toThrow(
+      IndicatorListError,
+    );
   });
 });
 

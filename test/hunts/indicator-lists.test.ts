@@ -6,7 +6,8 @@ import type { Indicator } from '../../src/intel/model.js';
 import { activeIndicatorValues, isRoutableIp, subdomainRegex } from '../../src/hunts/indicator-lists.js';
 
 const NOW = new Date('2026-05-22T00:00:00Z');
-const ind = (i: Partial<Indicator> & Pick<Indicator, 'type' | 'value'>): Indicator => ({ source: 'test', ...i }) as Indicator;
+const ind = (i: Partial<Indicator> & Pick<Indicator, 'type' | 'value'>): Indicator =>
+  ({ source: 'test', ...i }) as Indicator;
 
 describe('indicator lists from the store', () => {
   let store: Store;
@@ -31,7 +32,11 @@ describe('indicator lists from the store', () => {
   afterAll(() => store.close());
 
   const values = (types: string[], extra: { threatTypes?: string[]; minConfidence?: number } = {}) =>
-    activeIndicatorValues(store, { types, threatTypes: extra.threatTypes }, { now: NOW, minConfidence: extra.minConfidence });
+    activeIndicatorValues(
+      store,
+      { types, threatTypes: extra.threatTypes },
+      { now: NOW, minConfidence: extra.minConfidence },
+    );
 
   it('keeps the port of ip:port indicators apart from plain IP indicators', async () => {
     expect(await values(['ip:port'])).toEqual(['176.65.139.7:3778']);
@@ -51,10 +56,16 @@ describe('indicator lists from the store', () => {
   });
 
   it('knows routable addresses', () => {
-    expect(['176.65.139.7', '176.65.139.7:3778', '2a00:1450::1'].map(isRoutableIp)).toEqual([true, true, true]);
-    expect(['10.0.0.1', '192.168.1.1:80', '127.0.0.1', '169.254.1.1', 'fe80::1', '::1', '100.64.0.1'].map(isRoutableIp)).toEqual(
-      Array(7).fill(false),
-    );
+    expect(['176.65.139.7', '176.65.139.7:3778', '2a00:1450::1'].map(isRoutableIp)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(
+      ['10.0.0.1', '192.168.1.1:80', '127.0.0.1', '169.254.1.1', 'fe80::1', '::1', '100.64.0.1'].map(
+        isRoutableIp,
+      ),
+    ).toEqual(Array(7).fill(false));
   });
 });
 
@@ -62,9 +73,21 @@ describe('the subdomain regex', () => {
   const re = (domains: string[]) => new RegExp(subdomainRegex(domains).replace('(?i)', ''), 'i');
   it('matches the domain, its subdomains and URLs on them, never look-alikes', () => {
     const r = re(['tvt.miraibotnet.su']);
-    for (const yes of ['tvt.miraibotnet.su', 'DL.TVT.miraibotnet.su', 'tvt.miraibotnet.su.', 'http://dl.tvt.miraibotnet.su:80/bins/x', 'tvt.miraibotnet.su/x'])
+    for (const yes of [
+      'tvt.miraibotnet.su',
+      'DL.TVT.miraibotnet.su',
+      'tvt.miraibotnet.su.',
+      'http://dl.tvt.miraibotnet.su:80/bins/x',
+      'tvt.miraibotnet.su/x',
+    ])
       expect(r.test(yes), yes).toBe(true);
-    for (const no of ['nottvt.miraibotnet.su.example', 'miraibotnet.su.example.com', 'tvt.miraibotnet.su.example.com', 'xtvt.miraibotnet.su', 'http://a.com/tvt.miraibotnet.su'])
+    for (const no of [
+      'nottvt.miraibotnet.su.example',
+      'miraibotnet.su.example.com',
+      'tvt.miraibotnet.su.example.com',
+      'xtvt.miraibotnet.su',
+      'http://a.com/tvt.miraibotnet.su',
+    ])
       expect(r.test(no), no).toBe(false);
   });
   it('matches nothing for an empty list', () => {

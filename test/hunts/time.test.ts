@@ -6,8 +6,16 @@ import { repoRoot } from '../helpers.js';
 
 describe('lookbacks', () => {
   it('parses Kusto timespans and finds the longest ago() of a query, through lets', () => {
-    expect([timespanMs('1h'), timespanMs('7d'), timespanMs('1.5h'), timespanMs('30min'), timespanMs('x')]).toEqual([3_600_000, 604_800_000, 5_400_000, 1_800_000, null]);
-    expect(queryLookbackMs('let lookback = 1d;\nT | where TimeGenerated > ago(lookback) and X > ago(2h)')).toBe(86_400_000);
+    expect([
+      timespanMs('1h'),
+      timespanMs('7d'),
+      timespanMs('1.5h'),
+      timespanMs('30min'),
+      timespanMs('x'),
+    ]).toEqual([3_600_000, 604_800_000, 5_400_000, 1_800_000, null]);
+    expect(
+      queryLookbackMs('let lookback = 1d;\nT | where TimeGenerated > ago(lookback) and X > ago(2h)'),
+    ).toBe(86_400_000);
     expect(queryLookbackMs('T | where TimeGenerated > ago(1h)')).toBe(3_600_000);
     expect(queryLookbackMs('T | take 1')).toBeNull();
   });
@@ -24,11 +32,21 @@ describe('a Sentinel-style ago(1d) hunt on logs from 2026-05-21, without --now',
   });
 
   it('--since/--until narrow every table; ago() at an explicit --now far later finds nothing', async () => {
-    const outside = await hunt(['examples/incident/zeek'], { bundled: false, since: new Date('2026-05-21T12:10:00Z') });
+    const outside = await hunt(['examples/incident/zeek'], {
+      bundled: false,
+      since: new Date('2026-05-21T12:10:00Z'),
+    });
     expect(outside.findings.filter((f) => f.huntId === 'mirai-worm-propagation')).toEqual([]);
-    const inside = await hunt(['examples/incident/zeek'], { bundled: false, since: new Date('2026-05-21T12:00:00Z'), until: new Date('2026-05-21T12:10:00Z') });
+    const inside = await hunt(['examples/incident/zeek'], {
+      bundled: false,
+      since: new Date('2026-05-21T12:00:00Z'),
+      until: new Date('2026-05-21T12:10:00Z'),
+    });
     expect(inside.findings.filter((f) => f.huntId === 'mirai-worm-propagation')).toHaveLength(1);
-    const late = await hunt(['examples/incident/zeek'], { bundled: false, now: new Date('2028-05-21T00:00:00Z') });
+    const late = await hunt(['examples/incident/zeek'], {
+      bundled: false,
+      now: new Date('2028-05-21T00:00:00Z'),
+    });
     expect(late.findings.filter((f) => f.huntId === 'mirai-worm-propagation')).toEqual([]);
   });
 });

@@ -4,7 +4,10 @@ import { Store } from '../../src/store/db.js';
 import { runKql, type KqlResult } from '../../src/kql/index.js';
 import { NOW } from './helpers.js';
 
-export function useEvaluator(): { value: (expr: string) => Promise<unknown>; run: (q: string) => Promise<KqlResult> } {
+export function useEvaluator(): {
+  value: (expr: string) => Promise<unknown>;
+  run: (q: string) => Promise<KqlResult>;
+} {
   let store: Store;
   beforeAll(async () => {
     store = await Store.open();

@@ -24,7 +24,13 @@ describe('string functions', () => {
     ['extract(@"(\\d+)", 1, "abcd")', ''],
     ['extract(@"(\\d+)", 1, "ab12cd", typeof(long))', 12],
     ['extract_all(@"(\\d+)", "a1 b22")', ['1', '22']],
-    ['extract_all(@"(\\w)(\\d)", "a1 b2")', [['a', '1'], ['b', '2']]],
+    [
+      'extract_all(@"(\\w)(\\d)", "a1 b2")',
+      [
+        ['a', '1'],
+        ['b', '2'],
+      ],
+    ],
     ['extract_all(@"\\d", "abc")', null],
     ['strlen("héllo")', 5],
     ['string_size("héllo")', 6],

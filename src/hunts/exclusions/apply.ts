@@ -33,12 +33,17 @@ export function applicableExclusions(
   for (const exclusion of exclusions) {
     if (!exclusion.enabled || isExpired(exclusion, context.now) || !appliesByName(exclusion, hunt)) continue;
     try {
-      compileKql(`${withoutTrailingTerminator(query)}\n| where ${exclusion.predicate}`, { ...context, keepSource: false });
+      compileKql(`${withoutTrailingTerminator(query)}\n| where ${exclusion.predicate}`, {
+        ...context,
+        keepSource: false,
+      });
       result.exclusions.push(exclusion);
     } catch (err) {
       // without a `hunts:` list an exclusion is meant for the hunts that have its columns
       if (exclusion.hunts.length > 0)
-        result.errors.push(`exclusion ${exclusion.id} (${exclusion.file}) does not fit hunt ${hunt.key}: ${(err as Error).message}`);
+        result.errors.push(
+          `exclusion ${exclusion.id} (${exclusion.file}) does not fit hunt ${hunt.key}: ${(err as Error).message}`,
+        );
     }
   }
   return result;

@@ -63,7 +63,9 @@ function ipNeighbours(literal: string): string[] {
   const [base, bits] = literal.split('/');
   if (!ipaddr.IPv4.isValidFourPartDecimal(base)) return [];
   const n = Number(bits ?? 32);
-  const start = ipaddr.IPv4.networkAddressFromCIDR(`${base}/${n}`).toByteArray().reduce((a, b) => a * 256 + b, 0);
+  const start = ipaddr.IPv4.networkAddressFromCIDR(`${base}/${n}`)
+    .toByteArray()
+    .reduce((a, b) => a * 256 + b, 0);
   const end = start + 2 ** (32 - n) - 1;
   const text = (v: number) => [24, 16, 8, 0].map((s) => Math.floor(v / 2 ** s) % 256).join('.');
   return [start - 1, start, end, end + 1].filter((v) => v >= 0 && v < 2 ** 32).map(text);
@@ -117,7 +119,8 @@ function plan(predicate: string, table: string): Plan {
   const tokens = tokenize(predicate.replace(TIME_LITERAL, ' $1 '));
   const columns = new Map<string, KqlType>();
   tokens.forEach((_, i) => {
-    if (isColumn(tokens, i) && !columns.has(tokens[i].text)) columns.set(tokens[i].text, inferType(tokens, i));
+    if (isColumn(tokens, i) && !columns.has(tokens[i].text))
+      columns.set(tokens[i].text, inferType(tokens, i));
   });
   const instants = literalInstants(predicate);
   const specs = [...columns].map(([name, type]) => ({ name, values: candidates(type, tokens, instants) }));
@@ -125,7 +128,12 @@ function plan(predicate: string, table: string): Plan {
   // the last row holds only unrelated values: true there means a negative match
   rows.push(Object.fromEntries(specs.map((s) => [s.name, s.values[s.values.length - 1]])));
   const schema: ColumnSchema[] = [...columns].map(([name, type]) => ({ name, type }));
-  return { table, predicate, columns: [...schema, { name: ROW, type: 'long' }], rows: rows.map((r, i) => ({ ...r, [ROW]: i })) };
+  return {
+    table,
+    predicate,
+    columns: [...schema, { name: ROW, type: 'long' }],
+    rows: rows.map((r, i) => ({ ...r, [ROW]: i })),
+  };
 }
 
 interface Verdict {
@@ -137,13 +145,17 @@ interface Verdict {
 /** One in-memory store, one table per predicate: the rows on which each predicate holds. */
 async function evaluate(predicates: string[]): Promise<Verdict[]> {
   const plans = predicates.map((p, i) => plan(p, `_Lint${i}`));
-  const store = await Store.open({ schemas: new Map(plans.map((p) => [p.table, { table: p.table, columns: p.columns }])) });
+  const store = await Store.open({
+    schemas: new Map(plans.map((p) => [p.table, { table: p.table, columns: p.columns }])),
+  });
   try {
     const verdicts: Verdict[] = [];
     for (const p of plans) {
       await store.insertRows(p.table, p.rows);
       try {
-        const result = await runKql(store, `${p.table} | where ${p.predicate} | project ${ROW}`, { now: new Date() });
+        const result = await runKql(store, `${p.table} | where ${p.predicate} | project ${ROW}`, {
+          now: new Date(),
+        });
         verdicts.push({ total: p.rows.length, matched: new Set(result.rows.map((r) => Number(r[ROW]))) });
       } catch (err) {
         verdicts.push({ total: p.rows.length, matched: new Set(), error: (err as Error).message });
@@ -156,19 +168,45 @@ async function evaluate(predicates: string[]): Promise<Verdict[]> {
 }
 
 function judge(exclusion: Exclusion, verdict: Verdict, now: Date): LintIssue[] {
-  const issue = (level: LintIssue['level'], message: string): LintIssue => ({ id: exclusion.id, file: exclusion.file, level, message });
+  const issue = (level: LintIssue['level'], message: string): LintIssue => ({
+    id: exclusion.id,
+    file: exclusion.file,
+    level,
+    message,
+  });
   const issues: LintIssue[] = [];
-  if (isExpired(exclusion, now)) issues.push(issue('error', `expired on ${exclusion.expires!.toISOString()}: it no longer excludes anything; remove or renew it`));
+  if (isExpired(exclusion, now))
+    issues.push(
+      issue(
+        'error',
+        `expired on ${exclusion.expires!.toISOString()}: it no longer excludes anything; remove or renew it`,
+      ),
+    );
   const { total, matched, error } = verdict;
   const shown = `(predicate: ${exclusion.predicate})`;
   const regex = /\bmatches\s+regex\b/.test(exclusion.predicate);
   if (error) issues.push(issue('error', `predicate does not compile: ${error}`));
   else if (matched.size === total)
-    issues.push(issue('error', `always true: matches every value of the columns it names, so it would suppress every finding ${shown}`));
+    issues.push(
+      issue(
+        'error',
+        `always true: matches every value of the columns it names, so it would suppress every finding ${shown}`,
+      ),
+    );
   else if (matched.size === 0)
-    issues.push(issue(regex ? 'warning' : 'error', `always false: no value makes it true, so it suppresses nothing${regex ? ' (no sample value matched its regex: check it)' : ''} ${shown}`));
+    issues.push(
+      issue(
+        regex ? 'warning' : 'error',
+        `always false: no value makes it true, so it suppresses nothing${regex ? ' (no sample value matched its regex: check it)' : ''} ${shown}`,
+      ),
+    );
   else if (matched.has(total - 1))
-    issues.push(issue('warning', `negative match: it also suppresses values it never names; an exclusion should name what it allows ${shown}`));
+    issues.push(
+      issue(
+        'warning',
+        `negative match: it also suppresses values it never names; an exclusion should name what it allows ${shown}`,
+      ),
+    );
   return issues;
 }
 

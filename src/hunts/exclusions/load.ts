@@ -18,7 +18,8 @@ function yamlFiles(path: string): string[] {
 function parseExpiry(value: unknown, where: string): Date | undefined {
   if (value === undefined || value === null) return undefined;
   const date = value instanceof Date ? value : new Date(String(value));
-  if (Number.isNaN(date.getTime())) throw new ExclusionSyntaxError(`${where}: expires is not a date: ${JSON.stringify(value)}`);
+  if (Number.isNaN(date.getTime()))
+    throw new ExclusionSyntaxError(`${where}: expires is not a date: ${JSON.stringify(value)}`);
   return date;
 }
 
@@ -30,12 +31,14 @@ export function parseExclusions(text: string, file: string): Exclusion[] {
     throw new ExclusionSyntaxError(`${file}: invalid YAML: ${(err as Error).message}`);
   }
   const entries = (doc as { exclusions?: unknown })?.exclusions;
-  if (!Array.isArray(entries)) throw new ExclusionSyntaxError(`${file}: expected a top-level 'exclusions:' list`);
+  if (!Array.isArray(entries))
+    throw new ExclusionSyntaxError(`${file}: expected a top-level 'exclusions:' list`);
   return entries.map((raw, i) => {
     const e = (raw ?? {}) as Record<string, unknown>;
     const where = `${file}: exclusions[${i}]${typeof e.id === 'string' ? ` (${e.id})` : ''}`;
     for (const key of ['id', 'reason'])
-      if (typeof e[key] !== 'string' || !(e[key] as string).trim()) throw new ExclusionSyntaxError(`${where}: missing '${key}'`);
+      if (typeof e[key] !== 'string' || !(e[key] as string).trim())
+        throw new ExclusionSyntaxError(`${where}: missing '${key}'`);
     return {
       id: String(e.id),
       reason: String(e.reason).trim(),

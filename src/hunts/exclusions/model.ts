@@ -22,5 +22,7 @@ export function isExpired(exclusion: Exclusion, now: Date): boolean {
 }
 
 export function appliesByName(exclusion: Exclusion, hunt: { key: string; id: string }): boolean {
-  return exclusion.hunts.length === 0 || exclusion.hunts.includes(hunt.key) || exclusion.hunts.includes(hunt.id);
+  return (
+    exclusion.hunts.length === 0 || exclusion.hunts.includes(hunt.key) || exclusion.hunts.includes(hunt.id)
+  );
 }

@@ -18,13 +18,15 @@ function asList(value: unknown, what: string): unknown[] {
 /** `HH:MM[:SS]` → Kusto `time(HH:MM:SS)`. */
 function clock(text: string, what: string): string {
   const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
-  if (!m || Number(m[1]) > 24 || Number(m[2]) > 59) throw new ExclusionSyntaxError(`${what}: not HH:MM: ${JSON.stringify(text)}`);
+  if (!m || Number(m[1]) > 24 || Number(m[2]) > 59)
+    throw new ExclusionSyntaxError(`${what}: not HH:MM: ${JSON.stringify(text)}`);
   return `time(${m[1].padStart(2, '0')}:${m[2]}:${m[3] ?? '00'})`;
 }
 
 function isoDatetime(value: unknown, what: string): string {
   const date = value instanceof Date ? value : new Date(String(value));
-  if (Number.isNaN(date.getTime())) throw new ExclusionSyntaxError(`${what}: not a date/time: ${JSON.stringify(value)}`);
+  if (Number.isNaN(date.getTime()))
+    throw new ExclusionSyntaxError(`${what}: not a date/time: ${JSON.stringify(value)}`);
   return `datetime(${date.toISOString()})`;
 }
 
@@ -50,7 +52,9 @@ export function clauseToKql(clause: Clause, where: string): string {
     const offset = `(${column} - startofday(${column}))`;
     const [a, b] = [clock(from, where), clock(to, where)];
     // a window that crosses midnight (22:00-02:00) is the union of its two halves
-    return from.trim() <= to.trim() ? `${offset} between (${a} .. ${b})` : `(${offset} >= ${a} or ${offset} <= ${b})`;
+    return from.trim() <= to.trim()
+      ? `${offset} between (${a} .. ${b})`
+      : `(${offset} >= ${a} or ${offset} <= ${b})`;
   }
   throw new ExclusionSyntaxError(`${where}: a clause needs one of in, cidr, matches, between, daily`);
 }
