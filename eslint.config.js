@@ -2,7 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/.corpus/', 'examples/incident/', '.tmp/', '.t*'] },
+  {
+    ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/.corpus/', 'examples/incident/', '.tmp/', '.t*'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -22,7 +22,8 @@ function print(result: BenchResult): void {
 }
 
 const only = process.argv[2];
-if (!only || only === 'hunts') print(await benchHunts({ events: Number(process.env.BENCH_HUNT_EVENTS ?? 10_000_000) }));
+if (!only || only === 'hunts')
+  print(await benchHunts({ events: Number(process.env.BENCH_HUNT_EVENTS ?? 10_000_000) }));
 if (!only || only === 'scan') print(await benchScan({ sizeMiB: Number(process.env.BENCH_SCAN_MIB ?? 1024) }));
 if (!only || only === 'ingest')
   print(await benchIngest({ events: Number(process.env.BENCH_EVENTS ?? 1_000_000) }));

@@ -59,7 +59,14 @@ const HOSTS: Record<string, string> = {
   '10.20.0.21': 'backup-01',
   '10.20.0.34': 'dev-laptop-34',
 };
-const BENIGN_REMOTE = ['93.184.216.34', '151.101.1.69', '140.82.121.4', '104.16.132.229', '13.107.42.14', '176.65.139.70'];
+const BENIGN_REMOTE = [
+  '93.184.216.34',
+  '151.101.1.69',
+  '140.82.121.4',
+  '104.16.132.229',
+  '13.107.42.14',
+  '176.65.139.70',
+];
 const BENIGN_DOMAINS = [
   'updates.example.org',
   'github.com',
@@ -70,7 +77,10 @@ const BENIGN_DOMAINS = [
   'acs.isp-lab.example',
 ];
 
-function cefLine(d: Date, fields: { act: string; src: string; spt: number; dst: string; dpt: number; name: string; sev: number }): string {
+function cefLine(
+  d: Date,
+  fields: { act: string; src: string; spt: number; dst: string; dpt: number; name: string; sev: number },
+): string {
   return (
     `<134>${syslogTime(d)} fw-edge-01 CEF:0|Acme|EdgeFirewall|7.2|${fields.act === 'deny' ? 100 : 200}|${fields.name}|${fields.sev}|` +
     `rt=${d.getTime()} src=${fields.src} spt=${fields.spt} dst=${fields.dst} dpt=${fields.dpt} proto=TCP act=${fields.act} ` +
@@ -84,13 +94,59 @@ function firewallLog(): string {
     const d = at(i * 330 + int(0, 300));
     const src = pick(INTERNAL);
     const dst = pick(BENIGN_REMOTE);
-    lines.push(cefLine(d, { act: 'accept', src, spt: int(32768, 60999), dst, dpt: pick([443, 80, 123, 53]), name: 'Connection allowed', sev: 3 }));
+    lines.push(
+      cefLine(d, {
+        act: 'accept',
+        src,
+        spt: int(32768, 60999),
+        dst,
+        dpt: pick([443, 80, 123, 53]),
+        name: 'Connection allowed',
+        sev: 3,
+      }),
+    );
   }
   // The incident: the gateway reaches the C2 (the firewall allowed the first, then blocked).
-  lines.splice(120, 0, cefLine(at(43_210), { act: 'accept', src: '10.20.0.17', spt: 41234, dst: C2_IP, dpt: C2_PORT, name: 'Connection allowed', sev: 3 }));
-  lines.splice(150, 0, cefLine(at(52_000), { act: 'deny', src: '10.20.0.17', spt: 41877, dst: C2_IP, dpt: C2_PORT, name: 'Connection blocked', sev: 8 }));
+  lines.splice(
+    120,
+    0,
+    cefLine(at(43_210), {
+      act: 'accept',
+      src: '10.20.0.17',
+      spt: 41234,
+      dst: C2_IP,
+      dpt: C2_PORT,
+      name: 'Connection allowed',
+      sev: 3,
+    }),
+  );
+  lines.splice(
+    150,
+    0,
+    cefLine(at(52_000), {
+      act: 'deny',
+      src: '10.20.0.17',
+      spt: 41877,
+      dst: C2_IP,
+      dpt: C2_PORT,
+      name: 'Connection blocked',
+      sev: 8,
+    }),
+  );
   // An inbound TR-069 probe from the C2 host on another port (still the indicator IP).
-  lines.splice(160, 0, cefLine(at(53_000), { act: 'deny', src: C2_IP, spt: 50111, dst: '10.20.0.17', dpt: 7547, name: 'Connection blocked', sev: 6 }));
+  lines.splice(
+    160,
+    0,
+    cefLine(at(53_000), {
+      act: 'deny',
+      src: C2_IP,
+      spt: 50111,
+      dst: '10.20.0.17',
+      dpt: 7547,
+      name: 'Connection blocked',
+      sev: 6,
+    }),
+  );
   return lines.join('\n') + '\n';
 }
 
@@ -132,15 +188,60 @@ function deviceNetworkEvents(): object[] {
 }
 
 function deviceFileEvents(): string {
-  const header = ['Timestamp', 'DeviceId', 'DeviceName', 'ActionType', 'FileName', 'FolderPath', 'SHA256', 'SHA1', 'MD5', 'FileSize', 'InitiatingProcessFileName', 'ReportId'];
+  const header = [
+    'Timestamp',
+    'DeviceId',
+    'DeviceName',
+    'ActionType',
+    'FileName',
+    'FolderPath',
+    'SHA256',
+    'SHA1',
+    'MD5',
+    'FileSize',
+    'InitiatingProcessFileName',
+    'ReportId',
+  ];
   const lines = [header.join(',')];
   const hex = (n: number) => Array.from({ length: n }, () => int(0, 15).toString(16)).join('');
   for (let i = 0; i < 40; i++) {
     const host = HOSTS[pick(INTERNAL)];
     const name = pick(['report.pdf', 'update.deb', 'notes.txt', 'backup.tar.gz', 'firmware-v2.bin']);
-    lines.push([iso(at(i * 2000 + int(0, 1500))), `dev-${host}`, host, 'FileCreated', name, `/home/svc/${name}`, hex(64), hex(40), hex(32), int(1000, 900000), 'bash', 2000 + i].join(','));
+    lines.push(
+      [
+        iso(at(i * 2000 + int(0, 1500))),
+        `dev-${host}`,
+        host,
+        'FileCreated',
+        name,
+        `/home/svc/${name}`,
+        hex(64),
+        hex(40),
+        hex(32),
+        int(1000, 900000),
+        'bash',
+        2000 + i,
+      ].join(','),
+    );
   }
-  lines.splice(20, 0, [iso(at(43_100)), 'dev-cpe-gw-17', 'cpe-gw-17', 'FileCreated', 'mirai.arm7', '/tmp/mirai.arm7', SEED_SHA256, '', '', 98312, 'wget', 1999].join(','));
+  lines.splice(
+    20,
+    0,
+    [
+      iso(at(43_100)),
+      'dev-cpe-gw-17',
+      'cpe-gw-17',
+      'FileCreated',
+      'mirai.arm7',
+      '/tmp/mirai.arm7',
+      SEED_SHA256,
+      '',
+      '',
+      98312,
+      'wget',
+      1999,
+    ].join(','),
+  );
   return lines.join('\n') + '\n';
 }
 
@@ -177,21 +278,117 @@ function dnsEvents(): string {
 }
 
 function zeekConn(): string {
-  const fields = ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto', 'service', 'duration', 'orig_bytes', 'resp_bytes', 'conn_state', 'missed_bytes', 'history', 'orig_pkts', 'orig_ip_bytes', 'resp_pkts', 'resp_ip_bytes'];
-  const types = ['time', 'string', 'addr', 'port', 'addr', 'port', 'enum', 'string', 'interval', 'count', 'count', 'string', 'count', 'string', 'count', 'count', 'count', 'count'];
-  const lines = ['#separator \\x09', '#set_separator\t,', '#empty_field\t(empty)', '#unset_field\t-', '#path\tconn', '#open\t2026-05-21-00-00-00', `#fields\t${fields.join('\t')}`, `#types\t${types.join('\t')}`];
+  const fields = [
+    'ts',
+    'uid',
+    'id.orig_h',
+    'id.orig_p',
+    'id.resp_h',
+    'id.resp_p',
+    'proto',
+    'service',
+    'duration',
+    'orig_bytes',
+    'resp_bytes',
+    'conn_state',
+    'missed_bytes',
+    'history',
+    'orig_pkts',
+    'orig_ip_bytes',
+    'resp_pkts',
+    'resp_ip_bytes',
+  ];
+  const types = [
+    'time',
+    'string',
+    'addr',
+    'port',
+    'addr',
+    'port',
+    'enum',
+    'string',
+    'interval',
+    'count',
+    'count',
+    'string',
+    'count',
+    'string',
+    'count',
+    'count',
+    'count',
+    'count',
+  ];
+  const lines = [
+    '#separator \\x09',
+    '#set_separator\t,',
+    '#empty_field\t(empty)',
+    '#unset_field\t-',
+    '#path\tconn',
+    '#open\t2026-05-21-00-00-00',
+    `#fields\t${fields.join('\t')}`,
+    `#types\t${types.join('\t')}`,
+  ];
   const rows: { ts: number; line: string }[] = [];
-  const uid = () => 'C' + Array.from({ length: 17 }, () => 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789'[int(0, 56)]).join('');
+  const uid = () =>
+    'C' +
+    Array.from(
+      { length: 17 },
+      () => 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789'[int(0, 56)],
+    ).join('');
   for (let i = 0; i < 150; i++) {
     const ts = DAY / 1000 + i * 560 + int(0, 500);
     const src = pick(INTERNAL);
-    rows.push({ ts, line: [ts.toFixed(6), uid(), src, int(32768, 60999), pick(BENIGN_REMOTE), 443, 'tcp', 'ssl', (random() * 5).toFixed(6), int(500, 5000), int(1000, 90000), 'SF', 0, 'ShADadFf', int(5, 40), int(800, 9000), int(5, 80), int(2000, 95000)].join('\t') });
+    rows.push({
+      ts,
+      line: [
+        ts.toFixed(6),
+        uid(),
+        src,
+        int(32768, 60999),
+        pick(BENIGN_REMOTE),
+        443,
+        'tcp',
+        'ssl',
+        (random() * 5).toFixed(6),
+        int(500, 5000),
+        int(1000, 90000),
+        'SF',
+        0,
+        'ShADadFf',
+        int(5, 40),
+        int(800, 9000),
+        int(5, 80),
+        int(2000, 95000),
+      ].join('\t'),
+    });
   }
   // The worm: cpe-gw-17 knocks on TCP 7547 and 23 of 40 external hosts within ten minutes.
   for (let i = 0; i < 40; i++) {
     const ts = DAY / 1000 + 43_300 + i * 12;
     const dst = `198.51.${100 + (i % 3)}.${int(1, 254)}`;
-    rows.push({ ts, line: [ts.toFixed(6), uid(), '10.20.0.17', int(32768, 60999), dst, i % 2 ? 23 : 7547, 'tcp', '-', '-', '-', '-', 'S0', 0, 'S', 1, 60, 0, 0].join('\t') });
+    rows.push({
+      ts,
+      line: [
+        ts.toFixed(6),
+        uid(),
+        '10.20.0.17',
+        int(32768, 60999),
+        dst,
+        i % 2 ? 23 : 7547,
+        'tcp',
+        '-',
+        '-',
+        '-',
+        '-',
+        'S0',
+        0,
+        'S',
+        1,
+        60,
+        0,
+        0,
+      ].join('\t'),
+    });
   }
   rows.sort((a, b) => a.ts - b.ts);
   return [...lines, ...rows.map((r) => r.line), '#close\t2026-05-22-00-00-00'].join('\n') + '\n';

@@ -6,5 +6,6 @@ import { createRequire } from 'node:module';
 export default function setup(): void {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { encoding: 'utf8' });
-  if (build.status !== 0) console.warn(`[global-setup] tsc reported errors; dist/ may be stale:\n${build.stdout}`);
+  if (build.status !== 0)
+    console.warn(`[global-setup] tsc reported errors; dist/ may be stale:\n${build.stdout}`);
 }

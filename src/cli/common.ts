@@ -46,16 +46,22 @@ export function reportLedgers(ledgers: IngestLedger[]): void {
     const tables = Object.entries(l.tables)
       .map(([t, n]) => `${t} ${n}`)
       .join(', ');
-    err(`ingest ${l.file} [${l.format}]: read ${l.read} = ingested ${l.ingested} + rejected ${l.rejected.length}${tables ? ` (${tables})` : ''}`);
+    err(
+      `ingest ${l.file} [${l.format}]: read ${l.read} = ingested ${l.ingested} + rejected ${l.rejected.length}${tables ? ` (${tables})` : ''}`,
+    );
   }
-  err(`ingest total: ${ledgers.length} files, read ${total.read} = ingested ${total.ingested} + rejected ${total.rejected}`);
+  err(
+    `ingest total: ${ledgers.length} files, read ${total.read} = ingested ${total.ingested} + rejected ${total.rejected}`,
+  );
   const rejects = ledgers.flatMap((l) => l.rejected);
   for (const r of rejects.slice(0, MAX_REJECTS_SHOWN)) err(`  rejected ${r.file}:${r.line}: ${r.reason}`);
   if (rejects.length > MAX_REJECTS_SHOWN) err(`  … ${rejects.length - MAX_REJECTS_SHOWN} more rejects`);
 }
 
 export function reportScan(report: ScanReport): void {
-  err(`scan: ${report.files.length} files, ${(report.bytes / 1048576).toFixed(1)} MiB, ${report.ruleCount} rules`);
+  err(
+    `scan: ${report.files.length} files, ${(report.bytes / 1048576).toFixed(1)} MiB, ${report.ruleCount} rules`,
+  );
   for (const s of report.skipped) err(`  skipped ${s.path}: ${s.reason}`);
   for (const e of report.ruleErrors) err(`  rule error ${e.file}: ${e.message}`);
 }

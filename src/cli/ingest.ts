@@ -8,10 +8,16 @@ export function ingestCommand(): Command {
     .argument('<paths...>', 'log files and folders')
     .option('--db <file>', 'keep the DuckDB store in this file (default: in memory, a dry run)')
     .option('--log-format <format>', 'force the telemetry format of every file')
-    .addHelpText('after', '\nExample:\n  $ telltale ingest --db hunt.duckdb /var/log/zeek/conn.log firewall.cef')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ telltale ingest --db hunt.duckdb /var/log/zeek/conn.log firewall.cef',
+    )
     .action(async (paths: string[], opts) => {
       const { ledgers } = await ingest(paths, { db: opts.db, format: opts.logFormat });
       reportLedgers(ledgers);
-      process.exitCode = ledgers.length > 0 && ledgers.every((l) => l.ingested === 0 && l.rejected.length > 0) ? EXIT_ERROR : EXIT_NONE;
+      process.exitCode =
+        ledgers.length > 0 && ledgers.every((l) => l.ingested === 0 && l.rejected.length > 0)
+          ? EXIT_ERROR
+          : EXIT_NONE;
     });
 }

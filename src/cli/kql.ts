@@ -2,7 +2,16 @@ import { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { openLoadedStore, runKql, KqlError } from '../index.js';
 import { renderRows, type OutputFormat } from '../output/findings.js';
-import { chooseFormat, collect, err, EXIT_ERROR, EXIT_NONE, parseFormat, parseNow, reportLedgers } from './common.js';
+import {
+  chooseFormat,
+  collect,
+  err,
+  EXIT_ERROR,
+  EXIT_NONE,
+  parseFormat,
+  parseNow,
+  reportLedgers,
+} from './common.js';
 import { parseHunt } from '../hunts/loader.js';
 
 /** A query argument may be KQL text, a .kql file, or a hunt YAML file. */
@@ -26,11 +35,17 @@ export function kqlCommand(): Command {
       `\nExample:\n  $ telltale kql 'DnsEvents | where Name has "miraibotnet.su" | project TimeGenerated, Name' examples/incident --format json`,
     )
     .action(async (queryArg: string, paths: string[], opts) => {
-      const { store, ledgers } = await openLoadedStore(paths, { db: opts.db, intel: opts.intel, now: opts.now });
+      const { store, ledgers } = await openLoadedStore(paths, {
+        db: opts.db,
+        intel: opts.intel,
+        now: opts.now,
+      });
       try {
         reportLedgers(ledgers);
         const result = await runKql(store, readQuery(queryArg), { now: opts.now });
-        process.stdout.write(renderRows(result.columns, result.rows, chooseFormat(opts.format as OutputFormat | undefined)));
+        process.stdout.write(
+          renderRows(result.columns, result.rows, chooseFormat(opts.format as OutputFormat | undefined)),
+        );
         err(`${result.rows.length} row${result.rows.length === 1 ? '' : 's'}`);
         process.exitCode = EXIT_NONE;
       } catch (e) {

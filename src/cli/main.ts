@@ -13,12 +13,27 @@ import { exclusionsCommand } from './exclusions.js';
 import { EXIT_ERROR } from './common.js';
 
 export function buildProgram(): Command {
-  const { version } = JSON.parse(readFileSync(resolve(packageRoot, 'package.json'), 'utf8')) as { version: string };
+  const { version } = JSON.parse(readFileSync(resolve(packageRoot, 'package.json'), 'utf8')) as {
+    version: string;
+  };
   const program = new Command('telltale')
-    .description('Hunt Mirai-family IoT botnets in files and network telemetry, with Sentinel KQL run locally')
+    .description(
+      'Hunt Mirai-family IoT botnets in files and network telemetry, with Sentinel KQL run locally',
+    )
     .version(version)
-    .addHelpText('after', '\nExample:\n  $ telltale hunt examples/incident\n\nExit status: 0 no findings, 1 findings, 2 error.');
-  for (const command of [huntCommand(), scanCommand(), kqlCommand(), ingestCommand(), intelCommand(), exclusionsCommand(), rulesCommand()])
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ telltale hunt examples/incident\n\nExit status: 0 no findings, 1 findings, 2 error.',
+    );
+  for (const command of [
+    huntCommand(),
+    scanCommand(),
+    kqlCommand(),
+    ingestCommand(),
+    intelCommand(),
+    exclusionsCommand(),
+    rulesCommand(),
+  ])
     program.addCommand(command);
   return program;
 }

@@ -22,11 +22,14 @@ function renderText(findings: Finding[], maxEvidence: number): string {
   for (const f of findings) {
     out.push(`${f.severity.toUpperCase().padEnd(8)} ${cellText(f.huntId, 200)}  ${cellText(f.title, 200)}`);
     if (f.entities.length)
-      out.push(`  entities: ${f.entities.map((e) => `${e.type} ${e.identifier}=${cellText(e.value, 120)}`).join('; ')}`);
+      out.push(
+        `  entities: ${f.entities.map((e) => `${e.type} ${e.identifier}=${cellText(e.value, 120)}`).join('; ')}`,
+      );
     if (f.time) out.push(`  last seen: ${f.time}`);
     out.push(`  evidence (${f.evidence.length} row${f.evidence.length === 1 ? '' : 's'}):`);
     for (const row of f.evidence.slice(0, maxEvidence)) out.push(evidenceLine(row));
-    if (f.evidence.length > maxEvidence) out.push(`    … ${f.evidence.length - maxEvidence} more (use --format json)`);
+    if (f.evidence.length > maxEvidence)
+      out.push(`    … ${f.evidence.length - maxEvidence} more (use --format json)`);
     out.push('');
   }
   return out.join('\n');

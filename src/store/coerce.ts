@@ -37,9 +37,11 @@ function toInteger(value: unknown, type: KqlType): number | null {
   }
   const text = String(value).trim();
   if (NULLISH.has(text)) return null;
-  if (!/^[+-]?\d+(\.0+)?$/.test(text)) throw new CoerceError(`not an ${type}: ${JSON.stringify(text.slice(0, 40))}`);
+  if (!/^[+-]?\d+(\.0+)?$/.test(text))
+    throw new CoerceError(`not an ${type}: ${JSON.stringify(text.slice(0, 40))}`);
   const n = Number(text);
-  if (type === 'int' && (n > 2147483647 || n < -2147483648)) throw new CoerceError(`int out of range: ${text}`);
+  if (type === 'int' && (n > 2147483647 || n < -2147483648))
+    throw new CoerceError(`int out of range: ${text}`);
   return n;
 }
 

@@ -59,7 +59,9 @@ let cached: SchemaSet | undefined;
 export function loadSchemas(dir: string = schemasDir): SchemaSet {
   if (dir === schemasDir && cached) return cached;
   const set: SchemaSet = new Map();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const schema = JSON.parse(readFileSync(join(dir, file), 'utf8')) as TableSchema;
     set.set(schema.table, schema);
   }

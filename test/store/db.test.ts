@@ -14,20 +14,34 @@ describe('Store', () => {
       _Source: 'a.cef:3',
     });
     expect(await store.insertRows('CommonSecurityLog', [row])).toBe(1);
-    const rows = await store.query('SELECT TimeGenerated, DestinationIP, DestinationPort, _Source FROM CommonSecurityLog');
+    const rows = await store.query(
+      'SELECT TimeGenerated, DestinationIP, DestinationPort, _Source FROM CommonSecurityLog',
+    );
     expect(rows).toEqual([
-      { TimeGenerated: '2026-05-21T10:00:00.000Z', DestinationIP: '176.65.139.7', DestinationPort: 3778, _Source: 'a.cef:3' },
+      {
+        TimeGenerated: '2026-05-21T10:00:00.000Z',
+        DestinationIP: '176.65.139.7',
+        DestinationPort: 3778,
+        _Source: 'a.cef:3',
+      },
     ]);
-    for (const table of ['DeviceNetworkEvents', 'DnsEvents', 'DeviceFileEvents', 'ThreatIntelligenceIndicator'])
+    for (const table of [
+      'DeviceNetworkEvents',
+      'DnsEvents',
+      'DeviceFileEvents',
+      'ThreatIntelligenceIndicator',
+    ])
       expect(await store.count(table)).toBe(0);
     store.close();
   });
 
   it('rejects a value that does not fit its column type, naming the column', () => {
-    expect(() => coerceRow({ table: 'T', columns: [{ name: 'Port', type: 'int' }] }, { Port: 'http' })).toThrow(
-      CoerceError,
-    );
-    expect(() => coerceRow({ table: 'T', columns: [{ name: 'Port', type: 'int' }] }, { Port: 'http' })).toThrow(/Port/);
+    expect(() =>
+      coerceRow({ table: 'T', columns: [{ name: 'Port', type: 'int' }] }, { Port: 'http' }),
+    ).toThrow(CoerceError);
+    expect(() =>
+      coerceRow({ table: 'T', columns: [{ name: 'Port', type: 'int' }] }, { Port: 'http' }),
+    ).toThrow(/Port/);
   });
 
   it('computes IPv4 ranges with the SQL macros', async () => {
