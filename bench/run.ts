@@ -7,6 +7,7 @@ import { benchIngest } from './ingest.js';
 import { benchHunts } from './hunts.js';
 import { benchScan } from './scan.js';
 import { benchIntel } from './intel.js';
+import { benchKql } from './kql.js';
 import type { BenchResult } from './types.js';
 
 function print(result: BenchResult): void {
@@ -34,3 +35,5 @@ if (!only || only === 'intel')
       flows: Number(process.env.BENCH_FLOWS ?? 10_000_000),
     }),
   );
+// 10M rows take several minutes on a 2-core box; 1M (~40 s for all three queries) is the default
+if (!only || only === 'kql') print(await benchKql({ rows: Number(process.env.BENCH_KQL_ROWS ?? 1_000_000) }));

@@ -114,7 +114,10 @@ export function collectIndicators(options: IntelOptions): LoadedIntel {
   }
   // Warning-listed values (public resolvers, private ranges, top sites…) are flagged, not matched.
   const flagged = flagWarninglisted(dedupe(indicators), loadWarninglists(options.allowlists));
-  return { indicators: options.includeWarninglisted ? flagged : flagged.filter((i) => !i.warninglists), rejects };
+  return {
+    indicators: options.includeWarninglisted ? flagged : flagged.filter((i) => !i.warninglists),
+    rejects,
+  };
 }
 
 /** `collectIndicators` plus the intel store's indicators that are active at `now` (when `intelDb` is set). */

@@ -54,7 +54,7 @@ export interface Hunt {
   queryFrequencyMs?: number;
   /** Relabel findings whose source is a known research scanner (see research-scanners.ts). */
   labelResearchScanners: boolean;
-  /** A view (a table to look at, e.g. top ports): `telltale kql -f` runs it, `telltale hunt` does not. */
+  /** A view (a table to look at, e.g. top ports): `telltale kql HUNT.yaml` runs it, `telltale hunt` does not. */
   view: boolean;
   file: string;
 }

@@ -7,12 +7,14 @@ import type { SchemaSet } from '../store/schema.js';
 import type { Column, Compiler, Relation } from './context.js';
 import { emitOperator, finalSelect } from './emit.js';
 import { externalData } from './externaldata.js';
-import { takeWarnings } from './warnings.js';
+import { takeWarnings, warn } from './warnings.js';
+import { defenderPrelude } from './defender.js';
 import { sourceOperator } from './op-sources.js';
 import { inlineCall, userFunction } from './op-userfn.js';
-import { kqlError, unsupported, KqlError } from './errors.js';
+import { kqlError, lineColumn, unsupported, KqlError } from './errors.js';
 import { analyze, type KNode } from './kusto.js';
-import { compactParams, ident, Params } from './sql.js';
+import { compactParams, ident, Params, rawIdent, sqlName, withColumnNaming } from './sql.js';
+import { hiddenColumns } from './relation.js';
 
 export interface CompileOptions {
   schemas: SchemaSet;
@@ -42,6 +44,7 @@ class Compilation implements Compiler {
   private readonly lets = new Map<unknown, KNode>();
   private readonly letRelations = new Map<unknown, Relation>();
   private nowSql: string | undefined;
+  private readonly tables = new Map<unknown, Relation>();
 
   constructor(
     private readonly query: string,
@@ -86,6 +89,12 @@ class Compilation implements Compiler {
     };
   }
 
+  bindTable(symbolKey: unknown, rel: Relation): () => void {
+    const saved = this.tables.get(symbolKey);
+    this.tables.set(symbolKey, rel);
+    return () => (saved ? this.tables.set(symbolKey, saved) : this.tables.delete(symbolKey));
+  }
+
   tabular(node: KNode): Relation {
     switch (node.kind) {
       case 'PipeExpression': {
@@ -113,14 +122,23 @@ class Compilation implements Compiler {
 
   private reference(node: KNode): Relation {
     const symbol = node.symbol;
+    const table = symbol && this.tables.get(symbol.key);
+    if (table) return table;
     if (symbol?.kind === 'Table') {
       const schema = this.options.schemas.get(symbol.name);
       if (!schema) return this.fail(node, `table ${symbol.name} has no schema`);
-      return {
-        from: ident(schema.table),
+      const rel: Relation = {
+        from: rawIdent(schema.table),
         columns: schema.columns.map((c) => ({ name: c.name, type: c.type === 'double' ? 'real' : c.type })),
         source: this.options.keepSource === false ? 'none' : 'row',
         ordinal: false,
+      };
+      // a stored column whose name another spelling took first is read under its SQL name
+      if (rel.columns.every((col) => sqlName(col.name) === col.name)) return rel;
+      const list = rel.columns.map((col) => `${rawIdent(col.name)} AS ${ident(col.name)}`);
+      return {
+        ...rel,
+        from: this.cte(`SELECT ${[...list, ...hiddenColumns(rel)].join(', ')} FROM ${rel.from}`),
       };
     }
     const decl = userFunction(node, this); // a view, or a function called without arguments
@@ -150,11 +168,35 @@ class Compilation implements Compiler {
 }
 
 export function compileKql(query: string, options: CompileOptions): CompiledQuery {
+  // Defender's built-in functions, when called, are declared in front of the query (one line)
+  const prelude = defenderPrelude(query, options.schemas);
+  if (!prelude.text) return withColumnNaming(() => compile(query, options, []));
+  try {
+    return withColumnNaming(() => compile(prelude.text + prelude.query, options, prelude.warnings));
+  } catch (e) {
+    if (!(e instanceof KqlError)) throw e;
+    // positions back in the caller's text
+    const start = prelude.original(e.start);
+    const { line, column } = lineColumn(query, start);
+    const message = e.message.replace(/\(line \d+, column \d+\)$/, `(line ${line}, column ${column})`);
+    throw Object.assign(Object.create(Object.getPrototypeOf(e) as object) as KqlError, e, {
+      message,
+      start,
+      line,
+      column,
+    });
+  }
+}
+
+function compile(query: string, options: CompileOptions, warnings: string[]): CompiledQuery {
   const { root, diagnostics } = analyze(query, options.schemas);
   const error = diagnostics.find((d) => d.severity === 'Error');
   if (error) throw kqlError(query, error.code, error.message, error.start, error.length);
 
   const compilation = new Compilation(query, options);
+  for (const w of warnings) warn(compilation, w);
+  // stored columns keep their own names (registered first); the query's other spellings get aliases
+  for (const table of options.schemas.values()) for (const col of table.columns) sqlName(col.name);
   let main: KNode | undefined;
   for (const statement of root.list('Statements')) {
     if (statement.kind === 'LetStatement') compilation.bindLet(statement);

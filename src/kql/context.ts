@@ -49,5 +49,7 @@ export interface Compiler {
   bindLet(statement: KNode): void;
   /** Binds symbols (function parameters) to expressions until the returned restore is called. */
   bind(bindings: [unknown, KNode][]): () => void;
+  /** Binds a tabular parameter's symbol to rows (invoke's input) until the returned restore is called. */
+  bindTable(symbolKey: unknown, rel: Relation): () => void;
   fail(node: KNode, detail?: string): never;
 }

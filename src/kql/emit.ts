@@ -12,9 +12,10 @@ import { join, lookup } from './op-join.js';
 import { mvExpand } from './op-expand.js';
 import { parse } from './op-parse.js';
 import { union } from './op-union.js';
+import { invoke } from './op-userfn.js';
 import { serializeOperator, windowFor } from './op-window.js';
 import { freezeOrder, orderBy, projectItems, sourceAggregate, type Item } from './relation.js';
-import { ident } from './sql.js';
+import { ident, rawIdent, sqlName } from './sql.js';
 
 type Emitter = (op: KNode, input: Relation, out: Column[], c: Compiler) => Relation;
 
@@ -206,6 +207,7 @@ const OPERATORS: Record<string, Emitter> = {
   LookupOperator: lookup,
   UnionOperator: union,
   MvExpandOperator: mvExpand,
+  InvokeOperator: invoke,
   ParseOperator: parse,
   // render only draws a chart in Kusto's clients; the rows are unchanged (documented in docs/kql.md)
   RenderOperator: (_op, input) => input,
@@ -221,7 +223,9 @@ export function emitOperator(op: KNode, input: Relation, out: Column[], c: Compi
 
 /** The final SELECT: Kusto's columns, then `_Source`, in the pending order. */
 export function finalSelect(rel: Relation, keepSource: boolean): string {
-  const list = rel.columns.map((col) => ident(col.name));
+  const list = rel.columns.map((col) =>
+    sqlName(col.name) === col.name ? ident(col.name) : `${ident(col.name)} AS ${rawIdent(col.name)}`,
+  );
   if (keepSource && rel.source !== 'none') list.push(ident(SOURCE_COLUMN));
   const order = rel.order ? ` ORDER BY ${orderBy(rel.order)}` : '';
   return `SELECT ${list.join(', ')} FROM ${rel.from}${order}`;

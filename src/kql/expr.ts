@@ -187,16 +187,16 @@ export function scalar(node: KNode, outer: Env): Sql {
     case 'NotBetweenExpression':
       return between(node, env);
     case 'ToScalarExpression': {
-      const rel = c.tabular(node.node('Expression')!);
+      const inner = node.node('Expression')!;
+      if (!inner.type?.tabular) return scalar(inner, env); // toscalar(1 + x): already a scalar
+      const rel = c.tabular(inner);
       if (rel.columns.length === 0) c.fail(node, 'toscalar of a table without columns');
       return { sql: `(SELECT ${ident(rel.columns[0].name)} FROM ${rel.from} LIMIT 1)`, type };
     }
   }
   if (node.kind in ARITHMETIC) return arithmetic(node, ARITHMETIC[node.kind], env);
   if (node.kind in ORDERING) {
-    const l = scalar(node.node('Left')!, env);
-    const r = scalar(node.node('Right')!, env);
-    comparable(node, l, r, env);
+    const [l, r] = comparable(node, scalar(node.node('Left')!, env), scalar(node.node('Right')!, env), env);
     return { sql: `(${l.sql} ${ORDERING[node.kind]} ${r.sql})`, type: 'bool' };
   }
   const stringOp = STRING_OPERATORS[node.kind];
@@ -260,15 +260,24 @@ export function toStringSql(s: Sql, node: KNode, env: Env): string {
 }
 
 /**
- * Kusto.Language accepts `IntColumn == "x"`; Kusto itself rejects it, and DuckDB would fail at run time
- * with a cast error, so refuse it here with the position instead.
+ * Operands of a comparison in one type family. Kusto compares a bool with a number as 0 / 1
+ * (`IsPrivate == 1`), and a number with a string by reading the string as a number (a string that is
+ * not a number reads as null, so `==` is false and `!=` true). Other mixes are refused with the position.
  */
-function comparable(node: KNode, l: Sql, r: Sql, env: Env): void {
+function comparable(node: KNode, l: Sql, r: Sql, env: Env): [Sql, Sql] {
   const family = (t: string) => (NUMERIC.has(t) ? 'number' : t === 'guid' ? 'string' : t);
   const [a, b] = [family(l.type), family(r.type)];
-  if (a !== b && a !== 'dynamic' && b !== 'dynamic' && a !== 'null' && b !== 'null') {
+  if (a === b || a === 'dynamic' || b === 'dynamic' || a === 'null' || b === 'null') return [l, r];
+  const toNumber = (s: Sql, other: string): Sql => {
+    if (s.type === 'bool') return { sql: `CAST(${s.sql} AS INTEGER)`, type: 'int' };
+    if (s.type === 'string' && other === 'number')
+      return { sql: `TRY_CAST(nullif(trim(${s.sql}), '') AS DOUBLE)`, type: 'real' };
+    return s;
+  };
+  const [cl, cr] = [toNumber(l, b), toNumber(r, a)];
+  if (!NUMERIC.has(cl.type) || !NUMERIC.has(cr.type))
     env.c.fail(node, `comparison of ${l.type} with ${r.type}`);
-  }
+  return [cl, cr];
 }
 
 /** The raw (nullable) SQL of a plain column reference. */
@@ -283,9 +292,7 @@ function equality(node: KNode, env: Env, filter: boolean): Sql {
   const eq = node.kind === 'EqualExpression';
   const kl = constant(left, env.c);
   const kr = constant(right, env.c);
-  const l = scalar(left, env);
-  const r = scalar(right, env);
-  comparable(node, l, r, env);
+  const [l, r] = comparable(node, scalar(left, env), scalar(right, env), env);
   if (l.type === 'string' || r.type === 'string') {
     // in a filter, a missing string ('' in Kusto) can never equal a non-empty constant: compare the raw column
     const [col, k, other] = kr ? [left, kr, r] : [right, kl, l];
@@ -309,8 +316,13 @@ function equality(node: KNode, env: Env, filter: boolean): Sql {
 
 function arithmetic(node: KNode, op: string, env: Env): Sql {
   const type = node.type?.name ?? 'unknown';
-  const l = scalar(node.node('Left')!, env);
-  const r = scalar(node.node('Right')!, env);
+  // a dynamic operand (a `toscalar` of percentilesw, a bag property) counts as a number when it holds one
+  const numeric = (s: Sql): Sql =>
+    s.type === 'dynamic' ? { sql: `TRY_CAST(${s.sql} AS DOUBLE)`, type: 'real' } : s;
+  const l = numeric(scalar(node.node('Left')!, env));
+  const r = numeric(scalar(node.node('Right')!, env));
+  if (type === 'dynamic' && NUMERIC.has(l.type) && NUMERIC.has(r.type))
+    return { sql: `to_json(${l.sql} ${op === '/' ? '/' : op} ${r.sql})`, type };
   if (NUMERIC.has(type) && NUMERIC.has(l.type) && NUMERIC.has(r.type)) {
     const duck = duckTypeOf(type)!;
     // Kusto integer division truncates; DuckDB's `/` would return a double
@@ -377,6 +389,11 @@ function inList(node: KNode, env: Env, filter: boolean): Sql {
       members.push(fold(env.c.params.add(String(value), 'string')));
     } else if (NUMERIC.has(left.type) && (typeof value === 'number' || typeof value === 'bigint')) {
       members.push(env.c.params.add(value, left.type));
+    } else if (NUMERIC.has(left.type) && typeof value === 'string') {
+      // a number against a string list: the string read as a number, as in a comparison; one that is
+      // not a number matches nothing
+      const n = value.trim() === '' ? Number.NaN : Number(value);
+      if (Number.isFinite(n)) members.push(env.c.params.add(n, 'real'));
     } else if (left.type === 'bool' && typeof value === 'boolean') {
       members.push(env.c.params.add(value, 'bool'));
     } else {

@@ -3,6 +3,7 @@ import type { Library } from './functions-common.js';
 import { DYNAMIC_FUNCTIONS } from './functions-dynamic.js';
 import { GEO_FUNCTIONS } from './functions-geo.js';
 import { IP_FUNCTIONS } from './functions-ip.js';
+import { MATH_FUNCTIONS } from './functions-math.js';
 import { STRING_FUNCTIONS } from './functions-string.js';
 import { TIME_FUNCTIONS } from './functions-time.js';
 
@@ -12,4 +13,5 @@ export const LIBRARY: Library = {
   ...TIME_FUNCTIONS,
   ...IP_FUNCTIONS,
   ...GEO_FUNCTIONS,
+  ...MATH_FUNCTIONS,
 };

@@ -141,6 +141,9 @@ const AGGREGATE: Record<string, Impl> = {
 };
 AGGREGATE.any = AGGREGATE.take_any;
 AGGREGATE.count_distinct = AGGREGATE.dcount;
+// the deprecated spellings still found in older hunts
+AGGREGATE.makeset = AGGREGATE.make_set;
+AGGREGATE.makelist = AGGREGATE.make_list;
 
 function minMax(fn: 'min' | 'max', value: Sql): string {
   // empty strings are Kusto's missing strings: ignore them, and give '' when nothing is left

@@ -5,7 +5,7 @@
  * DuckDB computes identical aggregate expressions once, and the fields all come from the same row.
  */
 import type { Column } from './context.js';
-import { scalar, type Env, type Sql } from './expr.js';
+import { constant, scalar, type Env, type Sql } from './expr.js';
 import type { KNode } from './kusto.js';
 import { duckTypeOf, ident } from './sql.js';
 
@@ -24,7 +24,9 @@ function kept(value: Sql): string {
  * checking it is a plain finite number (never text from the query).
  */
 function fraction(node: KNode, env: Env): string {
-  const value = Number(node.text.trim());
+  // a literal, or a `let` / function parameter bound to one (a view called with 25 and 75)
+  const k = constant(node, env.c)?.value;
+  const value = typeof k === 'number' || typeof k === 'bigint' ? Number(k) : Number.NaN;
   if (!Number.isFinite(value) || value < 0 || value > 100)
     env.c.fail(node, 'percentile that is not a constant 0..100');
   return String(value / 100);
@@ -105,14 +107,24 @@ function fieldOf(struct: string, i: number, type: string): string {
   return type === 'string' ? `coalesce(${field}, '')` : field;
 }
 
-function percentiles(node: KNode, out: Column[], env: Env): AggregateColumn[] {
+/**
+ * `percentiles(x, p…)` and the weighted `percentilesw(x, w, p…)` (each value counted w times: the
+ * weights of the corpus are counts), one column per percentile.
+ */
+function percentiles(node: KNode, out: Column[], env: Env, weighted: boolean): AggregateColumn[] {
   const args = node.node('ArgumentList')?.list('Expressions') ?? [];
-  if (args.length - 1 !== out.length) env.c.fail(node, 'percentiles result columns');
-  const value = scalar(args[0], { ...env, aggregate: false }).sql;
+  const first = weighted ? 2 : 1;
+  if (args.length - first !== out.length) env.c.fail(node, 'percentiles result columns');
+  const rowEnv = { ...env, aggregate: false };
+  const value = scalar(args[0], rowEnv).sql;
+  const weight = weighted ? `greatest(CAST(${scalar(args[1], rowEnv).sql} AS BIGINT), 0)` : '';
   return out.map((col, i) => {
     const duck = duckTypeOf(col.type);
-    const q = `quantile_disc(${value}, ${fraction(args[i + 1], env)})`;
-    return { ...col, sql: duck && duck !== 'JSON' ? `CAST(${q} AS ${duck})` : q };
+    const p = fraction(args[i + first], env);
+    const q = weighted
+      ? `list_aggregate(flatten(list(list_resize([${value}], ${weight}, ${value}))), 'quantile_disc', ${p})`
+      : `quantile_disc(${value}, ${p})`;
+    return { ...col, sql: duck && duck !== 'JSON' ? `CAST(${q} AS ${duck})` : `to_json(${q})` };
   });
 }
 
@@ -124,7 +136,8 @@ export function multiColumnAggregate(expr: KNode, out: Column[], env: Env): Aggr
   if (expr.kind !== 'FunctionCallExpression') return undefined;
   const name = (expr.node('Name')?.simpleName ?? '').toLowerCase();
   if (name === 'arg_max' || name === 'arg_min') return argExtreme(name, expr, out, env);
-  if (name === 'percentiles') return percentiles(expr, out, env);
+  if (name === 'percentiles' || name === 'percentilesw')
+    return percentiles(expr, out, env, name === 'percentilesw');
   return undefined;
 }
 

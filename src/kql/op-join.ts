@@ -41,14 +41,20 @@ function side(path: KNode, c: Compiler): ['left' | 'right', string] {
 
 function joinKeys(clause: KNode | undefined, op: KNode, c: Compiler): KeyPair[] {
   if (!clause || clause.kind !== 'JoinOnClause') return c.fail(clause ?? op, 'join without an on clause');
-  return clause.list('Expressions').map((e) => {
-    if (e.kind === 'NameReference' && e.simpleName) return { left: e.simpleName, right: e.simpleName };
-    if (e.kind !== 'EqualExpression') return c.fail(e, 'join condition other than equality');
-    const a = side(e.node('Left')!, c);
-    const b = side(e.node('Right')!, c);
-    if (a[0] === b[0]) return c.fail(e, 'join condition on one side only');
-    return a[0] === 'left' ? { left: a[1], right: b[1] } : { left: b[1], right: a[1] };
-  });
+  // `$left.a == $right.b and $left.c == $right.d`: a conjunction of equalities is several keys
+  const flat = (e: KNode): KNode[] =>
+    e.kind === 'AndExpression' ? [...flat(e.node('Left')!), ...flat(e.node('Right')!)] : [e];
+  return clause
+    .list('Expressions')
+    .flatMap(flat)
+    .map((e) => {
+      if (e.kind === 'NameReference' && e.simpleName) return { left: e.simpleName, right: e.simpleName };
+      if (e.kind !== 'EqualExpression') return c.fail(e, 'join condition other than equality');
+      const a = side(e.node('Left')!, c);
+      const b = side(e.node('Right')!, c);
+      if (a[0] === b[0]) return c.fail(e, 'join condition on one side only');
+      return a[0] === 'left' ? { left: a[1], right: b[1] } : { left: b[1], right: a[1] };
+    });
 }
 
 function typeOf(rel: Relation, name: string): string | undefined {

@@ -4,7 +4,7 @@
  * symbol to the call's argument (or the default) and compiles the body in place, like a macro. The
  * argument keeps the caller's row scope, so scalar functions may be applied to columns.
  */
-import type { Compiler } from './context.js';
+import type { Column, Compiler, Relation } from './context.js';
 import type { KNode } from './kusto.js';
 
 /** The declaration a call or name refers to, when it is a user function. */
@@ -16,10 +16,24 @@ export function userFunction(node: KNode, c: Compiler): KNode | undefined {
 }
 
 /** Compiles a call's body with its parameters bound; `compile` gets the body's result expression. */
-export function inlineCall<T>(call: KNode, decl: KNode, c: Compiler, compile: (body: KNode) => T): T {
-  const params = decl.node('Parameters')?.list('Parameters') ?? [];
+export function inlineCall<T>(
+  call: KNode,
+  decl: KNode,
+  c: Compiler,
+  compile: (body: KNode) => T,
+  input?: Relation,
+): T {
+  let params = decl.node('Parameters')?.list('Parameters') ?? [];
   const args =
     call.kind === 'FunctionCallExpression' ? (call.node('ArgumentList')?.list('Expressions') ?? []) : [];
+  let restoreTable = () => {};
+  if (input) {
+    // `T | invoke f(a)`: the piped rows are f's first (tabular) parameter
+    const first = params[0]?.node('NameAndType')?.node('Name')?.symbol;
+    if (!first) return c.fail(decl, 'invoke of a function without a tabular parameter');
+    restoreTable = c.bindTable(first.key, input);
+    params = params.slice(1);
+  }
   const bindings: [unknown, KNode][] = params.map((p, i) => {
     const name = p.node('NameAndType')?.node('Name');
     const value = args[i] ?? p.node('DefaultValue')?.node('Value');
@@ -38,5 +52,14 @@ export function inlineCall<T>(call: KNode, decl: KNode, c: Compiler, compile: (b
     return compile(result);
   } finally {
     restore();
+    restoreTable();
   }
+}
+
+/** `T | invoke f(args)`: f's body with the piped rows as its first parameter. */
+export function invoke(op: KNode, input: Relation, _out: Column[], c: Compiler): Relation {
+  const call = op.node('Function');
+  const decl = call && userFunction(call, c);
+  if (!call || !decl) return c.fail(op, 'invoke of a function that is not declared in the query');
+  return inlineCall(call, decl, c, (body) => c.tabular(body), input);
 }

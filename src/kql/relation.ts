@@ -5,7 +5,7 @@
  */
 import { SOURCE_COLUMN } from '../store/schema.js';
 import type { Column, Compiler, OrderTerm, Relation } from './context.js';
-import { ident } from './sql.js';
+import { ident, sqlName } from './sql.js';
 
 export const ORDINAL_COLUMN = '_tt_ord';
 export const MAX_SOURCES = 10;
@@ -73,7 +73,7 @@ export function projectItems(
   const seen = new Set<string>();
   for (const item of items) {
     // DuckDB identifiers are case-insensitive; Kusto's are not
-    const key = item.name.toLowerCase();
+    const key = sqlName(item.name).toLowerCase();
     if (seen.has(key) || key === SOURCE_COLUMN.toLowerCase() || key === ORDINAL_COLUMN)
       fail(`column name ${item.name} clashes with another column`);
     seen.add(key);

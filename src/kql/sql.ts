@@ -4,8 +4,46 @@
  * the text); only identifiers and fixed engine constants are ever written into the SQL itself.
  */
 
-export function ident(name: string): string {
+/** An identifier exactly as given (a stored table's own column, the final result's Kusto name). */
+export function rawIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Kusto names are case-sensitive, DuckDB's are not: `extend timestamp = …` beside `Timestamp` would
+ * clash. While a compilation runs, the first spelling of a name keeps it and any other spelling gets a
+ * unique SQL name (`timestamp#1`); the final SELECT renames back to Kusto's names.
+ */
+interface Naming {
+  first: Map<string, string>;
+  sql: Map<string, string>;
+}
+let naming: Naming | undefined;
+
+export function withColumnNaming<T>(run: () => T): T {
+  const saved = naming;
+  naming = { first: new Map(), sql: new Map() };
+  try {
+    return run();
+  } finally {
+    naming = saved;
+  }
+}
+
+/** The SQL name of a Kusto column name in the compilation in progress. */
+export function sqlName(name: string): string {
+  if (!naming) return name;
+  const known = naming.sql.get(name);
+  if (known) return known;
+  const key = name.toLowerCase();
+  const alias = naming.first.has(key) ? `${name}#${naming.sql.size}` : name;
+  if (!naming.first.has(key)) naming.first.set(key, name);
+  naming.sql.set(name, alias);
+  return alias;
+}
+
+export function ident(name: string): string {
+  return rawIdent(sqlName(name));
 }
 
 const DUCK: Record<string, string> = {

@@ -10,6 +10,7 @@
  * cap), nothing is written and the caller reads the file the slow way.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { fileChunks, type FileChunk } from './chunks.js';
 import { duckType, SOURCE_COLUMN, type SchemaSet } from './schema.js';
 import {
   BLANK_REASON,
@@ -17,6 +18,7 @@ import {
   type Conversion,
   type Expr,
   type LoadPlan,
+  type LineLayout,
   type LoadResult,
   type SourceField,
 } from './plan.js';
@@ -86,6 +88,10 @@ export interface LoadOptions {
   sourceName: string;
   /** Longest line DuckDB may read; longer ones make it refuse the file. */
   maxLineBytes: number;
+  /** Bytes per piece of the file staged at once (default chunks.ts CHUNK_BYTES). */
+  chunkBytes?: number;
+  /** A folder for the pieces of a large or compressed file. */
+  tempDir: () => string;
 }
 
 /** Column names of a field in the stage: typed, and raw (before conversion). */
@@ -119,9 +125,11 @@ function convertedType(as: Conversion): string {
  * `{ value, ok }`: the typed value from `raw`, and a test (over the stage's raw and typed columns, so
  * nothing is computed twice) that is false when a present value failed to convert.
  */
-function convert(raw: string, field: SourceField, json: boolean): { value: string; ok: string } {
+function convert(raw: string, field: SourceField, layout: LineLayout['kind']): { value: string; ok: string } {
   const ok = `(${rawCol(field.name)} IS NULL OR ${col(field.name)} IS NOT NULL)`;
   const checked = (value: string) => ({ value, ok });
+  const json = layout === 'json';
+  if (layout === 'cef' && field.as !== 'string') return checked(cefValue(raw, field));
   switch (field.as) {
     case 'string':
       return { value: raw, ok: 'true' };
@@ -149,12 +157,99 @@ function convert(raw: string, field: SourceField, json: boolean): { value: strin
   }
 }
 
+/**
+ * A CEF value in its column's type, or NULL (the line then goes to the reader) unless it has the plain
+ * shape on which DuckDB's cast and the JavaScript reader agree: digits for integers (a JS safe integer
+ * for long), a decimal for reals, epoch digits for times; the syslog time as `MMM d HH:mm:ss`.
+ */
+function cefValue(raw: string, field: SourceField): string {
+  const shaped = (re: string, value: string) =>
+    `CASE WHEN regexp_full_match(${raw}, ${sqlString(re)}) THEN ${value} END`;
+  if ((field.at as readonly string[])[0] === '@time') return `try_strptime(${raw}, '%Y %b %d %H:%M:%S')`;
+  switch (field.as) {
+    case 'int':
+      return shaped('[+-]?\\d{1,19}', `TRY_CAST(${raw} AS INTEGER)`);
+    case 'long':
+      return shaped('[+-]?\\d{1,16}', `CASE WHEN abs(CAST(${raw} AS BIGINT)) <= 9007199254740991 THEN CAST(${raw} AS BIGINT) END`);
+    case 'real':
+      return shaped('[+-]?(\\d{1,30}\\.?\\d{0,30}|\\.\\d{1,30})([eE][+-]?\\d{1,2})?', `TRY_CAST(${raw} AS DOUBLE)`);
+    case 'datetime':
+    case 'epoch':
+      return shaped('\\d{1,17}(\\.\\d{1,9})?', `tt_epoch_time(TRY_CAST(${raw} AS DOUBLE))`);
+    default:
+      return 'NULL'; // no other CEF conversion: every such line goes to the reader
+  }
+}
+
+/** RFC 3164 header (one host token) then the CEF header; the extension is the rest of the line. */
+const CEF_LINE =
+  '^(?:(?:<\\d{1,3}>)?([A-Z][a-z]{2}) {1,2}(\\d{1,2}) (\\d{2}:\\d{2}:\\d{2}) ([^ \\[]*[^ \\[:]) )?' +
+  'CEF: *(\\d+)\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|(.*)$';
+const CEF_GROUPS = ['mon', 'day', 'hms', 'host', 'ver', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ext'];
+const CEF_KEY = '[A-Za-z0-9_.\\[\\]-]+';
+/** Whitespace JavaScript's trim() removes and DuckDB's does not: such lines go to the reader. */
+const ODD_SPACE = '[\\t\\n\\x0b\\f\\r\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}]';
+
+/** The stage's parse of a CEF line: `_m` the regex groups, `_k` the extension keys, `_v` their values. */
+function cefParse(): string {
+  const ext = `ltrim(_m.ext, ' ')`;
+  const parts = `string_split(regexp_replace(${ext}, ${sqlString(` (${CEF_KEY})=`)}, '\x01\\1=', 'g'), '\x01')`;
+  const values = `list_transform(_parts, p -> trim(substr(p, strpos(p, '=') + 1)))`;
+  const unquote = `list_transform(${values}, v -> CASE WHEN length(v) >= 2 AND (starts_with(v, '"') OR starts_with(v, '''')) AND right(v, 1) = left(v, 1) AND NOT contains(v[2:-2], left(v, 1)) THEN v[2:-2] ELSE v END)`;
+  return (
+    `regexp_extract(l, ${sqlString(CEF_LINE)}, [${CEF_GROUPS.map(sqlString).join(', ')}], 's') AS _m, ` +
+    `CASE WHEN ${ext} = '' THEN []::VARCHAR[] ELSE ${parts} END AS _parts, ` +
+    `list_transform(_parts, p -> split_part(p, '=', 1)) AS _k, ` +
+    `CASE WHEN contains(_m.ext, '"') OR contains(_m.ext, '''') THEN ${unquote} ELSE ${values} END AS _v`
+  );
+}
+
+/** Lines of a CEF plan that the reader must see (see LineLayout 'cef'). */
+function cefOdd(plan: LoadPlan): string {
+  const keysOf = (f: SourceField) => f.at as readonly string[];
+  const absent = (plan.absent ?? []).map((path) => path[0]);
+  const synonyms = plan.fields
+    .filter((f) => keysOf(f).length > 1)
+    .map((f) => `(${keysOf(f).map((k) => `list_contains(_k, ${sqlString(k)})::INTEGER`).join(' + ')}) > 1`);
+  return [
+    `_m.ver = ''`,
+    `contains(l, '\\')`,
+    `contains(l, '#0')`,
+    `contains(_m.host, 'CEF:')`,
+    `regexp_full_match(_m.host, '\\d{4}')`,
+    `regexp_matches(_m.ext, ${sqlString(ODD_SPACE)})`,
+    `(len(_k) > 0 AND NOT regexp_matches(ltrim(_m.ext, ' '), ${sqlString(`^${CEF_KEY}=`)}))`,
+    `len(list_distinct(_k)) <> len(_k)`,
+    ...synonyms,
+    ...(absent.length > 0 ? [`list_has_any(_k, [${absent.map(sqlString).join(', ')}])`] : []),
+  ].join(' OR ');
+}
+
+function cefRawField(field: SourceField, plan: LoadPlan, year: number): string {
+  const [first] = field.at as readonly string[];
+  if (first.startsWith('|')) return `nullif(_m.h${first.slice(1)}, '')`;
+  if (first === '@host') return `nullif(_m.host, '')`;
+  if (first === '@time')
+    return `CASE WHEN _m.mon <> '' THEN concat('${year} ', _m.mon, ' ', _m.day, ' ', _m.hms) END`;
+  if (first === '*') {
+    const read = plan.fields.flatMap((f) => f.at as readonly string[]).filter((k) => /^[A-Za-z0-9]/.test(k));
+    const keep = read.length > 0 ? `i -> NOT list_contains([${read.map(sqlString).join(', ')}], _k[i])` : 'i -> true';
+    return `nullif(array_to_string(list_transform(list_filter(generate_series(1, len(_k)), ${keep}), i -> _k[i] || '=' || _v[i]), ';'), '')`;
+  }
+  const picks = (field.at as readonly string[]).map((k) => `_v[list_position(_k, ${sqlString(k)})]`);
+  return `nullif(${picks.length > 1 ? `coalesce(${picks.join(', ')})` : picks[0]}, '')`;
+}
+
 /** json_transform structure for the JSON layout: nested objects, VARCHAR leaves (JSON for dynamic/list). */
-function jsonStructure(fields: readonly SourceField[]): string {
+function jsonStructure(fields: readonly SourceField[], absent: readonly (readonly string[])[]): string {
   type Node = { [key: string]: Node | string };
   const root: Node = {};
-  for (const field of fields) {
-    const path = field.at as readonly string[];
+  const leaves = [
+    ...fields.map((f) => ({ path: f.at as readonly string[], as: f.as })),
+    ...absent.map((path) => ({ path, as: 'string' as const })),
+  ];
+  for (const field of leaves) {
+    const path = field.path;
     let node = root;
     for (const key of path.slice(0, -1)) {
       const next = node[key];
@@ -166,12 +261,15 @@ function jsonStructure(fields: readonly SourceField[]): string {
   return JSON.stringify(root);
 }
 
+function jsonPath(struct: string, path: readonly string[]): string {
+  let expr = struct;
+  for (const key of path) expr = `struct_extract(${expr}, ${sqlString(key)})`;
+  return expr;
+}
+
 function rawField(field: SourceField, plan: LoadPlan): string {
-  if (plan.layout.kind === 'json') {
-    let expr = '_j';
-    for (const key of field.at as readonly string[]) expr = `struct_extract(${expr}, ${sqlString(key)})`;
-    return expr;
-  }
+  if (plan.layout.kind === 'json') return jsonPath('_j', field.at as readonly string[]);
+  if (plan.layout.kind === 'cef') return cefRawField(field, plan, plan.layout.referenceYear);
   const { unset, empty, listSeparator } = plan.layout;
   let value = `_p[${(field.at as number) + 1}]`;
   if (unset !== undefined) value = `nullif(${value}, ${sqlString(unset)})`;
@@ -195,15 +293,25 @@ function stageSql(path: string, plan: LoadPlan, options: LoadOptions): string {
     `max_line_size=${Math.max(options.maxLineBytes + 2, 4096)}, compression=${options.gzip ? "'gzip'" : "'none'"})`;
   const { layout } = plan;
   const json = layout.kind === 'json';
-  const parsed = json
-    ? { alias: '_j', sql: `TRY(json_transform(l, ${sqlString(jsonStructure(plan.fields))})) AS _j` }
-    : { alias: '_p', sql: `string_split(l, ${sqlString(layout.separator)}) AS _p` };
-  const converted = plan.fields.map((f) => ({ field: f, ...convert(rawCol(f.name), f, json) }));
+  const parsed =
+    layout.kind === 'json'
+      ? {
+          alias: '_j',
+          sql: `TRY(json_transform(l, ${sqlString(jsonStructure(plan.fields, plan.absent ?? []))})) AS _j`,
+        }
+      : layout.kind === 'cef'
+        ? { alias: '_m, _k, _v', sql: cefParse() }
+        : { alias: '_p', sql: `string_split(l, ${sqlString(layout.separator)}) AS _p` };
+  const converted = plan.fields.map((f) => ({ field: f, ...convert(rawCol(f.name), f, layout.kind) }));
   const fieldsOk = converted.map((c) => c.ok).filter((ok) => ok !== 'true');
-  const parseFailed = json
-    ? `_j IS NULL OR NOT starts_with(ltrim(l), '{')`
-    : `len(_p) <> ${layout.columns}` +
-      (layout.readerIfContains ? ` OR contains(l, ${sqlString(layout.readerIfContains)})` : '');
+  const absent = (plan.absent ?? []).map((path) => `${jsonPath('_j', path)} IS NOT NULL`);
+  const parseFailed =
+    layout.kind === 'json'
+      ? [`_j IS NULL OR NOT starts_with(ltrim(l), '{')`, ...absent].join(' OR ')
+      : layout.kind === 'cef'
+        ? cefOdd(plan)
+        : `len(_p) <> ${layout.columns}` +
+          (layout.readerIfContains ? ` OR contains(l, ${sqlString(layout.readerIfContains)})` : '');
   const kinds = [
     `WHEN l IS NULL OR trim(l) = '' THEN 'blank'`,
     plan.commentPrefix !== undefined
@@ -286,7 +394,10 @@ export function exprSql(expr: Expr, plan: LoadPlan): string {
   return parts.length === 0 ? `'{}'` : `'{' || concat_ws(',', ${parts.join(', ')}) || '}'`;
 }
 
-/** Runs a plan on one file inside a transaction; throws (having written nothing) if DuckDB refuses it. */
+/**
+ * Runs a plan on one file inside a transaction, one bounded piece of the file at a time (chunks.ts);
+ * throws (having written nothing) if DuckDB refuses any piece.
+ */
 export async function loadWithPlan(
   connection: DuckDBConnection,
   schemas: SchemaSet,
@@ -307,7 +418,7 @@ export async function loadWithPlan(
       values.push(`CAST(${exprSql(expr, plan)} AS ${duckType(type)})`);
     }
     names.push(quoteIdent(SOURCE_COLUMN));
-    values.push(`${sqlString(`${options.sourceName}:`)} || n`);
+    values.push(`${sqlString(`${options.sourceName}:`)} || (n + $offset)`);
     const when = target.when
       ? ` AND ${col(target.when.field)} IN (${target.when.in.map(sqlString).join(', ')})`
       : '';
@@ -321,31 +432,55 @@ export async function loadWithPlan(
   const result: LoadResult = { lines: 0, ingested: 0, ignored: {}, toReader: [], tables: {} };
   await connection.run('BEGIN TRANSACTION');
   try {
-    await connection.run('DROP TABLE IF EXISTS tt_stage');
-    await connection.run(stageSql(path, plan, options));
-    const counts = await connection.runAndReadAll(
-      'SELECT _kind, _ignored, count(*) AS c FROM tt_stage GROUP BY ALL',
-    );
-    for (const [kind, reason, count] of counts.getRows()) {
-      const c = Number(count);
-      result.lines += c;
-      if (kind === 'data') result.ingested += c;
-      else if (kind !== 'reader') result.ignored[String(reason)] = (result.ignored[String(reason)] ?? 0) + c;
+    for await (const chunk of fileChunks(path, options)) {
+      try {
+        await loadChunk(connection, chunk, plan, options, inserts, result);
+      } finally {
+        chunk.done();
+      }
     }
-    const reader = await connection.runAndReadAll(
-      `SELECT n, _raw FROM tt_stage WHERE _kind = 'reader' ORDER BY n`,
-    );
-    for (const [n, raw] of reader.getRows()) result.toReader.push({ line: Number(n), text: String(raw) });
-    for (const insert of inserts) {
-      const done = await connection.runAndReadAll(insert.sql);
-      const written = Number(done.getRows()[0]?.[0] ?? 0);
-      if (written > 0) result.tables[insert.table] = (result.tables[insert.table] ?? 0) + written;
-    }
-    await connection.run('DROP TABLE tt_stage');
     await connection.run('COMMIT');
   } catch (err) {
     await connection.run('ROLLBACK').catch(() => undefined);
     throw err;
   }
   return result;
+}
+
+/** Stages one piece (its lines numbered from result.lines + 1), writes its data lines, counts the rest. */
+async function loadChunk(
+  connection: DuckDBConnection,
+  chunk: FileChunk,
+  plan: LoadPlan,
+  options: LoadOptions,
+  inserts: readonly { table: string; sql: string }[],
+  result: LoadResult,
+): Promise<void> {
+  const offset = result.lines;
+  await connection.run('DROP TABLE IF EXISTS tt_stage');
+  let t = performance.now();
+  const tick = (what: string) => { if (process.env.TT_TRACE) console.error(what, ((performance.now() - t) / 1000).toFixed(2)); t = performance.now(); };
+  await connection.run(stageSql(chunk.path, plan, { ...options, gzip: chunk.gzip }));
+  tick('stage');
+  const counts = await connection.runAndReadAll(
+    'SELECT _kind, _ignored, count(*) AS c FROM tt_stage GROUP BY ALL',
+  );
+  for (const [kind, reason, count] of counts.getRows()) {
+    const c = Number(count);
+    result.lines += c;
+    if (kind === 'data') result.ingested += c;
+    else if (kind !== 'reader') result.ignored[String(reason)] = (result.ignored[String(reason)] ?? 0) + c;
+  }
+  const reader = await connection.runAndReadAll(
+    `SELECT n, _raw FROM tt_stage WHERE _kind = 'reader' ORDER BY n`,
+  );
+  for (const [n, raw] of reader.getRows())
+    result.toReader.push({ line: offset + Number(n), text: String(raw) });
+  for (const insert of inserts) {
+    const done = await connection.runAndReadAll(insert.sql.replace('$offset', String(offset)));
+    const written = Number(done.getRows()[0]?.[0] ?? 0);
+    if (written > 0) result.tables[insert.table] = (result.tables[insert.table] ?? 0) + written;
+    tick(insert.table);
+  }
+  await connection.run('DROP TABLE tt_stage');
 }

@@ -55,6 +55,10 @@ export class Store {
     return schema;
   }
 
+  private tempDir(): string {
+    return (this.stagingDir ??= mkdtempSync(join(tmpdir(), 'telltale-')));
+  }
+
   /**
    * Appends already-coerced rows (see coerceRow) to a table. Returns the number of rows written. Only
    * the columns present in the batch are named to DuckDB: a CEF row fills ~20 of CommonSecurityLog's 164
@@ -63,8 +67,7 @@ export class Store {
   async insertRows(table: string, rows: readonly Row[]): Promise<number> {
     if (rows.length === 0) return 0;
     const schema = this.schema(table);
-    this.stagingDir ??= mkdtempSync(join(tmpdir(), 'telltale-'));
-    const file = join(this.stagingDir, `${table}-${this.stagedFiles++}.ndjson`);
+    const file = join(this.tempDir(), `${table}-${this.stagedFiles++}.ndjson`);
     const seen = new Set<string>();
     const lines: string[] = new Array<string>(rows.length);
     for (let i = 0; i < rows.length; i++) {
@@ -97,12 +100,14 @@ export class Store {
   async loadFile(
     path: string,
     plan: LoadPlan,
-    options: { gzip?: boolean; sourceName?: string; maxLineBytes?: number } = {},
+    options: { gzip?: boolean; sourceName?: string; maxLineBytes?: number; chunkBytes?: number } = {},
   ): Promise<LoadResult> {
     return loadWithPlan(this.connection, this.schemas, path, plan, {
       gzip: options.gzip,
       sourceName: options.sourceName ?? path,
       maxLineBytes: options.maxLineBytes ?? 1024 * 1024,
+      chunkBytes: options.chunkBytes,
+      tempDir: () => this.tempDir(),
     });
   }
 

@@ -27,7 +27,10 @@ export type Conversion =
 export interface SourceField {
   /** The name expressions use. */
   name: string;
-  /** JSON layout: the key path from the record (`['flow', 'start']`); delimited layout: the 0-based column. */
+  /**
+   * JSON layout: the key path from the record (`['flow', 'start']`); delimited layout: the 0-based
+   * column; CEF layout: see LineLayout.
+   */
   at: readonly string[] | number;
   as: Conversion;
 }
@@ -47,7 +50,16 @@ export type LineLayout =
       listSeparator?: string;
       /** Lines containing this text go to the reader (Zeek `\x` escapes the plan does not decode). */
       readerIfContains?: string;
-    };
+    }
+  /**
+   * ArcSight CEF after an optional RFC 3164 header (`<pri>MMM dd HH:mm:ss host `): the plain lines. Lines
+   * with a `\` escape, an rsyslog `#0nn` escape, another syslog header, text before the first key, a key
+   * seen twice (or with its synonym), unusual whitespace, or a key of `absent` go to the reader. Field
+   * `at`: extension keys (synonyms: the first present wins), `|1`…`|6` the header fields after the
+   * version, `@host` / `@time` the syslog host and time (year `referenceYear`), `*` the pairs no field
+   * reads, as `key=value;…`.
+   */
+  | { kind: 'cef'; referenceYear: number };
 
 /** A value for a target column, computed from fields. */
 export type Expr =
@@ -92,6 +104,12 @@ export interface LoadPlan {
     reason?: string;
   };
   targets: readonly TableTarget[];
+  /**
+   * JSON and CEF layouts: key paths (CEF: `[key]`) the plan does not read because a sample of the file never had them (a
+   * Defender export fills 9 of DeviceNetworkEvents' 38 columns). A line with a value at one of them
+   * goes to the reader, so nothing is dropped; the SQL converts only the keys the file has.
+   */
+  absent?: readonly (readonly string[])[];
 }
 
 /** What the store did with a file under a plan. */

@@ -13,6 +13,7 @@
  * rejected for a vendor's quirk.
  */
 import type { Row } from '../store/coerce.js';
+import type { Conversion, Expr, LoadPlan, SourceField } from '../store/plan.js';
 import type { KqlType, TableSchema } from '../store/schema.js';
 import { CEF_KEY_COLUMNS } from './cef-fields.js';
 import { parseSyslogHeader } from './syslog.js';
@@ -270,4 +271,68 @@ export function escapeCefValue(value: string): string {
 
 export function escapeCefHeader(value: string): string {
   return value.replace(/[\\|]/g, (c) => `\\${c}`);
+}
+
+// ---- CEF as a LoadPlan (DuckDB reads the file; see store/plan.ts, layout 'cef') ----
+
+/** The extension keys of a CEF line (empty when it is not CEF). */
+function extensionKeys(line: string): string[] {
+  const marker = line.indexOf('CEF:');
+  if (marker === -1) return [];
+  let pipes = 0;
+  let i = marker;
+  for (; i < line.length && pipes < 7; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 92) i++;
+    else if (c === 124) pipes++;
+  }
+  const keys: string[] = [];
+  if (pipes === 7) readExtension(line, i, (key) => keys.push(key));
+  return keys;
+}
+
+const CONVERSION: Partial<Record<KqlType, Conversion>> = {
+  int: 'int',
+  long: 'long',
+  real: 'real',
+  double: 'real',
+  decimal: 'real',
+  datetime: 'datetime',
+};
+
+/**
+ * The plan for a CEF file: the columns of the keys its first lines use (a line with another mapped key
+ * goes to parseCefLine, as does every line the SQL does not read the plain way; see LineLayout 'cef').
+ * Same mapping as parseCefLine: header fields, syslog host and time, `rt` (ReceiptTime as sent, and
+ * TimeGenerated), the other pairs in AdditionalExtensions.
+ */
+export function cefPlan(schema: TableSchema, sample: readonly string[], referenceYear: number): LoadPlan {
+  const types = new Map(schema.columns.map((c) => [c.name, c.type]));
+  const seen = new Set(sample.flatMap(extensionKeys));
+  const byColumn = new Map<string, string[]>();
+  for (const [key, column] of CEF_KEY_COLUMNS) {
+    if (!seen.has(key) || !types.has(column)) continue;
+    const keys = byColumn.get(column) ?? [];
+    byColumn.set(column, [...keys, key]);
+  }
+  const fields: SourceField[] = HEADER_COLUMNS.map((name, i) => ({ name, at: [`|${i + 1}`], as: 'string' }));
+  fields.push({ name: 'Computer', at: ['@host'], as: 'string' });
+  fields.push({ name: '@time', at: ['@time'], as: 'datetime' });
+  for (const [column, keys] of byColumn) {
+    const as = column === 'ReceiptTime' ? 'string' : (CONVERSION[types.get(column)!] ?? 'string');
+    fields.push({ name: column, at: keys, as });
+    if (column === 'ReceiptTime') fields.push({ name: '@rt', at: keys, as: 'datetime' });
+  }
+  fields.push({ name: '@extras', at: ['*'], as: 'string' });
+  const columns: Record<string, Expr> = {};
+  for (const f of fields) if (!f.name.startsWith('@')) columns[f.name] = { field: f.name };
+  columns.TimeGenerated = { coalesce: [...(byColumn.has('ReceiptTime') ? [{ field: '@rt' }] : []), { field: '@time' }] };
+  columns.AdditionalExtensions = { field: '@extras' };
+  columns.Type = { const: 'CommonSecurityLog' };
+  return {
+    layout: { kind: 'cef', referenceYear },
+    fields,
+    targets: [{ table: 'CommonSecurityLog', columns }],
+    absent: [...CEF_KEY_COLUMNS.keys()].filter((k) => !seen.has(k)).map((k) => [k]),
+  };
 }

@@ -11,7 +11,7 @@
 import type { Store } from '../store/db.js';
 import { CoerceError, type Row } from '../store/coerce.js';
 import { SOURCE_COLUMN } from '../store/schema.js';
-import { parseCefLine, setCefSchema } from './cef.js';
+import { cefPlan, parseCefLine, setCefSchema } from './cef.js';
 import { CsvRecordJoiner } from './csv.js';
 import { detectFile, type Detection } from './detect.js';
 import { JsonArraySplitter } from './json-array.js';
@@ -26,7 +26,7 @@ import type { LoadPlan, LoadResult } from '../store/plan.js';
 import { nfdumpParser, nfdumpPlan } from './nfdump.js';
 import { planParser } from './plan-reader.js';
 import { suricataPlan } from './suricata.js';
-import { isBlank } from './text.js';
+import { isBlank, parseJsonObject } from './text.js';
 import { rowCoercer, type RowCoercer } from './typed.js';
 import {
   IGNORED,
@@ -57,6 +57,8 @@ export interface IngestOptions {
 }
 
 const MAX_REASON = 300;
+/** Data lines sampled from a file's first chunk to choose what the SQL plan reads. */
+const SAMPLE_LINES = 1000;
 /** After this many rows refused one by one, the rest of a refused batch is rejected wholesale. */
 const MAX_BISECT_REJECTS = 1000;
 
@@ -288,19 +290,23 @@ async function planFor(
   options: IngestOptions,
 ): Promise<{ plan: LoadPlan; header: string[] } | undefined> {
   if (format === 'suricata-eve') return { plan: suricataPlan({ sensor: options.sensor }), header: [] };
-  if (format !== 'zeek-tsv' && format !== 'sentinel-ndjson' && format !== 'nfdump-csv') return undefined;
+  if (!['zeek-tsv', 'sentinel-ndjson', 'nfdump-csv', 'cef'].includes(format)) return undefined;
   const head: string[] = [];
+  const sample: string[] = []; // the first data lines of the first chunk (NDJSON: which keys the file has)
   for await (const batch of readLineBatches(path, { gzip: detection.gzip, maxLineBytes: 65536 })) {
     for (const text of batch.texts) {
-      if (text === null) return undefined;
-      if (format === 'zeek-tsv' ? !text.startsWith('#') : !isBlank(text)) {
-        if (format !== 'zeek-tsv') head.push(text);
+      if (text === null) {
+        if (sample.length === 0) return undefined;
         break;
       }
-      head.push(text);
+      if (format === 'zeek-tsv' ? !text.startsWith('#') : !isBlank(text)) {
+        if (sample.length === 0 && format !== 'zeek-tsv') head.push(text);
+        if (sample.push(text) >= SAMPLE_LINES) break;
+      } else if (sample.length === 0) head.push(text);
     }
     break;
   }
+  if (sample.length === 0 && head.length === 0) return undefined;
   if (format === 'zeek-tsv') {
     const plan = zeekTsvPlan(head, {
       sensor: options.sensor,
@@ -308,6 +314,10 @@ async function planFor(
       path: zeekPathFromName(path),
     });
     return plan && { plan, header: head };
+  }
+  if (format === 'cef') {
+    const year = options.referenceYear ?? new Date().getUTCFullYear();
+    return { plan: cefPlan(store.schema('CommonSecurityLog'), sample, year), header: [] };
   }
   const first = head[head.length - 1];
   if (first === undefined) return undefined;
@@ -327,7 +337,13 @@ async function planFor(
     table: options.table,
     fileName: path,
   });
-  return table === undefined ? undefined : { plan: sentinelNdjsonPlan(store.schema(table)), header: [] };
+  if (table === undefined) return undefined;
+  const keys = new Set<string>();
+  for (const text of sample) {
+    const obj = parseJsonObject(text);
+    if (typeof obj !== 'string') for (const key in obj) keys.add(key);
+  }
+  return { plan: sentinelNdjsonPlan(store.schema(table), keys), header: [] };
 }
 
 /** Buffers typed rows per table and writes them in batches; keeps the ledger's counts. */

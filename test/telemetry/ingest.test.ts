@@ -181,6 +181,29 @@ describe('hostile input', () => {
   });
 });
 
+describe('SQL fast path', () => {
+  it('reads a column that the sampled first lines did not have (NDJSON)', async () => {
+    const dir = tempDir();
+    const lines = Array.from({ length: 1500 }, (_, i) =>
+      JSON.stringify({ Timestamp: '2024-01-01T00:00:00Z', RemoteIP: `1.1.${i >> 8}.${i & 255}`, RemotePort: 80 }),
+    );
+    lines.push('{"Timestamp":"2024-01-01T00:00:00Z","RemoteIP":"9.9.9.9","InitiatingProcessFileName":"wget","Other":1}');
+    lines.push('{"Timestamp":"2024-01-01T00:00:00Z","RemoteIP":"8.8.8.8","InitiatingProcessFileName":null}');
+    const file = writeTemp(dir, 'DeviceNetworkEvents.ndjson', lines.join('\n') + '\n');
+    const ledger = await ingestFile(store, file);
+    balanced(ledger);
+    expect(ledger).toMatchObject({ read: 1502, ingested: 1502, rejected: [] });
+    const rows = await store.query(
+      'SELECT RemoteIP, InitiatingProcessFileName AS p, _Source AS s FROM DeviceNetworkEvents WHERE _Source LIKE ? AND RemoteIP IN (?, ?) ORDER BY RemoteIP',
+      [`${file}:%`, '9.9.9.9', '8.8.8.8'],
+    );
+    expect(rows).toEqual([
+      { RemoteIP: '8.8.8.8', p: null, s: `${file}:1502` },
+      { RemoteIP: '9.9.9.9', p: 'wget', s: `${file}:1501` },
+    ]);
+  });
+});
+
 describe('ingestPaths', () => {
   it('walks folders in sorted order, ingests logs, lists the rest as unrecognised', async () => {
     const dir = tempDir();
