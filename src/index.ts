@@ -31,7 +31,10 @@ export type { DeviceView } from './hunts/entity-view.js';
 export type { LintIssue } from './hunts/exclusions/lint.js';
 
 /** `telltale exclusions lint`: load exclusion files and lint every entry, enabled or not. */
-export async function lintExclusionFiles(paths: string[], now: Date = new Date()): Promise<{ count: number; issues: LintIssue[] }> {
+export async function lintExclusionFiles(
+  paths: string[],
+  now: Date = new Date(),
+): Promise<{ count: number; issues: LintIssue[] }> {
   const exclusions = loadExclusions(paths);
   return { count: exclusions.length, issues: await lintExclusions(exclusions, now) };
 }
@@ -143,7 +146,12 @@ function bySeverityThenTime(a: Finding, b: Finding): number {
 function exclusionUse(exclusions: Exclusion[], runs: HuntRun[], now: Date): ExclusionUse[] {
   return exclusions.map((exclusion) => {
     const hits = runs.flatMap((r) => r.suppressed).filter((f) => f.suppressedBy === exclusion.id);
-    return { exclusion, findings: hits.length, rows: hits.reduce((n, f) => n + (f.count ?? f.evidence.length), 0), expired: isExpired(exclusion, now) };
+    return {
+      exclusion,
+      findings: hits.length,
+      rows: hits.reduce((n, f) => n + (f.count ?? f.evidence.length), 0),
+      expired: isExpired(exclusion, now),
+    };
   });
 }
 

@@ -259,42 +259,77 @@ export class IntelStore {
     options: UpsertOptions = {},
   ): Promise<{ added: number; updated: number }> {
     if (indicators.length === 0) return { added: 0, updated: 0 };
-    const now = options.now ?? new Date();
-    const ttl = options.ttl ?? DEFAULT_TTL_DAYS;
-    const dir = mkdtempSync(join(tmpdir(), 'telltale-intel-'));
-    const file = join(dir, 'stage.ndjson');
+    const batch = await this.beginImport(options);
     try {
-      writeNdjson(file, indicators, (i) => toRow(i, now, ttl));
-      const spec = COLUMNS.map(([n, t]) => `${sqlString(n)}: ${sqlString(t)}`).join(', ');
-      const stage = `read_ndjson(${sqlString(file)}, columns={${spec}}, timestampformat='%Y-%m-%dT%H:%M:%S.%gZ', maximum_object_size=67108864)`;
-      await this.store.run('BEGIN TRANSACTION');
-      try {
-        await this.store.run(`CREATE OR REPLACE TEMP TABLE staged AS SELECT * FROM ${stage}`);
-        const [counts] = await this.store.query(
-          `SELECT count(*) FILTER (WHERE t.key IS NULL) AS added, count(t.key) AS updated FROM staged s LEFT JOIN ${TABLE} t USING (key)`,
-        );
-        const set = Object.entries(MERGE)
-          .map(([c, e]) => `${c} = ${e}`)
-          .join(', ');
-        // UPDATE + anti-join INSERT rather than ON CONFLICT: two hash joins, ~10× faster on a million rows
-        // than DuckDB's per-row conflict path (keys are unique by construction: staged rows are deduped).
-        await this.store.run(
-          `UPDATE ${TABLE} AS t SET ${set} FROM staged AS excluded WHERE t.key = excluded.key`,
-        );
-        await this.store.run(
-          `INSERT INTO ${TABLE} SELECT * FROM staged WHERE key NOT IN (SELECT key FROM ${TABLE})`,
-        );
-        await this.syncThreatIntelligence(now, 'WHERE key IN (SELECT key FROM staged)');
-        await this.store.run('DROP TABLE staged');
-        await this.store.run('COMMIT');
-        return { added: Number(counts!.added), updated: Number(counts!.updated) };
-      } catch (err) {
-        await this.store.run('ROLLBACK');
-        throw err;
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+      await batch.add(indicators);
+      return await batch.commit();
+    } catch (err) {
+      await batch.abort();
+      throw err;
     }
+  }
+
+  /**
+   * Starts one import transaction: `add` stages indicators chunk by chunk (a million-row feed never
+   * sits in JS at once), `commit` deduplicates the staged rows in SQL and merges them in.
+   */
+  async beginImport(options: UpsertOptions = {}): Promise<IntelImport> {
+    await this.store.run('BEGIN TRANSACTION');
+    try {
+      await this.store.run(`CREATE OR REPLACE TEMP TABLE ${STAGE} (${STAGE_COLUMNS}, ord BIGINT)`);
+    } catch (err) {
+      await this.store.run('ROLLBACK');
+      throw err;
+    }
+    return new IntelImport(this, options.now ?? new Date(), options.ttl ?? DEFAULT_TTL_DAYS);
+  }
+
+  /** Merges the staged rows into the store and the TI table (`IntelImport.commit`, in its transaction). */
+  async mergeStaged(now: Date): Promise<ImportCounts> {
+    // One row per key, merged the way `dedupe` merges (model.ts): the first occurrence's single-valued
+    // fields, widest dates, highest confidence, unions of lists, active if any row is.
+    await this.store.run(`CREATE OR REPLACE TEMP TABLE staged AS SELECT ${DEDUPE} FROM ${STAGE} GROUP BY key`);
+    await this.store.run(`DROP TABLE ${STAGE}`);
+    const [counts] = await this.store.query(
+      `SELECT count(*) AS indicators, count(*) FILTER (WHERE t.key IS NULL) AS added, count(t.key) AS updated, ` +
+        `count(*) FILTER (WHERE s.warninglists IS NOT NULL) AS warninglisted FROM staged s LEFT JOIN ${TABLE} t USING (key)`,
+    );
+    const set = Object.entries(MERGE)
+      .map(([c, e]) => `${c} = ${e}`)
+      .join(', ');
+    // UPDATE + anti-join INSERT rather than ON CONFLICT: two hash joins, ~10× faster on a million rows
+    // than DuckDB's per-row conflict path (staged keys are unique: grouped above).
+    if (Number(counts!.updated))
+      await this.store.run(`UPDATE ${TABLE} AS t SET ${set} FROM staged AS excluded WHERE t.key = excluded.key`);
+    await this.store.run(
+      Number(counts!.updated)
+        ? `INSERT INTO ${TABLE} SELECT * FROM staged WHERE key NOT IN (SELECT key FROM ${TABLE})`
+        : `INSERT INTO ${TABLE} SELECT * FROM staged`,
+    );
+    await this.syncThreatIntelligence(now, 'WHERE key IN (SELECT key FROM staged)', [], !Number(counts!.updated));
+    await this.refreshMatchTable();
+    await this.store.run('DROP TABLE staged');
+    return {
+      indicators: Number(counts!.indicators),
+      added: Number(counts!.added),
+      updated: Number(counts!.updated),
+      warninglisted: Number(counts!.warninglisted),
+    };
+  }
+
+  /**
+   * Rebuilds `intel_match`: one row per observable a hunt can match — addresses (`ip`, from ipv4, ipv6
+   * and ip:port alike), `ip:port`, domains, URLs, hashes — over the indicators that are not revoked,
+   * switched off or warning-listed, with the latest expiry. Deduplicated and narrow, so a hunt's
+   * indicator side is one hash-table build, with `expires > now` the only thing left to check.
+   */
+  async refreshMatchTable(): Promise<void> {
+    await this.store.run(
+      `CREATE OR REPLACE TABLE ${MATCH} AS SELECT kind, value, port, max(expires) AS expires FROM (` +
+        `SELECT CASE WHEN type IN ('ipv4', 'ipv6', 'ip:port') THEN 'ip' ELSE type END AS kind, value, NULL::INTEGER AS port, expires FROM ${TABLE} WHERE ${MATCHABLE} ` +
+        `UNION ALL SELECT type, value, port, expires FROM ${TABLE} WHERE type = 'ip:port' AND ${MATCHABLE}` +
+        `) GROUP BY ALL ORDER BY kind, value`,
+    );
   }
 
   /**
@@ -303,8 +338,10 @@ export class IntelStore {
    * `toThreatIntelligenceRows` (ti-table.ts) done in SQL — a million rows through JS objects took
    * minutes; a test holds the two to the same rows.
    */
-  async syncThreatIntelligence(now: Date, where = '', params: unknown[] = []): Promise<void> {
-    if (where)
+  async syncThreatIntelligence(now: Date, where = '', params: unknown[] = [], fresh = false): Promise<void> {
+    if (fresh) {
+      // every selected key is new: nothing to delete
+    } else if (where)
       await this.store.run(
         `DELETE FROM ${TI_TABLE} WHERE IndicatorId IN (SELECT upper(sha256(key)) FROM ${TABLE} ${where})`,
         params,

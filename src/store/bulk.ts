@@ -10,7 +10,9 @@
  * cap), nothing is written and the caller reads the file the slow way.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { cefOdd, cefParse, cefRawField, cefValue } from './cef-sql.js';
 import { fileChunks, type FileChunk } from './chunks.js';
+import { quoteIdent, sqlString } from './sql.js';
 import { duckType, SOURCE_COLUMN, type SchemaSet } from './schema.js';
 import {
   BLANK_REASON,
@@ -23,13 +25,7 @@ import {
   type SourceField,
 } from './plan.js';
 
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-export function sqlString(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
+export { quoteIdent, sqlString };
 
 /** Macros the plans compile to (installed with the store). */
 export const BULK_MACROS = [
@@ -157,89 +153,6 @@ function convert(raw: string, field: SourceField, layout: LineLayout['kind']): {
   }
 }
 
-/**
- * A CEF value in its column's type, or NULL (the line then goes to the reader) unless it has the plain
- * shape on which DuckDB's cast and the JavaScript reader agree: digits for integers (a JS safe integer
- * for long), a decimal for reals, epoch digits for times; the syslog time as `MMM d HH:mm:ss`.
- */
-function cefValue(raw: string, field: SourceField): string {
-  const shaped = (re: string, value: string) =>
-    `CASE WHEN regexp_full_match(${raw}, ${sqlString(re)}) THEN ${value} END`;
-  if ((field.at as readonly string[])[0] === '@time') return `try_strptime(${raw}, '%Y %b %d %H:%M:%S')`;
-  switch (field.as) {
-    case 'int':
-      return shaped('[+-]?\\d{1,19}', `TRY_CAST(${raw} AS INTEGER)`);
-    case 'long':
-      return shaped('[+-]?\\d{1,16}', `CASE WHEN abs(CAST(${raw} AS BIGINT)) <= 9007199254740991 THEN CAST(${raw} AS BIGINT) END`);
-    case 'real':
-      return shaped('[+-]?(\\d{1,30}\\.?\\d{0,30}|\\.\\d{1,30})([eE][+-]?\\d{1,2})?', `TRY_CAST(${raw} AS DOUBLE)`);
-    case 'datetime':
-    case 'epoch':
-      return shaped('\\d{1,17}(\\.\\d{1,9})?', `tt_epoch_time(TRY_CAST(${raw} AS DOUBLE))`);
-    default:
-      return 'NULL'; // no other CEF conversion: every such line goes to the reader
-  }
-}
-
-/** RFC 3164 header (one host token) then the CEF header; the extension is the rest of the line. */
-const CEF_LINE =
-  '^(?:(?:<\\d{1,3}>)?([A-Z][a-z]{2}) {1,2}(\\d{1,2}) (\\d{2}:\\d{2}:\\d{2}) ([^ \\[]*[^ \\[:]) )?' +
-  'CEF: *(\\d+)\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|(.*)$';
-const CEF_GROUPS = ['mon', 'day', 'hms', 'host', 'ver', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ext'];
-const CEF_KEY = '[A-Za-z0-9_.\\[\\]-]+';
-/** Whitespace JavaScript's trim() removes and DuckDB's does not: such lines go to the reader. */
-const ODD_SPACE = '[\\t\\n\\x0b\\f\\r\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}]';
-
-/** The stage's parse of a CEF line: `_m` the regex groups, `_k` the extension keys, `_v` their values. */
-function cefParse(): string {
-  const ext = `ltrim(_m.ext, ' ')`;
-  const parts = `string_split(regexp_replace(${ext}, ${sqlString(` (${CEF_KEY})=`)}, '\x01\\1=', 'g'), '\x01')`;
-  const values = `list_transform(_parts, p -> trim(substr(p, strpos(p, '=') + 1)))`;
-  const unquote = `list_transform(${values}, v -> CASE WHEN length(v) >= 2 AND (starts_with(v, '"') OR starts_with(v, '''')) AND right(v, 1) = left(v, 1) AND NOT contains(v[2:-2], left(v, 1)) THEN v[2:-2] ELSE v END)`;
-  return (
-    `regexp_extract(l, ${sqlString(CEF_LINE)}, [${CEF_GROUPS.map(sqlString).join(', ')}], 's') AS _m, ` +
-    `CASE WHEN ${ext} = '' THEN []::VARCHAR[] ELSE ${parts} END AS _parts, ` +
-    `list_transform(_parts, p -> split_part(p, '=', 1)) AS _k, ` +
-    `CASE WHEN contains(_m.ext, '"') OR contains(_m.ext, '''') THEN ${unquote} ELSE ${values} END AS _v`
-  );
-}
-
-/** Lines of a CEF plan that the reader must see (see LineLayout 'cef'). */
-function cefOdd(plan: LoadPlan): string {
-  const keysOf = (f: SourceField) => f.at as readonly string[];
-  const absent = (plan.absent ?? []).map((path) => path[0]);
-  const synonyms = plan.fields
-    .filter((f) => keysOf(f).length > 1)
-    .map((f) => `(${keysOf(f).map((k) => `list_contains(_k, ${sqlString(k)})::INTEGER`).join(' + ')}) > 1`);
-  return [
-    `_m.ver = ''`,
-    `contains(l, '\\')`,
-    `contains(l, '#0')`,
-    `contains(_m.host, 'CEF:')`,
-    `regexp_full_match(_m.host, '\\d{4}')`,
-    `regexp_matches(_m.ext, ${sqlString(ODD_SPACE)})`,
-    `(len(_k) > 0 AND NOT regexp_matches(ltrim(_m.ext, ' '), ${sqlString(`^${CEF_KEY}=`)}))`,
-    `len(list_distinct(_k)) <> len(_k)`,
-    ...synonyms,
-    ...(absent.length > 0 ? [`list_has_any(_k, [${absent.map(sqlString).join(', ')}])`] : []),
-  ].join(' OR ');
-}
-
-function cefRawField(field: SourceField, plan: LoadPlan, year: number): string {
-  const [first] = field.at as readonly string[];
-  if (first.startsWith('|')) return `nullif(_m.h${first.slice(1)}, '')`;
-  if (first === '@host') return `nullif(_m.host, '')`;
-  if (first === '@time')
-    return `CASE WHEN _m.mon <> '' THEN concat('${year} ', _m.mon, ' ', _m.day, ' ', _m.hms) END`;
-  if (first === '*') {
-    const read = plan.fields.flatMap((f) => f.at as readonly string[]).filter((k) => /^[A-Za-z0-9]/.test(k));
-    const keep = read.length > 0 ? `i -> NOT list_contains([${read.map(sqlString).join(', ')}], _k[i])` : 'i -> true';
-    return `nullif(array_to_string(list_transform(list_filter(generate_series(1, len(_k)), ${keep}), i -> _k[i] || '=' || _v[i]), ';'), '')`;
-  }
-  const picks = (field.at as readonly string[]).map((k) => `_v[list_position(_k, ${sqlString(k)})]`);
-  return `nullif(${picks.length > 1 ? `coalesce(${picks.join(', ')})` : picks[0]}, '')`;
-}
-
 /** json_transform structure for the JSON layout: nested objects, VARCHAR leaves (JSON for dynamic/list). */
 function jsonStructure(fields: readonly SourceField[], absent: readonly (readonly string[])[]): string {
   type Node = { [key: string]: Node | string };
@@ -269,7 +182,7 @@ function jsonPath(struct: string, path: readonly string[]): string {
 
 function rawField(field: SourceField, plan: LoadPlan): string {
   if (plan.layout.kind === 'json') return jsonPath('_j', field.at as readonly string[]);
-  if (plan.layout.kind === 'cef') return cefRawField(field, plan, plan.layout.referenceYear);
+  if (plan.layout.kind === 'cef') return cefRawField(field, plan, plan.layout);
   const { unset, empty, listSeparator } = plan.layout;
   let value = `_p[${(field.at as number) + 1}]`;
   if (unset !== undefined) value = `nullif(${value}, ${sqlString(unset)})`;
@@ -300,7 +213,7 @@ function stageSql(path: string, plan: LoadPlan, options: LoadOptions): string {
           sql: `TRY(json_transform(l, ${sqlString(jsonStructure(plan.fields, plan.absent ?? []))})) AS _j`,
         }
       : layout.kind === 'cef'
-        ? { alias: '_m, _k, _v', sql: cefParse() }
+        ? { alias: '_t, _m', sql: cefParse(layout) }
         : { alias: '_p', sql: `string_split(l, ${sqlString(layout.separator)}) AS _p` };
   const converted = plan.fields.map((f) => ({ field: f, ...convert(rawCol(f.name), f, layout.kind) }));
   const fieldsOk = converted.map((c) => c.ok).filter((ok) => ok !== 'true');
@@ -309,7 +222,7 @@ function stageSql(path: string, plan: LoadPlan, options: LoadOptions): string {
     layout.kind === 'json'
       ? [`_j IS NULL OR NOT starts_with(ltrim(l), '{')`, ...absent].join(' OR ')
       : layout.kind === 'cef'
-        ? cefOdd(plan)
+        ? cefOdd()
         : `len(_p) <> ${layout.columns}` +
           (layout.readerIfContains ? ` OR contains(l, ${sqlString(layout.readerIfContains)})` : '');
   const kinds = [

@@ -52,14 +52,15 @@ export type LineLayout =
       readerIfContains?: string;
     }
   /**
-   * ArcSight CEF after an optional RFC 3164 header (`<pri>MMM dd HH:mm:ss host `): the plain lines. Lines
-   * with a `\` escape, an rsyslog `#0nn` escape, another syslog header, text before the first key, a key
-   * seen twice (or with its synonym), unusual whitespace, or a key of `absent` go to the reader. Field
-   * `at`: extension keys (synonyms: the first present wins), `|1`…`|6` the header fields after the
-   * version, `@host` / `@time` the syslog host and time (year `referenceYear`), `*` the pairs no field
-   * reads, as `key=value;…`.
+   * ArcSight CEF after an optional RFC 3164 header (`<pri>MMM dd HH:mm:ss host `), read by templates:
+   * each is the exact sequence of extension keys of a kind of line (a firewall writes the same keys in
+   * the same order on every line of one event type), so one regular expression cuts a whole line. Lines
+   * that match no template, or have a `\` or rsyslog `#0nn` escape, a quoted value, or whitespace other
+   * than spaces, go to the reader. Field `at`: extension keys (synonyms), `|1`…`|6` the header fields
+   * after the version, `@host` / `@time` the syslog host and time (year `referenceYear`), `*` the pairs
+   * no field reads, as `key=value;…`.
    */
-  | { kind: 'cef'; referenceYear: number };
+  | { kind: 'cef'; referenceYear: number; templates: readonly (readonly string[])[] };
 
 /** A value for a target column, computed from fields. */
 export type Expr =
@@ -105,7 +106,7 @@ export interface LoadPlan {
   };
   targets: readonly TableTarget[];
   /**
-   * JSON and CEF layouts: key paths (CEF: `[key]`) the plan does not read because a sample of the file never had them (a
+   * JSON layout: key paths the plan does not read because a sample of the file never had them (a
    * Defender export fills 9 of DeviceNetworkEvents' 38 columns). A line with a value at one of them
    * goes to the reader, so nothing is dropped; the SQL converts only the keys the file has.
    */

@@ -275,10 +275,10 @@ export function escapeCefHeader(value: string): string {
 
 // ---- CEF as a LoadPlan (DuckDB reads the file; see store/plan.ts, layout 'cef') ----
 
-/** The extension keys of a CEF line (empty when it is not CEF). */
-function extensionKeys(line: string): string[] {
+/** The extension keys of a CEF line, in order (undefined when it is not CEF). */
+function extensionKeys(line: string): string[] | undefined {
   const marker = line.indexOf('CEF:');
-  if (marker === -1) return [];
+  if (marker === -1) return undefined;
   let pipes = 0;
   let i = marker;
   for (; i < line.length && pipes < 7; i++) {
@@ -286,8 +286,9 @@ function extensionKeys(line: string): string[] {
     if (c === 92) i++;
     else if (c === 124) pipes++;
   }
+  if (pipes !== 7) return undefined;
   const keys: string[] = [];
-  if (pipes === 7) readExtension(line, i, (key) => keys.push(key));
+  readExtension(line, i, (key) => keys.push(key));
   return keys;
 }
 
@@ -300,20 +301,36 @@ const CONVERSION: Partial<Record<KqlType, Conversion>> = {
   datetime: 'datetime',
 };
 
+/** Templates kept per file: the key sequences most frequent in its first lines. */
+const MAX_TEMPLATES = 8;
+
 /**
- * The plan for a CEF file: the columns of the keys its first lines use (a line with another mapped key
- * goes to parseCefLine, as does every line the SQL does not read the plain way; see LineLayout 'cef').
- * Same mapping as parseCefLine: header fields, syslog host and time, `rt` (ReceiptTime as sent, and
- * TimeGenerated), the other pairs in AdditionalExtensions.
+ * The plan for a CEF file (LineLayout 'cef'): its templates are the key sequences of its first lines
+ * (a key seen twice, or with its synonym, makes no template); a line that matches none, or that the SQL
+ * does not read the plain way, goes to parseCefLine. Same mapping as parseCefLine: header fields, syslog
+ * host and time, `rt` (ReceiptTime as sent, and TimeGenerated), the other pairs in AdditionalExtensions.
  */
 export function cefPlan(schema: TableSchema, sample: readonly string[], referenceYear: number): LoadPlan {
   const types = new Map(schema.columns.map((c) => [c.name, c.type]));
-  const seen = new Set(sample.flatMap(extensionKeys));
+  const counts = new Map<string, { keys: string[]; n: number }>();
+  for (const line of sample) {
+    const keys = extensionKeys(line);
+    if (keys === undefined) continue;
+    const columns = keys.map((k) => CEF_KEY_COLUMNS.get(k)).filter((c) => c !== undefined);
+    if (new Set(keys).size !== keys.length || new Set(columns).size !== columns.length) continue;
+    const id = keys.join(' ');
+    const entry = counts.get(id) ?? { keys, n: 0 };
+    entry.n++;
+    counts.set(id, entry);
+  }
+  const templates = [...counts.values()]
+    .sort((a, b) => b.n - a.n)
+    .slice(0, MAX_TEMPLATES)
+    .map((t) => t.keys);
   const byColumn = new Map<string, string[]>();
-  for (const [key, column] of CEF_KEY_COLUMNS) {
-    if (!seen.has(key) || !types.has(column)) continue;
-    const keys = byColumn.get(column) ?? [];
-    byColumn.set(column, [...keys, key]);
+  for (const key of new Set(templates.flat())) {
+    const column = CEF_KEY_COLUMNS.get(key);
+    if (column !== undefined && types.has(column)) byColumn.set(column, [...(byColumn.get(column) ?? []), key]);
   }
   const fields: SourceField[] = HEADER_COLUMNS.map((name, i) => ({ name, at: [`|${i + 1}`], as: 'string' }));
   fields.push({ name: 'Computer', at: ['@host'], as: 'string' });
@@ -326,13 +343,13 @@ export function cefPlan(schema: TableSchema, sample: readonly string[], referenc
   fields.push({ name: '@extras', at: ['*'], as: 'string' });
   const columns: Record<string, Expr> = {};
   for (const f of fields) if (!f.name.startsWith('@')) columns[f.name] = { field: f.name };
-  columns.TimeGenerated = { coalesce: [...(byColumn.has('ReceiptTime') ? [{ field: '@rt' }] : []), { field: '@time' }] };
+  const rt: Expr[] = byColumn.has('ReceiptTime') ? [{ field: '@rt' }] : [];
+  columns.TimeGenerated = { coalesce: [...rt, { field: '@time' }] };
   columns.AdditionalExtensions = { field: '@extras' };
   columns.Type = { const: 'CommonSecurityLog' };
   return {
-    layout: { kind: 'cef', referenceYear },
+    layout: { kind: 'cef', referenceYear, templates },
     fields,
     targets: [{ table: 'CommonSecurityLog', columns }],
-    absent: [...CEF_KEY_COLUMNS.keys()].filter((k) => !seen.has(k)).map((k) => [k]),
   };
 }
