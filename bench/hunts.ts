@@ -20,7 +20,7 @@ const DAY = '2026-05-21';
 const NOW = new Date(`${DAY}T23:59:59Z`);
 
 /** One day of flows: 1% a worm scanner on 23, 0.1% each a sequential crawler on 7547 and C2 contacts. */
-function generateSql(events: number): string {
+export function generateSql(events: number): string {
   const t = `TIMESTAMP '${DAY}' + to_microseconds(CAST(i * (86400000000 // ${events}) AS BIGINT))`;
   return `INSERT INTO CommonSecurityLog (TimeGenerated, SourceIP, SourcePort, DestinationIP, DestinationPort, Protocol, Activity, SentBytes, ReceivedBytes, DeviceVendor, DeviceProduct, _Source)
   SELECT ${t},

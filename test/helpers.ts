@@ -18,6 +18,8 @@ export function telltale(...args: string[]): CliResult {
   const result = spawnSync(process.execPath, [resolve(repoRoot, 'bin/telltale.js'), ...args], {
     cwd: repoRoot,
     encoding: 'utf8',
+    // Isolate from a developer's own indicator store: hunts see bundled content and explicit feeds only.
+    env: { ...process.env, TELLTALE_INTEL_DB: resolve(repoRoot, '.tmp/no-intel-store.duckdb') },
     maxBuffer: 64 * 1024 * 1024,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

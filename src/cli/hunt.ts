@@ -1,4 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { existsSync } from 'node:fs';
+import { defaultIntelDbPath } from '../intel/store.js';
 import { hunt, type HuntResult } from '../index.js';
 import { renderFindings, renderRows, type OutputFormat } from '../output/findings.js';
 import {
@@ -14,6 +16,14 @@ import {
   reportScan,
   summarise,
 } from './common.js';
+
+/** An explicit --intel-db wins; otherwise the default store is used only when it already exists. */
+function resolveIntelDb(option: string | false | undefined): string | undefined {
+  if (option === false) return undefined;
+  if (typeof option === 'string') return option;
+  const path = defaultIntelDbPath();
+  return existsSync(path) ? path : undefined;
+}
 
 function parseConfidence(value: string): number {
   const n = Number(value);
@@ -61,6 +71,13 @@ export function huntCommand(): Command {
       'ignore indicators below this ConfidenceScore (default 50)',
       parseConfidence,
     )
+    .option(
+      '--intel-db <file>',
+      'indicator store to hunt with (default: $TELLTALE_INTEL_DB or ~/.local/share/telltale/intel.duckdb, when it exists)',
+    )
+    .option('--no-intel-db', 'ignore the indicator store: bundled content and --intel feeds only')
+    .option('--include-warninglisted', 'also match indicators that are on a warning list')
+    .option('--allowlist <file>', 'extra allow-list file for this run (repeatable)', collect, [])
     .option('--rules <path>', 'extra YARA rule file or folder (repeatable)', collect, [])
     .option('--hunts <dir>', 'run the hunts in this folder instead of the bundled ones (repeatable)', collect)
     .option(
@@ -86,7 +103,12 @@ export function huntCommand(): Command {
       '\nExample:\n  $ telltale hunt examples/incident\n  $ telltale hunt /var/log/zeek fw.cef --intel threatfox.csv --exclusions site.yaml --format json',
     )
     .action(async (paths: string[], opts) => {
+      const intelDb = resolveIntelDb(opts.intelDb as string | false | undefined);
+      if (intelDb) err(`intel store: ${intelDb}`);
       const result = await hunt(paths, {
+        intelDb,
+        includeWarninglisted: opts.includeWarninglisted,
+        allowlists: opts.allowlist,
         db: opts.db,
         intel: opts.intel,
         rules: opts.rules,

@@ -10,6 +10,7 @@ import { kqlCommand } from './kql.js';
 import { ingestCommand } from './ingest.js';
 import { intelCommand } from './intel.js';
 import { exclusionsCommand } from './exclusions.js';
+import { exportCommand } from './export.js';
 import { EXIT_ERROR } from './common.js';
 
 export function buildProgram(): Command {
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
     ingestCommand(),
     intelCommand(),
     exclusionsCommand(),
+    exportCommand(),
     rulesCommand(),
   ])
     program.addCommand(command);

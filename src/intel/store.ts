@@ -87,6 +87,10 @@ const COLUMNS: Array<[string, string]> = [
 ];
 
 const TABLE = 'intel_indicators';
+/** The hunt-side shape: one row per matchable observable (see `refreshMatchTable`). */
+export const MATCH = 'intel_match';
+const STAGE = 'intel_stage';
+const STAGE_SPEC: Array<[string, string]> = [...COLUMNS, ['ord', 'BIGINT']];
 const SIGHTINGS = 'intel_sightings';
 const FEEDS = 'intel_feeds';
 
@@ -113,6 +117,26 @@ const MERGE: Record<string, string> = {
   warninglists: 'excluded.warninglists',
   last_imported: 'greatest(t.last_imported, excluded.last_imported)',
 };
+
+// Staged rows → one per key, the way `dedupe` (model.ts) merges: the first occurrence's single-valued
+// fields, widest dates, highest confidence, unions of lists, active if any row is, revoked if all are.
+const FIRST = ['threat_type', 'malware', 'malware_id', 'source', 'reference', 'reporter', 'context', 'external_id', 'origin'];
+const UNION = ['malware_aliases', 'sources', 'tags'];
+const AGGREGATE: Record<string, string> = {
+  key: 'key',
+  confidence: 'max(confidence)',
+  first_seen: 'min(first_seen)',
+  last_seen: 'max(last_seen)',
+  expires: 'max(expires)',
+  active: 'bool_or(coalesce(active, true))',
+  revoked: 'bool_and(coalesce(revoked, false))',
+  ...Object.fromEntries(FIRST.map((c) => [c, `arg_min(${c}, ord)`])),
+  ...Object.fromEntries(
+    UNION.map((c) => [c, `CASE WHEN count(*) = 1 THEN any_value(${c}) ELSE list_sort(list_distinct(flatten(list(${c})))) END`]),
+  ),
+};
+// Everything else (type, value, port, warning lists, import times) is the same on every row of a key.
+const DEDUPE = COLUMNS.map(([c]) => `${AGGREGATE[c] ?? `any_value(${c})`} AS ${c}`).join(', ');
 
 const ISO = `'%Y-%m-%dT%H:%M:%S.%gZ'`;
 const HASH = `type IN ('md5', 'sha1', 'sha256')`;
@@ -147,8 +171,9 @@ const TI_SELECT = `
 
 const ts = (d: Date) => d.toISOString().replace('Z', '');
 
-function toRow(i: Indicator, now: Date, ttl: Readonly<TtlDays>): Row {
+function toRow(i: Indicator, now: Date, ttl: Readonly<TtlDays>, ord: number): Row {
   return {
+    ord,
     key: indicatorKey(i),
     type: i.type,
     value: i.value,
@@ -214,12 +239,14 @@ function fromRow(r: Row): StoredIndicator {
   });
 }
 
+/** Not revoked, not switched off by its source. */
+const LIVE = 'NOT coalesce(revoked, false) AND coalesce(active, true)';
+/** Matchable whenever it has not expired: live and not warning-listed. */
+const MATCHABLE = `${LIVE} AND warninglists IS NULL`;
+
 /** SQL for "matchable at ?": not revoked, not switched off, not expired, not warning-listed. */
 function activeSql(includeWarninglisted: boolean): string {
-  return (
-    `(NOT coalesce(revoked, false) AND coalesce(active, true) AND (expires IS NULL OR expires > ?::TIMESTAMP)` +
-    (includeWarninglisted ? ')' : ' AND warninglists IS NULL)')
-  );
+  return `(${includeWarninglisted ? LIVE : MATCHABLE} AND (expires IS NULL OR expires > ?::TIMESTAMP))`;
 }
 
 export class IntelStore {
@@ -243,7 +270,10 @@ export class IntelStore {
       `CREATE TABLE IF NOT EXISTS ${FEEDS} (name VARCHAR PRIMARY KEY, url VARCHAR, etag VARCHAR, last_modified VARCHAR, ` +
         `last_fetch TIMESTAMP, last_status VARCHAR, last_count INTEGER)`,
     );
-    return new IntelStore(store);
+    const intel = new IntelStore(store);
+    const [match] = await store.query(`SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = '${MATCH}'`);
+    if (!Number(match?.n)) await intel.refreshMatchTable(); // a store from before intel_match
+    return intel;
   }
 
   close(): void {
@@ -276,7 +306,7 @@ export class IntelStore {
   async beginImport(options: UpsertOptions = {}): Promise<IntelImport> {
     await this.store.run('BEGIN TRANSACTION');
     try {
-      await this.store.run(`CREATE OR REPLACE TEMP TABLE ${STAGE} (${STAGE_COLUMNS}, ord BIGINT)`);
+      await this.store.run(`CREATE OR REPLACE TEMP TABLE ${STAGE} (${STAGE_SPEC.map(([n, t]) => `${n} ${t}`).join(', ')})`);
     } catch (err) {
       await this.store.run('ROLLBACK');
       throw err;
@@ -307,7 +337,7 @@ export class IntelStore {
         : `INSERT INTO ${TABLE} SELECT * FROM staged`,
     );
     await this.syncThreatIntelligence(now, 'WHERE key IN (SELECT key FROM staged)', [], !Number(counts!.updated));
-    await this.refreshMatchTable();
+    await this.refreshMatchTable('SELECT value FROM staged');
     await this.store.run('DROP TABLE staged');
     return {
       indicators: Number(counts!.indicators),
@@ -318,18 +348,25 @@ export class IntelStore {
   }
 
   /**
-   * Rebuilds `intel_match`: one row per observable a hunt can match — addresses (`ip`, from ipv4, ipv6
-   * and ip:port alike), `ip:port`, domains, URLs, hashes — over the indicators that are not revoked,
+   * Keeps `intel_match` in step: one row per observable a hunt can match — addresses (`ip`, from ipv4,
+   * ipv6 and ip:port alike), `ip:port`, domains, URLs, hashes — over the indicators that are not revoked,
    * switched off or warning-listed, with the latest expiry. Deduplicated and narrow, so a hunt's
-   * indicator side is one hash-table build, with `expires > now` the only thing left to check.
+   * indicator side is one hash-table build with `expires > now` the only test left. `values` (a SQL
+   * subquery) limits the refresh to those values; without it the table is rebuilt.
    */
-  async refreshMatchTable(): Promise<void> {
-    await this.store.run(
-      `CREATE OR REPLACE TABLE ${MATCH} AS SELECT kind, value, port, max(expires) AS expires FROM (` +
-        `SELECT CASE WHEN type IN ('ipv4', 'ipv6', 'ip:port') THEN 'ip' ELSE type END AS kind, value, NULL::INTEGER AS port, expires FROM ${TABLE} WHERE ${MATCHABLE} ` +
-        `UNION ALL SELECT type, value, port, expires FROM ${TABLE} WHERE type = 'ip:port' AND ${MATCHABLE}` +
-        `) GROUP BY ALL ORDER BY kind, value`,
-    );
+  async refreshMatchTable(values?: string): Promise<void> {
+    const only = values ? `AND value IN (${values})` : '';
+    const select =
+      `SELECT kind, value, port, max(expires) AS expires FROM (` +
+      `SELECT CASE WHEN type IN ('ipv4', 'ipv6', 'ip:port') THEN 'ip' ELSE type END AS kind, value, NULL::INTEGER AS port, expires ` +
+      `FROM ${TABLE} WHERE ${MATCHABLE} ${only} ` +
+      `UNION ALL SELECT type, value, port, expires FROM ${TABLE} WHERE type = 'ip:port' AND ${MATCHABLE} ${only}) GROUP BY ALL`;
+    if (!values) {
+      await this.store.run(`CREATE OR REPLACE TABLE ${MATCH} AS ${select} ORDER BY kind, value`);
+      return;
+    }
+    await this.store.run(`DELETE FROM ${MATCH} WHERE value IN (${values})`);
+    await this.store.run(`INSERT INTO ${MATCH} ${select}`);
   }
 
   /**
@@ -339,14 +376,14 @@ export class IntelStore {
    * minutes; a test holds the two to the same rows.
    */
   async syncThreatIntelligence(now: Date, where = '', params: unknown[] = [], fresh = false): Promise<void> {
-    if (fresh) {
-      // every selected key is new: nothing to delete
-    } else if (where)
+    // `fresh`: every selected key is new, so there is nothing to delete.
+    if (!fresh)
       await this.store.run(
-        `DELETE FROM ${TI_TABLE} WHERE IndicatorId IN (SELECT upper(sha256(key)) FROM ${TABLE} ${where})`,
-        params,
+        where
+          ? `DELETE FROM ${TI_TABLE} WHERE IndicatorId IN (SELECT upper(sha256(key)) FROM ${TABLE} ${where})`
+          : `DELETE FROM ${TI_TABLE}`,
+        where ? params : [],
       );
-    else await this.store.run(`DELETE FROM ${TI_TABLE}`);
     await this.store.run(`INSERT INTO ${TI_TABLE} BY NAME SELECT ${TI_SELECT} FROM ${TABLE} ${where}`, [
       ts(now),
       ts(now),
@@ -435,6 +472,7 @@ export class IntelStore {
         await this.store.run(`DELETE FROM ${SIGHTINGS} WHERE key IN (${keys})`, params);
         await this.store.run(`DELETE FROM ${TABLE} WHERE key IN (${keys})`, params);
       }
+      await this.refreshMatchTable();
       await this.store.run('COMMIT');
     } catch (err) {
       await this.store.run('ROLLBACK');
@@ -458,9 +496,14 @@ export class IntelStore {
     try {
       writeNdjson(file, [...counts], ([key, count]) => ({ key, count, sighted_at: at.toISOString(), hunts }));
       await this.store.run('BEGIN TRANSACTION');
+      const columns: Array<[string, string]> = [
+        ['key', 'VARCHAR'],
+        ['sighted_at', 'TIMESTAMP'],
+        ['count', 'INTEGER'],
+        ['hunts', 'VARCHAR[]'],
+      ];
       await this.store.run(
-        `INSERT INTO ${SIGHTINGS} SELECT s.key, s.sighted_at, s.count, s.hunts FROM read_ndjson(${sqlString(file)}, ` +
-          `columns={'key': 'VARCHAR', 'sighted_at': 'TIMESTAMP', 'count': 'INTEGER', 'hunts': 'VARCHAR[]'}, timestampformat='%Y-%m-%dT%H:%M:%S.%gZ') s ` +
+        `INSERT INTO ${SIGHTINGS} SELECT s.key, s.sighted_at, s.count, s.hunts FROM ${ndjsonSource(file, columns)} s ` +
           `WHERE s.key IN (SELECT key FROM ${TABLE})`,
       );
       await this.store.run(
@@ -526,10 +569,72 @@ export class IntelStore {
 }
 
 /** Streams rows to an NDJSON file in chunks (a million rows never sit in one string). */
-function writeNdjson<T>(file: string, items: readonly T[], toRow: (item: T) => unknown): void {
+function writeNdjson<T>(file: string, items: readonly T[], toRow: (item: T, index: number) => unknown): void {
   writeFileSync(file, '');
   for (let k = 0; k < items.length; k += 50_000) {
-    const chunk = items.slice(k, k + 50_000).map((i) => JSON.stringify(toRow(i)));
+    const chunk = items.slice(k, k + 50_000).map((i, n) => JSON.stringify(toRow(i, k + n)));
     writeFileSync(file, chunk.join('\n') + '\n', { flag: 'a' });
+  }
+}
+
+/** DuckDB reading an NDJSON staging file with the given column types (it types ~1M rows/s). */
+function ndjsonSource(file: string, columns: ReadonlyArray<[string, string]>): string {
+  const spec = columns.map(([n, t]) => `${sqlString(n)}: ${sqlString(t)}`).join(', ');
+  return `read_ndjson(${sqlString(file)}, columns={${spec}}, timestampformat=${ISO}, maximum_object_size=67108864)`;
+}
+
+export interface ImportCounts {
+  /** Distinct indicators in the import. */
+  indicators: number;
+  added: number;
+  updated: number;
+  warninglisted: number;
+}
+
+/**
+ * One import in progress (`IntelStore.beginImport`): an open transaction and a staging table. `add`
+ * stages a chunk (NDJSON → DuckDB), `commit` merges everything staged, `abort` leaves the store as it was.
+ */
+export class IntelImport {
+  private staged = 0;
+  private done = false;
+  private readonly dir = mkdtempSync(join(tmpdir(), 'telltale-intel-'));
+
+  constructor(
+    private readonly intel: IntelStore,
+    private readonly now: Date,
+    private readonly ttl: Readonly<TtlDays>,
+  ) {}
+
+  async add(indicators: readonly Indicator[]): Promise<void> {
+    if (indicators.length === 0) return;
+    const file = join(this.dir, 'chunk.ndjson');
+    const first = this.staged;
+    writeNdjson(file, indicators, (i, k) => toRow(i, this.now, this.ttl, first + k));
+    this.staged += indicators.length;
+    await this.intel.store.run(`INSERT INTO ${STAGE} SELECT * FROM ${ndjsonSource(file, STAGE_SPEC)}`);
+  }
+
+  async commit(): Promise<ImportCounts> {
+    try {
+      const counts = await this.intel.mergeStaged(this.now);
+      await this.intel.store.run('COMMIT');
+      this.finish();
+      return counts;
+    } catch (err) {
+      await this.abort();
+      throw err;
+    }
+  }
+
+  async abort(): Promise<void> {
+    if (this.done) return;
+    this.finish();
+    await this.intel.store.run('ROLLBACK').catch(() => undefined);
+  }
+
+  private finish(): void {
+    this.done = true;
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }

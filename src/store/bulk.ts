@@ -206,15 +206,25 @@ function stageSql(path: string, plan: LoadPlan, options: LoadOptions): string {
     `max_line_size=${Math.max(options.maxLineBytes + 2, 4096)}, compression=${options.gzip ? "'gzip'" : "'none'"})`;
   const { layout } = plan;
   const json = layout.kind === 'json';
-  const parsed =
+  // Parse steps, each a subquery over the previous one (an alias used twice in one SELECT is computed twice).
+  const steps: { alias: string; sql: string }[] =
     layout.kind === 'json'
-      ? {
-          alias: '_j',
-          sql: `TRY(json_transform(l, ${sqlString(jsonStructure(plan.fields, plan.absent ?? []))})) AS _j`,
-        }
+      ? [
+          {
+            alias: '_j',
+            sql: `TRY(json_transform(l, ${sqlString(jsonStructure(plan.fields, plan.absent ?? []))}))`,
+          },
+        ]
       : layout.kind === 'cef'
-        ? { alias: '_t, _m', sql: cefParse(layout) }
-        : { alias: '_p', sql: `string_split(l, ${sqlString(layout.separator)}) AS _p` };
+        ? cefParse(layout)
+        : [{ alias: '_p', sql: `string_split(l, ${sqlString(layout.separator)})` }];
+  let parsedSql = lines;
+  const aliases: string[] = [];
+  for (const step of steps) {
+    parsedSql = `SELECT n, l, ${[...aliases, `${step.sql} AS ${step.alias}`].join(', ')} FROM (${parsedSql})`;
+    aliases.push(step.alias);
+  }
+  const parsed = { alias: aliases.join(', '), sql: parsedSql };
   const converted = plan.fields.map((f) => ({ field: f, ...convert(rawCol(f.name), f, layout.kind) }));
   const fieldsOk = converted.map((c) => c.ok).filter((ok) => ok !== 'true');
   const absent = (plan.absent ?? []).map((path) => `${jsonPath('_j', path)} IS NOT NULL`);
@@ -253,7 +263,7 @@ function stageSql(path: string, plan: LoadPlan, options: LoadOptions): string {
     `WHEN 'ignore' THEN ${ignoreReason} END AS _ignored, ` +
     `${converted.map((c) => col(c.field.name)).join(', ')} ` +
     `FROM (SELECT *, ${kind} AS _kind FROM (SELECT n, l, ${parsed.alias}, ${converted.map((c) => `${rawCol(c.field.name)}, `).join('')}${fieldCols} ` +
-    `FROM (SELECT n, l, ${parsed.alias}, ${rawCols} FROM (SELECT n, l, ${parsed.sql} FROM (${lines})))))`
+    `FROM (SELECT n, l, ${parsed.alias}, ${rawCols} FROM (${parsed.sql}))))`
   );
 }
 
@@ -373,7 +383,9 @@ async function loadChunk(
   await connection.run('DROP TABLE IF EXISTS tt_stage');
   let t = performance.now();
   const tick = (what: string) => { if (process.env.TT_TRACE) console.error(what, ((performance.now() - t) / 1000).toFixed(2)); t = performance.now(); };
-  await connection.run(stageSql(chunk.path, plan, { ...options, gzip: chunk.gzip }));
+  const sql = stageSql(chunk.path, plan, { ...options, gzip: chunk.gzip });
+  if (process.env.TT_TRACE === 'sql') (await import('node:fs')).writeFileSync('/tmp/stage.sql', sql);
+  await connection.run(sql);
   tick('stage');
   const counts = await connection.runAndReadAll(
     'SELECT _kind, _ignored, count(*) AS c FROM tt_stage GROUP BY ALL',

@@ -11,8 +11,10 @@ import { sqlString } from './sql.js';
 
 type CefLayout = Extract<LineLayout, { kind: 'cef' }>;
 
-const SYSLOG = '^(?:(?:<\\d{1,3}>)?([A-Z][a-z]{2}) {1,2}(\\d{1,2}) (\\d{2}:\\d{2}:\\d{2}) ([^ \\[]*[^ \\[:]) )?';
-const HEADER = 'CEF: *(\\d+)\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|([^|]*)\\| *';
+/** An optional RFC 3164 header (one host token) and the CEF header, up to the first extension key. */
+const HEAD_RE =
+  '(?:(?:<\\d{1,3}>)?([A-Z][a-z]{2}) {1,2}(\\d{1,2}) (\\d{2}:\\d{2}:\\d{2}) ([^ \\[]*[^ \\[:]) )?' +
+  'CEF: *(\\d+)\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|([^|]*)\\| *';
 const HEAD_GROUPS = ['mon', 'day', 'hms', 'host', 'ver', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
 /**
  * Lines for the reader whatever their keys: escapes (`\`, rsyslog `#0nn`), a value starting with a quote
@@ -25,23 +27,30 @@ function escapeRegex(text: string): string {
   return text.replace(/[\\^$.|?*+()[\]{}-]/g, '\\$&');
 }
 
-function templateRegex(keys: readonly string[], groups: number): string {
-  const pairs = keys.map((k, i) => `${i === 0 ? '' : ' '}${escapeRegex(k)}=([^=]*)`).join('');
-  return `${SYSLOG}${HEADER}${pairs}$${'()'.repeat(groups - keys.length)}`;
+/** A whole line of one template (a DFA test: no groups). */
+function templateRegex(keys: readonly string[]): string {
+  const pairs = keys.map((k, i) => `${i === 0 ? '' : ' '}${escapeRegex(k)}=[^=]*`).join('');
+  return `^${HEAD_RE.replace(/\((?!\?)/g, '(?:')}${pairs}$`;
 }
 
-/** `_t`: the template a line matches (null: the reader's); `_m`: its groups (mon…h6, v1…vN). */
-export function cefParse(layout: CefLayout): string {
-  const width = Math.max(0, ...layout.templates.map((t) => t.length));
-  const names = [...HEAD_GROUPS, ...Array.from({ length: width }, (_, i) => `v${i + 1}`)];
-  const list = `[${names.map(sqlString).join(', ')}]`;
-  const regexes = layout.templates.map((t) => sqlString(templateRegex(t, width)));
-  const which = regexes.map((re, i) => `WHEN regexp_matches(l, ${re}) THEN ${i + 1}`).join(' ');
-  const cut = regexes.map((re, i) => `WHEN ${i + 1} THEN regexp_extract(l, ${re}, ${list}, 's')`).join(' ');
-  return (
-    `CASE WHEN l IS NULL OR regexp_matches(l, ${sqlString(ODD)}) THEN NULL ${which} END AS _t, ` +
-    `CASE _t ${cut || 'WHEN 0 THEN NULL'} END AS _m`
-  );
+/**
+ * `_t`: the template a line matches (null: the reader's); `_m`: the syslog and CEF header groups (`all`:
+ * the whole header); `_x`: the extension split at `=` — the line matched its template, so part i + 1 is
+ * value i followed by ` ` and key i + 1, and no value holds an `=`.
+ */
+export function cefParse(layout: CefLayout): { alias: string; sql: string }[] {
+  const which = layout.templates
+    .map((t, i) => `WHEN regexp_matches(l, ${sqlString(templateRegex(t))}) THEN ${i + 1}`)
+    .join(' ');
+  const names = `[${['all', ...HEAD_GROUPS].map(sqlString).join(', ')}]`;
+  return [
+    { alias: '_t', sql: `CASE WHEN l IS NULL OR regexp_matches(l, ${sqlString(ODD)}) THEN NULL ${which} END` },
+    {
+      alias: '_m',
+      sql: `CASE WHEN _t IS NOT NULL THEN regexp_extract(l, ${sqlString(`^(${HEAD_RE})`)}, ${names}) END`,
+    },
+    { alias: '_x', sql: `string_split(substr(l, length(struct_extract(_m, 'all')) + 1), '=')` },
+  ];
 }
 
 const group = (name: string) => `struct_extract(_m, ${sqlString(name)})`;
@@ -62,15 +71,22 @@ export function cefRawField(field: SourceField, plan: LoadPlan, layout: CefLayou
   const cases = layout.templates.map((keys, t) => {
     if (first === '*') {
       const pairs = keys.flatMap((k, i) =>
-        read.has(k) ? [] : [`${sqlString(`${k}=`)} || trim(${group(`v${i + 1}`)})`],
+        read.has(k) ? [] : [`${sqlString(`${k}=`)} || ${templateValue(keys, i)}`],
       );
       return `WHEN ${t + 1} THEN ${pairs.length > 0 ? `concat_ws(';', ${pairs.join(', ')})` : 'NULL'}`;
     }
     const i = keys.findIndex((k) => (field.at as readonly string[]).includes(k));
-    return i === -1 ? '' : `WHEN ${t + 1} THEN trim(${group(`v${i + 1}`)})`;
+    return i === -1 ? '' : `WHEN ${t + 1} THEN ${templateValue(keys, i)}`;
   });
   const value = `CASE _t ${cases.join(' ')} END`;
   return cases.some(Boolean) ? `nullif(${value}, '')` : 'NULL';
+}
+
+/** Value i (0-based) of a line of template `keys`, trimmed: part i + 2 of `_x` less ` key(i + 1)`. */
+function templateValue(keys: readonly string[], i: number): string {
+  const part = `_x[${i + 2}]`;
+  if (i === keys.length - 1) return `trim(${part})`;
+  return `trim(left(${part}, length(${part}) - ${keys[i + 1].length + 1}))`;
 }
 
 /**

@@ -6,30 +6,39 @@
 import { basename } from 'node:path';
 import type { ParseResult } from '../model.js';
 import { collectEntries, inferType, observable, type Entry } from './fields.js';
+import { parseLines, type LineImporter } from './lines.js';
 
 const COMMENT = /(?:^|\s)(?:#|;|\/\/).*$/;
 
-function values(raw: string): Array<Entry<{ value: string }>> {
-  return raw.split('\n').flatMap((l, n) => {
+function values(lines: readonly string[], first = 1): Array<Entry<{ value: string }>> {
+  return lines.flatMap((l, n) => {
     const value = l.replace(COMMENT, '').trim();
-    return value ? [{ line: n + 1, entry: { value } }] : [];
+    return value ? [{ line: first + n, entry: { value } }] : [];
   });
 }
 
 /** Every non-comment line is a single token (prose has spaces). */
 export function looksLikeList(raw: string): boolean {
-  const lines = values(raw.slice(0, 65536));
+  const lines = values(raw.slice(0, 65536).split('\n'));
   return lines.length > 0 && lines.every(({ entry }) => typeof entry !== 'string' && !/\s/.test(entry.value));
 }
 
-export function parseList(raw: string, file: string): ParseResult {
+/** Plain lists, chunk by chunk (no state: every line stands alone). */
+export function listImporter(file: string): LineImporter {
   const source = basename(file);
-  return collectEntries(values(raw), file, ({ value }) => {
-    if (/\s/.test(value))
-      throw new Error(`more than one value on the line: ${JSON.stringify(value.slice(0, 80))}`);
-    const type = inferType(value);
-    if (!type)
-      throw new Error(`not an IP, ip:port, domain, URL or hash: ${JSON.stringify(value.slice(0, 80))}`);
-    return { ...observable(type, value), source };
-  });
+  return {
+    chunk: (lines, first) =>
+      collectEntries(values(lines, first), file, ({ value }) => {
+        if (/\s/.test(value))
+          throw new Error(`more than one value on the line: ${JSON.stringify(value.slice(0, 80))}`);
+        const type = inferType(value);
+        if (!type)
+          throw new Error(`not an IP, ip:port, domain, URL or hash: ${JSON.stringify(value.slice(0, 80))}`);
+        return { ...observable(type, value), source };
+      }),
+  };
+}
+
+export function parseList(raw: string, file: string): ParseResult {
+  return parseLines(listImporter(file), raw);
 }

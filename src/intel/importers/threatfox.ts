@@ -6,6 +6,7 @@
 import type { Indicator, IndicatorType, ParseResult } from '../model.js';
 import { objectLines } from '../json-lines.js';
 import { splitCsvRecord } from '../csv-record.js';
+import { parseLines, type LineImporter } from './lines.js';
 import {
   collectEntries,
   confidence,
@@ -190,6 +191,7 @@ export const THREATFOX_CSV_COLUMNS = [
   'reporter',
 ];
 
+const OLD_CSV_COLUMNS = THREATFOX_CSV_COLUMNS.filter((c) => c !== 'is_compromised');
 const CSV_HEADER = /^#\s*"first_seen_utc"\s*,/;
 
 /** The header comment line, or (headerless) a first record of 14/15 quoted fields opening with a date. */
@@ -206,53 +208,59 @@ export function looksLikeThreatFoxCsv(text: string): boolean {
   }
 }
 
-export function parseThreatFoxCsv(raw: string, file: string): ParseResult {
+/** The CSV export, chunk by chunk: the `#` header comment (if any) names the columns for what follows. */
+export function threatFoxCsvImporter(file: string): LineImporter {
   let columns: string[] | undefined;
-  const entries: Array<Entry<ThreatFoxEntry>> = [];
-  const lines = raw.split('\n');
-  for (let n = 0; n < lines.length; n++) {
-    const line = lines[n]!.replace(/\r$/, '');
-    if (!line.trim()) continue;
-    if (line.startsWith('#')) {
-      if (CSV_HEADER.test(line)) columns = splitCsvRecord(line.replace(/^#\s*/, ''));
-      continue;
-    }
-    let fields: string[];
-    try {
-      fields = splitCsvRecord(line);
-    } catch (err) {
-      entries.push({ entry: (err as Error).message, line: n + 1 });
-      continue;
-    }
-    const cols =
-      columns ??
-      (fields.length === 14
-        ? THREATFOX_CSV_COLUMNS.filter((c) => c !== 'is_compromised')
-        : THREATFOX_CSV_COLUMNS);
-    if (fields.length !== cols.length) {
-      entries.push({ entry: `expected ${cols.length} fields, found ${fields.length}`, line: n + 1 });
-      continue;
-    }
-    const r = Object.fromEntries(cols.map((c, k) => [c, fields[k]]));
-    entries.push({
-      line: n + 1,
-      entry: {
-        id: text(r.ioc_id),
-        ioc: r.ioc_value,
-        iocType: r.ioc_type,
-        threatType: r.threat_type,
-        malware: r.fk_malware,
-        malwarePrintable: r.malware_printable,
-        confidence: r.confidence_level,
-        firstSeen: r.first_seen_utc,
-        lastSeen: r.last_seen_utc,
-        reference: r.reference,
-        tags: r.tags,
-        isCompromised: r.is_compromised,
-        aliases: r.malware_alias,
-        reporter: r.reporter,
-      },
-    });
-  }
-  return collect(entries, file);
+  return {
+    chunk(lines, first) {
+      const entries: Array<Entry<ThreatFoxEntry>> = [];
+      for (let k = 0; k < lines.length; k++) {
+        const line = lines[k]!.replace(/\r$/, '');
+        const n = first + k;
+        if (!line.trim()) continue;
+        if (line.startsWith('#')) {
+          if (CSV_HEADER.test(line)) columns = splitCsvRecord(line.replace(/^#\s*/, ''));
+          continue;
+        }
+        let fields: string[];
+        try {
+          fields = splitCsvRecord(line);
+        } catch (err) {
+          entries.push({ entry: (err as Error).message, line: n });
+          continue;
+        }
+        const cols = columns ?? (fields.length === 14 ? OLD_CSV_COLUMNS : THREATFOX_CSV_COLUMNS);
+        if (fields.length !== cols.length) {
+          entries.push({ entry: `expected ${cols.length} fields, found ${fields.length}`, line: n });
+          continue;
+        }
+        const r: Record<string, string | undefined> = {};
+        for (let c = 0; c < cols.length; c++) r[cols[c]!] = fields[c];
+        entries.push({
+          line: n,
+          entry: {
+            id: text(r.ioc_id),
+            ioc: r.ioc_value,
+            iocType: r.ioc_type,
+            threatType: r.threat_type,
+            malware: r.fk_malware,
+            malwarePrintable: r.malware_printable,
+            confidence: r.confidence_level,
+            firstSeen: r.first_seen_utc,
+            lastSeen: r.last_seen_utc,
+            reference: r.reference,
+            tags: r.tags,
+            isCompromised: r.is_compromised,
+            aliases: r.malware_alias,
+            reporter: r.reporter,
+          },
+        });
+      }
+      return collect(entries, file);
+    },
+  };
+}
+
+export function parseThreatFoxCsv(raw: string, file: string): ParseResult {
+  return parseLines(threatFoxCsvImporter(file), raw);
 }
