@@ -7,4 +7,4 @@ for (const m of BULK_MACROS) await con.run(m);
 const sql = readFileSync('/tmp/stage.sql', 'utf8').replace('CREATE TEMP TABLE tt_stage AS ', '');
 await con.run("PRAGMA enable_profiling='query_tree_optimizer'");
 const r = await con.runAndReadAll('EXPLAIN ANALYZE ' + sql);
-console.log(String(r.getRows()[0][1]).slice(0, 12000));
+console.log(String(r.getRows()[0][1]));

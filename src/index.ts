@@ -5,15 +5,14 @@
 import { Store } from './store/db.js';
 import { ingestPaths } from './telemetry/ingest.js';
 import type { IngestLedger } from './telemetry/types.js';
-import { scanInputs, scanPaths, scanResultRows, type ScanInputs, type ScanOptions, type ScanReport } from './scan/index.js';
+import { scanInputs, scanPaths, scanResultRows, type FileResult, type HashName, type ScanInputs, type ScanOptions, type ScanReport } from './scan/index.js';
 import { coerceRow } from './store/coerce.js';
 import { bundledIndicators } from './intel/bundled.js';
 import { importIntelFile } from './intel/import.js';
-import { loadIndicators } from './intel/ti-table.js';
 import type { Indicator } from './intel/model.js';
 import { dedupe } from './intel/model.js';
 import { flagWarninglisted, loadWarninglists } from './intel/warninglists.js';
-import { IntelStore } from './intel/store.js';
+import { loadRunIndicators, storedHashTypes, storedIndicatorsWithValues } from './intel/run.js';
 import { recordSightings } from './intel/sightings.js';
 import { loadHunts, bundledHuntsDir } from './hunts/loader.js';
 import { runHunts, type HuntRun } from './hunts/runner.js';
@@ -123,17 +122,16 @@ export function collectIndicators(options: IntelOptions): LoadedIntel {
   };
 }
 
-/** `collectIndicators` plus the intel store's indicators that are active at `now` (when `intelDb` is set). */
-export async function collectRunIndicators(options: IntelOptions, now: Date): Promise<LoadedIntel> {
-  const intel = collectIndicators(options);
-  if (!options.intelDb) return intel;
-  const store = await IntelStore.open(options.intelDb);
-  try {
-    const stored = await store.activeIndicators(now, options.includeWarninglisted);
-    return { indicators: dedupe([...intel.indicators, ...stored]), rejects: intel.rejects };
-  } finally {
-    store.close();
-  }
+/** Digests a scan must compute: those of the run's hash indicators, in memory and in the intel store. */
+async function runHashTypes(intel: LoadedIntel, options: IntelOptions, now: Date): Promise<HashName[]> {
+  const stored = (await storedHashTypes(options, now)) as HashName[];
+  return [...new Set([...hashTypes(intel.indicators), ...stored])];
+}
+
+/** Hash indicators for scanned files: the in-memory ones, plus the store's looked up by the files' digests. */
+async function runHashIndex(files: FileResult[], intel: LoadedIntel, options: IntelOptions, now: Date) {
+  const digests = files.flatMap((f) => [f.md5, f.sha1, f.sha256].filter((d): d is string => !!d));
+  return hashIndicatorIndex([...(await storedIndicatorsWithValues(options, digests, now)), ...intel.indicators]);
 }
 
 function bySeverityThenTime(a: Finding, b: Finding): number {
@@ -163,10 +161,10 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
   const broken = new Set(exclusionIssues.filter((i) => i.level === 'error').map((i) => i.id));
   const store = await Store.open({ path: options.db });
   try {
-    const intel = await collectRunIndicators(options, now);
-    await loadIndicators(store, intel.indicators, now);
+    const intel = collectIndicators(options);
+    const loaded = await loadRunIndicators(store, intel.indicators, now, options);
     const { ledgers, unrecognised } = await ingestPaths(store, paths, { format: options.format });
-    const scan = await scanPaths(unrecognised, { rules: options.rules, hashes: hashTypes(intel.indicators) });
+    const scan = await scanPaths(unrecognised, { rules: options.rules, hashes: await runHashTypes(intel, options, now) });
     const scanRows = scanResultRows(scan, options.device ?? '', now);
     await store.insertRows(scanRows.table, scanRows.rows.map((r) => coerceRow(store.schema(scanRows.table), r)));
     const hunts = loadHunts(options.hunts ?? [bundledHuntsDir]).filter((h) => !h.view);
@@ -181,10 +179,11 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
     });
     const findings = [
       ...yaraFindings(scan.files),
-      ...hashFindings(scan.files, hashIndicatorIndex(intel.indicators)),
+      ...hashFindings(scan.files, await runHashIndex(scan.files, intel, options, now)),
       ...huntRuns.flatMap((run) => run.findings),
     ].sort(bySeverityThenTime);
-    if (options.intelDb) await recordSightings(options.intelDb, findings, intel.indicators);
+    if (options.intelDb)
+      await recordSightings(options.intelDb, findings, { now, includeWarninglisted: options.includeWarninglisted });
     const errors = [
       ...huntRuns.filter((run) => run.error).map((run) => `hunt ${run.hunt.key}: ${run.error}`),
       ...scan.ruleErrors.map((e) => `rules ${e.file}: ${e.message}`),
@@ -194,7 +193,7 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
       ledgers,
       scan,
       huntRuns,
-      indicators: { loaded: intel.indicators.length, rejects: intel.rejects },
+      indicators: { loaded, rejects: intel.rejects },
       errors,
       suppressed: huntRuns.flatMap((run) => run.suppressed).sort(bySeverityThenTime),
       exclusions: exclusionUse(exclusions, huntRuns, now),
@@ -218,13 +217,13 @@ export type ScanCommandOptions = IntelOptions & Omit<ScanOptions, 'hashes'> & Om
 
 /** Files, stdin, archives, firmware images and process memory: YARA rules plus hash indicators. */
 export async function scan(paths: string[], options: ScanCommandOptions = {}): Promise<ScanCommandResult> {
-  const intel = await collectRunIndicators(options, new Date());
+  const now = new Date();
+  const intel = collectIndicators(options);
   const { buffers, pids, allHashes, ...scanOptions } = options;
-  const hashes = allHashes ? (['md5', 'sha1', 'sha256'] as const).slice() : hashTypes(intel.indicators);
+  const hashes = allHashes ? (['md5', 'sha1', 'sha256'] as const).slice() : await runHashTypes(intel, options, now);
   const report = await scanInputs({ paths, buffers, pids }, { ...scanOptions, hashes });
-  const findings = [...yaraFindings(report.files), ...hashFindings(report.files, hashIndicatorIndex(intel.indicators))].sort(
-    bySeverityThenTime,
-  );
+  const index = await runHashIndex(report.files, intel, options, now);
+  const findings = [...yaraFindings(report.files), ...hashFindings(report.files, index)].sort(bySeverityThenTime);
   return { report, findings };
 }
 
@@ -245,7 +244,7 @@ export async function openLoadedStore(
 ): Promise<{ store: Store; ledgers: IngestLedger[] }> {
   const store = await Store.open({ path: options.db });
   const now = options.now ?? new Date();
-  await loadIndicators(store, (await collectRunIndicators(options, now)).indicators, now);
+  await loadRunIndicators(store, collectIndicators(options).indicators, now, options);
   const { ledgers } = await ingestPaths(store, paths, { format: options.format });
   return { store, ledgers };
 }

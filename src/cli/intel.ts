@@ -161,13 +161,13 @@ function importCommand(): Command {
         for (const x of r.rejects.slice(0, 20)) err(`rejected ${x.file}:${x.line}: ${x.reason}`);
         if (r.rejects.length > 20) err(`  … ${r.rejects.length - 20} more rejects in ${r.file}`);
         err(
-          `${r.file} [${r.format}]: ${r.indicators.length} indicators (${r.added} new, ${r.updated} already stored, ` +
+          `${r.file} [${r.format}]: ${r.indicators} indicators (${r.added} new, ${r.updated} already stored, ` +
             `${r.warninglisted} warning-listed), ${r.rejects.length} rejected${r.skipped ? `, ${r.skipped} skipped (types not modelled)` : ''}`,
         );
       }
-      const total = results.reduce((n, r) => n + r.indicators.length, 0);
+      const total = results.reduce((n, r) => n + r.indicators, 0);
       err(`stored in ${opts.db ?? defaultIntelDbPath()}: ${total} indicators from ${results.length} file(s)`);
-      process.exitCode = results.some((r) => r.indicators.length === 0 && r.rejects.length > 0)
+      process.exitCode = results.some((r) => r.indicators === 0 && r.rejects.length > 0)
         ? EXIT_ERROR
         : EXIT_NONE;
     });

@@ -7,7 +7,7 @@
  *   text → ThreatFox CSV (its header) | CSV with a recognisable value column | plain list (one token a
  *          line) | HTML | free text.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { dedupe, type Indicator, type IntelReject, type ParseResult } from './model.js';
 import {
@@ -17,11 +17,13 @@ import {
   parseThreatFoxApi,
   parseThreatFoxCsv,
   parseThreatFoxExport,
+  threatFoxCsvImporter,
 } from './importers/threatfox.js';
 import { isStix, parseStix } from './importers/stix.js';
 import { isMispEvent, isMispManifest, parseMispEvent, parseMispManifest } from './importers/misp.js';
-import { looksLikeIndicatorCsv, parseColumnSpec, parseCsv } from './importers/csv.js';
-import { looksLikeList, parseList } from './importers/list.js';
+import { csvImporter, looksLikeIndicatorCsv, parseColumnSpec, parseCsv } from './importers/csv.js';
+import { listImporter, looksLikeList, parseList } from './importers/list.js';
+import { readLineChunks, type LineImporter } from './importers/lines.js';
 import { looksLikeHtml, parseText } from './importers/text.js';
 
 export const INTEL_FORMATS = [
@@ -77,26 +79,114 @@ export function importIntelFile(path: string, options: ImportOptions = {}): Impo
 
 /** A file, every file below a directory (sorted; dot-files skipped), or `-` for stdin: one result each. */
 export function importIntelPath(path: string, options: ImportOptions = {}): ImportResult[] {
-  if (path === '-') {
-    const raw = readFileSync(0, 'utf8');
-    return [
-      {
-        ...importIntelText(raw, options.displayPath ?? 'stdin', options.format ?? 'auto', options),
-        file: 'stdin',
-      },
-    ];
-  }
+  if (path === '-') return [stdinResult(options)];
+  const files = directoryFiles(path);
+  if (!files) return [importIntelFile(path, options)];
+  return files.map((f) => importIntelFile(f, { ...options, displayPath: undefined }));
+}
+
+function stdinResult(options: ImportOptions): ImportResult {
+  const raw = readFileSync(0, 'utf8');
+  return {
+    ...importIntelText(raw, options.displayPath ?? 'stdin', options.format ?? 'auto', options),
+    file: 'stdin',
+  };
+}
+
+/** Every file below `path` when it is a directory (MISP `manifest.json` skipped: its events are files of their own). */
+function directoryFiles(path: string): string[] | undefined {
   let isDir = false;
   try {
     isDir = statSync(path).isDirectory();
   } catch {
     // importIntelFile reports the unreadable path as a reject.
   }
-  if (!isDir) return [importIntelFile(path, options)];
-  return filesUnder(path)
-    .filter((f) => !/(^|\/)manifest\.json$/.test(f)) // its events are imported as files of their own
-    .map((f) => importIntelFile(f, { ...options, displayPath: undefined }));
+  return isDir ? filesUnder(path).filter((f) => !/(^|\/)manifest\.json$/.test(f)) : undefined;
 }
+
+export interface StreamOptions extends ImportOptions {
+  /** Line-based files larger than this are parsed in chunks of about this size (default 4 MiB). */
+  chunkBytes?: number;
+}
+
+/** One input file of an import, parsed lazily. */
+export interface ImportStream {
+  file: string;
+  format: string;
+  /**
+   * Its parse results in input order: one for most files; one per chunk of lines for large ThreatFox
+   * CSV, CSV and plain-list files, which are never held whole (and not deduplicated here: the store does).
+   */
+  chunks: Iterable<ParseResult>;
+}
+
+/** `importIntelPath` for the store: the same files and formats, large line-based files streamed. */
+export function importIntelStreams(path: string, options: StreamOptions = {}): ImportStream[] {
+  if (path === '-') return [wholeStream(stdinResult(options))];
+  const files = directoryFiles(path);
+  if (!files) return [streamFile(path, options)];
+  return files.map((f) => streamFile(f, { ...options, displayPath: undefined }));
+}
+
+const wholeStream = (r: ImportResult): ImportStream => ({ file: r.file!, format: r.format, chunks: [r] });
+
+const LINE_IMPORTERS: Partial<Record<IntelFormat, (file: string, options: ImportOptions) => LineImporter>> = {
+  'threatfox-csv': (file) => threatFoxCsvImporter(file),
+  csv: (file, options) => csvImporter(file, options.columns ? parseColumnSpec(options.columns) : undefined),
+  list: (file) => listImporter(file),
+};
+
+function streamFile(path: string, options: StreamOptions): ImportStream {
+  const chunkBytes = options.chunkBytes ?? 4 << 20;
+  const file = options.displayPath ?? path;
+  let head: string;
+  try {
+    if (statSync(path).size <= chunkBytes) return wholeStream(importIntelFile(path, options));
+    head = readHead(path);
+  } catch {
+    return wholeStream(importIntelFile(path, options)); // which reports the unreadable file
+  }
+  const json = /^\s*[[{]/.test(head);
+  const format =
+    options.format && options.format !== 'auto'
+      ? options.format
+      : json
+        ? undefined
+        : detect(head, undefined, options);
+  let importer: LineImporter | undefined;
+  try {
+    importer = format && LINE_IMPORTERS[format]?.(file, options);
+  } catch {
+    importer = undefined; // a bad --columns: the whole-file path reports it
+  }
+  if (!importer) return wholeStream(importIntelFile(path, options));
+  const parser = importer;
+  return {
+    file,
+    format: format!,
+    chunks: (function* () {
+      for (const { lines, first } of readLineChunks(path, chunkBytes)) {
+        const result = parser.chunk(lines, first);
+        yield { ...result, indicators: withSource(result.indicators, options.source) };
+      }
+    })(),
+  };
+}
+
+/** The first 64 KiB up to the last whole line (what detection looks at), BOM dropped. */
+function readHead(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(65536);
+    const text = buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');
+    return text.slice(0, text.lastIndexOf('\n') + 1).replace(/^\uFEFF/, '');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const withSource = (indicators: Indicator[], source?: string): Indicator[] =>
+  source ? indicators.map((i) => ({ ...i, source })) : indicators;
 
 export function filesUnder(dir: string): string[] {
   const out: string[] = [];
@@ -178,10 +268,8 @@ export function importIntelText(
     default:
       result = parseText(raw, file, detected === 'html');
   }
-  let indicators = dedupe(result.indicators);
-  if (options.source) indicators = indicators.map((i) => ({ ...i, source: options.source! }));
   return {
-    indicators,
+    indicators: withSource(dedupe(result.indicators), options.source),
     rejects: result.rejects,
     format: detected,
     ...(result.skipped ? { skipped: result.skipped } : {}),

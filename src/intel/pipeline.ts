@@ -3,29 +3,28 @@
  * (detect → parse → flag warning-listed → upsert), export from it, and the stats summary. Each step
  * is one call so `telltale intel …` stays a thin shell.
  */
-import type { IndicatorType } from './model.js';
-import { importIntelPath, type ImportOptions, type ImportResult } from './import.js';
+import type { IndicatorType, IntelReject } from './model.js';
+import { importIntelStreams, type ImportResult, type StreamOptions } from './import.js';
 import { flagWarninglisted, loadWarninglists } from './warninglists.js';
 import type { TtlDays } from './lifecycle.js';
-import { IntelStore, type IntelFilter, type StoredIndicator } from './store.js';
+import { IntelStore, type ImportCounts, type IntelFilter, type StoredIndicator } from './store.js';
 import { EXPORTERS, type ExportFile } from './exporters/index.js';
 
-export interface StoreImportOptions extends ImportOptions {
+export interface StoreImportOptions extends StreamOptions {
   now?: Date;
   ttl?: Readonly<TtlDays>;
   /** Extra allow-list files (MISP JSON or plain lists) on top of the bundled lists and the user's folder. */
   allowlists?: string[];
 }
 
-export interface FileImport extends ImportResult {
-  added: number;
-  updated: number;
-  warninglisted: number;
+export interface FileImport extends Omit<ImportResult, 'indicators'>, ImportCounts {
+  file: string;
 }
 
 /**
  * Imports each path (file, directory or `-`) into the store, one transaction per file: a file whose
- * upsert fails leaves nothing behind, and the next file still imports.
+ * upsert fails leaves nothing behind, and the next file still imports. Large line-based files go
+ * through in chunks (parse → flag → stage), so memory does not grow with the file.
  */
 export async function importIntoStore(
   store: IntelStore,
@@ -35,16 +34,21 @@ export async function importIntoStore(
   const lists = loadWarninglists(options.allowlists ?? []);
   const out: FileImport[] = [];
   for (const path of paths) {
-    for (const result of importIntelPath(path, options)) {
-      const indicators = flagWarninglisted(result.indicators, lists);
-      const { added, updated } = await store.upsert(indicators, { now: options.now, ttl: options.ttl });
-      out.push({
-        ...result,
-        indicators,
-        added,
-        updated,
-        warninglisted: indicators.filter((i) => i.warninglists).length,
-      });
+    for (const { file, format, chunks } of importIntelStreams(path, options)) {
+      const rejects: IntelReject[] = [];
+      let skipped = 0;
+      const batch = await store.beginImport({ now: options.now, ttl: options.ttl });
+      try {
+        for (const chunk of chunks) {
+          rejects.push(...chunk.rejects);
+          skipped += chunk.skipped ?? 0;
+          await batch.add(flagWarninglisted(chunk.indicators, lists));
+        }
+      } catch (err) {
+        await batch.abort();
+        throw err;
+      }
+      out.push({ file, format, rejects, ...(skipped ? { skipped } : {}), ...(await batch.commit()) });
     }
   }
   return out;

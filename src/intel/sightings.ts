@@ -48,21 +48,37 @@ export function sightingsFromFindings(
   return { counts, hunts: [...hunts].sort() };
 }
 
+/** Every string value of the findings' evidence: the candidates a sighting can be. */
+function evidenceValues(findings: readonly FindingLike[]): Set<string> {
+  const values = new Set<string>();
+  for (const finding of findings)
+    for (const row of finding.evidence)
+      for (const v of Object.values(row)) if (typeof v === 'string') values.add(v);
+  return values;
+}
+
 /**
- * What the hunt runner calls after a run: records the matches of `findings` against `indicators` in the
- * intel store at `dbPath`. Returns how many stored indicators were sighted.
+ * What the hunt runner calls after a run: records the matches of `findings` against the indicators of
+ * the intel store at `dbPath` that were matchable at `now` — looked up by the evidence's values, so
+ * the store is never read whole. Returns how many stored indicators were sighted.
  */
 export async function recordSightings(
   dbPath: string,
   findings: readonly FindingLike[],
-  indicators: readonly Indicator[],
-  at: Date = new Date(),
+  options: { now?: Date; includeWarninglisted?: boolean; at?: Date } = {},
 ): Promise<number> {
-  const { counts, hunts } = sightingsFromFindings(findings, indicators);
-  if (counts.size === 0) return 0;
+  const values = evidenceValues(findings);
+  if (values.size === 0) return 0;
   const store = await IntelStore.open(dbPath);
   try {
-    return await store.recordSightings(counts, at, hunts);
+    const at = options.at ?? new Date();
+    const indicators = await store.matchableWithValues(
+      values,
+      options.now ?? at,
+      options.includeWarninglisted,
+    );
+    const { counts, hunts } = sightingsFromFindings(findings, indicators);
+    return counts.size ? await store.recordSightings(counts, at, hunts) : 0;
   } finally {
     store.close();
   }

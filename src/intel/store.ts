@@ -120,7 +120,17 @@ const MERGE: Record<string, string> = {
 
 // Staged rows → one per key, the way `dedupe` (model.ts) merges: the first occurrence's single-valued
 // fields, widest dates, highest confidence, unions of lists, active if any row is, revoked if all are.
-const FIRST = ['threat_type', 'malware', 'malware_id', 'source', 'reference', 'reporter', 'context', 'external_id', 'origin'];
+const FIRST = [
+  'threat_type',
+  'malware',
+  'malware_id',
+  'source',
+  'reference',
+  'reporter',
+  'context',
+  'external_id',
+  'origin',
+];
 const UNION = ['malware_aliases', 'sources', 'tags'];
 const AGGREGATE: Record<string, string> = {
   key: 'key',
@@ -132,7 +142,10 @@ const AGGREGATE: Record<string, string> = {
   revoked: 'bool_and(coalesce(revoked, false))',
   ...Object.fromEntries(FIRST.map((c) => [c, `arg_min(${c}, ord)`])),
   ...Object.fromEntries(
-    UNION.map((c) => [c, `CASE WHEN count(*) = 1 THEN any_value(${c}) ELSE list_sort(list_distinct(flatten(list(${c})))) END`]),
+    UNION.map((c) => [
+      c,
+      `CASE WHEN count(*) = 1 THEN any_value(${c}) ELSE list_sort(list_distinct(flatten(list(${c})))) END`,
+    ]),
   ),
 };
 // Everything else (type, value, port, warning lists, import times) is the same on every row of a key.
@@ -260,6 +273,8 @@ export class IntelStore {
   static async open(path: string = defaultIntelDbPath()): Promise<IntelStore> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const store = await Store.open({ path: path === ':memory:' ? undefined : path });
+    // Bounded: a large import spills to disk instead of growing with the file (DuckDB's default is 80% of RAM).
+    await store.run(`SET memory_limit = '1GB'`);
     // No PRIMARY KEY: upsert keeps keys unique, and an ART index on a million keys costs more than it saves.
     const cols = COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ');
     await store.run(`CREATE TABLE IF NOT EXISTS ${TABLE} (${cols})`);
@@ -271,7 +286,9 @@ export class IntelStore {
         `last_fetch TIMESTAMP, last_status VARCHAR, last_count INTEGER)`,
     );
     const intel = new IntelStore(store);
-    const [match] = await store.query(`SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = '${MATCH}'`);
+    const [match] = await store.query(
+      `SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = '${MATCH}'`,
+    );
     if (!Number(match?.n)) await intel.refreshMatchTable(); // a store from before intel_match
     return intel;
   }
@@ -306,7 +323,9 @@ export class IntelStore {
   async beginImport(options: UpsertOptions = {}): Promise<IntelImport> {
     await this.store.run('BEGIN TRANSACTION');
     try {
-      await this.store.run(`CREATE OR REPLACE TEMP TABLE ${STAGE} (${STAGE_SPEC.map(([n, t]) => `${n} ${t}`).join(', ')})`);
+      await this.store.run(
+        `CREATE OR REPLACE TEMP TABLE ${STAGE} (${STAGE_SPEC.map(([n, t]) => `${n} ${t}`).join(', ')})`,
+      );
     } catch (err) {
       await this.store.run('ROLLBACK');
       throw err;
@@ -318,7 +337,9 @@ export class IntelStore {
   async mergeStaged(now: Date): Promise<ImportCounts> {
     // One row per key, merged the way `dedupe` merges (model.ts): the first occurrence's single-valued
     // fields, widest dates, highest confidence, unions of lists, active if any row is.
-    await this.store.run(`CREATE OR REPLACE TEMP TABLE staged AS SELECT ${DEDUPE} FROM ${STAGE} GROUP BY key`);
+    await this.store.run(
+      `CREATE OR REPLACE TEMP TABLE staged AS SELECT ${DEDUPE} FROM ${STAGE} GROUP BY key`,
+    );
     await this.store.run(`DROP TABLE ${STAGE}`);
     const [counts] = await this.store.query(
       `SELECT count(*) AS indicators, count(*) FILTER (WHERE t.key IS NULL) AS added, count(t.key) AS updated, ` +
@@ -330,13 +351,20 @@ export class IntelStore {
     // UPDATE + anti-join INSERT rather than ON CONFLICT: two hash joins, ~10× faster on a million rows
     // than DuckDB's per-row conflict path (staged keys are unique: grouped above).
     if (Number(counts!.updated))
-      await this.store.run(`UPDATE ${TABLE} AS t SET ${set} FROM staged AS excluded WHERE t.key = excluded.key`);
+      await this.store.run(
+        `UPDATE ${TABLE} AS t SET ${set} FROM staged AS excluded WHERE t.key = excluded.key`,
+      );
     await this.store.run(
       Number(counts!.updated)
         ? `INSERT INTO ${TABLE} SELECT * FROM staged WHERE key NOT IN (SELECT key FROM ${TABLE})`
         : `INSERT INTO ${TABLE} SELECT * FROM staged`,
     );
-    await this.syncThreatIntelligence(now, 'WHERE key IN (SELECT key FROM staged)', [], !Number(counts!.updated));
+    await this.syncThreatIntelligence(
+      now,
+      'WHERE key IN (SELECT key FROM staged)',
+      [],
+      !Number(counts!.updated),
+    );
     await this.refreshMatchTable('SELECT value FROM staged');
     await this.store.run('DROP TABLE staged');
     return {
@@ -444,6 +472,34 @@ export class IntelStore {
   /** Indicators a hunt may match at `now` (warning-listed ones only when asked). */
   async activeIndicators(now: Date, includeWarninglisted = false): Promise<StoredIndicator[]> {
     return this.list({ active: true, includeWarninglisted }, now);
+  }
+
+  /**
+   * The indicators matchable at `now` whose value is one of `values` (case-insensitive): what a run
+   * looks up for its evidence and scanned files, instead of reading the whole store.
+   */
+  async matchableWithValues(
+    values: Iterable<string>,
+    now: Date,
+    includeWarninglisted = false,
+  ): Promise<StoredIndicator[]> {
+    const wanted = [...new Set([...values].map((v) => v.toLowerCase()))];
+    if (wanted.length === 0) return [];
+    const list = `[${wanted.map(sqlString).join(', ')}]`;
+    const rows = await this.store.query(
+      `SELECT * FROM ${TABLE} WHERE lower(value) IN (SELECT unnest(${list})) AND ${activeSql(includeWarninglisted)}`,
+      [ts(now)],
+    );
+    return rows.map(fromRow);
+  }
+
+  /** The hash types among the indicators matchable at `now` (which digests a scan must compute). */
+  async matchableHashTypes(now: Date, includeWarninglisted = false): Promise<IndicatorType[]> {
+    const rows = await this.store.query(
+      `SELECT DISTINCT type FROM ${TABLE} WHERE ${HASH} AND ${activeSql(includeWarninglisted)} ORDER BY type`,
+      [ts(now)],
+    );
+    return rows.map((r) => r.type as IndicatorType);
   }
 
   async count(filter: IntelFilter = {}, now: Date = new Date()): Promise<number> {
@@ -565,6 +621,37 @@ export class IntelStore {
         state.count ?? null,
       ],
     );
+  }
+}
+
+/**
+ * Copies the indicators of the intel store at `path` that are matchable at `now` into `target`'s
+ * ThreatIntelligenceIndicator table in SQL (ATTACH, read-only) — a hunt never reads the store into JS.
+ * `skipKeys`: indicators the run already loaded (bundled, `--intel`). Returns the rows copied.
+ */
+export async function copyMatchableIndicators(
+  target: Store,
+  path: string,
+  now: Date,
+  options: { includeWarninglisted?: boolean; skipKeys?: readonly string[] } = {},
+): Promise<number> {
+  (await IntelStore.open(path)).close(); // creates the store, or brings an older one up to date
+  const alias = 'telltale_intel';
+  await target.run(`ATTACH ${sqlString(path)} AS ${alias} (READ_ONLY)`);
+  try {
+    const skip = options.skipKeys?.length
+      ? `AND key NOT IN (${options.skipKeys.map(sqlString).join(', ')})`
+      : '';
+    const from = `FROM ${alias}.${TABLE} WHERE ${activeSql(!!options.includeWarninglisted)} ${skip}`;
+    const [row] = await target.query(`SELECT count(*) AS n ${from}`, [ts(now)]);
+    await target.run(`INSERT INTO ${TI_TABLE} BY NAME SELECT ${TI_SELECT} ${from}`, [
+      ts(now),
+      ts(now),
+      ts(now),
+    ]);
+    return Number(row?.n ?? 0);
+  } finally {
+    await target.run(`DETACH ${alias}`);
   }
 }
 

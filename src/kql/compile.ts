@@ -11,7 +11,8 @@ import { takeWarnings, warn } from './warnings.js';
 import { defenderPrelude } from './defender.js';
 import { sourceOperator } from './op-sources.js';
 import { inlineCall, userFunction } from './op-userfn.js';
-import { kqlError, lineColumn, unsupported, KqlError } from './errors.js';
+import { kqlError, lineColumn, NeedsData, unsupported, KqlError } from './errors.js';
+import type { BagKey } from './op-evaluate.js';
 import { analyze, type KNode } from './kusto.js';
 import { compactParams, ident, Params, rawIdent, sqlName, withColumnNaming } from './sql.js';
 import { hiddenColumns } from './relation.js';
@@ -23,6 +24,8 @@ export interface CompileOptions {
   keepSource?: boolean;
   /** Where `externaldata` finds `https://host/a/b.csv`: DIR/host/a/b.csv (see externaldata.ts). */
   externaldataDir?: string;
+  /** What `evaluate bag_unpack` found in the data, by probe id (filled by runKql; see op-evaluate.ts). */
+  bagKeys?: Map<string, BagKey[]>;
 }
 
 export interface CompiledQuery {
@@ -45,6 +48,8 @@ class Compilation implements Compiler {
   private readonly letRelations = new Map<unknown, Relation>();
   private nowSql: string | undefined;
   private readonly tables = new Map<unknown, Relation>();
+  private probes = 0;
+  readonly openColumns = new Map<string, string>();
 
   constructor(
     private readonly query: string,
@@ -64,6 +69,16 @@ class Compilation implements Compiler {
 
   fail(node: KNode, detail?: string): never {
     throw unsupported(this.query, node, detail);
+  }
+
+  bagKeys(op: KNode, probe: string): BagKey[] {
+    // compilation is deterministic, so the n-th probe of a run is the same plugin call every time
+    const id = `${op.start}:${this.probes++}`;
+    const known = this.options.bagKeys?.get(id);
+    if (known) return known;
+    const text = this.ctes.length ? `WITH ${this.ctes.join(',\n')}\n${probe}` : probe;
+    const { sql, params } = compactParams(text, this.params.values);
+    throw new NeedsData(this.query, op, id, sql, params);
   }
 
   letExpression(symbolKey: unknown): KNode | undefined {
@@ -100,7 +115,9 @@ class Compilation implements Compiler {
       case 'PipeExpression': {
         const input = this.tabular(node.node('Expression')!);
         const op = node.node('Operator')!;
-        const out = node.type?.columns;
+        const out = node.type?.columns.map((col) =>
+          col.type === 'unknown' ? { ...col, type: this.openColumns.get(col.name) ?? 'dynamic' } : col,
+        );
         if (!out || !node.type?.tabular) return this.fail(op, 'operator without a tabular result');
         return emitOperator(op, input, out, this);
       }

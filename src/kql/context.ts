@@ -5,6 +5,7 @@
  */
 import type { KNode } from './kusto.js';
 import type { Params } from './sql.js';
+import type { BagKey } from './op-evaluate.js';
 
 export interface Column {
   name: string;
@@ -52,4 +53,11 @@ export interface Compiler {
   /** Binds a tabular parameter's symbol to rows (invoke's input) until the returned restore is called. */
   bindTable(symbolKey: unknown, rel: Relation): () => void;
   fail(node: KNode, detail?: string): never;
+  /**
+   * The keys `evaluate bag_unpack` finds in the data: known when the run supplied them, else the
+   * compilation stops with a NeedsData probe (`probe` is a SELECT of key, types over the CTEs so far).
+   */
+  bagKeys(op: KNode, probe: string): BagKey[];
+  /** Types of columns only the data names (bag_unpack's), which the binder reports as `unknown`. */
+  readonly openColumns: Map<string, string>;
 }

@@ -13,6 +13,9 @@ import { mvExpand } from './op-expand.js';
 import { parse } from './op-parse.js';
 import { union } from './op-union.js';
 import { invoke } from './op-userfn.js';
+import { evaluate } from './op-evaluate.js';
+import { makeSeries } from './op-series.js';
+import { tupleCall, tupleWidth } from './functions-series.js';
 import { serializeOperator, windowFor } from './op-window.js';
 import { freezeOrder, orderBy, projectItems, sourceAggregate, type Item } from './relation.js';
 import { ident, rawIdent, sqlName } from './sql.js';
@@ -68,6 +71,21 @@ const extend: Emitter = (op, input, out, c) => {
   const w = windowFor(c);
   let next = 0;
   for (const e of op.list('Expressions')) {
+    const width = tupleWidth(unnamed(e));
+    if (width) {
+      // series_stats(x), (a, b, …) = f(x): one column per element of the tuple
+      const sqls = tupleCall(unnamed(e), { ...env(c, scope), window: w.window });
+      const names =
+        e.kind === 'CompoundNamedExpression'
+          ? (e.node('Names')?.list('Names') ?? []).map((n) => n.simpleName ?? '')
+          : added.slice(next, next + width).map((col) => col.name);
+      if (names.length !== width || names.some((n) => !n)) return c.fail(e, 'cannot name the new columns');
+      names.forEach((name, i) => {
+        if (!inputNames.has(name) && !assigned.has(name)) next++;
+        assigned.set(name, `(${sqls[i]})`);
+      });
+      continue;
+    }
     if (e.kind === 'CompoundNamedExpression') c.fail(e);
     const [given, expr] = named(e);
     const name = given ?? columnRef(expr) ?? added[next]?.name;
@@ -209,6 +227,8 @@ const OPERATORS: Record<string, Emitter> = {
   MvExpandOperator: mvExpand,
   InvokeOperator: invoke,
   ParseOperator: parse,
+  EvaluateOperator: evaluate,
+  MakeSeriesOperator: makeSeries,
   // render only draws a chart in Kusto's clients; the rows are unchanged (documented in docs/kql.md)
   RenderOperator: (_op, input) => input,
   AsOperator: (_op, input) => input, // names the result for the query's later steps; the rows are unchanged

@@ -52,3 +52,28 @@ export function unsupported(query: string, node: KNode, detail?: string): KqlErr
   const what = detail ? `${node.kind} (${detail})` : node.kind;
   return kqlError(query, UNSUPPORTED, `Unsupported KQL: ${what}: '${snippet}'`, node.start, node.length);
 }
+
+/**
+ * TT004: the query's columns depend on the data (`evaluate bag_unpack`). Not a failure of the query:
+ * `runKql` runs `sql` (rows of key, types), passes the answer as `CompileOptions.bagKeys[id]` and
+ * compiles again. `compileKql` alone raises it to a caller without a store.
+ */
+export class NeedsData extends KqlError {
+  constructor(
+    query: string,
+    node: KNode,
+    readonly id: string,
+    readonly sql: string,
+    readonly params: unknown[],
+  ) {
+    const e = kqlError(
+      query,
+      'TT004',
+      `${node.text.trim()} needs the data to know its columns (runKql)`,
+      node.start,
+      node.length,
+    );
+    super(e.message, e.code, e.start, e.length, e.line, e.column);
+    this.name = 'NeedsData';
+  }
+}

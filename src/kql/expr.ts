@@ -199,6 +199,10 @@ export function scalar(node: KNode, outer: Env): Sql {
     const [l, r] = comparable(node, scalar(node.node('Left')!, env), scalar(node.node('Right')!, env), env);
     return { sql: `(${l.sql} ${ORDERING[node.kind]} ${r.sql})`, type: 'bool' };
   }
+  if (node.kind === 'EqualTildeExpression' && filter) {
+    const fast = equalTildeFilter(node, env);
+    if (fast) return fast;
+  }
   const stringOp = STRING_OPERATORS[node.kind];
   if (stringOp) {
     const hay = asString(scalar(node.node('Left')!, env), node, env);
@@ -215,8 +219,10 @@ export function scalar(node: KNode, outer: Env): Sql {
 
 function nameReference(node: KNode, env: Env): Sql {
   const symbol = node.symbol;
-  const type = node.type?.name ?? symbol?.type?.name ?? 'unknown';
+  let type = node.type?.name ?? symbol?.type?.name ?? 'unknown';
   if (symbol?.kind === 'Column') {
+    // a column of an open schema (bag_unpack): its type comes from the data
+    if (type === 'unknown') type = env.c.openColumns.get(symbol.name) ?? 'dynamic';
     const raw = env.scope.column(node.simpleName ?? symbol.name);
     return { sql: type === 'string' ? `coalesce(${raw}, '')` : raw, type };
   }
@@ -278,6 +284,25 @@ function comparable(node: KNode, l: Sql, r: Sql, env: Env): [Sql, Sql] {
   if (!NUMERIC.has(cl.type) || !NUMERIC.has(cr.type))
     env.c.fail(node, `comparison of ${l.type} with ${r.type}`);
   return [cl, cr];
+}
+
+/**
+ * `col =~ "Text"` in a filter: a missing string ('') never equals a non-empty constant, so the raw column
+ * is compared (no coalesce) with the constant lower-cased once here when it is ASCII (DuckDB's `lower`
+ * is then the same mapping), which lets DuckDB push the test into the scan.
+ */
+function equalTildeFilter(node: KNode, env: Env): Sql | undefined {
+  const [left, right] = [node.node('Left')!, node.node('Right')!];
+  const k = constant(right, env.c);
+  const raw = rawColumn(left, env);
+  if (!raw || left.type?.name !== 'string' || typeof k?.value !== 'string' || k.value === '')
+    return undefined;
+  // eslint-disable-next-line no-control-regex
+  const ascii = /^[\x00-\x7f]*$/.test(k.value);
+  const needle = ascii
+    ? env.c.params.add(k.value.toLowerCase(), 'string')
+    : `lower(${env.c.params.add(k.value, 'string')})`;
+  return { sql: `(lower(${raw}) = ${needle})`, type: 'bool' };
 }
 
 /** The raw (nullable) SQL of a plain column reference. */
@@ -393,7 +418,10 @@ function inList(node: KNode, env: Env, filter: boolean): Sql {
       // a number against a string list: the string read as a number, as in a comparison; one that is
       // not a number matches nothing
       const n = value.trim() === '' ? Number.NaN : Number(value);
-      if (Number.isFinite(n)) members.push(env.c.params.add(n, 'real'));
+      // an integer against an int / long column stays an integer (no per-row cast of the column)
+      const integral =
+        Number.isSafeInteger(n) && (left.type === 'long' || (left.type === 'int' && Math.abs(n) < 2 ** 31));
+      if (Number.isFinite(n)) members.push(env.c.params.add(n, integral ? left.type : 'real'));
     } else if (left.type === 'bool' && typeof value === 'boolean') {
       members.push(env.c.params.add(value, 'bool'));
     } else {

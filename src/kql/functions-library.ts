@@ -4,6 +4,7 @@ import { DYNAMIC_FUNCTIONS } from './functions-dynamic.js';
 import { GEO_FUNCTIONS } from './functions-geo.js';
 import { IP_FUNCTIONS } from './functions-ip.js';
 import { MATH_FUNCTIONS } from './functions-math.js';
+import { SERIES_FUNCTIONS } from './functions-series.js';
 import { STRING_FUNCTIONS } from './functions-string.js';
 import { TIME_FUNCTIONS } from './functions-time.js';
 
@@ -14,4 +15,5 @@ export const LIBRARY: Library = {
   ...IP_FUNCTIONS,
   ...GEO_FUNCTIONS,
   ...MATH_FUNCTIONS,
+  ...SERIES_FUNCTIONS,
 };

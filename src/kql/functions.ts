@@ -15,7 +15,7 @@ const str = (args: KNode[], i: number, node: KNode, env: Env): string =>
   asString(arg(args, i, env), node, env);
 
 // micros between 0001-01-01 and 1970-01-01: Kusto bins datetimes from year 1, not from the Unix epoch
-const YEAR_ONE_OFFSET_US = '62135596800000000';
+export const YEAR_ONE_OFFSET_US = '62135596800000000';
 
 function bin(args: KNode[], node: KNode, env: Env): string {
   const value = arg(args, 0, env);

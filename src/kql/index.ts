@@ -4,10 +4,11 @@
  */
 import type { Store } from '../store/db.js';
 import { compileKql } from './compile.js';
-import { kqlError } from './errors.js';
+import { kqlError, NeedsData } from './errors.js';
+import { bagKeyType, type BagKey } from './op-evaluate.js';
 
 export { compileKql, type CompileOptions, type CompiledQuery } from './compile.js';
-export { KqlError } from './errors.js';
+export { KqlError, NeedsData } from './errors.js';
 export { ExternalDataMissing, type ExternalSource } from './externaldata.js';
 
 export interface KqlResult {
@@ -62,12 +63,31 @@ async function runCompiled(store: Store, query: string, sql: string, params: unk
   }
 }
 
+/** Compiles, first running the probes of operators whose columns depend on the data (bag_unpack). */
+async function compileWithData(store: Store, query: string, options: RunOptions) {
+  const bagKeys = new Map<string, BagKey[]>();
+  const now = options.now ?? new Date();
+  for (;;) {
+    try {
+      return compileKql(query, {
+        schemas: store.schemas,
+        now,
+        externaldataDir: options.externaldataDir,
+        bagKeys,
+      });
+    } catch (e) {
+      if (!(e instanceof NeedsData) || bagKeys.has(e.id)) throw e;
+      const { rows } = await runCompiled(store, query, e.sql, e.params);
+      bagKeys.set(
+        e.id,
+        rows.map((r) => ({ key: String(r.key), type: bagKeyType(String(r.types ?? '')) })),
+      );
+    }
+  }
+}
+
 export async function runKql(store: Store, query: string, options: RunOptions = {}): Promise<KqlResult> {
-  const compiled = compileKql(query, {
-    schemas: store.schemas,
-    now: options.now ?? new Date(),
-    externaldataDir: options.externaldataDir,
-  });
+  const compiled = await compileWithData(store, query, options);
   const { rows } = await runCompiled(store, query, compiled.sql, compiled.params);
   const columns = compiled.columns.map((c) => c.name);
   const typed = compiled.columns.filter((c) => c.type === 'timespan' || c.type === 'dynamic');

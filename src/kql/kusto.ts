@@ -50,6 +50,8 @@ export interface KNode {
   list(property: string): KNode[];
   /** The text of a token held in a named property (e.g. 'AscOrDescKeyword'), if present. */
   token(property: string): string | undefined;
+  /** The enclosing node, if any. */
+  readonly parent: KNode | undefined;
   /** The simple name of a NameReference / NameDeclaration. */
   readonly simpleName: string | undefined;
   readonly type: KType | undefined;
@@ -187,6 +189,9 @@ class Node implements KNode {
   token(property: string): string | undefined {
     const token = this.raw[property];
     return token && !token.IsMissing ? String(token.Text) : undefined;
+  }
+  get parent(): KNode | undefined {
+    return this.raw.Parent ? new Node(this.raw.Parent, this.source) : undefined;
   }
   get simpleName(): string | undefined {
     return typeof this.raw.SimpleName === 'string' ? this.raw.SimpleName : undefined;

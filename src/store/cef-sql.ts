@@ -27,29 +27,34 @@ function escapeRegex(text: string): string {
   return text.replace(/[\\^$.|?*+()[\]{}-]/g, '\\$&');
 }
 
-/** A whole line of one template (a DFA test: no groups). */
-function templateRegex(keys: readonly string[]): string {
-  const pairs = keys.map((k, i) => `${i === 0 ? '' : ' '}${escapeRegex(k)}=[^=]*`).join('');
-  return `^${HEAD_RE.replace(/\((?!\?)/g, '(?:')}${pairs}$`;
+/** A whole line of one template; with `groups`, each value is a group (trimmed of spaces), padded to `groups`. */
+function templateRegex(keys: readonly string[], groups?: number): string {
+  const value = groups === undefined ? '[^=]*' : ' *([^=]*?) *';
+  const pairs = keys.map((k, i) => `${i === 0 ? '' : ' '}${escapeRegex(k)}=${value}`).join('');
+  const head = groups === undefined ? HEAD_RE.replace(/\((?!\?)/g, '(?:') : HEAD_RE;
+  return `^${head}${pairs}$${'()'.repeat(groups === undefined ? 0 : groups - keys.length)}`;
 }
 
 /**
- * `_t`: the template a line matches (null: the reader's); `_m`: the syslog and CEF header groups (`all`:
- * the whole header); `_x`: the extension split at `=` — the line matched its template, so part i + 1 is
- * value i followed by ` ` and key i + 1, and no value holds an `=`.
+ * `_t`: the template a line matches (null: the reader's), a DFA test; `_m`: that template's groups —
+ * syslog and CEF header (mon…h6) and the values v1…vN — from one regular expression.
  */
 export function cefParse(layout: CefLayout): { alias: string; sql: string }[] {
+  const width = Math.max(0, ...layout.templates.map((t) => t.length));
+  const names = [...HEAD_GROUPS, ...Array.from({ length: width }, (_, i) => `v${i + 1}`)];
+  const list = `[${names.map(sqlString).join(', ')}]`;
   const which = layout.templates
     .map((t, i) => `WHEN regexp_matches(l, ${sqlString(templateRegex(t))}) THEN ${i + 1}`)
     .join(' ');
-  const names = `[${['all', ...HEAD_GROUPS].map(sqlString).join(', ')}]`;
+  const cut = layout.templates
+    .map((t, i) => `WHEN ${i + 1} THEN regexp_extract(l, ${sqlString(templateRegex(t, width))}, ${list})`)
+    .join(' ');
   return [
-    { alias: '_t', sql: `CASE WHEN l IS NULL OR regexp_matches(l, ${sqlString(ODD)}) THEN NULL ${which} END` },
     {
-      alias: '_m',
-      sql: `CASE WHEN _t IS NOT NULL THEN regexp_extract(l, ${sqlString(`^(${HEAD_RE})`)}, ${names}) END`,
+      alias: '_t',
+      sql: `CASE WHEN l IS NULL OR regexp_matches(l, ${sqlString(ODD)}) THEN NULL ${which} END`,
     },
-    { alias: '_x', sql: `string_split(substr(l, length(struct_extract(_m, 'all')) + 1), '=')` },
+    { alias: '_m', sql: `CASE _t ${cut || 'WHEN 0 THEN NULL'} END` },
   ];
 }
 
@@ -71,22 +76,20 @@ export function cefRawField(field: SourceField, plan: LoadPlan, layout: CefLayou
   const cases = layout.templates.map((keys, t) => {
     if (first === '*') {
       const pairs = keys.flatMap((k, i) =>
-        read.has(k) ? [] : [`${sqlString(`${k}=`)} || ${templateValue(keys, i)}`],
+        read.has(k) ? [] : [`${sqlString(`${k}=`)} || ${templateValue(i)}`],
       );
       return `WHEN ${t + 1} THEN ${pairs.length > 0 ? `concat_ws(';', ${pairs.join(', ')})` : 'NULL'}`;
     }
     const i = keys.findIndex((k) => (field.at as readonly string[]).includes(k));
-    return i === -1 ? '' : `WHEN ${t + 1} THEN ${templateValue(keys, i)}`;
+    return i === -1 ? '' : `WHEN ${t + 1} THEN ${templateValue(i)}`;
   });
   const value = `CASE _t ${cases.join(' ')} END`;
   return cases.some(Boolean) ? `nullif(${value}, '')` : 'NULL';
 }
 
-/** Value i (0-based) of a line of template `keys`, trimmed: part i + 2 of `_x` less ` key(i + 1)`. */
-function templateValue(keys: readonly string[], i: number): string {
-  const part = `_x[${i + 2}]`;
-  if (i === keys.length - 1) return `trim(${part})`;
-  return `trim(left(${part}, length(${part}) - ${keys[i + 1].length + 1}))`;
+/** Value i (0-based) of the matched template. */
+function templateValue(i: number): string {
+  return group(`v${i + 1}`);
 }
 
 /**
@@ -107,7 +110,10 @@ export function cefValue(raw: string, field: SourceField): string {
         `CASE WHEN abs(CAST(${raw} AS BIGINT)) <= 9007199254740991 THEN CAST(${raw} AS BIGINT) END`,
       );
     case 'real':
-      return shaped('[+-]?(\\d{1,30}\\.?\\d{0,30}|\\.\\d{1,30})([eE][+-]?\\d{1,2})?', `TRY_CAST(${raw} AS DOUBLE)`);
+      return shaped(
+        '[+-]?(\\d{1,30}\\.?\\d{0,30}|\\.\\d{1,30})([eE][+-]?\\d{1,2})?',
+        `TRY_CAST(${raw} AS DOUBLE)`,
+      );
     case 'datetime':
     case 'epoch':
       return shaped('\\d{1,17}(\\.\\d{1,9})?', `tt_epoch_time(TRY_CAST(${raw} AS DOUBLE))`);

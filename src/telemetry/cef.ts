@@ -330,7 +330,8 @@ export function cefPlan(schema: TableSchema, sample: readonly string[], referenc
   const byColumn = new Map<string, string[]>();
   for (const key of new Set(templates.flat())) {
     const column = CEF_KEY_COLUMNS.get(key);
-    if (column !== undefined && types.has(column)) byColumn.set(column, [...(byColumn.get(column) ?? []), key]);
+    if (column !== undefined && types.has(column))
+      byColumn.set(column, [...(byColumn.get(column) ?? []), key]);
   }
   const fields: SourceField[] = HEADER_COLUMNS.map((name, i) => ({ name, at: [`|${i + 1}`], as: 'string' }));
   fields.push({ name: 'Computer', at: ['@host'], as: 'string' });

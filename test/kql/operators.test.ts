@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/db.js';
-import { runKql } from '../../src/kql/index.js';
+import { compileKql, runKql } from '../../src/kql/index.js';
 import { NOW, storeWith } from './helpers.js';
 
 // Five firewall rows; NOW is 2026-05-21T12:00:00Z. Row 5 has no DestinationPort and no DeviceAction.
@@ -352,5 +352,30 @@ describe('summarize, count, distinct', () => {
     const distinct = await run(`${T} | distinct SourceIP | order by SourceIP asc`);
     expect(distinct.columns).toEqual(['SourceIP', '_Source']);
     expect(distinct.rows.map((r) => r.SourceIP)).toEqual(['10.0.0.5', '10.0.0.6', '176.65.139.7']);
+  });
+});
+
+describe('cheaper filter forms keep Kusto semantics', () => {
+  it('=~ a constant in a filter: lower(column) = lower-cased constant; a missing string is ""', async () => {
+    const ports = async (q: string) =>
+      (await run(`${T} | where ${q} | project DestinationPort`)).rows.map((r) => r.DestinationPort);
+    expect(await ports('DeviceAction =~ "ALLOW"')).toEqual([3778, 3778, 53]);
+    expect(await ports('DeviceAction =~ ""')).toEqual([null]); // row 5 has no DeviceAction
+    expect(await ports('not(DeviceAction =~ "allow")')).toEqual([23, null]);
+    expect(await ports('DeviceAction !~ "allow"')).toEqual([23, null]);
+    const { sql } = compileKql(`${T} | where DeviceAction =~ "ALLOW"`, { schemas: store.schemas, now: NOW });
+    expect(sql).toContain('(lower("DeviceAction") = CAST($1 AS VARCHAR))');
+  });
+
+  it('!in / in with numeric strings on an int column compare as integers; null stays out of any list', async () => {
+    const ports = async (q: string) =>
+      (await run(`${T} | where ${q} | project DestinationPort`)).rows.map((r) => r.DestinationPort);
+    expect(await ports('DestinationPort !in ("3778", "53.0", "x")')).toEqual([23, null]);
+    expect(await ports('DestinationPort in ("23", " 53 ", "3778.5")')).toEqual([23, 53]);
+    const { sql } = compileKql(`${T} | where DestinationPort !in ("443", "53", "0.5")`, {
+      schemas: store.schemas,
+      now: NOW,
+    });
+    expect(sql).toContain('CAST($1 AS INTEGER), CAST($2 AS INTEGER), CAST($3 AS DOUBLE)');
   });
 });

@@ -13,7 +13,10 @@ describe('Store.loadFile in pieces', () => {
     for (let i = 1; i <= 400; i++) {
       if (i % 37 === 0) lines.push('');
       else if (i % 53 === 0) lines.push('{not json');
-      else lines.push(JSON.stringify({ Timestamp: '2024-01-01T00:00:00Z', RemoteIP: `10.0.0.${i % 250}`, LocalPort: i }));
+      else
+        lines.push(
+          JSON.stringify({ Timestamp: '2024-01-01T00:00:00Z', RemoteIP: `10.0.0.${i % 250}`, LocalPort: i }),
+        );
     }
     const text = lines.join('\n'); // no final newline
     const plain = join(dir, 'a.ndjson');

@@ -185,9 +185,15 @@ describe('SQL fast path', () => {
   it('reads a column that the sampled first lines did not have (NDJSON)', async () => {
     const dir = tempDir();
     const lines = Array.from({ length: 1500 }, (_, i) =>
-      JSON.stringify({ Timestamp: '2024-01-01T00:00:00Z', RemoteIP: `1.1.${i >> 8}.${i & 255}`, RemotePort: 80 }),
+      JSON.stringify({
+        Timestamp: '2024-01-01T00:00:00Z',
+        RemoteIP: `1.1.${i >> 8}.${i & 255}`,
+        RemotePort: 80,
+      }),
     );
-    lines.push('{"Timestamp":"2024-01-01T00:00:00Z","RemoteIP":"9.9.9.9","InitiatingProcessFileName":"wget","Other":1}');
+    lines.push(
+      '{"Timestamp":"2024-01-01T00:00:00Z","RemoteIP":"9.9.9.9","InitiatingProcessFileName":"wget","Other":1}',
+    );
     lines.push('{"Timestamp":"2024-01-01T00:00:00Z","RemoteIP":"8.8.8.8","InitiatingProcessFileName":null}');
     const file = writeTemp(dir, 'DeviceNetworkEvents.ndjson', lines.join('\n') + '\n');
     const ledger = await ingestFile(store, file);

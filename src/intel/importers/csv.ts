@@ -7,6 +7,7 @@
 import { basename } from 'node:path';
 import type { Indicator, ParseResult } from '../model.js';
 import { splitCsvRecord } from '../csv-record.js';
+import { parseLines, type LineImporter } from './lines.js';
 import {
   collectEntries,
   confidence,
@@ -66,10 +67,10 @@ function delimiterOf(line: string): string {
   return counts.sort((a, b) => b[1] - a[1])[0]![0];
 }
 
-const dataLines = (raw: string) =>
-  raw.split('\n').flatMap((l, n) => {
+const dataLines = (lines: readonly string[], first = 1) =>
+  lines.flatMap((l, n) => {
     const line = l.replace(/\r$/, '');
-    return line.trim() && !line.startsWith('#') ? [{ line, n: n + 1 }] : [];
+    return line.trim() && !line.startsWith('#') ? [{ line, n: first + n }] : [];
   });
 
 /** Header index of each field: the mapping when given, else the recognised names. */
@@ -96,7 +97,7 @@ function resolveColumns(
 
 /** A header line with a recognisable value column (auto-detection). */
 export function looksLikeIndicatorCsv(raw: string): boolean {
-  const first = dataLines(raw.slice(0, 8192))[0]?.line;
+  const first = dataLines(raw.slice(0, 8192).split('\n'))[0]?.line;
   if (!first) return false;
   const d = delimiterOf(first);
   try {
@@ -107,38 +108,18 @@ export function looksLikeIndicatorCsv(raw: string): boolean {
   }
 }
 
-export function parseCsv(
-  raw: string,
-  file: string,
-  mapping?: Partial<Record<CsvField, string>>,
-): ParseResult {
-  const lines = dataLines(raw);
-  if (lines.length === 0) return { indicators: [], rejects: [] };
-  const d = delimiterOf(lines[0]!.line);
+/**
+ * CSV, chunk by chunk: the first data line sets the delimiter and (unless the mapping is all positions)
+ * is the header. A header that does not resolve is one reject, and nothing after it imports.
+ */
+export function csvImporter(file: string, mapping?: Partial<Record<CsvField, string>>): LineImporter {
   const numeric = mapping && Object.values(mapping).every((c) => /^\d+$/.test(c!));
-  let columns: Partial<Record<CsvField, number>>;
-  try {
-    columns = numeric
-      ? resolveColumns([], mapping)
-      : resolveColumns(splitCsvRecord(lines[0]!.line, d), mapping);
-  } catch (err) {
-    return { indicators: [], rejects: [{ file, line: lines[0]!.n, reason: (err as Error).message }] };
-  }
-  if (columns.value === undefined)
-    return {
-      indicators: [],
-      rejects: [{ file, line: lines[0]!.n, reason: 'no value column (use --columns value=NAME)' }],
-    };
-  const entries: Array<Entry<string[]>> = (numeric ? lines : lines.slice(1)).map(({ line, n }) => {
-    try {
-      return { line: n, entry: splitCsvRecord(line, d) };
-    } catch (err) {
-      return { line: n, entry: (err as Error).message };
-    }
-  });
   const source = basename(file);
-  return collectEntries(entries, file, (fields): Indicator => {
-    const get = (f: CsvField) => (columns[f] === undefined ? undefined : text(fields[columns[f]!]));
+  let d: string | undefined;
+  let columns: Partial<Record<CsvField, number>> | undefined;
+  let failed = false;
+  const toIndicator = (fields: string[]): Indicator => {
+    const get = (f: CsvField) => (columns![f] === undefined ? undefined : text(fields[columns![f]!]));
     const value = get('value');
     if (value === undefined) throw new Error('empty value');
     const typeName = get('type');
@@ -168,5 +149,41 @@ export function parseCsv(
       reporter: get('reporter'),
       context: get('description'),
     };
-  });
+  };
+  return {
+    chunk(chunk, first) {
+      let lines = dataLines(chunk, first);
+      if (failed || lines.length === 0) return { indicators: [], rejects: [] };
+      if (d === undefined) {
+        const header = lines[0]!;
+        d = delimiterOf(header.line);
+        try {
+          columns = numeric
+            ? resolveColumns([], mapping)
+            : resolveColumns(splitCsvRecord(header.line, d), mapping);
+          if (columns.value === undefined) throw new Error('no value column (use --columns value=NAME)');
+        } catch (err) {
+          failed = true;
+          return { indicators: [], rejects: [{ file, line: header.n, reason: (err as Error).message }] };
+        }
+        if (!numeric) lines = lines.slice(1);
+      }
+      const entries: Array<Entry<string[]>> = lines.map(({ line, n }) => {
+        try {
+          return { line: n, entry: splitCsvRecord(line, d) };
+        } catch (err) {
+          return { line: n, entry: (err as Error).message };
+        }
+      });
+      return collectEntries(entries, file, toIndicator);
+    },
+  };
+}
+
+export function parseCsv(
+  raw: string,
+  file: string,
+  mapping?: Partial<Record<CsvField, string>>,
+): ParseResult {
+  return parseLines(csvImporter(file, mapping), raw);
 }

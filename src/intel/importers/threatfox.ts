@@ -60,8 +60,11 @@ function toIndicator(e: ThreatFoxEntry): Indicator {
   const tags = tagList(e.tags) ?? [];
   if (/^(1|true)$/i.test(text(e.isCompromised) ?? '')) tags.push('is_compromised');
 
+  const { value, port } = observable(type, ioc);
   return {
-    ...observable(type, ioc),
+    type,
+    value,
+    port,
     threatType: text(e.threatType),
     malware: text(e.malwarePrintable) ?? text(e.malware),
     malwareId: text(e.malware),

@@ -1,0 +1,11 @@
+import { Store } from '../src/store/db.js';
+import { cefPlan } from '../src/telemetry/cef.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+const src = readFileSync('test/telemetry/cef-sql.test.ts', 'utf8');
+const m = src.slice(src.indexOf('const LINES = ['), src.indexOf('];', src.indexOf('const LINES = [')) + 2);
+const LINES: string[] = eval(m.replace('const LINES = ', '').replace(/\$\{H\}/g, '<134>May 21 10:00:00 fw01 CEF:0|Acme|Gate|7.2|1000|traffic allowed|5|').replace(/;$/, ''));
+writeFileSync('/tmp/edge.cef', [...LINES, ...LINES].join('\n') + '\n');
+const store = await Store.open();
+const plan = cefPlan(store.schema('CommonSecurityLog'), [...LINES, ...LINES], 2026);
+const r = await store.loadFile('/tmp/edge.cef', plan);
+console.log(r.ingested, 'via SQL of', r.lines, '; reader:', r.toReader.filter((x) => x.line <= LINES.length).map((x) => x.line).join(','));

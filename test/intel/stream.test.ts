@@ -1,0 +1,128 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { IntelStore, MATCH } from '../../src/intel/store.js';
+import { importIntoStore } from '../../src/intel/pipeline.js';
+import { readLineChunks } from '../../src/intel/importers/lines.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'telltale-stream-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+const now = new Date('2026-05-22T00:00:00Z');
+
+const THREATFOX = file(
+  'threatfox.csv',
+  [
+    '\uFEFF# ThreatFox IOCs: CSV export',
+    '# "first_seen_utc","ioc_id","ioc_value","ioc_type","threat_type","fk_malware","malware_alias","malware_printable","last_seen_utc","confidence_level","is_compromised","reference","tags","anonymous","reporter"',
+    '"2026-05-20 10:00:00", "1", "176.65.139.7:3778", "ip:port", "botnet_cc", "elf.mirai", "Katana", "Mirai", "", "80", "False", "", "mirai", "0", "a"',
+    '"2026-05-20 11:00:00", "2", "tvt.miraibotnet[.]su", "domain", "payload_delivery", "elf.mirai", "None", "Mirai", "", "100", "False", "", "None", "0", "b"',
+    '"2026-05-20 12:00:00", "3", "1.2.3.4:0", "ip:port", "botnet_cc", "elf.mirai", "None", "Mirai", "", "50", "False", "", "None", "0", "c"',
+    '"2026-05-20 13:00:00", "4", "8.8.8.8:53", "ip:port", "botnet_cc", "elf.mirai", "None", "Mirai", "", "50", "False", "", "None", "0", "d"',
+    // the same observable again: earliest first seen, highest confidence, tags unioned, first row's fields kept
+    '"2026-05-19 09:00:00", "5", "176.65.139.7:3778", "ip:port", "payload", "elf.gafgyt", "None", "Gafgyt", "2026-05-21 00:00:00", "95", "True", "", "tr069", "0", "e"',
+    '"2026-05-20 14:00:00", "6", "short"',
+    '',
+  ].join('\n'),
+);
+const LIST = file(
+  'list.txt',
+  '# list\n45.9.20.7\nhxxp://45.9.20.7/bins/x.arm7 # payload\nnot a value\nc2.example-bad.su\n45.9.20.7\n',
+);
+const CSV = file(
+  'feed.csv',
+  'value;type;confidence\n176.65.139.8:23;ip:port;70\nbad-value;domain;\n176.65.139.8;ip;60\n',
+);
+
+async function importWith(path: string, chunkBytes?: number) {
+  const store = await IntelStore.open(':memory:');
+  try {
+    const [result] = await importIntoStore(store, [path], { now, chunkBytes, allowlists: [] });
+    const match = await store.store.query(`SELECT kind, value, port FROM ${MATCH} ORDER BY ALL`);
+    return { result, indicators: await store.list(), match };
+  } finally {
+    store.close();
+  }
+}
+
+describe('streamed import of line-based files', () => {
+  it('reads a file in chunks with the right line numbers, across chunk boundaries', () => {
+    const chunks = [...readLineChunks(THREATFOX, 64)];
+    expect(chunks.length).toBeGreaterThan(3);
+    const lines = chunks.flatMap((c) => c.lines);
+    expect(lines[0]).toBe('# ThreatFox IOCs: CSV export');
+    for (const c of chunks) expect(lines[c.first - 1]).toBe(c.lines[0]);
+  });
+
+  for (const [name, path] of [
+    ['ThreatFox CSV', THREATFOX],
+    ['plain list', LIST],
+    ['CSV', CSV],
+  ] as const)
+    it(`${name}: chunks of 64 bytes store what the whole file stores, with the same rejects`, async () => {
+      const whole = await importWith(path);
+      const streamed = await importWith(path, 64);
+      expect(streamed.result!.rejects).toEqual(whole.result!.rejects);
+      expect(streamed.result).toMatchObject({
+        format: whole.result!.format,
+        indicators: whole.result!.indicators,
+        added: whole.result!.added,
+        warninglisted: whole.result!.warninglisted,
+      });
+      // list order aside (the SQL merge sorts a repeated key's tags; dedupe keeps their order)
+      const sorted = (r: typeof whole) =>
+        r.indicators.map((i) => ({ ...i, tags: i.tags && [...i.tags].sort() }));
+      expect(sorted(streamed)).toEqual(sorted(whole));
+      expect(streamed.match).toEqual(whole.match);
+    });
+
+  it('merges repeated rows in SQL the way dedupe does, and keeps rejects with file and line', async () => {
+    const { result, indicators, match } = await importWith(THREATFOX, 64);
+    expect(result).toMatchObject({ format: 'threatfox-csv', indicators: 3, added: 3, warninglisted: 1 });
+    expect(result!.rejects).toEqual([
+      { file: THREATFOX, line: 5, reason: expect.stringContaining('port') },
+      { file: THREATFOX, line: 8, reason: 'expected 15 fields, found 3' },
+    ]);
+    const c2 = indicators.find((i) => i.value === '176.65.139.7')!;
+    expect(c2).toMatchObject({
+      port: 3778,
+      threatType: 'botnet_cc',
+      malware: 'Mirai',
+      confidence: 95,
+      firstSeen: '2026-05-19T09:00:00.000Z',
+      lastSeen: '2026-05-21T00:00:00.000Z',
+      tags: ['is_compromised', 'mirai', 'tr069'],
+      externalId: '1',
+      origin: `${THREATFOX}:3`,
+    });
+    // 8.8.8.8 is warning-listed: stored, never in the hunt-side table
+    expect(match).toEqual([
+      { kind: 'domain', value: 'tvt.miraibotnet.su', port: null },
+      { kind: 'ip', value: '176.65.139.7', port: null },
+      { kind: 'ip:port', value: '176.65.139.7', port: 3778 },
+    ]);
+  });
+
+  it('is idempotent: importing the stream again only moves lastImported', async () => {
+    const store = await IntelStore.open(':memory:');
+    try {
+      await importIntoStore(store, [THREATFOX], { now, chunkBytes: 64 });
+      const before = await store.list();
+      const [again] = await importIntoStore(store, [THREATFOX], {
+        now: new Date('2026-05-23T00:00:00Z'),
+        chunkBytes: 64,
+      });
+      expect(again).toMatchObject({ added: 0, updated: 3 });
+      expect((await store.list()).map(({ lastImported: _l, ...rest }) => rest)).toEqual(
+        before.map(({ lastImported: _l, ...rest }) => rest),
+      );
+    } finally {
+      store.close();
+    }
+  });
+});

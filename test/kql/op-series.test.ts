@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { unordered, useFixture } from './op-fixture.js';
+
+const run = useFixture();
+
+// CEF rows: 10:00 (v1, port 80), 10:30 (v2, port 443), 10:30 (v3, port 22), all from 10.0.0.1 but the last
+describe('make-series', () => {
+  it('from/to/step: one value per bin (end exclusive), default 0, and the axis of bin starts', async () => {
+    const { columns, rows } = await run(
+      'CommonSecurityLog | make-series n = count() on TimeGenerated from datetime(2026-05-21 09:00) to datetime(2026-05-21 11:00) step 30m',
+    );
+    expect(columns).toEqual(['n', 'TimeGenerated', '_Source']);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].n).toEqual([0, 0, 1, 2]);
+    expect(rows[0].TimeGenerated).toEqual([
+      '2026-05-21T09:00:00Z',
+      '2026-05-21T09:30:00Z',
+      '2026-05-21T10:00:00Z',
+      '2026-05-21T10:30:00Z',
+    ]);
+    expect(rows[0]._Source).toEqual(['CommonSecurityLog:1', 'CommonSecurityLog:2', 'CommonSecurityLog:3']);
+  });
+
+  it('by groups, several aggregates with their own defaults; rows outside [from, to) are left out', async () => {
+    const { rows } = await run(
+      'CommonSecurityLog | make-series n = count(), p = max(DestinationPort) default = -1 on TimeGenerated from datetime(2026-05-21 10:00) to datetime(2026-05-21 10:30) step 15m by SourceIP',
+    );
+    expect(unordered(rows).map(({ _Source, TimeGenerated, ...r }) => r)).toEqual([
+      { SourceIP: '10.0.0.1', n: [1, 0], p: [80, -1] },
+    ]);
+  });
+
+  it('a step that does not divide the span: the last bin starts before `to`', async () => {
+    const { rows } = await run(
+      'CommonSecurityLog | make-series sum(DestinationPort) on TimeGenerated from datetime(2026-05-21 10:00) to datetime(2026-05-21 11:00) step 25m',
+    );
+    expect(rows[0].sum_DestinationPort).toEqual([80, 465, 0]); // bins 10:00, 10:25 (holds 10:30), 10:50
+  });
+
+  it('in range(start, stop, step) over a number: bins aligned like bin(), stop inclusive', async () => {
+    const { rows } = await run(
+      'CommonSecurityLog | extend Port = tolong(DestinationPort) | make-series count() on Port in range(10, 90, 20) by DeviceVendor | where DeviceVendor != "v2" | project DeviceVendor, count_, Port',
+    );
+    expect(unordered(rows).map(({ _Source, ...r }) => r)).toEqual([
+      { DeviceVendor: 'v1', count_: [0, 0, 0, 0, 1], Port: [0, 20, 40, 60, 80] },
+      { DeviceVendor: 'v3', count_: [0, 1, 0, 0, 0], Port: [0, 20, 40, 60, 80] },
+    ]);
+  });
+
+  it('no input rows: no series', async () => {
+    const { rows } = await run(
+      'CommonSecurityLog | where DeviceVendor == "none" | make-series count() on TimeGenerated from datetime(2026-05-21) to datetime(2026-05-22) step 1h',
+    );
+    expect(rows).toEqual([]);
+  });
+
+  it('mv-expand turns the series back into rows', async () => {
+    const { rows } = await run(
+      'CommonSecurityLog | make-series n = count() on TimeGenerated from datetime(2026-05-21 10:00) to datetime(2026-05-21 11:00) step 30m | mv-expand n to typeof(long), TimeGenerated to typeof(datetime) | project n, TimeGenerated',
+    );
+    expect(rows.map((r) => [r.n, r.TimeGenerated])).toEqual([
+      [1, '2026-05-21T10:00:00.000Z'],
+      [2, '2026-05-21T10:30:00.000Z'],
+    ]);
+  });
+});
+
+describe('series functions', () => {
+  it('series_stats: one column per statistic, nulls left out; named with (a, b, …) =', async () => {
+    const { columns, rows } = await run(
+      'print x = dynamic([4, 1, null, 7, 1]) | extend series_stats(x) | extend (lo, lo_i, hi, hi_i, mean, sd, var) = series_stats(x) | project-away x',
+    );
+    expect(columns.slice(0, 7)).toEqual([
+      'series_stats_x_min',
+      'series_stats_x_min_idx',
+      'series_stats_x_max',
+      'series_stats_x_max_idx',
+      'series_stats_x_avg',
+      'series_stats_x_stdev',
+      'series_stats_x_variance',
+    ]);
+    const r = rows[0];
+    // values 4, 1, 7, 1: mean 3.25, sample variance ((0.75² + 2.25² + 3.75² + 2.25²) / 3) = 8.25
+    expect([
+      r.series_stats_x_min,
+      r.series_stats_x_min_idx,
+      r.series_stats_x_max,
+      r.series_stats_x_max_idx,
+    ]).toEqual([1, 1, 7, 3]);
+    expect(r.series_stats_x_avg).toBe(3.25);
+    expect(r.series_stats_x_variance).toBeCloseTo(8.25, 10);
+    expect(r.series_stats_x_stdev).toBeCloseTo(Math.sqrt(8.25), 10);
+    expect([r.lo, r.lo_i, r.hi, r.hi_i, r.mean]).toEqual([1, 1, 7, 3, 3.25]);
+  });
+
+  it("series_outliers: Tukey's scores against the 10th/90th (ctukey) or 25th/75th (tukey) percentiles", async () => {
+    // values 1..10 and 100: p25 = 3.5, p75 = 8.5 (linear), IQR 5; p10 = 2, p90 = 10, range 8
+    const { rows } = await run(
+      'print x = dynamic([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100, null]) | extend t = series_outliers(x, "tukey"), c = series_outliers(x)',
+    );
+    expect(rows[0].t).toEqual([-0.5, -0.3, -0.1, 0, 0, 0, 0, 0, 0.1, 0.3, 18.3, 0]);
+    expect(rows[0].c).toEqual([-0.125, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11.25, 0]);
+  });
+});
