@@ -119,6 +119,8 @@ export async function benchHunts(opts: { events: number }): Promise<BenchResult>
       ratios: {
         'all hunts, events/s': opts.events / all.seconds,
         'worm hunt: translated KQL / hand-written SQL': kql / hand,
+        // the process's peak so far (DuckDB's buffers included): generation, hunts and the worm runs
+        'peak RSS, MiB': process.resourceUsage().maxRSS / 1024,
       },
     };
   } finally {

@@ -7,6 +7,7 @@
  * matching. Writes go through NDJSON staging (DuckDB types it at ~1M rows/s) inside one transaction,
  * so a failed import leaves the store as it was.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -637,22 +638,39 @@ export async function copyMatchableIndicators(
 ): Promise<number> {
   (await IntelStore.open(path)).close(); // creates the store, or brings an older one up to date
   const alias = 'telltale_intel';
+  const at = ts(now);
+  const keys = options.skipKeys ?? [];
+  const skip = (column: string, list: readonly string[]) =>
+    list.length ? `AND ${column} NOT IN (${list.map(sqlString).join(', ')})` : '';
+  const ids = keys.map((k) => createHash('sha256').update(k).digest('hex').toUpperCase());
+  const before = await target.count(TI_TABLE);
   await target.run(`ATTACH ${sqlString(path)} AS ${alias} (READ_ONLY)`);
   try {
-    const skip = options.skipKeys?.length
-      ? `AND key NOT IN (${options.skipKeys.map(sqlString).join(', ')})`
-      : '';
-    const from = `FROM ${alias}.${TABLE} WHERE ${activeSql(!!options.includeWarninglisted)} ${skip}`;
-    const [row] = await target.query(`SELECT count(*) AS n ${from}`, [ts(now)]);
-    await target.run(`INSERT INTO ${TI_TABLE} BY NAME SELECT ${TI_SELECT} ${from}`, [
-      ts(now),
-      ts(now),
-      ts(now),
-    ]);
-    return Number(row?.n ?? 0);
+    // The store's TI rows are already mapped; each one's Active holds at the clock it was synced at
+    // (its TimeGenerated), so for a later `now` it is still matchable iff Active and not yet expired.
+    // Rows synced after `now` (a replay with an earlier clock) and warning-listed ones are mapped again.
+    const fresh = options.includeWarninglisted ? 'false' : `TimeGenerated <= ?::TIMESTAMP`;
+    const params = options.includeWarninglisted ? [] : [at];
+    if (!options.includeWarninglisted)
+      await target.run(
+        `INSERT INTO ${TI_TABLE} BY NAME SELECT * REPLACE (?::TIMESTAMP AS TimeGenerated) FROM ${alias}.${TI_TABLE} ` +
+          `WHERE ${fresh} AND Active AND ExpirationDateTime > ?::TIMESTAMP ${skip('IndicatorId', ids)}`,
+        [at, ...params, at],
+      );
+    const [stale] = await target.query(
+      `SELECT count(*) AS n FROM ${alias}.${TI_TABLE} WHERE NOT (${fresh})`,
+      params,
+    );
+    if (Number(stale?.n))
+      await target.run(
+        `INSERT INTO ${TI_TABLE} BY NAME SELECT ${TI_SELECT} FROM ${alias}.${TABLE} WHERE ${activeSql(!!options.includeWarninglisted)} ` +
+          `${skip('key', keys)} AND upper(sha256(key)) IN (SELECT IndicatorId FROM ${alias}.${TI_TABLE} WHERE NOT (${fresh}))`,
+        [at, at, at, ...params],
+      );
   } finally {
     await target.run(`DETACH ${alias}`);
   }
+  return (await target.count(TI_TABLE)) - before;
 }
 
 /** Streams rows to an NDJSON file in chunks (a million rows never sit in one string). */

@@ -297,7 +297,6 @@ function equalTildeFilter(node: KNode, env: Env): Sql | undefined {
   const raw = rawColumn(left, env);
   if (!raw || left.type?.name !== 'string' || typeof k?.value !== 'string' || k.value === '')
     return undefined;
-  // eslint-disable-next-line no-control-regex
   const ascii = /^[\x00-\x7f]*$/.test(k.value);
   const needle = ascii
     ? env.c.params.add(k.value.toLowerCase(), 'string')

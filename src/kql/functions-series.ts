@@ -9,9 +9,9 @@ import type { Env } from './expr.js';
 import type { KNode } from './kusto.js';
 
 /** The series as DOUBLE[] and the values the statistics use (nulls and ignore_val dropped). */
-function values(args: KNode[], ignoreAt: number, env: Env): { list: string; kept: string } {
+function values(args: KNode[], ignoreAt: number | undefined, env: Env): { list: string; kept: string } {
   const list = `TRY_CAST(${arg(args, 0, env).sql} AS DOUBLE[])`;
-  const ignore = args[ignoreAt] ? arg(args, ignoreAt, env).sql : undefined;
+  const ignore = ignoreAt !== undefined && args[ignoreAt] ? arg(args, ignoreAt, env).sql : undefined;
   const keep = ignore ? `e IS NOT NULL AND e IS DISTINCT FROM ${ignore}` : 'e IS NOT NULL';
   return { list, kept: `list_filter(${list}, e -> ${keep})` };
 }
@@ -39,26 +39,94 @@ function percentile(args: KNode[], i: number, fallback: number, node: KNode, env
 }
 
 /**
- * `series_outliers(x [, kind, ignore_val, min_percentile, max_percentile])`: Tukey's test. With the low and
- * high percentiles L, H of the values (25/75 for "tukey", 10/90 or the arguments for "ctukey", the
- * default), an element above H scores (v − H) / (H − L), one below L scores (v − L) / (H − L), others 0;
- * nulls and ignore_val score 0. Percentiles interpolate linearly between ranks.
+ * Tukey scores of DOUBLE[] `list` (nulls and `skip` score 0; `kept` are the values the percentiles read):
+ * with the low and high percentiles L, H, an element above H scores (v − H) / (H − L), one below L
+ * (v − L) / (H − L), others 0. Percentiles interpolate linearly between ranks. The percentiles are computed
+ * once per series, bound to `s` by an outer one-element list_transform.
+ */
+function tukeyScores(list: string, kept: string, lo: string, hi: string, skip = ''): string {
+  const q = (f: string) => `list_aggregate(${kept}, 'quantile_cont', ${f})`;
+  const score =
+    `CASE WHEN e IS NULL${skip} THEN 0 WHEN e > s.hi THEN (e - s.hi) / (s.hi - s.lo) ` +
+    `WHEN e < s.lo THEN (e - s.lo) / (s.hi - s.lo) ELSE 0 END`;
+  return `(list_transform([struct_pack(lo := ${q(lo)}, hi := ${q(hi)})], s -> list_transform(${list}, e -> ${score})))[1]`;
+}
+
+/** The percentile range of a Tukey method: 25/75 for "tukey", 10/90 (or the given ones) for "ctukey". */
+function tukeyRange(
+  kind: string,
+  node: KNode,
+  at: KNode | undefined,
+  env: Env,
+  custom: () => [string, string],
+) {
+  if (kind === 'tukey') return ['0.25', '0.75'];
+  if (kind === 'ctukey') return custom();
+  return env.c.fail(at ?? node, `anomaly method ${kind}`);
+}
+
+/**
+ * `series_outliers(x [, kind, ignore_val, min_percentile, max_percentile])`: Tukey's test (see
+ * tukeyScores) against the 25th/75th percentiles ("tukey") or the 10th/90th or given ones ("ctukey", the
+ * default); nulls and ignore_val score 0.
  */
 export function seriesOutliers(args: KNode[], node: KNode, env: Env): string {
   const kind = args[1] ? String(constArg<string>(args, 1, env, 'kind', node)).toLowerCase() : 'ctukey';
-  if (kind !== 'tukey' && kind !== 'ctukey') return env.c.fail(args[1], `series_outliers kind ${kind}`);
-  const [lo, hi] =
-    kind === 'tukey'
-      ? ['0.25', '0.75']
-      : [percentile(args, 3, 10, node, env), percentile(args, 4, 90, node, env)];
+  const [lo, hi] = tukeyRange(kind, node, args[1], env, () => [
+    percentile(args, 3, 10, node, env),
+    percentile(args, 4, 90, node, env),
+  ]);
   const { list, kept } = values(args, 2, env);
-  const ignore = args[2] ? ` OR e IS NOT DISTINCT FROM ${arg(args, 2, env).sql}` : '';
-  const q = (f: string) => `list_aggregate(${kept}, 'quantile_cont', ${f})`;
-  const score =
-    `CASE WHEN e IS NULL${ignore} THEN 0 WHEN e > s.hi THEN (e - s.hi) / (s.hi - s.lo) ` +
-    `WHEN e < s.lo THEN (e - s.lo) / (s.hi - s.lo) ELSE 0 END`;
-  // the percentiles once per series: bound to `s` by an outer one-element list_transform
-  return `to_json((list_transform([struct_pack(lo := ${q(lo)}, hi := ${q(hi)})], s -> list_transform(${list}, e -> ${score})))[1])`;
+  const skip = args[2] ? ` OR e IS NOT DISTINCT FROM ${arg(args, 2, env).sql}` : '';
+  return `to_json(${tukeyScores(list, kept, lo, hi, skip)})`;
+}
+
+/**
+ * `series_decompose_anomalies(x [, threshold, seasonality, trend, test_points, method])` → ad_flag,
+ * ad_score, baseline. Supported as documented without a seasonal component (seasonality 0): the baseline
+ * is the trend — "avg" (the default: the series' mean), "linefit" (least squares over the indexes 0..n−1)
+ * or "none" (0) —, the residual x − baseline is scored with Tukey's test (method "ctukey", the default,
+ * 10th/90th percentiles, or "tukey"), and the flag is +1 / −1 where the score is above threshold (1.5) /
+ * below −threshold, else 0. Seasonality −1 (the default: periods detected by series_periods_detect) or a
+ * period is TT001, as are test_points other than 0.
+ */
+function seriesDecomposeAnomalies(args: KNode[], node: KNode, env: Env): string[] {
+  const num = (i: number, fallback: number): number => {
+    const a = args[i];
+    if (!a) return fallback;
+    // `-1`: a unary minus over a literal
+    if (a.kind === 'UnaryMinusExpression')
+      return -Number(constArg<number>([a.node('Expression')!], 0, env, 'argument', a));
+    return Number(constArg<number>(args, i, env, 'argument', node));
+  };
+  const threshold = num(1, 1.5);
+  if (!Number.isFinite(threshold)) return env.c.fail(args[1], 'threshold');
+  if (num(2, -1) !== 0) return env.c.fail(node, 'series_decompose_anomalies with seasonality other than 0');
+  const trend = args[3] ? String(constArg<string>(args, 3, env, 'trend', node)).toLowerCase() : 'avg';
+  if (!['avg', 'linefit', 'none'].includes(trend)) return env.c.fail(args[3], `trend ${trend}`);
+  if (num(4, 0) !== 0) return env.c.fail(args[4], 'series_decompose_anomalies test_points');
+  const method = args[5] ? String(constArg<string>(args, 5, env, 'method', node)).toLowerCase() : 'ctukey';
+  const [lo, hi] = tukeyRange(method, node, args[5], env, () => ['0.1', '0.9']);
+  if (args.length > 6) return env.c.fail(args[6], 'series_decompose_anomalies seasonality_threshold');
+
+  const { list } = values(args, undefined, env);
+  const n = `len(${list})`;
+  // baseline a + b·i over the indexes i = 0..n−1 (nulls read as 0 in the fit, as make-series fills them)
+  const v = `list_transform(${list}, e -> coalesce(e, 0))`;
+  const sumI = `(${n} * (${n} - 1) / 2.0)`;
+  const sumI2 = `((${n} - 1) * ${n} * (2 * ${n} - 1) / 6.0)`;
+  const sumIV = `list_sum(list_transform(${v}, (e, j) -> e * (j - 1)))`;
+  const slope =
+    trend === 'linefit'
+      ? `coalesce((${n} * ${sumIV} - ${sumI} * list_sum(${v})) / nullif(${n} * ${sumI2} - ${sumI} * ${sumI}, 0), 0)`
+      : '0';
+  const intercept = trend === 'none' ? '0' : `((list_sum(${v}) - ${slope} * ${sumI}) / ${n})`;
+  const baseline = `list_transform(range(${n}), i -> CAST(${intercept} + ${slope} * i AS DOUBLE))`;
+  const residual = `list_transform(${v}, (e, j) -> e - (${intercept} + ${slope} * (j - 1)))`;
+  const score = tukeyScores(residual, residual, lo, hi);
+  const t = env.c.params.add(threshold, 'real');
+  const flag = `list_transform(${score}, x -> CASE WHEN x > ${t} THEN 1 WHEN x < -${t} THEN -1 ELSE 0 END)`;
+  return [`to_json(${flag})`, `to_json(${score})`, `to_json(${baseline})`];
 }
 
 export const SERIES_FUNCTIONS: Library = {
@@ -76,5 +144,6 @@ export function tupleCall(expr: KNode, env: Env): string[] {
     expr.kind === 'FunctionCallExpression' ? expr.node('Name')?.simpleName?.toLowerCase() : undefined;
   const args = expr.node('ArgumentList')?.list('Expressions') ?? [];
   if (name === 'series_stats') return seriesStats(args, env);
+  if (name === 'series_decompose_anomalies') return seriesDecomposeAnomalies(args, expr, env);
   return env.c.fail(expr, `function ${name ?? 'call'}() with several result columns`);
 }

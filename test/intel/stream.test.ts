@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { IntelStore, MATCH } from '../../src/intel/store.js';
+import { copyMatchableIndicators, IntelStore, MATCH } from '../../src/intel/store.js';
+import { Store } from '../../src/store/db.js';
 import { importIntoStore } from '../../src/intel/pipeline.js';
 import { readLineChunks } from '../../src/intel/importers/lines.js';
 
@@ -124,5 +125,46 @@ describe('streamed import of line-based files', () => {
     } finally {
       store.close();
     }
+  });
+});
+
+describe('hunt start: copyMatchableIndicators', () => {
+  it('copies the matchable indicators in SQL, at the run clock, replays included', async () => {
+    const path = join(dir, 'copy.duckdb');
+    const intel = await IntelStore.open(path);
+    try {
+      // imported on 2026-05-22: the ip:port expires 30 days after its last seen (2026-06-20)
+      await importIntoStore(intel, [THREATFOX], { now });
+    } finally {
+      intel.close();
+    }
+    const ids = async (at: string, options: { includeWarninglisted?: boolean; skipKeys?: string[] } = {}) => {
+      const run = await Store.open();
+      try {
+        const n = await copyMatchableIndicators(run, path, new Date(at), options);
+        const rows = await run.query(
+          `SELECT coalesce(NetworkIP, DomainName) AS v, NetworkPort AS port, Active, TimeGenerated FROM ThreatIntelligenceIndicator ORDER BY v`,
+        );
+        expect(rows).toHaveLength(n);
+        // warning-listed rows come along with includeWarninglisted, inactive as in toThreatIntelligenceRows
+        for (const r of rows)
+          expect([r.Active, r.TimeGenerated]).toEqual([r.v !== '8.8.8.8', new Date(at).toISOString()]);
+        return rows.map((r) => r.v);
+      } finally {
+        run.close();
+      }
+    };
+    expect(await ids('2026-06-01T00:00:00Z')).toEqual(['176.65.139.7', 'tvt.miraibotnet.su']);
+    expect(await ids('2026-07-01T00:00:00Z')).toEqual(['tvt.miraibotnet.su']); // the address expired
+    expect(await ids('2026-06-01T00:00:00Z', { skipKeys: ['domain|tvt.miraibotnet.su|'] })).toEqual([
+      '176.65.139.7',
+    ]);
+    expect(await ids('2026-06-01T00:00:00Z', { includeWarninglisted: true })).toEqual([
+      '176.65.139.7',
+      '8.8.8.8',
+      'tvt.miraibotnet.su',
+    ]);
+    // a replay before the import clock maps the rows again from the indicators
+    expect(await ids('2026-05-21T00:00:00Z')).toEqual(['176.65.139.7', 'tvt.miraibotnet.su']);
   });
 });

@@ -25,7 +25,7 @@ describe('make-series', () => {
     const { rows } = await run(
       'CommonSecurityLog | make-series n = count(), p = max(DestinationPort) default = -1 on TimeGenerated from datetime(2026-05-21 10:00) to datetime(2026-05-21 10:30) step 15m by SourceIP',
     );
-    expect(unordered(rows).map(({ _Source, TimeGenerated, ...r }) => r)).toEqual([
+    expect(unordered(rows).map(({ _Source, TimeGenerated: _t, ...r }) => r)).toEqual([
       { SourceIP: '10.0.0.1', n: [1, 0], p: [80, -1] },
     ]);
   });
@@ -100,5 +100,31 @@ describe('series functions', () => {
     );
     expect(rows[0].t).toEqual([-0.5, -0.3, -0.1, 0, 0, 0, 0, 0, 0.1, 0.3, 18.3, 0]);
     expect(rows[0].c).toEqual([-0.125, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11.25, 0]);
+  });
+
+  it('series_decompose_anomalies without seasonality: trend baseline, Tukey score of the residual, flag', async () => {
+    // avg: mean 1.9, residuals -0.9 (×9) and 8.1; p10 = -0.9, p90 = 0 (linear) → 8.1 scores 8.1 / 0.9 = 9
+    const { rows } = await run(
+      'print x = dynamic([1, 1, 1, 1, 1, 1, 1, 1, 1, 10]) | extend (flag, score, baseline) = series_decompose_anomalies(x, 1.5, 0)',
+    );
+    expect(rows[0].flag).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    expect((rows[0].score as number[]).map((v) => Math.round(v * 1e9) / 1e9)).toEqual([
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 9,
+    ]);
+    expect((rows[0].baseline as number[]).map((v) => Math.round(v * 1e9) / 1e9)).toEqual(Array(10).fill(1.9));
+    // linefit on a straight line: the baseline is the line, nothing is anomalous
+    const line = await run(
+      'print x = dynamic([1, 2, 3, 4, 5]) | extend (flag, score, baseline) = series_decompose_anomalies(x, 1.5, 0, "linefit")',
+    );
+    expect(line.rows[0].flag).toEqual([0, 0, 0, 0, 0]);
+    expect((line.rows[0].baseline as number[]).map((v) => Math.round(v * 1e9) / 1e9)).toEqual([
+      1, 2, 3, 4, 5,
+    ]);
+  });
+
+  it('series_decompose_anomalies with detected or given seasonality is TT001 naming it', async () => {
+    await expect(
+      run('print x = dynamic([1, 2]) | extend (a, s, b) = series_decompose_anomalies(x, 1.5, -1, "linefit")'),
+    ).rejects.toThrow(/TT001.*series_decompose_anomalies with seasonality other than 0/);
   });
 });

@@ -46,7 +46,10 @@ const zeekFile = `${dir}/conn.log`;
 writeFileSync(cefFile, cef.join('\n') + '\n');
 writeFileSync(zeekFile, zeek.join('\n') + '\n');
 
-/** The readers alone: a store that accepts rows and drops them (no JSON staging, no DuckDB). */
+/**
+ * The JavaScript readers alone (the fallback path): a store that has no loadFile, so no SQL fast path,
+ * and accepts rows and drops them (no JSON staging, no DuckDB).
+ */
 function nullStore(real: Store): Store {
   return {
     schemas: real.schemas,

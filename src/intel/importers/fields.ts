@@ -134,8 +134,11 @@ export function collectEntries<T>(
       if (typeof entry === 'string') throw new Error(entry);
       const result = convert(entry);
       if (result === undefined) out.skipped!++;
-      for (const i of Array.isArray(result) ? result : result ? [result] : [])
-        out.indicators.push(compact({ ...i, origin: i.origin ?? `${file}:${line}` }));
+      for (const i of Array.isArray(result) ? result : result ? [result] : []) {
+        const indicator = compact(i);
+        indicator.origin ??= `${file}:${line}`;
+        out.indicators.push(indicator);
+      }
     } catch (err) {
       out.rejects.push({ file, line, reason: (err as Error).message });
     }
