@@ -127,6 +127,7 @@ async function hitCost(
      SELECT 'ipv4|' || ip || '|', 'ipv4', ip, 'botnet_cc', 80, TIMESTAMP '2026-05-20', TIMESTAMP '2026-12-31', 'bench', ['bench'], TIMESTAMP '2026-05-22', TIMESTAMP '2026-05-22', 0
      FROM (SELECT '176.' || (i // 65536 % 256) || '.' || (i // 256 % 256) || '.' || (i % 256) AS ip FROM range(${indicators}) t(i))`,
   );
+  await intel.syncThreatIntelligence(new Date('2026-05-22T00:00:00Z'));
   await intel.refreshMatchTable();
   intel.close();
   await store.run('DELETE FROM ThreatIntelligenceIndicator');

@@ -276,6 +276,7 @@ export class IntelStore {
     const store = await Store.open({ path: path === ':memory:' ? undefined : path });
     // Bounded: a large import spills to disk instead of growing with the file (DuckDB's default is 80% of RAM).
     await store.run(`SET memory_limit = '1GB'`);
+    await store.run('SET preserve_insertion_order = false'); // lets large INSERT … SELECTs spill; reads ORDER BY
     // No PRIMARY KEY: upsert keeps keys unique, and an ART index on a million keys costs more than it saves.
     const cols = COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ');
     await store.run(`CREATE TABLE IF NOT EXISTS ${TABLE} (${cols})`);
@@ -337,10 +338,17 @@ export class IntelStore {
   /** Merges the staged rows into the store and the TI table (`IntelImport.commit`, in its transaction). */
   async mergeStaged(now: Date): Promise<ImportCounts> {
     // One row per key, merged the way `dedupe` merges (model.ts): the first occurrence's single-valued
-    // fields, widest dates, highest confidence, unions of lists, active if any row is.
+    // fields, widest dates, highest confidence, unions of lists, active if any row is. Only repeated keys
+    // are aggregated; the rest go through as staged (no per-key aggregate states to hold).
     await this.store.run(
-      `CREATE OR REPLACE TEMP TABLE staged AS SELECT ${DEDUPE} FROM ${STAGE} GROUP BY key`,
+      `CREATE OR REPLACE TEMP TABLE repeated AS SELECT key FROM ${STAGE} GROUP BY key HAVING count(*) > 1`,
     );
+    await this.store.run(
+      `CREATE OR REPLACE TEMP TABLE staged AS SELECT ${COLUMNS.map(([c]) => c).join(', ')} FROM ${STAGE} ` +
+        `WHERE key NOT IN (SELECT key FROM repeated) ` +
+        `UNION ALL SELECT ${DEDUPE} FROM ${STAGE} WHERE key IN (SELECT key FROM repeated) GROUP BY key`,
+    );
+    await this.store.run('DROP TABLE repeated');
     await this.store.run(`DROP TABLE ${STAGE}`);
     const [counts] = await this.store.query(
       `SELECT count(*) AS indicators, count(*) FILTER (WHERE t.key IS NULL) AS added, count(t.key) AS updated, ` +

@@ -7,9 +7,9 @@
  * blank, comment, ignored (with reason) or "reader" (something did not convert: the caller's JavaScript
  * reader decides). The stage is built in parallel and keeps file order (blank lines are NULL rows, not
  * skipped), so a line's number is its position in the stage plus the lines of the earlier pieces. Then
- * one INSERT … SELECT per target table. The whole file is one transaction: if DuckDB refuses any piece
- * (invalid UTF-8, a line over the size cap), nothing is written and the caller reads the file the slow
- * way.
+ * one INSERT … SELECT per target table, in one transaction per piece: if DuckDB refuses any piece
+ * (invalid UTF-8, a line over the size cap), what the earlier pieces wrote is deleted again, so nothing
+ * is written and the caller reads the file the slow way.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { cefOdd, cefParse, cefRawField, cefValue } from './cef-sql.js';
@@ -337,8 +337,8 @@ export function exprSql(expr: Expr, plan: LoadPlan): string {
 }
 
 /**
- * Runs a plan on one file inside a transaction, one bounded piece of the file at a time (chunks.ts);
- * throws (having written nothing) if DuckDB refuses any piece.
+ * Runs a plan on one file, one bounded piece of the file at a time (chunks.ts); throws, having written
+ * nothing, if DuckDB refuses any piece.
  */
 export async function loadWithPlan(
   connection: DuckDBConnection,
@@ -372,18 +372,31 @@ export async function loadWithPlan(
     };
   });
   const result: LoadResult = { lines: 0, ingested: 0, ignored: {}, toReader: [], tables: {} };
-  await connection.run('BEGIN TRANSACTION');
+  // One transaction per piece, so that each piece's stage is freed when it commits (a table dropped
+  // inside a transaction is kept until its end). Rows appended by this load have rowids above the
+  // tables' maximum before it: if DuckDB refuses a later piece, they are deleted again.
+  const tables = [...new Set(plan.targets.map((t) => t.table))];
+  const before = new Map<string, bigint>();
+  for (const table of tables) {
+    const max = await connection.runAndReadAll(`SELECT max(rowid) FROM ${quoteIdent(table)}`);
+    before.set(table, (max.getRows()[0]?.[0] as bigint | null) ?? -1n);
+  }
   try {
     for await (const chunk of fileChunks(path, options)) {
+      await connection.run('BEGIN TRANSACTION');
       try {
         await loadChunk(connection, chunk, plan, options, inserts, result);
+        await connection.run('COMMIT');
+      } catch (err) {
+        await connection.run('ROLLBACK').catch(() => undefined);
+        throw err;
       } finally {
         chunk.done();
       }
     }
-    await connection.run('COMMIT');
   } catch (err) {
-    await connection.run('ROLLBACK').catch(() => undefined);
+    for (const table of tables)
+      await connection.run(`DELETE FROM ${quoteIdent(table)} WHERE rowid > ${before.get(table)}`);
     throw err;
   }
   return result;
@@ -399,7 +412,7 @@ async function loadChunk(
   result: LoadResult,
 ): Promise<void> {
   // The stage keeps file order (parallel CREATE TABLE AS preserves insertion order), so a row's line is
-  // its rowid less the stage's first rowid (temporary rows inside a transaction do not start at 0).
+  // its rowid less the stage's first rowid (rows created inside a transaction do not start at 0).
   const firstLine = result.lines + 1;
   await connection.run('DROP TABLE IF EXISTS tt_stage');
   await connection.run(stageSql(chunk.path, plan, { ...options, gzip: chunk.gzip }));

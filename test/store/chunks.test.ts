@@ -45,4 +45,27 @@ describe('Store.loadFile in pieces', () => {
     ]);
     store.close();
   });
+
+  it('writes nothing when DuckDB refuses a later piece (invalid UTF-8), and keeps earlier rows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'telltale-chunks-'));
+    const line = (i: number) =>
+      JSON.stringify({ Timestamp: '2024-01-01T00:00:00Z', RemoteIP: `10.0.0.${i % 250}`, LocalPort: i });
+    const good = join(dir, 'good.ndjson');
+    const bad = join(dir, 'bad.ndjson');
+    const lines = Array.from({ length: 300 }, (_, i) => line(i + 1));
+    writeFileSync(good, lines.join('\n') + '\n');
+    writeFileSync(
+      bad,
+      Buffer.concat([Buffer.from(lines.join('\n') + '\n'), Buffer.from([0x7b, 0xff, 0xfe, 0x7d, 0x0a])]),
+    );
+    const store = await Store.open();
+    const plan = sentinelNdjsonPlan(store.schema('DeviceNetworkEvents'));
+    await store.loadFile(good, plan, { sourceName: 'good', chunkBytes: 2000 });
+    await expect(store.loadFile(bad, plan, { sourceName: 'bad', chunkBytes: 2000 })).rejects.toThrow();
+    const rows = await store.query(
+      `SELECT split_part(_Source, ':', 1) AS s, count(*) AS n FROM DeviceNetworkEvents GROUP BY 1`,
+    );
+    expect(rows).toEqual([{ s: 'good', n: 300 }]);
+    store.close();
+  });
 });
