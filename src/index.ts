@@ -5,7 +5,16 @@
 import { Store } from './store/db.js';
 import { ingestPaths } from './telemetry/ingest.js';
 import type { IngestLedger } from './telemetry/types.js';
-import { scanInputs, scanPaths, scanResultRows, type FileResult, type HashName, type ScanInputs, type ScanOptions, type ScanReport } from './scan/index.js';
+import {
+  scanInputs,
+  scanPaths,
+  scanResultRows,
+  type FileResult,
+  type HashName,
+  type ScanInputs,
+  type ScanOptions,
+  type ScanReport,
+} from './scan/index.js';
 import { coerceRow } from './store/coerce.js';
 import { bundledIndicators } from './intel/bundled.js';
 import { importIntelFile } from './intel/import.js';
@@ -131,7 +140,10 @@ async function runHashTypes(intel: LoadedIntel, options: IntelOptions, now: Date
 /** Hash indicators for scanned files: the in-memory ones, plus the store's looked up by the files' digests. */
 async function runHashIndex(files: FileResult[], intel: LoadedIntel, options: IntelOptions, now: Date) {
   const digests = files.flatMap((f) => [f.md5, f.sha1, f.sha256].filter((d): d is string => !!d));
-  return hashIndicatorIndex([...(await storedIndicatorsWithValues(options, digests, now)), ...intel.indicators]);
+  return hashIndicatorIndex([
+    ...(await storedIndicatorsWithValues(options, digests, now)),
+    ...intel.indicators,
+  ]);
 }
 
 function bySeverityThenTime(a: Finding, b: Finding): number {
@@ -164,9 +176,15 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
     const intel = collectIndicators(options);
     const loaded = await loadRunIndicators(store, intel.indicators, now, options);
     const { ledgers, unrecognised } = await ingestPaths(store, paths, { format: options.format });
-    const scan = await scanPaths(unrecognised, { rules: options.rules, hashes: await runHashTypes(intel, options, now) });
+    const scan = await scanPaths(unrecognised, {
+      rules: options.rules,
+      hashes: await runHashTypes(intel, options, now),
+    });
     const scanRows = scanResultRows(scan, options.device ?? '', now);
-    await store.insertRows(scanRows.table, scanRows.rows.map((r) => coerceRow(store.schema(scanRows.table), r)));
+    await store.insertRows(
+      scanRows.table,
+      scanRows.rows.map((r) => coerceRow(store.schema(scanRows.table), r)),
+    );
     const hunts = loadHunts(options.hunts ?? [bundledHuntsDir]).filter((h) => !h.view);
     const huntRuns = await runHunts(store, hunts, {
       now: options.now,
@@ -183,7 +201,10 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
       ...huntRuns.flatMap((run) => run.findings),
     ].sort(bySeverityThenTime);
     if (options.intelDb)
-      await recordSightings(options.intelDb, findings, { now, includeWarninglisted: options.includeWarninglisted });
+      await recordSightings(options.intelDb, findings, {
+        now,
+        includeWarninglisted: options.includeWarninglisted,
+      });
     const errors = [
       ...huntRuns.filter((run) => run.error).map((run) => `hunt ${run.hunt.key}: ${run.error}`),
       ...scan.ruleErrors.map((e) => `rules ${e.file}: ${e.message}`),
@@ -210,20 +231,26 @@ export interface ScanCommandResult {
   findings: Finding[];
 }
 
-export type ScanCommandOptions = IntelOptions & Omit<ScanOptions, 'hashes'> & Omit<ScanInputs, 'paths'> & {
-  /** MD5, SHA-1 and SHA-256 for every object (default: SHA-256, plus the types of the loaded hash indicators). */
-  allHashes?: boolean;
-};
+export type ScanCommandOptions = IntelOptions &
+  Omit<ScanOptions, 'hashes'> &
+  Omit<ScanInputs, 'paths'> & {
+    /** MD5, SHA-1 and SHA-256 for every object (default: SHA-256, plus the types of the loaded hash indicators). */
+    allHashes?: boolean;
+  };
 
 /** Files, stdin, archives, firmware images and process memory: YARA rules plus hash indicators. */
 export async function scan(paths: string[], options: ScanCommandOptions = {}): Promise<ScanCommandResult> {
   const now = new Date();
   const intel = collectIndicators(options);
   const { buffers, pids, allHashes, ...scanOptions } = options;
-  const hashes = allHashes ? (['md5', 'sha1', 'sha256'] as const).slice() : await runHashTypes(intel, options, now);
+  const hashes = allHashes
+    ? (['md5', 'sha1', 'sha256'] as const).slice()
+    : await runHashTypes(intel, options, now);
   const report = await scanInputs({ paths, buffers, pids }, { ...scanOptions, hashes });
   const index = await runHashIndex(report.files, intel, options, now);
-  const findings = [...yaraFindings(report.files), ...hashFindings(report.files, index)].sort(bySeverityThenTime);
+  const findings = [...yaraFindings(report.files), ...hashFindings(report.files, index)].sort(
+    bySeverityThenTime,
+  );
   return { report, findings };
 }
 

@@ -12,10 +12,14 @@ export function exportCommand(): Command {
   command
     .command('sentinel')
     .description(
-      "write the hunts for Microsoft Sentinel: IOC lists filled from the indicator store, enabled exclusions folded in",
+      'write the hunts for Microsoft Sentinel: IOC lists filled from the indicator store, enabled exclusions folded in',
     )
     .option('--out <dir>', 'write one hunting-query YAML per hunt plus telltale-hunts.arm.json into DIR')
-    .option('--hunts <dir>', 'export the hunts in this folder instead of the bundled ones (repeatable)', collect)
+    .option(
+      '--hunts <dir>',
+      'export the hunts in this folder instead of the bundled ones (repeatable)',
+      collect,
+    )
     .option('--intel <file>', 'add indicators from a feed (repeatable)', collect, [])
     .option('--intel-db <file>', 'indicator store to take the IOC lists from')
     .option('--exclusions <file>', 'exclusion YAML file or folder (repeatable)', collect, [])
@@ -41,7 +45,9 @@ export function exportCommand(): Command {
           writeFileSync(join(opts.out, 'telltale-hunts.arm.json'), template);
         }
         const folded = exported.reduce((n, e) => n + e.exclusions.length, 0);
-        err(`${exported.length} hunts exported${opts.out ? ` to ${opts.out}` : ''}, ${folded} exclusions folded in`);
+        err(
+          `${exported.length} hunts exported${opts.out ? ` to ${opts.out}` : ''}, ${folded} exclusions folded in`,
+        );
         process.exitCode = EXIT_NONE;
       } finally {
         store.close();

@@ -33,7 +33,8 @@ export interface ExportedHunt {
 function foldExclusions(query: string, exclusions: Exclusion[]): string {
   const base = query.replace(/[\s;]+$/, '');
   const lines = exclusions.map(
-    (e) => `// exclusion ${e.id}: ${e.reason.replace(/\s+/g, ' ').slice(0, 160)}\n| where not(${e.predicate})`,
+    (e) =>
+      `// exclusion ${e.id}: ${e.reason.replace(/\s+/g, ' ').slice(0, 160)}\n| where not(${e.predicate})`,
   );
   return [base, ...lines].join('\n') + '\n';
 }
@@ -45,7 +46,10 @@ export async function prepareSentinelHunts(
 ): Promise<ExportedHunt[]> {
   const exported: ExportedHunt[] = [];
   for (const hunt of hunts) {
-    const bound = await bindIndicatorLists(store, hunt, { now: options.now, minConfidence: options.minConfidence });
+    const bound = await bindIndicatorLists(store, hunt, {
+      now: options.now,
+      minConfidence: options.minConfidence,
+    });
     const applicable = applicableExclusions(bound, hunt, options.exclusions ?? [], {
       schemas: store.schemas,
       now: options.now,

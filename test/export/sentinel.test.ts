@@ -7,7 +7,12 @@ import { openLoadedStore } from '../../src/index.js';
 import { compileKql } from '../../src/kql/index.js';
 import { loadHunts } from '../../src/hunts/loader.js';
 import { loadExclusions } from '../../src/hunts/exclusions/load.js';
-import { armTemplate, huntingYaml, prepareSentinelHunts, type ExportedHunt } from '../../src/export/sentinel.js';
+import {
+  armTemplate,
+  huntingYaml,
+  prepareSentinelHunts,
+  type ExportedHunt,
+} from '../../src/export/sentinel.js';
 import type { Store } from '../../src/store/db.js';
 import { telltale } from '../helpers.js';
 
@@ -21,7 +26,10 @@ describe('export to Sentinel', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'telltale-export-'));
     const feed = join(dir, 'feed.txt');
-    writeFileSync(feed, 'New Mirai C2 seen at 203.0.113.50 and 198.51.100.23 (defanged: 45[.]9[.]148[.]99)\n');
+    writeFileSync(
+      feed,
+      'New Mirai C2 seen at 203.0.113.50 and 198.51.100.23 (defanged: 45[.]9[.]148[.]99)\n',
+    );
     ({ store } = await openLoadedStore([], { intel: [feed], now }));
   });
   afterAll(() => store.close());
@@ -32,7 +40,8 @@ describe('export to Sentinel', () => {
     expect(csl.query).toMatch(/let malicious_ips = dynamic\(\[[^\]]*"176\.65\.139\.7"/);
     expect(csl.query).toContain('"45.9.148.99"');
     expect(csl.query).toContain('| where DestinationIP in (malicious_ips) or SourceIP in (malicious_ips)');
-    for (const e of exported) expect(() => compileKql(e.query, { schemas: store.schemas, now }), e.hunt.key).not.toThrow();
+    for (const e of exported)
+      expect(() => compileKql(e.query, { schemas: store.schemas, now }), e.hunt.key).not.toThrow();
   });
 
   it('folds enabled exclusions in as where not(...) lines, and no disabled template', async () => {
@@ -48,7 +57,10 @@ describe('export to Sentinel', () => {
         '    predicate: DeviceName == "cpe-lab-honeypot"',
       ].join('\n') + '\n',
     );
-    const exported = await prepareSentinelHunts(store, loadHunts(), { now, exclusions: loadExclusions([file]) });
+    const exported = await prepareSentinelHunts(store, loadHunts(), {
+      now,
+      exclusions: loadExclusions([file]),
+    });
     const dne = byKey(exported, 'threatfox-mirai-c2-devicenetworkevents');
     expect(dne.exclusions).toEqual(['lab-gateway']);
     expect(dne.query).toContain('| where not(DeviceName == "cpe-lab-honeypot")');
@@ -61,7 +73,9 @@ describe('export to Sentinel', () => {
     expect(doc['x-telltale']).toBeUndefined();
     expect(doc.id).toBe(byKey(exported, 'threatfox-mirai-dns').hunt.id);
     expect(doc.query).toContain('DnsEvents');
-    const arm = armTemplate(exported) as { resources: { type: string; properties: { category: string; query: string } }[] };
+    const arm = armTemplate(exported) as {
+      resources: { type: string; properties: { category: string; query: string } }[];
+    };
     expect(arm.resources).toHaveLength(exported.length);
     for (const r of arm.resources) {
       expect(r.type).toBe('Microsoft.OperationalInsights/workspaces/savedSearches');
@@ -76,7 +90,9 @@ describe('export to Sentinel', () => {
     const files = readdirSync(out);
     expect(files).toContain('telltale-hunts.arm.json');
     expect(files).toContain('threatfox-mirai-dns.yaml');
-    const arm = JSON.parse(readFileSync(join(out, 'telltale-hunts.arm.json'), 'utf8')) as { resources: unknown[] };
+    const arm = JSON.parse(readFileSync(join(out, 'telltale-hunts.arm.json'), 'utf8')) as {
+      resources: unknown[];
+    };
     expect(arm.resources.length).toBe(files.length - 1);
   });
 });
