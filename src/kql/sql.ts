@@ -3,6 +3,7 @@
  * list. Query literals always travel as `$n` parameters (numbered, so a fragment can be reused anywhere in
  * the text); only identifiers and fixed engine constants are ever written into the SQL itself.
  */
+import { DUCK_TYPES, type KqlType } from '../store/schema.js';
 
 /** An identifier exactly as given (a stored table's own column, the final result's Kusto name). */
 export function rawIdent(name: string): string {
@@ -46,23 +47,9 @@ export function ident(name: string): string {
   return rawIdent(sqlName(name));
 }
 
-const DUCK: Record<string, string> = {
-  string: 'VARCHAR',
-  guid: 'VARCHAR',
-  int: 'INTEGER',
-  long: 'BIGINT',
-  real: 'DOUBLE',
-  double: 'DOUBLE',
-  decimal: 'DOUBLE',
-  bool: 'BOOLEAN',
-  datetime: 'TIMESTAMP',
-  timespan: 'INTERVAL',
-  dynamic: 'JSON',
-};
-
 /** DuckDB type for a Kusto scalar type name, or undefined for types we do not map. */
 export function duckTypeOf(kustoType: string): string | undefined {
-  return DUCK[kustoType];
+  return Object.hasOwn(DUCK_TYPES, kustoType) ? DUCK_TYPES[kustoType as KqlType] : undefined;
 }
 
 export const NUMERIC = new Set(['int', 'long', 'real', 'double', 'decimal']);

@@ -33,7 +33,7 @@ export interface TableSchema {
 /** Provenance column kept on every row: `file:line` (or a path for scanned files). */
 export const SOURCE_COLUMN = '_Source';
 
-const DUCK_TYPES: Record<KqlType, string> = {
+export const DUCK_TYPES: Record<KqlType, string> = {
   string: 'VARCHAR',
   int: 'INTEGER',
   long: 'BIGINT',
