@@ -5,6 +5,9 @@ import { resolve } from 'node:path';
 export const repoRoot = resolve(import.meta.dirname, '..');
 export const sharedData = resolve(repoRoot, '../shared/data');
 export const hasShared = existsSync(sharedData);
+export const sharedSeeds = resolve(repoRoot, '../shared/seeds');
+export const hasSeeds = existsSync(sharedSeeds);
+if (!hasSeeds) console.warn(`[skip] ../shared/seeds is absent: tests on the seed documents are skipped`);
 if (!hasShared) console.warn(`[skip] ../shared/data is absent: tests on real third-party data are skipped`);
 
 export interface CliResult {

@@ -3,13 +3,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { telltale } from '../helpers.js';
+import { hasSeeds, telltale } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'telltale-intel-cli-'));
 const db = join(dir, 'intel.duckdb');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('telltale intel', () => {
+describe.skipIf(!hasSeeds)('telltale intel (imports seed 002 from ../shared/seeds)', () => {
   it('imports a directory and the seed reports, lists, shows, summarises, exports and removes', () => {
     const imp = telltale(
       'intel',

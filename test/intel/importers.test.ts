@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { importIntelFile, importIntelText } from '../../src/intel/import.js';
 import type { Indicator } from '../../src/intel/model.js';
 import { parseStixPattern } from '../../src/intel/importers/stix-pattern.js';
+import { hasSeeds, sharedSeeds } from '../helpers.js';
 
 /** 1-based line of the `{` opening the object that holds `needle` (pretty-printed JSON). */
 function openLine(text: string, needle: string): number {
@@ -278,8 +279,8 @@ describe('CSV, plain lists, HTML', () => {
   });
 });
 
-describe('the seeds', () => {
-  const seeds = '../shared/seeds';
+describe.skipIf(!hasSeeds)('the seeds', () => {
+  const seeds = sharedSeeds;
   const seed = (n: string) => readFileSync(join(seeds, n), 'utf8');
 
   it("seed 002's table gives exactly its two IOCs with threat type, first seen and confidence", () => {
