@@ -154,9 +154,12 @@ describe.skipIf(!existsSync(DIR))('TI-map rules on planted rows', () => {
     ]);
   });
 
-  it.todo(
-    'IP → DeviceNetworkEvents (needs `extend timestamp` beside the Timestamp column: DuckDB names are case-insensitive — operator side)',
-  );
+  it('IP → DeviceNetworkEvents returns only the public, active, unexpired indicator hit in the window', async () => {
+    const r = await run('ti-map-ip-entity-to-devicenetworkevents.kql');
+    expect(r.rows.map((x) => [x.IndicatorId, x.TI_ipEntity, x.DeviceName, x.timestamp])).toEqual([
+      ['ip-good', '176.65.139.7', 'ws1', ago(5)],
+    ]);
+  });
 });
 
 it.skipIf(existsSync(DIR))('TI-map rules: skipped, ../shared/data/kql/sentinel is absent', () => {});
