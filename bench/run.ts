@@ -36,4 +36,5 @@ if (!only || only === 'intel')
     }),
   );
 // 10M rows take several minutes on a 2-core box; 1M (~40 s for all three queries) is the default
-if (!only || only === 'kql') print(await benchKql({ rows: Number(process.env.BENCH_KQL_ROWS ?? 10_000_000) }));
+if (!only || only === 'kql')
+  print(await benchKql({ rows: Number(process.env.BENCH_KQL_ROWS ?? 10_000_000) }));
