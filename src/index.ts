@@ -152,7 +152,7 @@ function bySeverityThenTime(a: Finding, b: Finding): number {
   return a.huntId.localeCompare(b.huntId) || (b.time ?? '').localeCompare(a.time ?? '');
 }
 
-/** The main job: ingest logs, scan files, run every hunt, return findings. */
+/** How many findings (and rows) each exclusion suppressed in this run. */
 function exclusionUse(exclusions: Exclusion[], runs: HuntRun[], now: Date): ExclusionUse[] {
   return exclusions.map((exclusion) => {
     const hits = runs.flatMap((r) => r.suppressed).filter((f) => f.suppressedBy === exclusion.id);
@@ -165,6 +165,7 @@ function exclusionUse(exclusions: Exclusion[], runs: HuntRun[], now: Date): Excl
   });
 }
 
+/** The main job: ingest logs, scan files, run every hunt, return findings. */
 export async function hunt(paths: string[], options: HuntOptions = {}): Promise<HuntResult> {
   const now = options.now ?? new Date();
   const exclusions = loadExclusions([bundledExclusionsDir, ...(options.exclusions ?? [])]);
