@@ -3,7 +3,9 @@
  * intel store — parse, warning-list flagging, upsert, ThreatIntelligenceIndicator sync — as rows/s and
  * peak RSS. (2) Indicator-hit cost: a TI-map KQL hunt (flows joined to active indicators, as Sentinel's
  * TI-map rules do) over F flows with 10, 10k and 1M indicators; the join must stay flat in the number
- * of indicators (target ≤ 1.3× from 10 to 1M).
+ * of indicators (target ≤ 1.3× from 10 to 1M). (3) The shipped port-aware indicator hunt
+ * (mirai-indicator-hits-devicenetworkevents) through the runner — list binding (large lists staged in
+ * TelltaleIndicatorList) and the query — over F DeviceNetworkEvents flows, same indicator counts.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,9 @@ import { performance } from 'node:perf_hooks';
 import { Store, runKql } from '../src/index.js';
 import { sqlString } from '../src/store/db.js';
 import { copyMatchableIndicators, IntelStore, MATCH } from '../src/intel/store.js';
+import { bundledHuntsDir, loadHunts } from '../src/hunts/loader.js';
+import { runHunts } from '../src/hunts/runner.js';
+import { bindIndicatorLists } from '../src/hunts/indicator-lists.js';
 import { importIntoStore } from '../src/intel/pipeline.js';
 import type { BenchResult, BenchRow } from './types.js';
 
@@ -167,7 +172,18 @@ export async function benchIntel(opts: { rows: number; flows: number }): Promise
               443, 'accept'
        FROM range(${opts.flows}) t(i)`,
     );
+    await store.run(
+      `INSERT INTO DeviceNetworkEvents (Timestamp, DeviceId, DeviceName, LocalIP, RemoteIP, RemotePort, ActionType)
+       SELECT TIMESTAMP '2026-05-21' + to_milliseconds(i), 'dev-' || (i % 50), 'host-' || (i % 50), '10.0.' || (i // 256 % 256) || '.' || (i % 256),
+              CASE WHEN i % 100000 = 99999 THEN '176.0.0.' || (i // 100000 % 10) ELSE '93.' || (i // 65536 % 256) || '.' || (i // 256 % 256) || '.' || (i % 256) END,
+              443, 'ConnectionSuccess'
+       FROM range(${opts.flows}) t(i)`,
+    );
+    const [portAware] = loadHunts([join(bundledHuntsDir, 'mirai-indicator-hits-devicenetworkevents.yaml')]);
     const now = new Date('2026-05-22T00:00:00Z');
+    const hunt: Record<number, number> = {};
+    const huntQuery: Record<number, number> = {};
+    let huntExpected: number | undefined;
     const kql: Record<number, number> = {};
     const joined: Record<number, number> = {};
     let expected: number | undefined;
@@ -184,6 +200,18 @@ export async function benchIntel(opts: { rows: number; flows: number }): Promise
       kql[n] = r.kql.seconds;
       joined[n] = r.join.seconds;
       const size = n.toLocaleString('en');
+      // ThreatIntelligenceIndicator now holds the n indicators: the shipped hunt, as `telltale hunt` runs it
+      const h = await best(3, async () => {
+        const [run] = await runHunts(store, [portAware!], { now });
+        if (run!.error) throw new Error(`${portAware!.key}: ${run!.error}`);
+        return run!.rows;
+      });
+      const bind = await best(3, async () => (await bindIndicatorLists(store, portAware!, { now })).length);
+      huntExpected ??= h.hits;
+      if (h.hits !== huntExpected)
+        throw new Error(`${n} indicators, port-aware hunt: ${h.hits} rows, expected ${huntExpected}`);
+      hunt[n] = h.seconds;
+      huntQuery[n] = h.seconds - bind.seconds;
       rows.push(
         {
           label: `hunt start: copy ${size} matchable indicators from the store (SQL)`,
@@ -205,8 +233,26 @@ export async function benchIntel(opts: { rows: number; flows: number }): Promise
           bytes: 0,
           events: opts.flows,
         },
+        {
+          label: `port-aware hunt: bind its lists (${size} indicators; > 1,000 staged in TelltaleIndicatorList)`,
+          seconds: bind.seconds,
+          files: 1,
+          bytes: 0,
+        },
+        {
+          label: `port-aware hunt (runner, lists bound), ${flows} DeviceNetworkEvents × ${size} indicators (${h.hits} rows)`,
+          seconds: h.seconds,
+          files: 1,
+          bytes: 0,
+          events: opts.flows,
+        },
       );
     }
+    ratios['hit cost, port-aware hunt (runner), 1M / 10 indicators (target ≤ 1.3)'] =
+      hunt[1_000_000]! / hunt[10]!;
+    ratios['hit cost, port-aware hunt (runner), 10k / 10 indicators'] = hunt[10_000]! / hunt[10]!;
+    ratios['hit cost, port-aware hunt (runner) less list binding, 1M / 10 indicators'] =
+      huntQuery[1_000_000]! / huntQuery[10]!;
     ratios['hit cost, intel_match join, 1M / 10 indicators (target ≤ 1.3)'] =
       joined[1_000_000]! / joined[10]!;
     ratios['hit cost, intel_match join, 10k / 10 indicators'] = joined[10_000]! / joined[10]!;

@@ -49,6 +49,7 @@ export async function prepareSentinelHunts(
     const bound = await bindIndicatorLists(store, hunt, {
       now: options.now,
       minConfidence: options.minConfidence,
+      literal: true, // the deployed query stands alone: no Telltale table
     });
     const applicable = applicableExclusions(bound, hunt, options.exclusions ?? [], {
       schemas: store.schemas,
