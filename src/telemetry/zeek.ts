@@ -231,28 +231,46 @@ export function unescapeZeek(text: string): string {
   );
 }
 
+/** What a Zeek ASCII log's `#` header lines declare; read by the line parser and the SQL plan alike. */
+interface ZeekHeader {
+  separator: string;
+  setSeparator: string;
+  empty: string;
+  unset: string;
+  path?: string;
+  fields?: string[];
+  types?: string[];
+}
+
+function newZeekHeader(path?: string): ZeekHeader {
+  return { separator: '\t', setSeparator: ',', empty: '(empty)', unset: '-', path };
+}
+
+/** Applies one `#` header line to `header`; returns the directive's name (`#fields`, `#types`, …). */
+function readZeekHeaderLine(header: ZeekHeader, text: string): string {
+  if (text.startsWith('#separator ')) {
+    header.separator = unescapeZeek(text.slice(11).trim());
+    return '#separator';
+  }
+  const [name, ...rest] = text.split(header.separator);
+  if (name === '#set_separator') header.setSeparator = unescapeZeek(rest[0] ?? ',');
+  else if (name === '#empty_field') header.empty = rest[0] ?? header.empty;
+  else if (name === '#unset_field') header.unset = rest[0] ?? header.unset;
+  else if (name === '#path') header.path = rest[0];
+  else if (name === '#fields') header.fields = rest;
+  else if (name === '#types') header.types = rest;
+  return name;
+}
+
 export function zeekTsvParser(options: ZeekOptions = {}): RecordParser {
-  let separator = '\t';
-  let setSeparator = ',';
-  let empty = '(empty)';
-  let unset = '-';
-  let path = options.path;
-  let fields: string[] | undefined;
+  const header = newZeekHeader(options.path);
   let kinds: Kind[] = [];
   return (text) => {
     if (text.charCodeAt(0) === 35 /* # */) {
-      if (text.startsWith('#separator ')) separator = unescapeZeek(text.slice(11).trim());
-      else {
-        const [name, ...rest] = text.split(separator);
-        if (name === '#set_separator') setSeparator = unescapeZeek(rest[0] ?? ',');
-        else if (name === '#empty_field') empty = rest[0] ?? empty;
-        else if (name === '#unset_field') unset = rest[0] ?? unset;
-        else if (name === '#path') path = rest[0];
-        else if (name === '#fields') fields = rest;
-        else if (name === '#types') kinds = rest.map(kindOf);
-      }
+      if (readZeekHeaderLine(header, text) === '#types') kinds = (header.types ?? []).map(kindOf);
       return IGNORED;
     }
+    const { separator, setSeparator, empty, unset, path, fields } = header;
     if (isBlank(text)) return IGNORED;
     if (!fields) return 'Zeek TSV data before the #fields header';
     if (path === undefined) return 'Zeek TSV log without #path (conn or dns?)';
@@ -305,25 +323,9 @@ function conversionOf(type: string): Conversion {
  * parser then reads the file. Lines with `\` (Zeek's `\xHH` escapes) are left to that parser.
  */
 export function zeekTsvPlan(headerLines: readonly string[], options: ZeekOptions = {}): LoadPlan | undefined {
-  let separator = '\t';
-  let setSeparator = ',';
-  let empty = '(empty)';
-  let unset = '-';
-  let path = options.path;
-  let names: string[] | undefined;
-  let types: string[] | undefined;
-  for (const text of headerLines) {
-    if (text.startsWith('#separator ')) separator = unescapeZeek(text.slice(11).trim());
-    else {
-      const [name, ...rest] = text.split(separator);
-      if (name === '#set_separator') setSeparator = unescapeZeek(rest[0] ?? ',');
-      else if (name === '#empty_field') empty = rest[0] ?? empty;
-      else if (name === '#unset_field') unset = rest[0] ?? unset;
-      else if (name === '#path') path = rest[0];
-      else if (name === '#fields') names = rest;
-      else if (name === '#types') types = rest;
-    }
-  }
+  const header = newZeekHeader(options.path);
+  for (const text of headerLines) readZeekHeaderLine(header, text);
+  const { separator, setSeparator, empty, unset, path, fields: names, types } = header;
   if (path !== 'conn' || !names || !types || types.length !== names.length || separator.length !== 1)
     return undefined;
   const fields: SourceField[] = names.map((name, i) => ({ name, at: i, as: conversionOf(types![i]) }));
