@@ -9,34 +9,10 @@
  * inside the root object's member of that name count (API responses: entries of `data`).
  */
 export function objectLines(text: string, depth: number, underKey?: string): number[] {
-  const lines: number[] = [];
-  let line = 1;
-  let level = 0;
-  let inString = false;
-  let stringStart = 0;
-  let lastString = '';
-  let rootKey: string | undefined;
-  for (let k = 0; k < text.length; k++) {
-    const c = text[k];
-    if (c === '\n') line++;
-    if (inString) {
-      if (c === '\\') k++;
-      else if (c === '"') {
-        inString = false;
-        lastString = text.slice(stringStart, k);
-      }
-      continue;
-    }
-    if (c === '"') {
-      inString = true;
-      stringStart = k + 1;
-    } else if (c === ':' && level === 1) rootKey = lastString;
-    else if (c === '{' || c === '[') {
-      if (c === '{' && level === depth && (underKey === undefined || rootKey === underKey)) lines.push(line);
-      level++;
-    } else if (c === '}' || c === ']') level--;
-  }
-  return lines;
+  return objectLinesWhere(
+    text,
+    (path) => path.length === depth && (underKey === undefined || path[0] === underKey),
+  );
 }
 
 /**
@@ -96,7 +72,7 @@ export function objectLineMap(
       frames.pop();
       path.pop();
       valueStarted = true;
-    } else if (!/\s/.test(c!)) beginValue();
+    } else if (c !== ' ' && c !== '\n' && c !== '\t' && c !== '\r') beginValue();
   }
   return lines;
 }
