@@ -21,7 +21,12 @@ import { importIntelFile } from './intel/import.js';
 import type { Indicator } from './intel/model.js';
 import { dedupe } from './intel/model.js';
 import { flagWarninglisted, loadWarninglists } from './intel/warninglists.js';
-import { loadRunIndicators, storedHashTypes, storedIndicatorsWithValues } from './intel/run.js';
+import {
+  loadRunIndicators,
+  prepareRunIntel,
+  storedHashTypes,
+  storedIndicatorsWithValues,
+} from './intel/run.js';
 import { recordSightings } from './intel/sightings.js';
 import { loadHunts, bundledHuntsDir } from './hunts/loader.js';
 import { runHunts, type HuntRun } from './hunts/runner.js';
@@ -175,7 +180,7 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
   const store = await Store.open({ path: options.db });
   try {
     const intel = collectIndicators(options);
-    const loaded = await loadRunIndicators(store, intel.indicators, now, options);
+    const hunts = loadHunts(options.hunts ?? [bundledHuntsDir]).filter((h) => !h.view);
     const { ledgers, unrecognised } = await ingestPaths(store, paths, { format: options.format });
     const scan = await scanPaths(unrecognised, {
       rules: options.rules,
@@ -186,16 +191,27 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
       scanRows.table,
       scanRows.rows.map((r) => coerceRow(store.schema(scanRows.table), r)),
     );
-    const hunts = loadHunts(options.hunts ?? [bundledHuntsDir]).filter((h) => !h.view);
-    const huntRuns = await runHunts(store, hunts, {
-      now: options.now,
-      intelNow: now,
-      // --until is exclusive; the window's bound is inclusive
-      window: { since: options.since, until: options.until && new Date(options.until.getTime() - 1) },
-      minConfidence: options.minConfidence,
-      exclusions: enabled.filter((e) => !broken.has(e.id)),
-      evidence: options.evidence,
+    const runIntel = await prepareRunIntel(store, intel.indicators, now, {
+      ...options,
+      readsThreatIntelligence: [...hunts.map((h) => h.query), JSON.stringify(enabled)].some((text) =>
+        /\bThreatIntelligenceIndicator\b/.test(text),
+      ),
     });
+    let huntRuns: HuntRun[];
+    try {
+      huntRuns = await runHunts(store, hunts, {
+        now: options.now,
+        intelNow: now,
+        // --until is exclusive; the window's bound is inclusive
+        window: { since: options.since, until: options.until && new Date(options.until.getTime() - 1) },
+        minConfidence: options.minConfidence,
+        exclusions: enabled.filter((e) => !broken.has(e.id)),
+        evidence: options.evidence,
+        intelLists: runIntel.intelLists,
+      });
+    } finally {
+      await runIntel.release(); // before sightings open the store for writing
+    }
     const findings = [
       ...yaraFindings(scan.files),
       ...hashFindings(scan.files, await runHashIndex(scan.files, intel, options, now)),
@@ -215,7 +231,7 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
       ledgers,
       scan,
       huntRuns,
-      indicators: { loaded, rejects: intel.rejects },
+      indicators: { loaded: runIntel.loaded, rejects: intel.rejects },
       errors,
       suppressed: huntRuns.flatMap((run) => run.suppressed).sort(bySeverityThenTime),
       exclusions: exclusionUse(exclusions, huntRuns, now),

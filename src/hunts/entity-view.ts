@@ -7,7 +7,7 @@
  * finding names the same hash.
  */
 import type { Entity, Finding } from './findings.js';
-import { isRoutableIp } from './indicator-lists.js';
+import { isRoutableIp } from '../intel/list-values.js';
 import { SEVERITY_ORDER, type Severity } from './model.js';
 
 export interface DeviceView {

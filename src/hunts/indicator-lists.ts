@@ -6,33 +6,20 @@
  * never a private, loopback, link-local or otherwise non-routable address (a bad feed entry such as
  * 10.0.0.1 would otherwise flag half the network).
  */
-import ipaddr from 'ipaddr.js';
-import type { Store } from '../store/db.js';
+import { sqlString, type Store } from '../store/db.js';
 import type { Hunt, IndicatorListBinding } from './model.js';
+import {
+  INTEL_LIST_TABLE,
+  IP_TYPES,
+  isRoutableIp,
+  surelyRoutableSql,
+  VALUE_SQL,
+} from '../intel/list-values.js';
+
+export { isRoutableIp };
 
 /** ThreatFox's own scale: 50 = "probably malicious"; `--min-confidence` overrides. */
 export const DEFAULT_MIN_CONFIDENCE = 50;
-
-const IP = `coalesce(NetworkIP, NetworkDestinationIP, NetworkSourceIP)`;
-const HAS_PORT = `NetworkDestinationPort IS NOT NULL`;
-const HASH = (type: string) => `CASE WHEN upper(FileHashType) = '${type}' THEN lower(FileHashValue) END`;
-
-/** type → SQL for its value (NULL when the indicator is not of that type). */
-const VALUE_SQL: Record<string, string> = {
-  /** any IP indicator, with or without a port (the seed hunts' semantics) */
-  ip: IP,
-  /** IP indicators without a port: a hit on any port */
-  'ip-anyport': `CASE WHEN NOT (${HAS_PORT}) THEN ${IP} END`,
-  /** `ip:port` indicators as "ip:port" */
-  'ip:port': `CASE WHEN ${HAS_PORT} THEN ${IP} || ':' || NetworkDestinationPort END`,
-  /** the addresses of `ip:port` indicators: a hit on another port is a weaker finding */
-  'ip:port-ip': `CASE WHEN ${HAS_PORT} THEN ${IP} END`,
-  domain: `lower(DomainName)`,
-  url: `Url`,
-  sha256: HASH('SHA256'),
-  sha1: HASH('SHA1'),
-  md5: HASH('MD5'),
-};
 
 export class IndicatorListError extends Error {}
 
@@ -44,21 +31,16 @@ export interface BindOptions {
   literal?: boolean;
   /** Lists with more values than this are staged in TelltaleIndicatorList (default 1,000). */
   tableThreshold?: number;
+  /**
+   * The intel store is attached (intel/attach-lists.ts): lists also hold its values, read in place
+   * from TelltaleIntelList, but for the indicators the run holds itself (`skipIds`).
+   */
+  intelLists?: { skipIds: readonly string[] };
 }
 
 /** Telltale's own table holding staged list values (schemas/TelltaleIndicatorList.json). */
 export const LIST_TABLE = 'TelltaleIndicatorList';
 export const DEFAULT_TABLE_THRESHOLD = 1000;
-
-const IP_TYPES = new Set(['ip', 'ip-anyport', 'ip:port', 'ip:port-ip']);
-
-/** True for an address worth matching: global unicast (not private, loopback, link-local, reserved…). */
-export function isRoutableIp(value: string): boolean {
-  const v4 = /^(\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?$/.exec(value);
-  const address = v4 ? v4[1] : value.replace(/^\[(.*)\](?::\d+)?$/, '$1');
-  if (!ipaddr.isValid(address)) return false;
-  return ipaddr.parse(address).range() === 'unicast';
-}
 
 /** The SQL (and its parameters) for one type's distinct active values, as column `v`. */
 function valueQuery(
@@ -99,22 +81,6 @@ export async function activeIndicatorValues(
     for (const row of rows) if (!IP_TYPES.has(type) || isRoutableIp(String(row.v))) values.add(String(row.v));
   }
   return [...values].sort();
-}
-
-const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])';
-/** First octets holding a special range (ipaddr.js' IPv4 SpecialRanges) or outside 1–223. */
-const SPECIAL_FIRST_OCTETS = new Set([10, 100, 127, 169, 172, 192, 198, 203]);
-const PUBLIC_FIRST_OCTET = Array.from({ length: 223 }, (_, k) => k + 1)
-  .filter((n) => !SPECIAL_FIRST_OCTETS.has(n))
-  .join('|');
-/**
- * SQL true only for a plain dotted-quad IPv4 (optionally `:port`) that isRoutableIp accepts: no leading
- * zeros, first octet 1–223 and none of the first octets holding a special range (0, 10, 100, 127,
- * 169, 172, 192, 198, 203, 224+). Everything else is decided by isRoutableIp in JS (few values). One
- * regex (RE2): about 35 ms per million values.
- */
-function surelyRoutableSql(v: string): string {
-  return `regexp_full_match(${v}, '(${PUBLIC_FIRST_OCTET})(\\.${OCTET}){3}(:[0-9]+)?')`;
 }
 
 /**
@@ -191,6 +157,39 @@ async function candidateCount(
   return n;
 }
 
+/** The attached store's values for a binding: SQL (for counts and literal lists) and KQL (for the hunt). */
+function intelListFilter(
+  binding: Pick<IndicatorListBinding, 'types' | 'threatTypes'>,
+  options: BindOptions,
+  skipIds: readonly string[],
+): { sql: string; params: unknown[]; kql: string } {
+  const threatTypes = binding.threatTypes ?? [];
+  const at = options.now.toISOString();
+  const min = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
+  const list = (values: readonly string[]) => values.map(kqlStringLiteral).join(', ');
+  const kql = [
+    `Kind in (${list(binding.types)})`,
+    `(isnull(ExpirationDateTime) or ExpirationDateTime > datetime(${at}))`,
+    `(isnull(ConfidenceScore) or ConfidenceScore >= ${Math.trunc(min)})`,
+    ...(threatTypes.length ? [`ThreatType in (${list(threatTypes)})`] : []),
+    ...(skipIds.length ? [`IndicatorId !in (${list(skipIds)})`] : []),
+  ];
+  // list members inline (quoted): equality filters the scan can push down, unlike a list parameter
+  const sqlList = (values: readonly string[]) => values.map(sqlString).join(', ');
+  const sql = [
+    `Kind IN (${sqlList(binding.types)})`,
+    `(ExpirationDateTime IS NULL OR ExpirationDateTime > ?::TIMESTAMP)`,
+    `(ConfidenceScore IS NULL OR ConfidenceScore >= ?)`,
+    ...(threatTypes.length ? [`ThreatType IN (${sqlList(threatTypes)})`] : []),
+    ...(skipIds.length ? [`IndicatorId NOT IN (${sqlList(skipIds)})`] : []),
+  ];
+  return {
+    sql: `SELECT Value FROM ${INTEL_LIST_TABLE} WHERE ${sql.join(' AND ')}`,
+    params: [at.replace('Z', ''), min],
+    kql: `${INTEL_LIST_TABLE} | where ${kql.join(' and ')} | project Value`,
+  };
+}
+
 function kqlStringLiteral(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
@@ -245,18 +244,18 @@ export function bindIndicatorList(
 export function bindIndicatorTable(
   query: string,
   binding: IndicatorListBinding,
-  list: string,
+  list: string | undefined,
   huntId: string,
+  intelList?: string,
 ): string {
   const pattern = new RegExp(`(let\\s+${binding.variable}\\s*=\\s*)dynamic\\(\\s*\\[[^\\]]*\\]\\s*\\)`);
   if (!pattern.test(query))
     throw new IndicatorListError(
       `hunt ${huntId}: no 'let ${binding.variable} = dynamic([...])' to fill from the indicator store`,
     );
-  return query.replace(
-    pattern,
-    (_m, head: string) => `${head}${LIST_TABLE} | where List == ${kqlStringLiteral(list)} | project Value`,
-  );
+  const staged = list && `${LIST_TABLE} | where List == ${kqlStringLiteral(list)} | project Value`;
+  const table = staged && intelList ? `union (${staged}), (${intelList})` : (staged ?? intelList);
+  return query.replace(pattern, (_m, head: string) => `${head}${table}`);
 }
 
 /**
@@ -269,18 +268,30 @@ export async function bindIndicatorLists(store: Store, hunt: Hunt, options: Bind
   let query = hunt.query;
   const threshold = options.tableThreshold ?? DEFAULT_TABLE_THRESHOLD;
   for (const binding of hunt.indicatorLists) {
+    const intel = options.intelLists && intelListFilter(binding, options, options.intelLists.skipIds);
     if (!options.literal && binding.as !== 'subdomain-regex') {
       const list = `${hunt.key}/${binding.variable}`;
-      if (
-        (await candidateCount(store, binding, options)) > threshold &&
-        (await stageIndicatorValues(store, binding, options, list)) > threshold
-      ) {
-        query = bindIndicatorTable(query, binding, list, hunt.id);
-        continue;
+      const inStore = intel ? await countRows(store, intel.sql, intel.params) : 0;
+      const local = await candidateCount(store, binding, options);
+      if (local + inStore > threshold) {
+        // the run's own values are staged (few, unless a big --intel file); the store's are read in place
+        const staged = local > 0 && (await stageIndicatorValues(store, binding, options, list)) > 0;
+        if (!staged) await store.run(`DELETE FROM ${LIST_TABLE} WHERE List = ?`, [list]);
+        if (staged || inStore > 0) {
+          query = bindIndicatorTable(query, binding, staged ? list : undefined, hunt.id, intel?.kql);
+          continue;
+        }
       }
       await store.run(`DELETE FROM ${LIST_TABLE} WHERE List = ?`, [list]);
     }
-    query = bindIndicatorList(query, binding, await activeIndicatorValues(store, binding, options), hunt.id);
+    const values = await activeIndicatorValues(store, binding, options);
+    if (intel) values.push(...(await store.query(intel.sql, intel.params)).map((r) => String(r.Value)));
+    query = bindIndicatorList(query, binding, [...new Set(values)].sort(), hunt.id);
   }
   return query;
+}
+
+async function countRows(store: Store, sql: string, params: unknown[]): Promise<number> {
+  const [row] = await store.query(`SELECT count(*) AS n FROM (${sql})`, params);
+  return Number(row?.n ?? 0);
 }

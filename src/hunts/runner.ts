@@ -32,6 +32,8 @@ export interface RunOptions {
   exclusions?: Exclusion[];
   /** Evidence rows per finding (default 5). */
   evidence?: number | 'all';
+  /** The intel store's lists are attached (intel/attach-lists.ts): bind large lists to them. */
+  intelLists?: { skipIds: readonly string[] };
 }
 
 export interface HuntRun {
@@ -114,6 +116,7 @@ export async function runHunt(store: Store, hunt: Hunt, ctx: RunContext): Promis
     const bound = await bindIndicatorLists(store, hunt, {
       now: ctx.intelNow,
       minConfidence: ctx.minConfidence,
+      intelLists: ctx.intelLists,
     });
     const applicable = applicableExclusions(bound, hunt, ctx.exclusions ?? [], {
       schemas: store.schemas,

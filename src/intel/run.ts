@@ -7,6 +7,7 @@ import type { Store } from '../store/db.js';
 import { indicatorKey, type Indicator, type IndicatorType } from './model.js';
 import { copyMatchableIndicators, IntelStore } from './store.js';
 import { loadIndicators } from './ti-table.js';
+import { attachIntelLists, type AttachedIntelLists } from './attach-lists.js';
 
 export interface RunIntelOptions {
   /** The persistent intel store, if the run uses one. */
@@ -28,6 +29,43 @@ export async function loadRunIndicators(
     skipKeys: indicators.map(indicatorKey),
   });
   return loaded + copied;
+}
+
+export interface RunIntel {
+  /** Indicators the run matches: its own plus the store's matchable ones. */
+  loaded: number;
+  /** Set when hunts read the store's lists in place (bind with it; see attach-lists.ts). */
+  intelLists?: AttachedIntelLists;
+  release(): Promise<void>;
+}
+
+/**
+ * A hunt run's indicators. With a store, hunts read its precomputed lists in place (no copy, so the
+ * run's cost does not grow with the store); the store is copied into ThreatIntelligenceIndicator only
+ * when a query reads that table itself (`readsThreatIntelligence`), or the lists cannot answer.
+ */
+export async function prepareRunIntel(
+  store: Store,
+  indicators: readonly Indicator[],
+  now: Date,
+  options: RunIntelOptions & { readsThreatIntelligence: boolean },
+): Promise<RunIntel> {
+  const lists =
+    options.intelDb && !options.readsThreatIntelligence
+      ? await attachIntelLists(store, options.intelDb, now, {
+          includeWarninglisted: options.includeWarninglisted,
+          skipKeys: indicators.map(indicatorKey),
+        })
+      : undefined;
+  if (!lists)
+    return { loaded: await loadRunIndicators(store, indicators, now, options), release: async () => {} };
+  try {
+    const loaded = (await loadIndicators(store, indicators, now)) + lists.matchable;
+    return { loaded, intelLists: lists, release: () => lists.detach() };
+  } catch (err) {
+    await lists.detach();
+    throw err;
+  }
 }
 
 async function withStore<T>(

@@ -16,6 +16,7 @@ import type { Row } from '../store/coerce.js';
 import { compact, indicatorKey, type Indicator, type IndicatorType } from './model.js';
 import { DEFAULT_TTL_DAYS, expiryOf, type TtlDays } from './lifecycle.js';
 import { TI_TABLE } from './ti-table.js';
+import { createHuntListsTable, dropHuntLists, refreshHuntLists } from './hunt-lists.js';
 
 /** `$TELLTALE_INTEL_DB`, else `$XDG_DATA_HOME/telltale/intel.duckdb`, else `~/.local/share/telltale/intel.duckdb`. */
 export function defaultIntelDbPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -87,7 +88,7 @@ const COLUMNS: Array<[string, string]> = [
   ['last_sighted', 'TIMESTAMP'],
 ];
 
-const TABLE = 'intel_indicators';
+export const TABLE = 'intel_indicators';
 /** The hunt-side shape: one row per matchable observable (see `refreshMatchTable`). */
 export const MATCH = 'intel_match';
 const STAGE = 'intel_stage';
@@ -259,7 +260,7 @@ const LIVE = 'NOT coalesce(revoked, false) AND coalesce(active, true)';
 const MATCHABLE = `${LIVE} AND warninglists IS NULL`;
 
 /** SQL for "matchable at ?": not revoked, not switched off, not expired, not warning-listed. */
-function activeSql(includeWarninglisted: boolean): string {
+export function activeSql(includeWarninglisted: boolean): string {
   return `(${includeWarninglisted ? LIVE : MATCHABLE} AND (expires IS NULL OR expires > ?::TIMESTAMP))`;
 }
 
@@ -292,6 +293,7 @@ export class IntelStore {
       `SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = '${MATCH}'`,
     );
     if (!Number(match?.n)) await intel.refreshMatchTable(); // a store from before intel_match
+    if (await createHuntListsTable(store)) await refreshHuntLists(store); // … or before intel_lists
     return intel;
   }
 
@@ -426,6 +428,11 @@ export class IntelStore {
       ts(now),
       ...params,
     ]);
+    await refreshHuntLists(
+      this.store,
+      where ? `SELECT upper(sha256(key)) FROM ${TABLE} ${where}` : undefined,
+      params,
+    );
   }
 
   private where(filter: IntelFilter, now: Date): { sql: string; params: unknown[] } {
@@ -534,6 +541,7 @@ export class IntelStore {
           `DELETE FROM ${TI_TABLE} WHERE IndicatorId IN (SELECT upper(sha256(key)) FROM ${TABLE} ${sql})`,
           params,
         );
+        await dropHuntLists(this.store, `SELECT upper(sha256(key)) FROM ${TABLE} ${sql}`, params);
         await this.store.run(`DELETE FROM ${SIGHTINGS} WHERE key IN (${keys})`, params);
         await this.store.run(`DELETE FROM ${TABLE} WHERE key IN (${keys})`, params);
       }
