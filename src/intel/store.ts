@@ -89,8 +89,6 @@ const COLUMNS: Array<[string, string]> = [
 ];
 
 export const TABLE = 'intel_indicators';
-/** The hunt-side shape: one row per matchable observable (see `refreshMatchTable`). */
-export const MATCH = 'intel_match';
 const STAGE = 'intel_stage';
 const STAGE_SPEC: Array<[string, string]> = [...COLUMNS, ['ord', 'BIGINT']];
 const SIGHTINGS = 'intel_sightings';
@@ -289,11 +287,8 @@ export class IntelStore {
         `last_fetch TIMESTAMP, last_status VARCHAR, last_count INTEGER)`,
     );
     const intel = new IntelStore(store);
-    const [match] = await store.query(
-      `SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = '${MATCH}'`,
-    );
-    if (!Number(match?.n)) await intel.refreshMatchTable(); // a store from before intel_match
-    if (await createHuntListsTable(store)) await refreshHuntLists(store); // … or before intel_lists
+    if (await createHuntListsTable(store)) await refreshHuntLists(store); // a store from before intel_lists
+    await store.run('DROP TABLE IF EXISTS intel_match'); // what intel_lists replaced
     return intel;
   }
 
@@ -376,7 +371,6 @@ export class IntelStore {
       [],
       !Number(counts!.updated),
     );
-    await this.refreshMatchTable('SELECT value FROM staged');
     await this.store.run('DROP TABLE staged');
     return {
       indicators: Number(counts!.indicators),
@@ -384,28 +378,6 @@ export class IntelStore {
       updated: Number(counts!.updated),
       warninglisted: Number(counts!.warninglisted),
     };
-  }
-
-  /**
-   * Keeps `intel_match` in step: one row per observable a hunt can match — addresses (`ip`, from ipv4,
-   * ipv6 and ip:port alike), `ip:port`, domains, URLs, hashes — over the indicators that are not revoked,
-   * switched off or warning-listed, with the latest expiry. Deduplicated and narrow, so a hunt's
-   * indicator side is one hash-table build with `expires > now` the only test left. `values` (a SQL
-   * subquery) limits the refresh to those values; without it the table is rebuilt.
-   */
-  async refreshMatchTable(values?: string): Promise<void> {
-    const only = values ? `AND value IN (${values})` : '';
-    const select =
-      `SELECT kind, value, port, max(expires) AS expires FROM (` +
-      `SELECT CASE WHEN type IN ('ipv4', 'ipv6', 'ip:port') THEN 'ip' ELSE type END AS kind, value, NULL::INTEGER AS port, expires ` +
-      `FROM ${TABLE} WHERE ${MATCHABLE} ${only} ` +
-      `UNION ALL SELECT type, value, port, expires FROM ${TABLE} WHERE type = 'ip:port' AND ${MATCHABLE} ${only}) GROUP BY ALL`;
-    if (!values) {
-      await this.store.run(`CREATE OR REPLACE TABLE ${MATCH} AS ${select} ORDER BY kind, value`);
-      return;
-    }
-    await this.store.run(`DELETE FROM ${MATCH} WHERE value IN (${values})`);
-    await this.store.run(`INSERT INTO ${MATCH} ${select}`);
   }
 
   /**
@@ -545,7 +517,6 @@ export class IntelStore {
         await this.store.run(`DELETE FROM ${SIGHTINGS} WHERE key IN (${keys})`, params);
         await this.store.run(`DELETE FROM ${TABLE} WHERE key IN (${keys})`, params);
       }
-      await this.refreshMatchTable();
       await this.store.run('COMMIT');
     } catch (err) {
       await this.store.run('ROLLBACK');

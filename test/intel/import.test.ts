@@ -1,16 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { scratchDir } from '../helpers.js';
 import { importIntelFile } from '../../src/intel/import.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'telltale-intel-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const file = (name: string, text: string) => {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-};
+const { dir, file } = scratchDir('telltale-intel');
 
 describe('importIntelFile', () => {
   it('detects the format from content, not from the file name', () => {

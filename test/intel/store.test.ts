@@ -1,7 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IntelStore } from '../../src/intel/store.js';
 import { importIntoStore } from '../../src/intel/pipeline.js';
 import { importIntelText } from '../../src/intel/import.js';
@@ -9,15 +8,9 @@ import { parseTtl } from '../../src/intel/lifecycle.js';
 import { loadWarninglists, warninglistsOf } from '../../src/intel/warninglists.js';
 import { sightingsFromFindings } from '../../src/intel/sightings.js';
 import { hunt } from '../../src/index.js';
-import { repoRoot } from '../helpers.js';
+import { repoRoot, scratchDir } from '../helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'telltale-store-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const file = (name: string, text: string) => {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-};
+const { dir, file } = scratchDir('telltale-store');
 const FEED = file(
   'feed.csv',
   [

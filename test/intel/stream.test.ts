@@ -1,19 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { copyMatchableIndicators, IntelStore, MATCH } from '../../src/intel/store.js';
+import { describe, expect, it } from 'vitest';
+import { scratchDir } from '../helpers.js';
+import { copyMatchableIndicators, IntelStore } from '../../src/intel/store.js';
+import { HUNT_LISTS } from '../../src/intel/hunt-lists.js';
 import { Store } from '../../src/store/db.js';
 import { importIntoStore } from '../../src/intel/pipeline.js';
 import { readLineChunks } from '../../src/intel/importers/lines.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'telltale-stream-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const file = (name: string, text: string) => {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-};
+const { dir, file } = scratchDir('telltale-stream');
 const now = new Date('2026-05-22T00:00:00Z');
 
 const THREATFOX = file(
@@ -44,7 +38,7 @@ async function importWith(path: string, chunkBytes?: number) {
   const store = await IntelStore.open(':memory:');
   try {
     const [result] = await importIntoStore(store, [path], { now, chunkBytes, allowlists: [] });
-    const match = await store.store.query(`SELECT kind, value, port FROM ${MATCH} ORDER BY ALL`);
+    const match = await store.store.query(`SELECT DISTINCT kind, value FROM ${HUNT_LISTS} ORDER BY ALL`);
     return { result, indicators: await store.list(), match };
   } finally {
     store.close();
@@ -101,11 +95,12 @@ describe('streamed import of line-based files', () => {
       externalId: '1',
       origin: `${THREATFOX}:3`,
     });
-    // 8.8.8.8 is warning-listed: stored, never in the hunt-side table
+    // 8.8.8.8 is warning-listed: stored, never in the hunt lists
     expect(match).toEqual([
-      { kind: 'domain', value: 'tvt.miraibotnet.su', port: null },
-      { kind: 'ip', value: '176.65.139.7', port: null },
-      { kind: 'ip:port', value: '176.65.139.7', port: 3778 },
+      { kind: 'domain', value: 'tvt.miraibotnet.su' },
+      { kind: 'ip', value: '176.65.139.7' },
+      { kind: 'ip:port', value: '176.65.139.7:3778' },
+      { kind: 'ip:port-ip', value: '176.65.139.7' },
     ]);
   });
 
