@@ -473,16 +473,41 @@ function hasAnyAll(node: KNode, env: Env): Sql {
 }
 
 /**
- * `has_any (T)` with a one-column table (a feed): a correlated EXISTS. The needle column is renamed so
- * it cannot shadow a column of the outer row that the haystack reads.
+ * `has_any (T)` with a one-column table (a feed), in time linear in rows + needles. A needle that starts
+ * and ends with a letter or digit (nearly all: domains, addresses, words) can only match a run of the
+ * haystack from the start of one term to the end of a later one; so each distinct haystack's such runs
+ * (up to as many terms as the longest needle has) are listed and semi-joined with the needles — a hash
+ * join, not the nested loop of a term test per row and needle. The few other needles (a leading or
+ * trailing separator, as in `/bin/`, or more than MAX_RUN_TERMS terms) keep that per-needle test; an
+ * empty needle matches every row. (The bound is a constant: a bound read from the needles was
+ * re-evaluated per haystack, 18 s for 100k names × 20k needles against 0.14 s.)
+ * Inner names carry a `_tt_` prefix so they cannot capture a column the haystack reads.
  */
+/** Needles of up to this many terms are matched by runs (has_any over a table). */
+const MAX_RUN_TERMS = 16;
+
 function hasAnySubquery(hay: string, rel: Relation, node: KNode, env: Env): string {
   const column = rel.columns[0];
   if (!column) return env.c.fail(node, 'has_any over a table without columns');
   const raw = ident(column.name);
   const value = column.type === 'string' ? raw : `CAST(${raw} AS VARCHAR)`;
-  const needle = '_tt_sub._tt_needle';
-  return `EXISTS (SELECT 1 FROM (SELECT ${value} AS _tt_needle FROM ${rel.from}) _tt_sub WHERE ${needle} IS NOT NULL AND ${termMatch(hay, needle, 'has', false)})`;
+  const needles = `(SELECT lower(${value}) AS _tt_n FROM ${rel.from} WHERE ${value} IS NOT NULL)`;
+  const byRun =
+    `regexp_full_match(_tt_n, '(?s)[0-9a-z](?:.*[0-9a-z])?') ` +
+    `AND len(regexp_extract_all(_tt_n, '[0-9a-z]+')) <= ${MAX_RUN_TERMS}`;
+  const h = `lower(${hay})`;
+  // _tt_e: the haystack split at separators (empty at the ends when it starts or ends with one);
+  // _tt_l: terms and separators interleaved, so a run of terms i..j is one list slice
+  const runs =
+    `flatten(list_transform(range(1, len(_tt_e) + 1), _tt_i -> list_transform(range(_tt_i, least(len(_tt_e), _tt_i + ${MAX_RUN_TERMS - 1}) + 1), ` +
+    `_tt_j -> CASE WHEN _tt_e[_tt_i] <> '' AND _tt_e[_tt_j] <> '' THEN array_to_string(list_slice(_tt_l, 2 * _tt_i - 1, 2 * _tt_j - 1), '') END)))`;
+  const split =
+    `SELECT _tt_e, flatten(list_transform(range(1, len(_tt_e) + 1), _tt_x -> [_tt_e[_tt_x], coalesce(_tt_s[_tt_x], '')])) AS _tt_l ` +
+    `FROM (SELECT regexp_split_to_array(${h}, '[^0-9a-z]+') AS _tt_e, regexp_extract_all(${h}, '[^0-9a-z]+') AS _tt_s)`;
+  const byRuns = `EXISTS (SELECT 1 FROM (SELECT unnest(${runs}) AS _tt_c FROM (${split})) WHERE _tt_c IN (SELECT _tt_n FROM ${needles} WHERE ${byRun}))`;
+  const empty = `EXISTS (SELECT 1 FROM ${needles} WHERE _tt_n = '')`;
+  const other = `EXISTS (SELECT 1 FROM ${needles} _tt_sub WHERE _tt_n <> '' AND NOT (${byRun}) AND ${termMatch(hay, '_tt_sub._tt_n', 'has', false)})`;
+  return `(${byRuns} OR ${empty} OR ${other})`;
 }
 
 function between(node: KNode, env: Env): Sql {

@@ -151,6 +151,42 @@ describe('string operators agree with a reference implementation', () => {
     );
   });
 
+  it('has_any over a table (a feed) agrees with "any of has"', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .array(text, { minLength: 1, maxLength: 6 })
+          .chain((hays) =>
+            fc.tuple(fc.constant(hays), fc.array(needleFrom(hays), { minLength: 1, maxLength: 4 })),
+          ),
+        async ([hays, needles]) => {
+          await load(hays);
+          const feed = `datatable(v:string) [${needles.map(kqlString).join(', ')}]`;
+          const { rows } = await runKql(store, `let xs = ${feed}; DnsEvents | where Name has_any (xs)`, {
+            now: NOW,
+          });
+          const got = rows.map((r) => Number(r._Source)).sort((a, b) => a - b);
+          const want = hays.flatMap((h, i) =>
+            needles.some((n) => termRef(h, n, false, true, true)) ? [i] : [],
+          );
+          expect(got).toEqual(want);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('has_any over a table: long needles (over 16 terms) and edge separators still match as has does', async () => {
+    const words = 'abcdefghijklmnopqrstu'.split('');
+    await load([words.join(' '), `/bin/${words.join('.')}`, 'nothing here']);
+    const needles = [words.slice(2, 20).join(' '), '/bin/', 'q.r.s.t.u', 'zz'];
+    const feed = `datatable(v:string) [${needles.map(kqlString).join(', ')}]`;
+    const { rows } = await runKql(store, `let xs = ${feed}; DnsEvents | where Name has_any (xs)`, {
+      now: NOW,
+    });
+    expect(rows.map((r) => Number(r._Source)).sort()).toEqual([0, 1]);
+  });
+
   it('never crashes on arbitrary Unicode needles', async () => {
     await load(['tvt.miraibotnet.su', 'ÄÖÜ ß 😀 \u0001', '', 'a\\b"c']);
     await fc.assert(
