@@ -5,13 +5,15 @@ import { loadIndicators } from '../../src/intel/ti-table.js';
 import type { Indicator } from '../../src/intel/model.js';
 import {
   activeIndicatorValues,
+  bindIndicatorList,
   bindIndicatorLists,
+  MAX_REGEX_DOMAINS,
   isRoutableIp,
   LIST_TABLE,
   stageIndicatorValues,
   subdomainRegex,
 } from '../../src/hunts/indicator-lists.js';
-import type { Hunt } from '../../src/hunts/model.js';
+import type { Hunt, IndicatorListBinding } from '../../src/hunts/model.js';
 import { runKql } from '../../src/kql/index.js';
 
 const NOW = new Date('2026-05-22T00:00:00Z');
@@ -183,5 +185,14 @@ describe('the subdomain regex', () => {
   it('matches nothing for an empty list', () => {
     expect(re([]).test('anything')).toBe(false);
     expect(re([]).test('')).toBe(false);
+  });
+  it('refuses more domains than one regex should hold, naming the hunt, the list and the way out', () => {
+    const binding: IndicatorListBinding = { variable: 'rx', types: ['domain'], as: 'subdomain-regex' };
+    const query = 'let rx = @"x";\nDnsEvents | where Name matches regex rx';
+    const many = Array.from({ length: MAX_REGEX_DOMAINS + 1 }, (_, k) => `d${k}.example.su`);
+    expect(() => bindIndicatorList(query, binding, many, 'my-hunt')).toThrow(
+      /hunt my-hunt: 10,001 domains are too many for one regex in 'rx' \(at most 10,000\); bind them as a list/,
+    );
+    expect(bindIndicatorList(query, binding, many.slice(0, 3), 'my-hunt')).toContain('d2\\\\.example\\\\.su');
   });
 });

@@ -23,7 +23,10 @@ const HEADER = 'value,type,threat_type,malware,confidence,first_seen,last_seen,t
 function bigFeed(): string {
   const rows = [HEADER];
   for (let k = 0; k < 1500; k++)
-    rows.push(`45.${60 + (k >> 8)}.${k & 255}.9,ip,botnet_cc,Mirai,80,2026-05-20,2026-05-20,`);
+    rows.push(
+      `45.${60 + (k >> 8)}.${k & 255}.9,ip,botnet_cc,Mirai,80,2026-05-20,2026-05-20,`,
+      `c2-${k}.bad-domain.su,domain,botnet_cc,Mirai,80,2026-05-20,2026-05-20,`,
+    );
   rows.push(
     '176.65.139.7:3778,ip:port,botnet_cc,Mirai,80,2026-05-20,2026-05-20,mirai',
     '91.92.93.94,ip,payload_delivery,Mirai,90,2026-05-20,2026-05-20,', // not C2: High, not Critical
@@ -62,15 +65,24 @@ async function flowsStore(): Promise<Store> {
     ['10.1.2.3', 80], // private: nothing
     ['8.8.8.8', 53], // warning-listed: nothing
     ['93.184.216.34', 443], // unrelated: nothing
+    ['93.184.216.35', 8080, 'http://DL.c2-7.bad-domain.su:8080/bins/x.arm7'], // below a domain indicator: High
+    ['93.184.216.36', 80, 'c2-7.bad-domain.su.example.com'], // a look-alike: nothing
   ] as const;
   const values = flows
     .map(
-      ([ip, port], k) =>
-        `(TIMESTAMP '2026-05-21 10:00:0${k}', 'dev-1', 'host-1', '192.168.1.20', '${ip}', ${port}, 'ConnectionSuccess')`,
+      ([ip, port, url], k) =>
+        `(TIMESTAMP '2026-05-21 10:00:${String(k).padStart(2, '0')}', 'dev-1', 'host-1', '192.168.1.20', '${ip}', ${port}, ${url ? `'${url}'` : 'NULL'}, 'ConnectionSuccess')`,
     )
     .join(', ');
   await store.run(
-    `INSERT INTO DeviceNetworkEvents (Timestamp, DeviceId, DeviceName, LocalIP, RemoteIP, RemotePort, ActionType) VALUES ${values}`,
+    `INSERT INTO DeviceNetworkEvents (Timestamp, DeviceId, DeviceName, LocalIP, RemoteIP, RemotePort, RemoteUrl, ActionType) VALUES ${values}`,
+  );
+  await store.run(
+    `INSERT INTO DnsEvents (TimeGenerated, Computer, ClientIP, Name) VALUES
+       (TIMESTAMP '2026-05-21 10:00:00', 'host-1', '192.168.1.20', 'c2-7.bad-domain.su.'),
+       (TIMESTAMP '2026-05-21 10:00:01', 'host-1', '192.168.1.20', 'x.C2-1499.bad-domain.su'),
+       (TIMESTAMP '2026-05-21 10:00:02', 'host-1', '192.168.1.20', 'c2-7.bad-domain.su.example.com'),
+       (TIMESTAMP '2026-05-21 10:00:03', 'host-1', '192.168.1.20', 'notc2-7.bad-domain.su')`,
   );
   return store;
 }
@@ -88,11 +100,28 @@ async function huntRows(store: Store, intelLists?: { skipIds: readonly string[] 
     .sort();
 }
 
+/** The DNS hunt's names over 1,501 domain indicators (a list bound in place, looked up by host suffix). */
+async function dnsNames(store: Store, path: string): Promise<string[]> {
+  const lists = await attachIntelLists(store, path, NOW);
+  try {
+    const dns = loadHunts([join(bundledHuntsDir, 'mirai-indicator-domains-dns.yaml')])[0]!;
+    expect(await bindIndicatorLists(store, dns, { now: NOW, intelLists: lists })).toMatch(
+      /let indicator_domains = TelltaleIntelList/,
+    );
+    const [run] = await runHunts(store, [dns], { now: NOW, intelLists: lists, evidence: 'all' });
+    expect(run!.error).toBeUndefined();
+    return run!.findings.flatMap((f) => f.evidence.map((r) => String(r.Name))).sort();
+  } finally {
+    await lists!.detach();
+  }
+}
+
 const EXPECTED = [
   '176.65.139.7:23 ip:port indicator on another port Medium',
   '176.65.139.7:3778 ip:port Critical',
   '45.60.5.9:443 ip Critical',
   '91.92.93.94:80 ip High',
+  '93.184.216.35:8080 domain High',
 ];
 
 describe('the intel store keeps its hunt lists in step', () => {
@@ -149,8 +178,8 @@ describe('a hunt over a large store reads its lists in place', () => {
       try {
         const lists = await attachIntelLists(store, path, NOW);
         expect(lists).toBeDefined();
-        // 1,500 C2 addresses, the C2 ip:port, the payload host, the low-confidence one, the domain and the URL
-        expect(lists!.matchable).toBe(1505);
+        // 1,500 C2 addresses and 1,500 C2 domains, the C2 ip:port, the payload host, the low-confidence one, the domain and the URL
+        expect(lists!.matchable).toBe(3005);
         let inPlace: string[];
         try {
           const bound = await bindIndicatorLists(store, dneHunt(), { now: NOW, intelLists: lists });
@@ -161,6 +190,7 @@ describe('a hunt over a large store reads its lists in place', () => {
           await lists!.detach();
         }
         expect(inPlace).toEqual(EXPECTED);
+        expect(await dnsNames(store, path)).toEqual(['c2-7.bad-domain.su.', 'x.C2-1499.bad-domain.su']);
         // the view is gone with the attachment
         expect((await runKql(store, 'TelltaleIntelList | count', { now: NOW })).rows[0]).toMatchObject({
           Count: 0,
@@ -208,7 +238,7 @@ describe('a hunt over a large store reads its lists in place', () => {
       });
       try {
         expect(run.intelLists!.skipIds).toHaveLength(1);
-        expect(run.loaded).toBe(1505 - 1 + 1);
+        expect(run.loaded).toBe(3005 - 1 + 1);
         expect(await huntRows(store, run.intelLists)).toEqual(
           EXPECTED.filter((e) => !e.startsWith('45.60.5.9')),
         );
