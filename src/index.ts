@@ -38,6 +38,7 @@ import { hashFindings, hashIndicatorIndex, hashTypes, yaraFindings } from './hun
 import { SEVERITY_ORDER } from './hunts/model.js';
 import type { Finding } from './hunts/findings.js';
 import type { Reject } from './telemetry/types.js';
+import { append } from './append.js';
 
 export type { Finding } from './hunts/findings.js';
 export type { DeviceView } from './hunts/entity-view.js';
@@ -125,8 +126,8 @@ export function collectIndicators(options: IntelOptions): LoadedIntel {
   const rejects: Reject[] = [];
   for (const file of options.intel ?? []) {
     const result = importIntelFile(file);
-    indicators.push(...result.indicators);
-    rejects.push(...result.rejects);
+    append(indicators, result.indicators);
+    append(rejects, result.rejects);
   }
   // Warning-listed values (public resolvers, private ranges, top sites…) are flagged, not matched.
   const flagged = flagWarninglisted(dedupe(indicators), loadWarninglists(options.allowlists));

@@ -1,6 +1,6 @@
 /** `telltale intel …`: flags → intel library call → renderer. */
 import { Command, InvalidArgumentError } from 'commander';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectIndicators } from '../index.js';
 import { looksLikeHtml, parseText } from '../intel/importers/text.js';
@@ -8,8 +8,8 @@ import { INTEL_FORMATS, importIntelPath } from '../intel/import.js';
 import { INDICATOR_TYPES, type Indicator, type IndicatorType } from '../intel/model.js';
 import { parseTtl } from '../intel/lifecycle.js';
 import { defaultIntelDbPath, IntelStore, type IntelFilter } from '../intel/store.js';
-import { exportFromStore, importIntoStore, summarise } from '../intel/pipeline.js';
-import { EXPORTERS } from '../intel/exporters/index.js';
+import { exportFromStore, importIntoStore, summariseStore } from '../intel/pipeline.js';
+import { EXPORTERS, type ExportFile } from '../intel/exporters/index.js';
 import { listRow, LIST_COLUMNS, summaryText, totalsText } from '../intel/report.js';
 import { threatfoxFeed, updateFeed, type FeedSpec } from '../intel/feeds.js';
 import { renderRows, type OutputFormat } from '../output/findings.js';
@@ -246,20 +246,23 @@ function statsCommand(): Command {
   return withFilters(new Command('stats'))
     .description('IOC summary per malware family (like a ThreatFox report) plus store totals')
     .option('--active', 'only indicators that match now')
+    .option('--rows <n>', 'table rows per family: a number or "all"', parseRows, 50)
     .option('-f, --format <format>', 'text | json', oneOf(['text', 'json']))
     .addHelpText('after', '\nExample:\n  $ telltale intel stats --family Mirai')
     .action(async (opts) => {
       const now: Date = opts.now ?? new Date();
-      const all = await withStore(opts.db, (store) =>
-        store.list(filterOf(opts, { active: opts.active ? true : undefined }), now),
+      const summary = await withStore(opts.db, (store) =>
+        summariseStore(store, filterOf(opts, { active: opts.active ? true : undefined }), now, opts.rows),
       );
-      const families = summarise(all);
       if (opts.format === 'json') {
         process.stdout.write(
           JSON.stringify(
             {
-              total: all.length,
-              families: families.map((f) => ({ ...f, indicators: f.indicators.map((i) => listRow(i, now)) })),
+              total: summary.total,
+              families: summary.families.map((f) => ({
+                ...f,
+                indicators: f.indicators.map((i) => listRow(i, now)),
+              })),
             },
             null,
             2,
@@ -267,8 +270,15 @@ function statsCommand(): Command {
         );
         return;
       }
-      process.stdout.write(summaryText(families) + '\n' + totalsText(all, now));
+      process.stdout.write(summaryText(summary.families) + '\n' + totalsText(summary));
     });
+}
+
+function parseRows(value: string): number {
+  if (value === 'all') return Infinity;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number or "all"');
+  return n;
 }
 
 function removeCommand(): Command {
@@ -333,12 +343,20 @@ function exportCommand(): Command {
           now,
         }),
       );
+      const parts = (f: ExportFile) => (typeof f.content === 'string' ? [f.content] : f.content);
       if (opts.out) {
         mkdirSync(opts.out, { recursive: true });
-        for (const f of files) writeFileSync(join(opts.out, f.name), f.content);
+        for (const f of files) {
+          const path = join(opts.out, f.name);
+          writeFileSync(path, '');
+          for (const part of parts(f)) appendFileSync(path, part);
+        }
         err(`wrote ${files.map((f) => f.name).join(', ') || 'nothing (no indicators)'} to ${opts.out}`);
-      } else if (files.length === 1) process.stdout.write(files[0]!.content);
-      else for (const f of files) process.stdout.write(`# ==> ${f.name} <==\n${f.content}`);
+      } else
+        for (const f of files) {
+          if (files.length > 1) await writeOut(`# ==> ${f.name} <==\n`);
+          for (const part of parts(f)) await writeOut(part);
+        }
     });
 }
 
@@ -418,4 +436,12 @@ export function intelCommand(): Command {
   ])
     intel.addCommand(command);
   return intel;
+}
+
+/** Writes to stdout, waiting for the pipe to drain (a large export must not pile up in memory). */
+function writeOut(text: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (process.stdout.write(text)) resolve();
+    else process.stdout.once('drain', () => resolve());
+  });
 }

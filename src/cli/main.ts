@@ -40,7 +40,16 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** A reader that went away (`telltale intel list | head`) ends the output quietly, as for other tools. */
+function quietOnClosedPipe(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(0);
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedPipe();
   const program = buildProgram();
   const override = (command: Command): void => {
     command.exitOverride();

@@ -7,6 +7,7 @@
  * 10.0.0.1 would otherwise flag half the network).
  */
 import { sqlString, type Store } from '../store/db.js';
+import { append } from '../append.js';
 import type { Hunt, IndicatorListBinding } from './model.js';
 import {
   INTEL_LIST_TABLE,
@@ -293,7 +294,11 @@ export async function bindIndicatorLists(store: Store, hunt: Hunt, options: Bind
       await store.run(`DELETE FROM ${LIST_TABLE} WHERE List = ?`, [list]);
     }
     const values = await activeIndicatorValues(store, binding, options);
-    if (intel) values.push(...(await store.query(intel.sql, intel.params)).map((r) => String(r.Value)));
+    if (intel)
+      append(
+        values,
+        (await store.query(intel.sql, intel.params)).map((r) => String(r.Value)),
+      );
     query = bindIndicatorList(query, binding, [...new Set(values)].sort(), hunt.id);
   }
   return query;

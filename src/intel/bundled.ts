@@ -9,6 +9,7 @@ import { contentDir, packageRoot } from '../paths.js';
 import { importIntelFile } from './import.js';
 import { dedupe, type Indicator } from './model.js';
 import type { IntelReject } from './model.js';
+import { append } from '../append.js';
 
 export const intelDir = join(contentDir, 'intel');
 
@@ -21,8 +22,8 @@ export function loadBundledIntel(dir: string = intelDir): {
   const rejects: IntelReject[] = [];
   for (const path of filesUnder(dir)) {
     const result = importIntelFile(path, { displayPath: relative(packageRoot, path).split('\\').join('/') });
-    indicators.push(...result.indicators);
-    rejects.push(...result.rejects);
+    append(indicators, result.indicators);
+    append(rejects, result.rejects);
   }
   return { indicators: dedupe(indicators), rejects };
 }
@@ -33,7 +34,7 @@ function filesUnder(dir: string): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name.startsWith('.') || /^readme(\.md)?$/i.test(entry.name)) continue;
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...filesUnder(path));
+    if (entry.isDirectory()) append(out, filesUnder(path));
     else if (entry.isFile()) out.push(path);
   }
   return out.sort();

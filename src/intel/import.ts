@@ -25,6 +25,7 @@ import { csvImporter, looksLikeIndicatorCsv, parseColumnSpec, parseCsv } from '.
 import { listImporter, looksLikeList, parseList } from './importers/list.js';
 import { readLineChunks, type LineImporter } from './importers/lines.js';
 import { looksLikeHtml, parseText } from './importers/text.js';
+import { append } from '../append.js';
 
 export const INTEL_FORMATS = [
   'threatfox-api',
@@ -193,7 +194,7 @@ export function filesUnder(dir: string): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...filesUnder(path));
+    if (entry.isDirectory()) append(out, filesUnder(path));
     else if (entry.isFile()) out.push(path);
   }
   return out.sort();

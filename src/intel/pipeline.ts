@@ -9,6 +9,8 @@ import { flagWarninglisted, loadWarninglists } from './warninglists.js';
 import type { TtlDays } from './lifecycle.js';
 import { IntelStore, type ImportCounts, type IntelFilter, type StoredIndicator } from './store.js';
 import { EXPORTERS, type ExportFile } from './exporters/index.js';
+import { statusOf, type Totals } from './report.js';
+import { append } from '../append.js';
 
 export interface StoreImportOptions extends StreamOptions {
   now?: Date;
@@ -40,7 +42,7 @@ export async function importIntoStore(
       const batch = await store.beginImport({ now: options.now, ttl: options.ttl });
       try {
         for (const chunk of chunks) {
-          rejects.push(...chunk.rejects);
+          append(rejects, chunk.rejects);
           skipped += chunk.skipped ?? 0;
           await batch.add(flagWarninglisted(chunk.indicators, lists));
         }
@@ -76,22 +78,68 @@ export interface FamilySummary {
   family: string;
   total: number;
   types: IndicatorType[];
+  /** The family's table rows: all of them, or the first `rows` asked for. */
   indicators: StoredIndicator[];
 }
 
-/** Seed 002's "IOC Summary": per malware family, its total, its types and its table rows. */
-export function summarise(indicators: readonly StoredIndicator[]): FamilySummary[] {
-  const byFamily = new Map<string, StoredIndicator[]>();
-  for (const i of indicators) {
-    const family = i.malware ?? '(unknown family)';
-    byFamily.set(family, [...(byFamily.get(family) ?? []), i]);
+export interface StoreSummary extends Totals {
+  families: FamilySummary[];
+}
+
+/**
+ * Seed 002's "IOC Summary" (per malware family: its total, its types and its table rows) plus store
+ * totals, built one indicator at a time so a million-indicator store is counted, not held.
+ */
+export class SummaryBuilder {
+  private readonly families = new Map<
+    string,
+    { total: number; types: Set<IndicatorType>; rows: StoredIndicator[] }
+  >();
+  private readonly totals: Totals = {
+    total: 0,
+    byType: new Map(),
+    byStatus: new Map(),
+    bySource: new Map(),
+    sighted: 0,
+  };
+
+  constructor(
+    private readonly now: Date,
+    private readonly rows = Infinity,
+  ) {}
+
+  add(i: StoredIndicator): void {
+    const name = i.malware ?? '(unknown family)';
+    let family = this.families.get(name);
+    if (!family) this.families.set(name, (family = { total: 0, types: new Set(), rows: [] }));
+    family.total++;
+    family.types.add(i.type);
+    if (family.rows.length < this.rows) family.rows.push(i);
+    const t = this.totals;
+    t.total++;
+    const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+    bump(t.byType, i.type);
+    bump(t.byStatus, statusOf(i, this.now));
+    bump(t.bySource, i.source);
+    if (i.sightings > 0) t.sighted++;
   }
-  return [...byFamily]
-    .map(([family, list]) => ({
-      family,
-      total: list.length,
-      types: [...new Set(list.map((i) => i.type))].sort(),
-      indicators: list,
-    }))
-    .sort((a, b) => b.total - a.total || a.family.localeCompare(b.family));
+
+  result(): StoreSummary {
+    const families = [...this.families]
+      .map(([family, f]) => ({ family, total: f.total, types: [...f.types].sort(), indicators: f.rows }))
+      .sort((a, b) => b.total - a.total || a.family.localeCompare(b.family));
+    return { ...this.totals, families };
+  }
+}
+
+/** The summary of the store's indicators that `filter` selects, streamed; at most `rows` table rows per family. */
+export async function summariseStore(
+  store: IntelStore,
+  filter: IntelFilter,
+  now: Date,
+  rows = Infinity,
+): Promise<StoreSummary> {
+  const builder = new SummaryBuilder(now, rows);
+  for await (const batch of store.batches(filter, now)) for (const i of batch) builder.add(i);
+  return builder.result();
 }

@@ -61,26 +61,34 @@ export function summaryText(families: FamilySummary[]): string {
       out.push(
         `| ${i.type} | ${cell(defang(display(i)))} | ${cell(i.threatType ?? '')} | ${i.firstSeen?.slice(0, 10) ?? ''} | ${i.confidence === undefined ? '' : `${i.confidence}%`} |`,
       );
+    if (f.indicators.length < f.total)
+      out.push(`(${f.total - f.indicators.length} more not shown: --rows all, or telltale intel list)`);
     out.push('');
   }
   return out.join('\n');
 }
 
-export function totalsText(all: readonly StoredIndicator[], now: Date): string {
-  const count = (key: (i: StoredIndicator) => string) => {
-    const m = new Map<string, number>();
-    for (const i of all) m.set(key(i), (m.get(key(i)) ?? 0) + 1);
-    return [...m]
+/** Store totals: counts by type, status (at the summary's clock) and source, and how many were sighted. */
+export interface Totals {
+  total: number;
+  byType: Map<string, number>;
+  byStatus: Map<string, number>;
+  bySource: Map<string, number>;
+  sighted: number;
+}
+
+export function totalsText(t: Totals): string {
+  const count = (m: Map<string, number>) =>
+    [...m]
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
       .map(([k, n]) => `${k} ${n}`)
       .join(', ');
-  };
   return [
-    `Total: ${all.length}`,
-    `By type: ${count((i) => i.type) || '-'}`,
-    `By status: ${count((i) => statusOf(i, now)) || '-'}`,
-    `By source: ${count((i) => i.source) || '-'}`,
-    `Sighted: ${all.filter((i) => i.sightings > 0).length}`,
+    `Total: ${t.total}`,
+    `By type: ${count(t.byType) || '-'}`,
+    `By status: ${count(t.byStatus) || '-'}`,
+    `By source: ${count(t.bySource) || '-'}`,
+    `Sighted: ${t.sighted}`,
     '',
   ].join('\n');
 }

@@ -449,12 +449,21 @@ export class IntelStore {
   }
 
   async list(filter: IntelFilter = {}, now: Date = new Date()): Promise<StoredIndicator[]> {
+    const out: StoredIndicator[] = [];
+    for await (const batch of this.batches(filter, now)) for (const i of batch) out.push(i);
+    return out;
+  }
+
+  /** What `list` returns, a few thousand at a time: a million indicators never sit in memory as rows. */
+  async *batches(filter: IntelFilter = {}, now: Date = new Date()): AsyncGenerator<StoredIndicator[]> {
     const { sql, params } = this.where(filter, now);
     const order = filter.sighted ? 'sightings DESC, last_sighted DESC, type, value' : 'type, value, port';
     const limit = filter.limit ? ` LIMIT ${Math.trunc(filter.limit)}` : '';
-    return (await this.store.query(`SELECT * FROM ${TABLE} ${sql} ORDER BY ${order}${limit}`, params)).map(
-      fromRow,
-    );
+    for await (const rows of this.store.queryBatches(
+      `SELECT * FROM ${TABLE} ${sql} ORDER BY ${order}${limit}`,
+      params,
+    ))
+      yield rows.map(fromRow);
   }
 
   /** Indicators a hunt may match at `now` (warning-listed ones only when asked). */

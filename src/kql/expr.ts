@@ -15,6 +15,7 @@ import { callFunction } from './functions.js';
 import { dynamicAccess } from './functions-dynamic.js';
 import { parseDynamicLiteral } from './dynamic-literal.js';
 import { operatorFunction } from './op-functions.js';
+import { append } from '../append.js';
 
 export interface Sql {
   sql: string;
@@ -390,7 +391,7 @@ function listItems(list: KNode, env: Env, allowSubquery: boolean): ListItems {
     }
     const k = constant(element, env.c);
     if (k === undefined) items.expressions.push(scalar(element, env));
-    else if (Array.isArray(k.value)) items.constants.push(...k.value);
+    else if (Array.isArray(k.value)) append(items.constants, k.value as unknown[]);
     else items.constants.push(k.value);
   }
   return items;

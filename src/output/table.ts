@@ -9,7 +9,8 @@ export function cellText(value: unknown, max = 80): string {
 
 export function renderTable(columns: string[], rows: Record<string, unknown>[], maxCell = 60): string {
   const cells = rows.map((row) => columns.map((c) => cellText(row[c], maxCell)));
-  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
+  // a loop, not Math.max(...cells): spreading a million cells overflows the call stack
+  const widths = columns.map((c, i) => cells.reduce((w, r) => Math.max(w, r[i].length), c.length));
   const line = (values: string[]) =>
     values
       .map((v, i) => v.padEnd(widths[i]))

@@ -121,6 +121,15 @@ export class Store {
     return reader.getRowObjectsJS().map(toPlainRow);
   }
 
+  /**
+   * The rows in batches of a few thousand, streamed: for results too large to hold as plain objects
+   * all at once (a million indicators as row objects take ~2 GB of heap; as batches, one batch).
+   */
+  async *queryBatches(sql: string, params: Params = []): AsyncGenerator<Row[]> {
+    const result = await this.connection.stream(sql, params as never);
+    for await (const rows of result.yieldRowObjectJs()) yield rows.map(toPlainRow);
+  }
+
   /** Result columns and rows, in the order the query gave them. */
   async queryWithColumns(sql: string, params: Params = []): Promise<{ columns: string[]; rows: Row[] }> {
     const reader = await this.connection.runAndReadAll(sql, params as never);

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXPORTERS } from '../../src/intel/exporters/index.js';
+import { EXPORTERS, fileText } from '../../src/intel/exporters/index.js';
+import { prettyJsonParts } from '../../src/intel/exporters/types.js';
 import { importIntelText } from '../../src/intel/import.js';
 import { indicatorKey, type Indicator } from '../../src/intel/model.js';
 import { IntelStore } from '../../src/intel/store.js';
@@ -66,7 +67,7 @@ const INDICATORS: Indicator[] = [
   { ...base, type: 'md5', value: 'a41d8cd98f00b204e9800998ecf8427e', expires: '2036-05-20T00:00:00.000Z' },
 ];
 const run = (format: string) => EXPORTERS[format]!(INDICATORS, { now, title: 'Telltale' });
-const content = (format: string, name: string) => run(format).find((f) => f.name === name)!.content;
+const content = (format: string, name: string) => fileText(run(format).find((f) => f.name === name)!);
 const core = (i: Indicator) => [
   indicatorKey(i),
   i.threatType,
@@ -83,15 +84,31 @@ describe('exporters', () => {
   it('round-trips STIX 2.1 and MISP: re-import gives the same indicators', () => {
     for (const format of ['stix', 'misp']) {
       const [file] = run(format);
-      const back = importIntelText(file!.content, file!.name);
+      const back = importIntelText(fileText(file!), file!.name);
       expect(back.format).toBe(format);
       expect(back.rejects).toEqual([]);
       expect(back.indicators.map(core), format).toEqual(INDICATORS.map(core));
     }
   });
 
+  it('writes large JSON documents in parts that join to JSON.stringify(doc, null, 2)', () => {
+    const items = Array.from({ length: 25_001 }, (_, k) => ({
+      id: k,
+      tags: k % 2 ? ['a', 'b'] : undefined,
+      s: 'x"\n',
+    }));
+    const nested = { Event: { uuid: 'u', Attribute: items, after: 1 } };
+    const parts = prettyJsonParts(nested, items);
+    expect(parts.length).toBeGreaterThan(3);
+    expect(parts.join('')).toBe(JSON.stringify(nested, null, 2) + '\n');
+    const empty: unknown[] = [];
+    expect(prettyJsonParts({ type: 'bundle', objects: empty }, empty).join('')).toBe(
+      JSON.stringify({ type: 'bundle', objects: [] }, null, 2) + '\n',
+    );
+  });
+
   it('round-trips the CSV export', () => {
-    const back = importIntelText(run('csv')[0]!.content, 'x.csv');
+    const back = importIntelText(fileText(run('csv')[0]!), 'x.csv');
     expect(back.indicators.map(core)).toEqual(INDICATORS.map(core));
   });
 
@@ -186,7 +203,7 @@ describe('exportFromStore', () => {
 
   it('honours confidence, type, family and active filters and never exports warning-listed values', async () => {
     const values = async (request: Parameters<typeof exportFromStore>[1]) =>
-      (await exportFromStore(store, request)).map((f) => f.content).join('');
+      (await exportFromStore(store, request)).map(fileText).join('');
     expect(await values({ format: 'list', now })).not.toContain('8.8.8.8');
     expect(await values({ format: 'list', minConfidence: 85, now })).toBe(
       'tvt.miraibotnet.su\nhttp://45.9.20.1/bins/mirai.arm7\n5d4e46b3510679dc49ce295b7f448cd69e952d80ba1450f6800be074992b07cc\n',

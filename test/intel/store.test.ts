@@ -2,7 +2,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IntelStore } from '../../src/intel/store.js';
-import { importIntoStore } from '../../src/intel/pipeline.js';
+import { importIntoStore, summariseStore } from '../../src/intel/pipeline.js';
+import { summaryText, totalsText } from '../../src/intel/report.js';
 import { importIntelText } from '../../src/intel/import.js';
 import { parseTtl } from '../../src/intel/lifecycle.js';
 import { loadWarninglists, warninglistsOf } from '../../src/intel/warninglists.js';
@@ -144,6 +145,29 @@ describe('IntelStore', () => {
         }),
       ).rejects.toThrow();
       expect(await store.count()).toBe(4);
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('intel stats over a store', () => {
+  it('counts every indicator and keeps at most --rows table rows per family, streamed', async () => {
+    const store = await IntelStore.open(':memory:');
+    try {
+      await importIntoStore(store, [FEED], { now: t1, allowlists: [] });
+      const summary = await summariseStore(store, {}, t2, 1);
+      expect(summary.total).toBe(4);
+      expect(summary.families.map((f) => [f.family, f.total, f.types, f.indicators.length])).toEqual([
+        ['Mirai', 4, ['domain', 'ip:port', 'ipv4', 'sha256'], 1],
+      ]);
+      expect(Object.fromEntries(summary.byStatus)).toEqual({ active: 3, warninglisted: 1 });
+      const text = summaryText(summary.families) + totalsText(summary);
+      expect(text).toContain('(3 more not shown: --rows all, or telltale intel list)');
+      expect(text).toContain(
+        'Total: 4\nBy type: domain 1, ip:port 1, ipv4 1, sha256 1\nBy status: active 3, warninglisted 1',
+      );
+      expect((await summariseStore(store, {}, t2)).families[0]!.indicators).toHaveLength(4);
     } finally {
       store.close();
     }

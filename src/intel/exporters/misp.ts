@@ -5,7 +5,7 @@
  */
 import { indicatorKey, type Indicator } from '../model.js';
 import { stableUuid } from './stix.js';
-import type { Exporter } from './types.js';
+import { prettyJsonParts, type Exporter } from './types.js';
 
 const MISP_TYPES = {
   ipv4: 'ip-dst',
@@ -38,9 +38,20 @@ function tags(i: Indicator): Array<{ name: string }> {
 
 export const misp: Exporter = (indicators, options) => {
   const now = options.now ?? new Date();
+  const attributes = indicators.map((i) => ({
+    uuid: stableUuid(indicatorKey(i)),
+    type: MISP_TYPES[i.type],
+    category: category(i),
+    value: i.type === 'ip:port' ? `${i.value}|${i.port}` : i.value,
+    to_ids: i.active !== false,
+    comment: i.context ?? '',
+    ...(i.firstSeen ? { first_seen: i.firstSeen } : {}),
+    ...(i.lastSeen ? { last_seen: i.lastSeen } : {}),
+    Tag: tags(i),
+  }));
   const event = {
     Event: {
-      uuid: stableUuid(`event|${indicators.map(indicatorKey).join()}`),
+      uuid: stableUuid(eventNames(indicators)),
       info: options.title ?? 'Telltale indicators',
       date: now.toISOString().slice(0, 10),
       timestamp: String(Math.floor(now.getTime() / 1000)),
@@ -48,18 +59,18 @@ export const misp: Exporter = (indicators, options) => {
       analysis: '2',
       distribution: '0',
       published: false,
-      Attribute: indicators.map((i) => ({
-        uuid: stableUuid(indicatorKey(i)),
-        type: MISP_TYPES[i.type],
-        category: category(i),
-        value: i.type === 'ip:port' ? `${i.value}|${i.port}` : i.value,
-        to_ids: i.active !== false,
-        comment: i.context ?? '',
-        ...(i.firstSeen ? { first_seen: i.firstSeen } : {}),
-        ...(i.lastSeen ? { last_seen: i.lastSeen } : {}),
-        Tag: tags(i),
-      })),
+      Attribute: attributes,
     },
   };
-  return [{ name: 'indicators.misp.json', content: JSON.stringify(event, null, 2) + '\n' }];
+  return [{ name: 'indicators.misp.json', content: prettyJsonParts(event, attributes) }];
 };
+
+/** `event|key1,key2,…` as parts, for the event's stable uuid (the same as joining them). */
+function* eventNames(indicators: readonly Indicator[]): Generator<string> {
+  let first = true;
+  for (const i of indicators) {
+    yield first ? `event|${indicatorKey(i)}` : indicatorKey(i);
+    first = false;
+  }
+  if (first) yield 'event|';
+}

@@ -10,6 +10,7 @@
  */
 import type { Indicator } from '../model.js';
 import { display, lines, oneLine, type ExportFile, type Exporter } from './types.js';
+import { append } from '../../append.js';
 
 const v6 = (i: Indicator) => i.value.includes(':');
 const ips = (list: readonly Indicator[], six: boolean) =>
@@ -172,7 +173,10 @@ export const ipset: Exporter = (indicators) => {
       `create ${name} ${type} family ${family} maxelem ${Math.max(65536, entries.length * 2)} -exist`,
       `flush ${name}`,
     );
-    sets.push(...entries.map((e) => `add ${name} ${e} -exist`));
+    append(
+      sets,
+      entries.map((e) => `add ${name} ${e} -exist`),
+    );
     rules.push(
       `-A FORWARD -m set --match-set ${name} ${match} -j DROP`,
       `-A OUTPUT -m set --match-set ${name} ${match} -j DROP`,

@@ -6,11 +6,21 @@
  */
 import { createHash } from 'node:crypto';
 import { indicatorKey, type Indicator } from '../model.js';
-import type { Exporter } from './types.js';
+import { prettyJsonParts, type Exporter } from './types.js';
 
-/** A deterministic UUID (version 5 layout) from a name. */
-export function stableUuid(name: string): string {
-  const h = createHash('sha1').update(name).digest('hex');
+/** A deterministic UUID (version 5 layout) from a name, or from names joined with commas. */
+export function stableUuid(name: string | Iterable<string>): string {
+  const sha1 = createHash('sha1');
+  if (typeof name === 'string') sha1.update(name);
+  else {
+    let first = true;
+    for (const part of name) {
+      if (!first) sha1.update(',');
+      sha1.update(part);
+      first = false;
+    }
+  }
+  const h = sha1.digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -97,6 +107,9 @@ export const stix: Exporter = (indicators, options) => {
       });
     }
   }
-  const bundle = { type: 'bundle', id: `bundle--${stableUuid(objects.map((o) => o.id).join())}`, objects };
-  return [{ name: 'indicators.stix.json', content: JSON.stringify(bundle, null, 2) + '\n' }];
+  const ids = (function* () {
+    for (const o of objects) yield String(o.id);
+  })();
+  const bundle = { type: 'bundle', id: `bundle--${stableUuid(ids)}`, objects };
+  return [{ name: 'indicators.stix.json', content: prettyJsonParts(bundle, objects) }];
 };

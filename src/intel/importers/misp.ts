@@ -19,6 +19,7 @@ import {
   typeFromName,
   type Observable,
 } from './fields.js';
+import { append } from '../../append.js';
 
 type Obj = Record<string, unknown>;
 
@@ -67,8 +68,8 @@ export function parseMispManifest(json: Obj, file: string): ParseResult {
       continue;
     }
     const r = parseMispEvent(event, raw, path);
-    out.indicators.push(...r.indicators);
-    out.rejects.push(...r.rejects);
+    append(out.indicators, r.indicators);
+    append(out.rejects, r.rejects);
     out.skipped! += r.skipped ?? 0;
   }
   return out;
@@ -176,8 +177,8 @@ export function parseMispEvent(json: unknown, raw: string, file: string): ParseR
         active: a.to_ids === false || a.to_ids === '0' ? false : undefined,
       }));
     });
-    out.indicators.push(...r.indicators);
-    out.rejects.push(...r.rejects);
+    append(out.indicators, r.indicators);
+    append(out.rejects, r.rejects);
     out.skipped! += r.skipped ?? 0;
   }
   return out;

@@ -20,6 +20,7 @@ import {
   type Observable,
 } from './fields.js';
 import { isIPv6 } from '../validate.js';
+import { append } from '../../append.js';
 
 type Sdo = Record<string, unknown>;
 
@@ -56,7 +57,10 @@ function observablesOf(conj: Comparison[]): Observable[] {
   for (const c of eq) {
     const values = c.values.map(String);
     if (c.object === 'network-traffic' && c.path === 'src_ref.value')
-      out.push(...values.map((v) => observable(ipType(v), v)));
+      append(
+        out,
+        values.map((v) => observable(ipType(v), v)),
+      );
     else if ((c.object === 'ipv4-addr' || c.object === 'ipv6-addr') && c.path === 'value')
       out.push(
         ...values.map((v) =>
@@ -64,11 +68,22 @@ function observablesOf(conj: Comparison[]): Observable[] {
         ),
       );
     else if (c.object === 'domain-name' && c.path === 'value')
-      out.push(...values.map((v) => observable('domain', v)));
-    else if (c.object === 'url' && c.path === 'value') out.push(...values.map((v) => observable('url', v)));
+      append(
+        out,
+        values.map((v) => observable('domain', v)),
+      );
+    else if (c.object === 'url' && c.path === 'value')
+      append(
+        out,
+        values.map((v) => observable('url', v)),
+      );
     else if (c.object === 'file' && c.path.startsWith('hashes.')) {
       const type = HASHES[c.path.slice(7).toLowerCase()];
-      if (type) out.push(...values.map((v) => observable(type, v)));
+      if (type)
+        append(
+          out,
+          values.map((v) => observable(type, v)),
+        );
     }
   }
   return out;

@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import { dedupe, type ParseResult } from '../model.js';
 import { extractIndicators } from '../extract.js';
 import { looksLikeIndicatorCsv, parseCsv } from './csv.js';
+import { append } from '../../append.js';
 
 export function looksLikeHtml(raw: string): boolean {
   return /^\s*(?:<!doctype html|<html|<head|<body)|<\/(?:p|div|body|html|table|li)>/i.test(
@@ -61,8 +62,8 @@ function markdownTables(text: string, file: string): ParseResult {
     const tsv = block.join('\n');
     if (looksLikeIndicatorCsv(lines[k]!.replace(/\|/g, '\t'))) {
       const r = parseCsv(tsv, file);
-      out.indicators.push(...r.indicators);
-      out.rejects.push(...r.rejects);
+      append(out.indicators, r.indicators);
+      append(out.rejects, r.rejects);
     }
     k = end - 1;
   }
