@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPORTERS, fileText } from '../../src/intel/exporters/index.js';
 import { prettyJsonParts } from '../../src/intel/exporters/types.js';
+import { renderTable } from '../../src/output/table.js';
 import { importIntelText } from '../../src/intel/import.js';
 import { indicatorKey, type Indicator } from '../../src/intel/model.js';
 import { IntelStore } from '../../src/intel/store.js';
@@ -105,6 +106,21 @@ describe('exporters', () => {
     expect(prettyJsonParts({ type: 'bundle', objects: empty }, empty).join('')).toBe(
       JSON.stringify({ type: 'bundle', objects: [] }, null, 2) + '\n',
     );
+  });
+
+  it('handles a blocklist of 300,000 addresses (no argument spreading that overflows the stack)', () => {
+    const many: Indicator[] = Array.from({ length: 300_000 }, (_, k) => ({
+      type: 'ipv4',
+      value: `45.${(k >> 16) & 255}.${(k >> 8) & 255}.${k & 255}`,
+      source: 'bulk',
+    }));
+    const ipsetText = fileText(EXPORTERS.ipset!(many, { now })[0]!);
+    expect(ipsetText.split('\n').filter((l) => l.startsWith('add ')).length).toBe(300_000);
+    const table = renderTable(
+      ['value'],
+      many.slice(0, 200_000).map((i) => ({ value: i.value })),
+    );
+    expect(table.split('\n').length).toBe(200_000 + 3);
   });
 
   it('round-trips the CSV export', () => {
