@@ -268,10 +268,11 @@ export function bindIndicatorTable(
 }
 
 /**
- * Fills every indicator list of the hunt. A list of more than `tableThreshold` values is staged in
- * TelltaleIndicatorList and bound as a table (its cost stays flat in the number of indicators); a
- * small one, a regex (`subdomain-regex`, built from the values) and every list under `literal` (the
- * Sentinel export) are bound as literals.
+ * Fills every indicator list of the hunt. A list of more than `tableThreshold` values is bound as a
+ * table (its cost stays flat in the number of indicators): the run's own values staged in
+ * TelltaleIndicatorList, the attached intel store's read in place from TelltaleIntelList. A small one,
+ * a regex (`subdomain-regex`, built from the values) and every list under `literal` (the Sentinel
+ * export) are bound as literals, from both sources.
  */
 export async function bindIndicatorLists(store: Store, hunt: Hunt, options: BindOptions): Promise<string> {
   let query = hunt.query;
