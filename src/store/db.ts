@@ -4,7 +4,7 @@
  * for row-by-row INSERT). Query results come back as plain JSON-friendly objects.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { duckType, loadSchemas, SOURCE_COLUMN, type SchemaSet, type TableSchema } from './schema.js';
@@ -75,7 +75,10 @@ export class Store {
       for (const key in row) seen.add(key);
       lines[i] = JSON.stringify(row);
     }
-    writeFileSync(file, lines.join('\n') + '\n');
+    // in slices: one string of a million JSON rows passes V8's longest string (~512 MiB)
+    writeFileSync(file, '');
+    for (let k = 0; k < lines.length; k += 50_000)
+      appendFileSync(file, lines.slice(k, k + 50_000).join('\n') + '\n');
     const columns = [...schema.columns, { name: SOURCE_COLUMN, type: 'string' as const }].filter((c) =>
       seen.has(c.name),
     );
