@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ExternalSource } from '../../src/kql/externaldata.js';
+import { DELIMITERS, type ExternalSource } from '../../src/kql/externaldata.js';
 
 const SAMPLE_IPS = ['176.65.139.7', '45.95.147.10'];
 
@@ -31,15 +31,6 @@ function cell(type: string, name: string, i: number): unknown {
   return /ip/i.test(name) ? SAMPLE_IPS[i % SAMPLE_IPS.length] : `${name}${i}`;
 }
 
-const DELIMITER: Record<string, string> = {
-  csv: ',',
-  tsv: '\t',
-  tsve: '\t',
-  scsv: ';',
-  psv: '|',
-  sohsv: '\x01',
-};
-
 function render(source: ExternalSource, rows: unknown[][]): string {
   const names = source.columns.map((c) => c.name);
   if (source.format === 'json' || source.format === 'multijson') {
@@ -49,7 +40,7 @@ function render(source: ExternalSource, rows: unknown[][]): string {
   }
   if (source.format === 'txt' || source.format === 'raw')
     return rows.map((r) => String(r[0])).join('\n') + '\n';
-  const sep = DELIMITER[source.format] ?? ',';
+  const sep = DELIMITERS[source.format] ?? ',';
   const text = (v: unknown) => (typeof v === 'object' ? JSON.stringify(v) : String(v));
   const lines = rows.map((r) => r.map(text).join(sep));
   if (source.ignoreFirstRecord) lines.unshift(names.join(sep));

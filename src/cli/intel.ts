@@ -9,7 +9,7 @@ import { INDICATOR_TYPES, type Indicator, type IndicatorType } from '../intel/mo
 import { parseTtl } from '../intel/lifecycle.js';
 import { defaultIntelDbPath, IntelStore, type IntelFilter } from '../intel/store.js';
 import { exportFromStore, importIntoStore, summariseStore } from '../intel/pipeline.js';
-import { EXPORTERS, type ExportFile } from '../intel/exporters/index.js';
+import { EXPORTERS, fileParts } from '../intel/exporters/index.js';
 import { listRow, LIST_COLUMNS, summaryText, totalsText } from '../intel/report.js';
 import { threatfoxFeed, updateFeed, type FeedSpec } from '../intel/feeds.js';
 import { renderRows, type OutputFormat } from '../output/findings.js';
@@ -343,19 +343,18 @@ function exportCommand(): Command {
           now,
         }),
       );
-      const parts = (f: ExportFile) => (typeof f.content === 'string' ? [f.content] : f.content);
       if (opts.out) {
         mkdirSync(opts.out, { recursive: true });
         for (const f of files) {
           const path = join(opts.out, f.name);
           writeFileSync(path, '');
-          for (const part of parts(f)) appendFileSync(path, part);
+          for (const part of fileParts(f)) appendFileSync(path, part);
         }
         err(`wrote ${files.map((f) => f.name).join(', ') || 'nothing (no indicators)'} to ${opts.out}`);
       } else
         for (const f of files) {
           if (files.length > 1) await writeOut(`# ==> ${f.name} <==\n`);
-          for (const part of parts(f)) await writeOut(part);
+          for (const part of fileParts(f)) await writeOut(part);
         }
     });
 }

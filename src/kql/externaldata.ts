@@ -58,7 +58,8 @@ export function localPath(url: string, dir: string | undefined): { path?: string
   return { path };
 }
 
-const DELIMITERS: Record<string, string> = {
+/** Kusto's delimited externaldata formats and their separators. */
+export const DELIMITERS: Record<string, string> = {
   csv: ',',
   tsv: '\t',
   tsve: '\t',

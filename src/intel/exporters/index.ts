@@ -24,5 +24,5 @@ export const EXPORTERS: Record<string, Exporter> = {
   'sentinel-watchlist': sentinelWatchlist,
 };
 
-export { fileText } from './types.js';
+export { fileParts, fileText } from './types.js';
 export type { ExportFile, ExportOptions, Exporter } from './types.js';

@@ -7,9 +7,12 @@ export interface ExportFile {
   content: string | readonly string[];
 }
 
+/** An export file's text as parts, in order (one part when it is one string). */
+export const fileParts = (f: ExportFile): readonly string[] =>
+  typeof f.content === 'string' ? [f.content] : f.content;
+
 /** An export file's whole text (tests, small files). */
-export const fileText = (f: ExportFile): string =>
-  typeof f.content === 'string' ? f.content : f.content.join('');
+export const fileText = (f: ExportFile): string => fileParts(f).join('');
 
 const ITEMS = '\u0000telltale-items\u0000';
 const ITEMS_JSON = JSON.stringify(ITEMS);
