@@ -13,6 +13,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CONN_TYPES, connHeader } from './scenarios/zeek.js';
 
 export const C2_IP = '176.65.139.7';
 export const C2_PORT = 3778;
@@ -278,56 +279,7 @@ function dnsEvents(): string {
 }
 
 function zeekConn(): string {
-  const fields = [
-    'ts',
-    'uid',
-    'id.orig_h',
-    'id.orig_p',
-    'id.resp_h',
-    'id.resp_p',
-    'proto',
-    'service',
-    'duration',
-    'orig_bytes',
-    'resp_bytes',
-    'conn_state',
-    'missed_bytes',
-    'history',
-    'orig_pkts',
-    'orig_ip_bytes',
-    'resp_pkts',
-    'resp_ip_bytes',
-  ];
-  const types = [
-    'time',
-    'string',
-    'addr',
-    'port',
-    'addr',
-    'port',
-    'enum',
-    'string',
-    'interval',
-    'count',
-    'count',
-    'string',
-    'count',
-    'string',
-    'count',
-    'count',
-    'count',
-    'count',
-  ];
-  const lines = [
-    '#separator \\x09',
-    '#set_separator\t,',
-    '#empty_field\t(empty)',
-    '#unset_field\t-',
-    '#path\tconn',
-    '#open\t2026-05-21-00-00-00',
-    `#fields\t${fields.join('\t')}`,
-    `#types\t${types.join('\t')}`,
-  ];
+  const lines = connHeader(Object.keys(CONN_TYPES), '2026-05-21-00-00-00');
   const rows: { ts: number; line: string }[] = [];
   const uid = () =>
     'C' +

@@ -16,6 +16,42 @@ export interface Conn {
   respBytes?: number;
 }
 
+/** Zeek conn.log columns and their types, in the log's order. */
+export const CONN_TYPES: Readonly<Record<string, string>> = {
+  ts: 'time',
+  uid: 'string',
+  'id.orig_h': 'addr',
+  'id.orig_p': 'port',
+  'id.resp_h': 'addr',
+  'id.resp_p': 'port',
+  proto: 'enum',
+  service: 'string',
+  duration: 'interval',
+  orig_bytes: 'count',
+  resp_bytes: 'count',
+  conn_state: 'string',
+  missed_bytes: 'count',
+  history: 'string',
+  orig_pkts: 'count',
+  orig_ip_bytes: 'count',
+  resp_pkts: 'count',
+  resp_ip_bytes: 'count',
+};
+
+/** A Zeek TSV log's header lines for these conn.log columns (`open`: the `#open` stamp, if any). */
+export function connHeader(fields: readonly string[], open?: string): string[] {
+  return [
+    '#separator \\x09',
+    '#set_separator\t,',
+    '#empty_field\t(empty)',
+    '#unset_field\t-',
+    '#path\tconn',
+    ...(open ? [`#open\t${open}`] : []),
+    `#fields\t${fields.join('\t')}`,
+    `#types\t${fields.map((f) => CONN_TYPES[f]).join('\t')}`,
+  ];
+}
+
 const FIELDS = [
   'ts',
   'uid',
@@ -31,32 +67,9 @@ const FIELDS = [
   'conn_state',
   'history',
 ];
-const TYPES = [
-  'time',
-  'string',
-  'addr',
-  'port',
-  'addr',
-  'port',
-  'enum',
-  'string',
-  'interval',
-  'count',
-  'count',
-  'string',
-  'string',
-];
 
 export function connLog(conns: Conn[]): string {
-  const header = [
-    '#separator \\x09',
-    '#set_separator\t,',
-    '#empty_field\t(empty)',
-    '#unset_field\t-',
-    '#path\tconn',
-    `#fields\t${FIELDS.join('\t')}`,
-    `#types\t${TYPES.join('\t')}`,
-  ];
+  const header = connHeader(FIELDS);
   const lines = [...conns]
     .sort((a, b) => a.ts - b.ts)
     .map((c, i) => {
