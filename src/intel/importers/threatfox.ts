@@ -40,6 +40,35 @@ interface ThreatFoxEntry {
   reporter?: unknown;
 }
 
+/** The keys that differ between the API's `data[]` objects and the JSON export's. */
+interface JsonKeys {
+  ioc: string;
+  firstSeen: string;
+  lastSeen: string;
+}
+const API_KEYS: JsonKeys = { ioc: 'ioc', firstSeen: 'first_seen', lastSeen: 'last_seen' };
+const EXPORT_KEYS: JsonKeys = { ioc: 'ioc_value', firstSeen: 'first_seen_utc', lastSeen: 'last_seen_utc' };
+
+/** One IOC object of the API or the JSON export, as an entry. */
+function jsonEntry(d: Record<string, unknown>, id: string | undefined, keys: JsonKeys): ThreatFoxEntry {
+  return {
+    id,
+    ioc: d[keys.ioc],
+    iocType: d.ioc_type,
+    threatType: d.threat_type,
+    malware: d.malware,
+    malwarePrintable: d.malware_printable,
+    confidence: d.confidence_level,
+    firstSeen: d[keys.firstSeen],
+    lastSeen: d[keys.lastSeen],
+    reference: d.reference,
+    tags: d.tags,
+    isCompromised: d.is_compromised,
+    aliases: d.malware_alias,
+    reporter: d.reporter,
+  };
+}
+
 const IOC_TYPES: Record<string, IndicatorType> = {
   'ip:port': 'ip:port',
   domain: 'domain',
@@ -107,22 +136,7 @@ export function parseThreatFoxApi(json: unknown, raw: string, file: string): Par
     const line = lines[next++] ?? 1;
     return {
       line,
-      entry: {
-        id: text(d.id),
-        ioc: d.ioc,
-        iocType: d.ioc_type,
-        threatType: d.threat_type,
-        malware: d.malware,
-        malwarePrintable: d.malware_printable,
-        confidence: d.confidence_level,
-        firstSeen: d.first_seen,
-        lastSeen: d.last_seen,
-        reference: d.reference,
-        tags: d.tags,
-        isCompromised: d.is_compromised,
-        aliases: d.malware_alias,
-        reporter: d.reporter,
-      },
+      entry: jsonEntry(d, text(d.id), API_KEYS),
     };
   });
   return collect(entries, file);
@@ -151,22 +165,7 @@ export function parseThreatFoxExport(json: unknown, raw: string, file: string): 
       }
       entries.push({
         line: lines[next++] ?? 1,
-        entry: {
-          id,
-          ioc: d.ioc_value,
-          iocType: d.ioc_type,
-          threatType: d.threat_type,
-          malware: d.malware,
-          malwarePrintable: d.malware_printable,
-          confidence: d.confidence_level,
-          firstSeen: d.first_seen_utc,
-          lastSeen: d.last_seen_utc,
-          reference: d.reference,
-          tags: d.tags,
-          isCompromised: d.is_compromised,
-          aliases: d.malware_alias,
-          reporter: d.reporter,
-        },
+        entry: jsonEntry(d, id, EXPORT_KEYS),
       });
     }
   }
