@@ -283,16 +283,14 @@ export async function bindIndicatorLists(store: Store, hunt: Hunt, options: Bind
       const list = `${hunt.key}/${binding.variable}`;
       const inStore = intel ? await countRows(store, intel.sql, intel.params) : 0;
       const local = await candidateCount(store, binding, options);
-      if (local + inStore > threshold) {
-        // the run's own values are staged (few, unless a big --intel file); the store's are read in place
-        const staged = local > 0 && (await stageIndicatorValues(store, binding, options, list)) > 0;
-        if (!staged) await store.run(`DELETE FROM ${LIST_TABLE} WHERE List = ?`, [list]);
-        if (staged || inStore > 0) {
-          query = bindIndicatorTable(query, binding, staged ? list : undefined, hunt.id, intel?.kql);
-          continue;
-        }
+      const large = local + inStore > threshold;
+      // the run's own values are staged (few, unless a big --intel file); the store's are read in place
+      const staged = large && local > 0 && (await stageIndicatorValues(store, binding, options, list)) > 0;
+      if (!staged) await store.run(`DELETE FROM ${LIST_TABLE} WHERE List = ?`, [list]); // an earlier run's
+      if (large && (staged || inStore > 0)) {
+        query = bindIndicatorTable(query, binding, staged ? list : undefined, hunt.id, intel?.kql);
+        continue;
       }
-      await store.run(`DELETE FROM ${LIST_TABLE} WHERE List = ?`, [list]);
     }
     const values = await activeIndicatorValues(store, binding, options);
     if (intel)
