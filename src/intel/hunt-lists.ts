@@ -34,26 +34,26 @@ export async function refreshHuntLists(store: Store, ids?: string, params: unkno
     ids ? `DELETE FROM ${HUNT_LISTS} WHERE indicator_id IN (${ids})` : `DELETE FROM ${HUNT_LISTS}`,
     ids ? params : [],
   );
-  const selects = Object.entries(VALUE_SQL).map(
-    ([kind, expr]) =>
-      `SELECT '${kind}' AS kind, ${expr} AS value, ThreatType, ConfidenceScore, ExpirationDateTime, IndicatorId ` +
-      `FROM ${TI_TABLE} WHERE coalesce(Active, false) AND ${expr} IS NOT NULL ${only}`,
-  );
+  // one scan of the TI rows: each row gives a (kind, value) per list type, NULL where it is not of it
+  const kinds = Object.entries(VALUE_SQL)
+    .map(([kind, expr]) => `{'kind': '${kind}', 'value': ${expr}}`)
+    .join(', ');
   await store.run(
-    `INSERT INTO ${HUNT_LISTS} ${selects.join(' UNION ALL ')}`,
-    ids ? selects.flatMap(() => params) : [],
+    `INSERT INTO ${HUNT_LISTS} SELECT l.kind, l.value, ThreatType, ConfidenceScore, ExpirationDateTime, IndicatorId ` +
+      `FROM (SELECT *, unnest([${kinds}]) AS l FROM ${TI_TABLE} WHERE coalesce(Active, false) ${only}) WHERE l.value IS NOT NULL`,
+    ids ? params : [],
   );
   // addresses SQL cannot clear (IPv6, odd spellings) are decided in JS: few values
-  const kinds = [...IP_TYPES].map((k) => `'${k}'`).join(', ');
+  const ipKinds = [...IP_TYPES].map((k) => `'${k}'`).join(', ');
   const undecided = await store.query(
-    `SELECT DISTINCT value FROM ${HUNT_LISTS} WHERE kind IN (${kinds}) AND NOT ${surelyRoutableSql('value')} ` +
+    `SELECT DISTINCT value FROM ${HUNT_LISTS} WHERE kind IN (${ipKinds}) AND NOT ${surelyRoutableSql('value')} ` +
       (ids ? `AND indicator_id IN (${ids})` : ''),
     ids ? params : [],
   );
   const drop = undecided.map((r) => String(r.value)).filter((v) => !isRoutableIp(v));
   if (drop.length)
     await store.run(
-      `DELETE FROM ${HUNT_LISTS} WHERE kind IN (${kinds}) AND list_contains(CAST(?::JSON AS VARCHAR[]), value)`,
+      `DELETE FROM ${HUNT_LISTS} WHERE kind IN (${ipKinds}) AND list_contains(CAST(?::JSON AS VARCHAR[]), value)`,
       [JSON.stringify(drop)],
     );
 }
