@@ -2,12 +2,14 @@
  * `npm run bench`: every benchmark, each side by side with its reference in the same run.
  * Sizes: BENCH_HUNT_EVENTS (default 10,000,000), BENCH_SCAN_MIB (default 1024), BENCH_EVENTS (default 1,000,000), BENCH_INTEL_ROWS (default
  * 1,000,000 ThreatFox CSV rows) and BENCH_FLOWS (default 10,000,000). `npm run bench -- intel` runs one.
+ * `npm run bench -- scale` (logs at scale, see bench/scale.ts) runs only when named.
  */
 import { benchIngest } from './ingest.js';
 import { benchHunts } from './hunts.js';
 import { benchScan } from './scan.js';
 import { benchIntel } from './intel.js';
 import { benchKql } from './kql.js';
+import { benchScale } from './scale.js';
 import type { BenchResult } from './types.js';
 
 function print(result: BenchResult): void {
@@ -38,3 +40,11 @@ if (!only || only === 'intel')
 // 10M rows take several minutes on a 2-core box; 1M (~40 s for all three queries) is the default
 if (!only || only === 'kql')
   print(await benchKql({ rows: Number(process.env.BENCH_KQL_ROWS ?? 10_000_000) }));
+if (only === 'scale')
+  print(
+    await benchScale({
+      events: Number(process.env.BENCH_SCALE_EVENTS ?? 3_000_000),
+      formats: new Set((process.env.BENCH_SCALE_FORMATS ?? 'zeek,ndjson,cef').split(',')),
+      big: process.env.BENCH_SCALE_BIG === '1',
+    }),
+  );
