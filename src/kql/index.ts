@@ -14,6 +14,8 @@ export { ExternalDataMissing, type ExternalSource } from './externaldata.js';
 export interface KqlResult {
   columns: string[];
   rows: Record<string, unknown>[];
+  /** Kusto type of each column, in order (`string`, `long`, `datetime`, `dynamic` …). */
+  types: string[];
   /** Answers poorer than Sentinel's, once each (e.g. geolocation without a database). */
   warnings: string[];
 }
@@ -51,6 +53,23 @@ export interface RunOptions {
   now?: Date;
   /** Local directory holding externaldata files: `https://host/a/b.csv` → DIR/host/a/b.csv. */
   externaldataDir?: string;
+  /**
+   * Datetimes as ISO text with all their digits (`2021-01-01T00:00:00.1234560Z`, 7 like Kusto) instead of
+   * the default millisecond ISO string (a JavaScript Date's precision).
+   */
+  exactDatetimes?: boolean;
+}
+
+/** The compiled SELECT with datetime columns turned into full-precision ISO text (by position). */
+function withExactDatetimes(sql: string, columns: { name: string; type: string }[]): string {
+  if (!columns.some((c) => c.type === 'datetime')) return sql;
+  const list = columns.map((c, i) => {
+    const as = `"${c.name.replace(/"/g, '""')}"`;
+    return c.type === 'datetime'
+      ? `strftime(#${i + 1}, '%Y-%m-%dT%H:%M:%S.%f0Z') AS ${as}`
+      : `#${i + 1} AS ${as}`;
+  });
+  return `SELECT ${list.join(', ')} FROM (${sql})`;
 }
 
 /** DuckDB's run-time errors (an overflow, a bad cast) as KqlError TT100, so callers print them cleanly. */
@@ -88,11 +107,12 @@ async function compileWithData(store: Store, query: string, options: RunOptions)
 
 export async function runKql(store: Store, query: string, options: RunOptions = {}): Promise<KqlResult> {
   const compiled = await compileWithData(store, query, options);
-  const { rows } = await runCompiled(store, query, compiled.sql, compiled.params);
+  const sql = options.exactDatetimes ? withExactDatetimes(compiled.sql, compiled.columns) : compiled.sql;
+  const { rows } = await runCompiled(store, query, sql, compiled.params);
   const columns = compiled.columns.map((c) => c.name);
   const typed = compiled.columns.filter((c) => c.type === 'timespan' || c.type === 'dynamic');
   if (typed.length) {
     for (const row of rows) for (const c of typed) row[c.name] = toKustoValue(row[c.name], c.type);
   }
-  return { columns, rows, warnings: compiled.warnings };
+  return { columns, rows, types: compiled.columns.map((c) => c.type), warnings: compiled.warnings };
 }
