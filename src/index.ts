@@ -39,6 +39,7 @@ import { SEVERITY_ORDER } from './hunts/model.js';
 import type { Finding } from './hunts/findings.js';
 import type { Reject } from './telemetry/types.js';
 import { append } from './append.js';
+import type { Skipped, WalkOptions } from './util/walk.js';
 
 export type { Finding } from './hunts/findings.js';
 export type { DeviceView } from './hunts/entity-view.js';
@@ -53,8 +54,15 @@ export async function lintExclusionFiles(
   return { count: exclusions.length, issues: await lintExclusions(exclusions, now) };
 }
 export type { IngestLedger } from './telemetry/types.js';
+export type { Skipped, WalkOptions } from './util/walk.js';
 export type { ScanReport } from './scan/index.js';
-export { scanResultRows, describeRules, describePatterns, allPids } from './scan/index.js';
+export {
+  scanResultRows,
+  describeRules,
+  describePatterns,
+  allPids,
+  DEFAULT_MAX_FILE_SIZE,
+} from './scan/index.js';
 export type { RuleFileDescription } from './scan/index.js';
 export { Store } from './store/db.js';
 export { runKql, compileKql, KqlError } from './kql/index.js';
@@ -90,6 +98,32 @@ export interface HuntOptions extends IntelOptions {
   minConfidence?: number;
   /** Evidence rows per finding (default 5), or every row. */
   evidence?: number | 'all';
+  /** How folders are walked (links out of the given folders, pseudo file systems). */
+  walk?: WalkOptions;
+}
+
+/**
+ * What a run read of what the user named: the base of the exit-code policy (docs/cli.md): nothing read
+ * is an error; something not read (an `incomplete` Skipped item) is a warning and a distinct status.
+ */
+export interface InputAccount {
+  /** Inputs the user named (paths, stdin, processes). */
+  named: number;
+  /** Files read: ingested as a log or scanned. */
+  read: number;
+  /** Every path not read, or not wholly: walker skips, unreadable files, scan timeouts, non-logs given to ingest. */
+  skipped: Skipped[];
+}
+
+/** A file the ingest could not open or refused whole (line 0 reject): read neither as log nor scanned. */
+function unreadLedger(l: IngestLedger): boolean {
+  return l.ingested === 0 && l.rejected.length === 1 && l.rejected[0].line === 0 && l.read === 1;
+}
+
+function ledgerSkips(ledgers: IngestLedger[]): Skipped[] {
+  return ledgers
+    .filter(unreadLedger)
+    .map((l) => ({ path: l.file, reason: l.rejected[0].reason, incomplete: true as const }));
 }
 
 export interface ExclusionUse {
@@ -114,6 +148,8 @@ export interface HuntResult {
   exclusionIssues: LintIssue[];
   /** Per device, its findings in time order and a combined severity, worst first. */
   devices: DeviceView[];
+  /** What was read of what was named, and every path skipped (walk, ingest and scan together). */
+  inputs: InputAccount;
 }
 
 export interface LoadedIntel {
@@ -182,7 +218,8 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
   try {
     const intel = collectIndicators(options);
     const hunts = loadHunts(options.hunts ?? [bundledHuntsDir]).filter((h) => !h.view);
-    const { ledgers, unrecognised } = await ingestPaths(store, paths, { format: options.format });
+    const walked = await ingestPaths(store, paths, { format: options.format, walk: options.walk });
+    const { ledgers, unrecognised } = walked;
     const scan = await scanPaths(unrecognised, {
       rules: options.rules,
       hashes: await runHashTypes(intel, options, now),
@@ -238,6 +275,12 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
       exclusions: exclusionUse(exclusions, huntRuns, now),
       exclusionIssues,
       devices: entityView(findings),
+      inputs: {
+        named: paths.length,
+        read:
+          ledgers.filter((l) => !unreadLedger(l)).length + scan.files.filter((f) => f.kind === 'file').length,
+        skipped: [...walked.skipped, ...ledgerSkips(ledgers), ...scan.skipped],
+      },
     };
   } finally {
     store.close();
@@ -247,6 +290,7 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
 export interface ScanCommandResult {
   report: ScanReport;
   findings: Finding[];
+  inputs: InputAccount;
 }
 
 export type ScanCommandOptions = IntelOptions &
@@ -269,14 +313,35 @@ export async function scan(paths: string[], options: ScanCommandOptions = {}): P
   const findings = [...yaraFindings(report.files), ...hashFindings(report.files, index)].sort(
     bySeverityThenTime,
   );
-  return { report, findings };
+  const inputs: InputAccount = {
+    named: paths.length + (buffers?.length ?? 0) + (pids?.length ?? 0),
+    read: report.files.filter((f) => f.kind !== 'member' && f.kind !== 'carved').length,
+    skipped: report.skipped,
+  };
+  return { report, findings, inputs };
 }
 
 /** Ingests logs into a store and returns the ledgers (read = ingested + rejected). */
-export async function ingest(paths: string[], options: { db?: string; format?: string } = {}) {
+export async function ingest(
+  paths: string[],
+  options: { db?: string; format?: string; walk?: WalkOptions } = {},
+): Promise<{ ledgers: IngestLedger[]; inputs: InputAccount }> {
   const store = await Store.open({ path: options.db });
   try {
-    return await ingestPaths(store, paths, { format: options.format });
+    const result = await ingestPaths(store, paths, { format: options.format, walk: options.walk });
+    const notLogs = result.unrecognised.map((path) => ({
+      path,
+      reason: `not a log: ${result.reasons[path]}`,
+      incomplete: true as const,
+    }));
+    return {
+      ledgers: result.ledgers,
+      inputs: {
+        named: paths.length,
+        read: result.ledgers.filter((l) => !unreadLedger(l)).length,
+        skipped: [...result.skipped, ...ledgerSkips(result.ledgers), ...notLogs],
+      },
+    };
   } finally {
     store.close();
   }

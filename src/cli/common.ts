@@ -1,14 +1,58 @@
 /** Option parsing and stderr summaries shared by the commands. */
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import type { IngestLedger } from '../telemetry/types.js';
 import type { Finding } from '../hunts/findings.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../output/findings.js';
 import { stripControl } from '../output/sanitize.js';
 import type { ScanReport } from '../scan/index.js';
+import type { InputAccount, WalkOptions } from '../index.js';
 
+/**
+ * Exit status of hunt, ingest and scan (docs/cli.md "Exit status"): 0 everything named was read, no
+ * findings; 1 findings (even if part of the input was not read: the summary warns); 2 error: nothing
+ * that was named could be read, bad usage, a hunt or rule that failed; 3 no findings, but part of the
+ * input was not read (missing path, unreadable file, YARA timeout…): "0 findings" would be a lie.
+ */
 export const EXIT_NONE = 0;
 export const EXIT_FOUND = 1;
 export const EXIT_ERROR = 2;
+export const EXIT_INCOMPLETE = 3;
+
+export function exitStatus(run: { findings: number; errors: number; inputs: InputAccount }): number {
+  if (run.inputs.named > 0 && run.inputs.read === 0) return EXIT_ERROR;
+  if (run.findings > 0) return EXIT_FOUND;
+  if (run.errors > 0) return EXIT_ERROR;
+  return run.inputs.skipped.some((s) => s.incomplete) ? EXIT_INCOMPLETE : EXIT_NONE;
+}
+
+/** Every skipped path, then one warning when part (or all) of the named input was not read. */
+export function reportInputs(inputs: InputAccount): void {
+  for (const s of inputs.skipped) err(`  skipped ${s.path}: ${s.reason}`);
+  const unread = inputs.skipped.filter((s) => s.incomplete);
+  if (inputs.named > 0 && inputs.read === 0)
+    err(`error: nothing was read of the ${inputs.named} input${inputs.named === 1 ? '' : 's'} named`);
+  else if (unread.length > 0)
+    err(
+      `warning: incomplete: ${unread.length} input${unread.length === 1 ? '' : 's'} not read (${unread
+        .slice(0, 3)
+        .map((s) => s.path)
+        .join(', ')}${unread.length > 3 ? ', …' : ''})`,
+    );
+}
+
+/** The walker's two options, the same on hunt, ingest and scan. */
+export function withWalkOptions(command: Command): Command {
+  return command
+    .option(
+      '--follow-links',
+      'follow symlinks that lead out of the given folders (default: reported, not followed)',
+    )
+    .option('--pseudo-fs', 'also read procfs, sysfs and other kernel pseudo file systems (default: skipped)');
+}
+
+export function walkOptions(opts: Record<string, unknown>): WalkOptions {
+  return { followLinks: Boolean(opts.followLinks), pseudoFs: Boolean(opts.pseudoFs) };
+}
 
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -62,7 +106,6 @@ export function reportScan(report: ScanReport): void {
   err(
     `scan: ${report.files.length} files, ${(report.bytes / 1048576).toFixed(1)} MiB, ${report.ruleCount} rules`,
   );
-  for (const s of report.skipped) err(`  skipped ${s.path}: ${s.reason}`);
   for (const e of report.ruleErrors) err(`  rule error ${e.file}: ${e.message}`);
 }
 

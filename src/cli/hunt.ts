@@ -7,15 +7,17 @@ import {
   chooseFormat,
   collect,
   err,
-  EXIT_ERROR,
-  EXIT_FOUND,
-  EXIT_NONE,
+  exitStatus,
   parseFormat,
   parseNow,
+  reportInputs,
   reportLedgers,
   reportScan,
   summarise,
+  walkOptions,
+  withWalkOptions,
 } from './common.js';
+import { withStdinSpooled } from './stdin.js';
 
 /** An explicit --intel-db wins; otherwise the default store is used only when it already exists. */
 function resolveIntelDb(option: string | false | undefined): string | undefined {
@@ -61,9 +63,9 @@ function deviceRows(result: HuntResult): Record<string, unknown>[] {
 }
 
 export function huntCommand(): Command {
-  return new Command('hunt')
+  return withWalkOptions(new Command('hunt'))
     .description('ingest logs, scan files, run every hunt, print findings (exit 1 when there are findings)')
-    .argument('<paths...>', 'log files, binaries and folders (recursive)')
+    .argument('<paths...>', 'log files, binaries and folders (recursive); - reads stdin')
     .option('--db <file>', 'keep the DuckDB store in this file (default: in memory)')
     .option('--intel <file>', 'add indicators from a feed for this run (repeatable)', collect, [])
     .option(
@@ -105,24 +107,28 @@ export function huntCommand(): Command {
     .action(async (paths: string[], opts) => {
       const intelDb = resolveIntelDb(opts.intelDb as string | false | undefined);
       if (intelDb) err(`intel store: ${intelDb}`);
-      const result = await hunt(paths, {
-        intelDb,
-        includeWarninglisted: opts.includeWarninglisted,
-        allowlists: opts.allowlist,
-        db: opts.db,
-        intel: opts.intel,
-        rules: opts.rules,
-        hunts: opts.hunts,
-        format: opts.logFormat,
-        now: opts.now,
-        since: opts.since,
-        until: opts.until,
-        exclusions: opts.exclusions,
-        minConfidence: opts.minConfidence,
-        evidence: opts.evidence,
-      });
+      const result = await withStdinSpooled(paths, (named) =>
+        hunt(named, {
+          intelDb,
+          includeWarninglisted: opts.includeWarninglisted,
+          allowlists: opts.allowlist,
+          db: opts.db,
+          intel: opts.intel,
+          rules: opts.rules,
+          hunts: opts.hunts,
+          format: opts.logFormat,
+          now: opts.now,
+          since: opts.since,
+          until: opts.until,
+          exclusions: opts.exclusions,
+          minConfidence: opts.minConfidence,
+          evidence: opts.evidence,
+          walk: walkOptions(opts),
+        }),
+      );
       reportLedgers(result.ledgers);
       reportScan(result.scan);
+      reportInputs(result.inputs);
       for (const r of result.indicators.rejects) err(`intel rejected ${r.file}:${r.line}: ${r.reason}`);
       for (const e of result.errors) err(`error: ${e}`);
       reportExclusions(result);
@@ -139,7 +145,10 @@ export function huntCommand(): Command {
       err(
         `${summarise(result.findings)}${suppressed} from ${result.huntRuns.length} hunts and ${result.scan.ruleCount} YARA rules; ${result.indicators.loaded} indicators`,
       );
-      process.exitCode =
-        result.findings.length > 0 ? EXIT_FOUND : result.errors.length > 0 ? EXIT_ERROR : EXIT_NONE;
+      process.exitCode = exitStatus({
+        findings: result.findings.length,
+        errors: result.errors.length,
+        inputs: result.inputs,
+      });
     });
 }

@@ -1,11 +1,12 @@
 import { Command } from 'commander';
 import { ingest } from '../index.js';
-import { EXIT_ERROR, EXIT_NONE, reportLedgers } from './common.js';
+import { exitStatus, reportInputs, reportLedgers, walkOptions, withWalkOptions } from './common.js';
+import { withStdinSpooled } from './stdin.js';
 
 export function ingestCommand(): Command {
-  return new Command('ingest')
+  return withWalkOptions(new Command('ingest'))
     .description('load logs into Sentinel-shaped tables and account for every line')
-    .argument('<paths...>', 'log files and folders')
+    .argument('<paths...>', 'log files and folders; - reads stdin')
     .option('--db <file>', 'keep the DuckDB store in this file (default: in memory, a dry run)')
     .option('--log-format <format>', 'force the telemetry format of every file')
     .addHelpText(
@@ -13,11 +14,14 @@ export function ingestCommand(): Command {
       '\nExample:\n  $ telltale ingest --db hunt.duckdb /var/log/zeek/conn.log firewall.cef',
     )
     .action(async (paths: string[], opts) => {
-      const { ledgers } = await ingest(paths, { db: opts.db, format: opts.logFormat });
+      const { ledgers, inputs } = await withStdinSpooled(paths, (named) =>
+        ingest(named, { db: opts.db, format: opts.logFormat, walk: walkOptions(opts) }),
+      );
       reportLedgers(ledgers);
-      process.exitCode =
-        ledgers.length > 0 && ledgers.every((l) => l.ingested === 0 && l.rejected.length > 0)
-          ? EXIT_ERROR
-          : EXIT_NONE;
+      reportInputs(inputs);
+      // A file whose every line was rejected is an error; so is a run that read nothing named.
+      const allRejected =
+        ledgers.length > 0 && ledgers.every((l) => l.ingested === 0 && l.rejected.length > 0);
+      process.exitCode = exitStatus({ findings: 0, errors: allRejected ? 1 : 0, inputs });
     });
 }

@@ -1,18 +1,21 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { allPids, scan, scanResultRows } from '../index.js';
+import { allPids, DEFAULT_MAX_FILE_SIZE, scan, scanResultRows, type Skipped } from '../index.js';
 import { renderFindings, type OutputFormat } from '../output/findings.js';
 import {
   chooseFormat,
   collect,
   err,
   EXIT_ERROR,
-  EXIT_FOUND,
-  EXIT_NONE,
+  exitStatus,
   parseFormat,
+  reportInputs,
   reportScan,
   summarise,
+  walkOptions,
+  withWalkOptions,
 } from './common.js';
+import { readStdinCapped } from './stdin.js';
 
 const MiB = 1024 * 1024;
 
@@ -35,7 +38,7 @@ function pathList(file: string): string[] {
 }
 
 export function scanCommand(): Command {
-  return new Command('scan')
+  return withWalkOptions(new Command('scan'))
     .description(
       'scan files, folders, archives, firmware images, stdin and process memory with YARA rules and hash indicators (exit 1 on a match)',
     )
@@ -68,14 +71,20 @@ export function scanCommand(): Command {
     )
     .action(async (args: string[], opts) => {
       const paths = [...args.filter((p) => p !== '-'), ...(opts.from ? pathList(opts.from as string) : [])];
-      const buffers = args.includes('-') ? [{ name: '-', data: readFileSync(0) }] : [];
+      const maxFileSize = opts.maxSize ? (opts.maxSize as number) * MiB : DEFAULT_MAX_FILE_SIZE;
+      const stdin = args.includes('-') ? await readStdinCapped(maxFileSize) : undefined;
+      const buffers = stdin && 'data' in stdin ? [{ name: '-', data: stdin.data }] : [];
+      const stdinSkipped: Skipped[] =
+        stdin && 'size' in stdin
+          ? [{ path: '-', reason: `larger than the ${maxFileSize} bytes cap: not scanned`, incomplete: true }]
+          : [];
       const pids: number[] = opts.processes ? allPids() : (opts.pid as number[]);
-      if (paths.length + buffers.length + pids.length === 0) {
+      if (paths.length + buffers.length + stdinSkipped.length + pids.length === 0) {
         err('scan: nothing to scan (give paths, -, --from, --pid or --processes)');
         process.exitCode = EXIT_ERROR;
         return;
       }
-      const { report, findings } = await scan(paths, {
+      const { report, findings, inputs } = await scan(paths, {
         buffers,
         pids,
         rules: opts.rules,
@@ -83,11 +92,15 @@ export function scanCommand(): Command {
         tags: opts.tag,
         ruleNames: opts.rule,
         expand: opts.expand as boolean,
-        maxFileSize: opts.maxSize ? (opts.maxSize as number) * MiB : undefined,
+        maxFileSize,
+        walk: walkOptions(opts),
         timeoutMs: opts.timeout as number | undefined,
         allHashes: Boolean(opts.allHashes),
       });
+      inputs.named += stdinSkipped.length;
+      inputs.skipped.push(...stdinSkipped);
       reportScan(report);
+      reportInputs(inputs);
       if (opts.rows) {
         const { rows } = scanResultRows(report, opts.device as string);
         writeFileSync(
@@ -97,7 +110,10 @@ export function scanCommand(): Command {
       }
       process.stdout.write(renderFindings(findings, chooseFormat(opts.format as OutputFormat | undefined)));
       err(summarise(findings));
-      process.exitCode =
-        findings.length > 0 ? EXIT_FOUND : report.ruleErrors.length > 0 ? EXIT_ERROR : EXIT_NONE;
+      process.exitCode = exitStatus({
+        findings: findings.length,
+        errors: report.ruleErrors.length,
+        inputs,
+      });
     });
 }

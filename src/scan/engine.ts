@@ -6,7 +6,7 @@ import { setExternals } from './externals.js';
 import { toRuleMatches, type MatchFilter, type YxMatch } from './format.js';
 import { ALL_HASHES, someDigests } from './hash.js';
 import type { FileResult, HashName, ObjectKind, ProcessRegion, Skipped } from './types.js';
-import { errText } from './walk.js';
+import { errText } from '../util/walk.js';
 import type { Scanner } from './yarax.js';
 
 export interface EngineConfig {
@@ -40,9 +40,15 @@ export class ObjectScanner {
       matches = toRuleMatches(this.scanner.scan(data) as { matches?: YxMatch[] }, data, this.cfg.filter);
     } catch (e) {
       if (!(e instanceof WebAssembly.RuntimeError))
-        return { skipped: { path: name, reason: `YARA-X error: ${errText(e)}` } };
+        return { skipped: { path: name, reason: `YARA-X error: ${errText(e)}`, incomplete: true } };
       this.trapped = true;
-      return { skipped: { path: name, reason: `YARA-X crashed on this object (wasm trap: ${e.message})` } };
+      return {
+        skipped: {
+          path: name,
+          reason: `YARA-X crashed on this object (wasm trap: ${e.message})`,
+          incomplete: true,
+        },
+      };
     }
     const hashes = someDigests(data, matches.length > 0 ? ALL_HASHES : this.cfg.hashes);
     const result: FileResult = { path: name, kind, size: data.length, ...hashes, matches };

@@ -5,7 +5,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { sizeLabel } from './size.js';
-import { errText } from './walk.js';
+import { errText } from '../util/walk.js';
 
 export class FileReader {
   private buf = Buffer.alloc(0);

@@ -33,11 +33,13 @@ export class JobRunner {
     if (job.kind === 'pid') return this.process(job.pid);
     const name = job.kind === 'file' ? job.path : job.name;
     const data = job.kind === 'file' ? this.files.read(job.path) : job.data;
-    if (!(data instanceof Uint8Array)) return this.sink.skipped({ path: name, reason: data.reason });
+    if (!(data instanceof Uint8Array))
+      return this.sink.skipped({ path: name, reason: data.reason, incomplete: true });
     if (data.length > this.cfg.maxFileSize)
       return this.sink.skipped({
         path: name,
         reason: `larger than ${sizeLabel(this.cfg.maxFileSize)} cap (${data.length} bytes)`,
+        incomplete: true,
       });
     const budget = new Budget(this.cfg.limits, this.cfg.maxFileSize);
     await this.expander.object(name, job.kind === 'file' ? 'file' : 'stdin', data, 0, budget);

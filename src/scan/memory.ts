@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import type { ProcessRegion } from './types.js';
-import { errText } from './walk.js';
+import { errText } from '../util/walk.js';
 
 export interface Region extends ProcessRegion {
   end: number;

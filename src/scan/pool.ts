@@ -109,7 +109,7 @@ export function runPool(jobs: Job[], cfg: PoolConfig): Promise<PoolOutput> {
       const object = slot.state.currentName();
       void slot.worker.terminate();
       for (const id of slot.inflight) if (id !== current) requeued.push(id);
-      if (current >= 0) finish(current, { path: object || jobName(jobs[current]), reason });
+      if (current >= 0) finish(current, { path: object || jobName(jobs[current]), reason, incomplete: true });
       if (remaining > 0 && hasWork()) spawn();
       for (const s of slots) pump(s);
     };

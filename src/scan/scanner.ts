@@ -16,7 +16,7 @@ import {
   type ScanOptions,
   type ScanReport,
 } from './types.js';
-import { walkPaths } from './walk.js';
+import { walkPaths } from '../util/walk.js';
 import { initYarax, yaraxModule } from './yarax.js';
 
 export function scanPaths(paths: string[], options: ScanOptions = {}): Promise<ScanReport> {
@@ -27,7 +27,7 @@ export async function scanInputs(inputs: ScanInputs, options: ScanOptions = {}):
   const workers = Math.max(1, Math.floor(options.workers ?? Math.min(2, availableParallelism())));
   const [loaded, walked] = await Promise.all([
     loadRuleSources(options.rules, { bundled: options.bundledRules }),
-    walkPaths(inputs.paths ?? []),
+    walkPaths(inputs.paths ?? [], options.walk),
   ]);
   const jobs: Job[] = [
     ...walked.files.map((path): Job => ({ kind: 'file', path })),

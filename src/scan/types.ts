@@ -1,4 +1,5 @@
 /** Public shapes of a scan. Kept apart so the worker, the pool and callers share one definition. */
+import type { Skipped, WalkOptions } from '../util/walk.js';
 
 export interface StringMatch {
   identifier: string;
@@ -48,10 +49,7 @@ export interface FileResult {
   memory?: ProcessRegion;
 }
 
-export interface Skipped {
-  path: string;
-  reason: string;
-}
+export type { Skipped } from '../util/walk.js';
 
 export interface RuleError {
   file: string;
@@ -94,6 +92,8 @@ export interface ScanOptions {
   limits?: Partial<ExpandLimits>;
   /** Bytes read per memory region; larger regions are cut with a note; default 64 MiB. */
   maxRegionSize?: number;
+  /** How folders are walked (links out of the given folders, pseudo file systems). */
+  walk?: WalkOptions;
 }
 
 /** What to scan besides paths. */

@@ -36,7 +36,7 @@ import {
   type SourceRecord,
   type TableRow,
 } from './types.js';
-import { errorText, walkPaths, type Skipped } from './walk.js';
+import { errCode as errorText, walkPaths, type Skipped, type WalkOptions } from '../util/walk.js';
 import { zeekJsonParser, zeekPathFromName, zeekTsvParser, zeekTsvPlan, type ConnTable } from './zeek.js';
 
 export interface IngestOptions {
@@ -54,6 +54,8 @@ export interface IngestOptions {
   batchRows?: number;
   /** Longest line accepted, in bytes (default 1 MiB). */
   maxLineBytes?: number;
+  /** How folders are walked (links out of the given folders, pseudo file systems). */
+  walk?: WalkOptions;
 }
 
 const MAX_REASON = 300;
@@ -82,8 +84,10 @@ export interface IngestPathsResult {
   unrecognised: string[];
   /** Why each unrecognised file is not a log. */
   reasons: Record<string, string>;
-  /** Paths neither ingested nor scannable (devices, FIFOs, unreadable directories, symlinked dirs). */
+  /** Paths neither ingested nor scannable (devices, FIFOs, unreadable folders, links out of the roots). */
   skipped: Skipped[];
+  /** Named paths that yielded no file at all. */
+  unread: string[];
 }
 
 export async function ingestPaths(
@@ -91,8 +95,8 @@ export async function ingestPaths(
   paths: string[],
   options: IngestOptions = {},
 ): Promise<IngestPathsResult> {
-  const { files, skipped } = await walkPaths(paths);
-  const result: IngestPathsResult = { ledgers: [], unrecognised: [], reasons: {}, skipped };
+  const { files, skipped, unread } = await walkPaths(paths, options.walk);
+  const result: IngestPathsResult = { ledgers: [], unrecognised: [], reasons: {}, skipped, unread };
   for (const file of files) {
     let detection: Detection;
     try {

@@ -158,7 +158,7 @@ describe('walk and read failures are reported, never fatal', () => {
     expect(report.skipped).toEqual([
       { path: join(dir, 'a', 'up'), reason: 'symlink loop' },
       { path: join(dir, 'dangling'), reason: 'broken symlink' },
-      { path: join(dir, 'nope'), reason: 'not found' },
+      { path: join(dir, 'nope'), reason: 'not found', incomplete: true },
       { path: join(dir, 'pipe'), reason: 'special file (fifo)' },
       { path: join(dir, 'self'), reason: 'symlink loop' },
     ]);
@@ -169,7 +169,7 @@ describe('walk and read failures are reported, never fatal', () => {
     const report = await scanPaths([dir], { maxFileSize: 1024 * 1024 });
     expect(report.files.map((f) => f.path)).toEqual([join(dir, 'ok.bin')]);
     expect(report.skipped).toEqual([
-      { path: join(dir, 'big.bin'), reason: 'larger than 1 MiB cap (1048577 bytes)' },
+      { path: join(dir, 'big.bin'), reason: 'larger than 1 MiB cap (1048577 bytes)', incomplete: true },
     ]);
   });
 
@@ -215,7 +215,7 @@ describe('timeout', () => {
     const report = await scanPaths([dir], { rules: [rules], timeoutMs: 1500, workers: 1 });
     expect(Date.now() - t).toBeLessThan(20_000);
     expect(report.skipped).toEqual([
-      { path: join(dir, 'a.bin'), reason: 'YARA scan timed out after 1500 ms' },
+      { path: join(dir, 'a.bin'), reason: 'YARA scan timed out after 1500 ms', incomplete: true },
     ]);
     // b.bin (170 bytes: 29k iterations) is scanned by the replacement worker
     expect(report.files.map((f) => f.matches.map((m) => m.rule))).toEqual([

@@ -1,0 +1,168 @@
+/**
+ * The one directory walker: `hunt`, `ingest` and `scan` turn the paths a user named into the same
+ * regular files, in a stable order (sorted by name), and every path not taken into a Skipped item with
+ * its reason. Nothing here is fatal.
+ *
+ * - Symlinks are followed while their target stays inside one of the given roots; a link that leaves
+ *   them (a firmware root's `var -> ../../outside`) is reported, not followed, unless `followLinks`.
+ *   A path the user named is always followed: it defines a root.
+ * - Each folder is entered once (dev:ino): a folder already on the current path is a symlink loop, one
+ *   seen elsewhere is not walked again. Each file is listed once, whatever links or hard links reach it.
+ * - FIFOs, sockets and devices are never opened (reading a FIFO would block forever).
+ * - procfs, sysfs and the other kernel pseudo file systems are skipped unless `pseudoFs`: their files
+ *   are endless or change while read (`scan /proc/self` grew to 1.45 GB).
+ *
+ * A Skipped item is `incomplete` when evidence the user asked for could not be read (a missing path,
+ * an unreadable folder or file, a named folder with no file in it): the run's exit status says so. Policy skips (links out of the roots,
+ * loops, duplicates, special files, pseudo file systems) are reported but do not make a run incomplete.
+ */
+import type { Stats } from 'node:fs';
+import { lstat, readdir, realpath, stat, statfs } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+
+export interface Skipped {
+  path: string;
+  reason: string;
+  /** Evidence the user named was not read (missing, unreadable): the run is incomplete. */
+  incomplete?: true;
+}
+
+export interface WalkOptions {
+  /** Follow symlinks whose target lies outside every given root (default false). */
+  followLinks?: boolean;
+  /** Enter procfs, sysfs and other kernel pseudo file systems (default false). */
+  pseudoFs?: boolean;
+}
+
+export interface WalkResult {
+  files: string[];
+  skipped: Skipped[];
+  /** The named paths that yielded no file (missing, unreadable, an empty folder…): each is also skipped. */
+  unread: string[];
+}
+
+/** statfs magic numbers of kernel pseudo file systems (linux/magic.h). */
+const PSEUDO_FS = new Map<number, string>([
+  [0x9fa0, 'procfs'],
+  [0x62656572, 'sysfs'],
+  [0x64626720, 'debugfs'],
+  [0x74726163, 'tracefs'],
+  [0x73636673, 'securityfs'],
+  [0x27e0eb, 'cgroupfs'],
+  [0x63677270, 'cgroup2fs'],
+  [0xcafe4a11, 'bpffs'],
+  [0x62656570, 'configfs'],
+  [0x1cd1, 'devpts'],
+]);
+
+export async function walkPaths(paths: readonly string[], options: WalkOptions = {}): Promise<WalkResult> {
+  const files: string[] = [];
+  const skipped: Skipped[] = [];
+  const unread: string[] = [];
+  const seenDirs = new Set<string>();
+  const seenFiles = new Map<string, string>(); // dev:ino → the path it was listed under
+  const roots: string[] = [];
+  const devChecked = new Map<number, string | undefined>(); // st.dev → pseudo fs name
+
+  const skip = (path: string, reason: string, incomplete = false): void =>
+    void skipped.push(incomplete ? { path, reason, incomplete: true } : { path, reason });
+
+  const pseudo = async (path: string, st: Stats): Promise<string | undefined> => {
+    if (options.pseudoFs) return undefined;
+    if (!devChecked.has(st.dev)) {
+      const type = await statfs(path).then(
+        (s) => s.type,
+        () => 0,
+      );
+      devChecked.set(st.dev, PSEUDO_FS.get(type));
+    }
+    return devChecked.get(st.dev);
+  };
+
+  const insideRoots = (real: string): boolean =>
+    roots.some((r) => real === r || real.startsWith(r.endsWith(sep) ? r : r + sep));
+
+  const visitDir = async (dir: string, st: Stats, ancestors: Set<string>): Promise<void> => {
+    const key = `${st.dev}:${st.ino}`;
+    if (ancestors.has(key)) return skip(dir, 'symlink loop');
+    if (seenDirs.has(key)) return skip(dir, 'folder already read via another path');
+    seenDirs.add(key);
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (e) {
+      return skip(dir, `unreadable folder: ${errText(e)}`, true);
+    }
+    names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const inner = new Set(ancestors).add(key);
+    for (const name of names) await visit(join(dir, name), inner, false);
+  };
+
+  const visit = async (path: string, ancestors: Set<string>, named: boolean): Promise<void> => {
+    let st: Stats;
+    try {
+      const link = await lstat(path);
+      if (link.isSymbolicLink() && !named && !options.followLinks) {
+        const real = await realpath(path).catch(() => undefined);
+        if (real !== undefined && !insideRoots(real))
+          return skip(path, `symlink leaves the given folders (to ${real}): not followed`);
+      }
+      st = link.isSymbolicLink() ? await stat(path) : link;
+    } catch (e) {
+      return skip(path, await statFailure(path, e), named);
+    }
+    const fs = await pseudo(path, st);
+    if (fs) return skip(path, `${fs} (kernel pseudo file system): not read`);
+    if (st.isDirectory()) return visitDir(path, st, ancestors);
+    if (!st.isFile()) return skip(path, `special file (${kind(st)})`);
+    const key = `${st.dev}:${st.ino}`;
+    const first = seenFiles.get(key);
+    if (first !== undefined) return skip(path, `same file as ${first}: read once`);
+    seenFiles.set(key, path);
+    files.push(path);
+  };
+
+  for (const p of paths) {
+    const real = await realpath(p).catch(() => undefined);
+    if (real !== undefined) roots.push(real);
+  }
+  for (const p of paths) {
+    const before = { files: files.length, skipped: skipped.length };
+    await visit(p, new Set(), true);
+    if (files.length > before.files) continue;
+    unread.push(p);
+    if (!skipped.slice(before.skipped).some((s) => s.path === p))
+      skip(p, 'nothing to read: no regular file in this folder', true);
+  }
+  return { files, skipped, unread };
+}
+
+async function statFailure(path: string, e: unknown): Promise<string> {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ELOOP') return 'symlink loop';
+  if (code === 'ENOENT') {
+    const isLink = await lstat(path).then(
+      (l) => l.isSymbolicLink(),
+      () => false,
+    );
+    return isLink ? 'broken symlink' : 'not found';
+  }
+  return `unreadable: ${errText(e)}`;
+}
+
+function kind(st: Stats): string {
+  if (st.isFIFO()) return 'fifo';
+  if (st.isSocket()) return 'socket';
+  if (st.isCharacterDevice()) return 'character device';
+  if (st.isBlockDevice()) return 'block device';
+  return 'not a regular file';
+}
+
+export function errText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** An errno code alone (`ENOENT`) where there is one: short reasons for ledgers. */
+export function errCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException | undefined)?.code ?? errText(e);
+}
