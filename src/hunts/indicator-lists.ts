@@ -6,23 +6,25 @@
  * never a private, loopback, link-local or otherwise non-routable address (a bad feed entry such as
  * 10.0.0.1 would otherwise flag half the network).
  */
-import { sqlString, type Store } from '../store/db.js';
+import type { Store } from '../store/db.js';
 import { append } from '../append.js';
 import type { Hunt, IndicatorListBinding } from './model.js';
 import {
   INTEL_LIST_TABLE,
-  IP_TYPES,
+  IndicatorListError,
   isRoutableIp,
-  surelyRoutableSql,
-  VALUE_SQL,
+  kqlString,
+  listFilter,
+  listRowsSql,
+  routableSplit,
+  type ListSelection,
 } from '../intel/list-values.js';
+import { TI_TABLE } from '../intel/ti-table.js';
 
-export { isRoutableIp };
+export { IndicatorListError, isRoutableIp };
 
 /** ThreatFox's own scale: 50 = "probably malicious"; `--min-confidence` overrides. */
 export const DEFAULT_MIN_CONFIDENCE = 50;
-
-export class IndicatorListError extends Error {}
 
 export interface BindOptions {
   /** The intel clock: indicators expired before it are not bound. */
@@ -43,45 +45,47 @@ export interface BindOptions {
 export const LIST_TABLE = 'TelltaleIndicatorList';
 export const DEFAULT_TABLE_THRESHOLD = 1000;
 
-/** The SQL (and its parameters) for one type's distinct active values, as column `v`. */
-function valueQuery(
-  type: string,
-  binding: Pick<IndicatorListBinding, 'threatTypes'>,
-  options: BindOptions,
-): { sql: string; params: unknown[] } {
-  const expr = VALUE_SQL[type];
-  if (!expr)
-    throw new IndicatorListError(
-      `unknown indicator list type '${type}' (known: ${Object.keys(VALUE_SQL).join(', ')})`,
-    );
-  const threatTypes = (binding.threatTypes ?? []).join(',');
+type ListBinding = Pick<IndicatorListBinding, 'types' | 'threatTypes'>;
+
+function selection(binding: ListBinding, options: BindOptions): ListSelection {
   return {
-    sql: `SELECT DISTINCT ${expr} AS v FROM ThreatIntelligenceIndicator
-       WHERE coalesce(Active, true) AND (ExpirationDateTime IS NULL OR ExpirationDateTime > ?::TIMESTAMP)
-         AND (ConfidenceScore IS NULL OR ConfidenceScore >= ?)
-         AND (? = '' OR list_contains(string_split(?, ','), ThreatType))
-         AND ${expr} IS NOT NULL`,
-    params: [
-      options.now.toISOString().replace('Z', ''),
-      options.minConfidence ?? DEFAULT_MIN_CONFIDENCE,
-      threatTypes,
-      threatTypes,
-    ],
+    kinds: binding.types,
+    threatTypes: binding.threatTypes,
+    now: options.now,
+    minConfidence: options.minConfidence ?? DEFAULT_MIN_CONFIDENCE,
+  };
+}
+
+/** The run's own list rows (its ThreatIntelligenceIndicator table) that the binding selects. */
+function runRows(binding: ListBinding, options: BindOptions): { sql: string; params: unknown[] } {
+  const filter = listFilter(selection(binding, options));
+  return {
+    sql: `SELECT Kind, Value FROM (${listRowsSql(TI_TABLE, { kinds: binding.types })}) WHERE ${filter.sql}`,
+    params: filter.params,
+  };
+}
+
+/** The run's own matchable values of a binding, as SQL with column Value (distinct, routable). */
+async function runValues(
+  store: Store,
+  binding: ListBinding,
+  options: BindOptions,
+): Promise<{ sql: string; params: unknown[] }> {
+  const rows = runRows(binding, options);
+  const routable = await routableSplit(store, rows.sql, rows.params);
+  return {
+    sql: `SELECT DISTINCT Value FROM (${rows.sql}) WHERE ${routable.keep}`,
+    params: [...rows.params, ...routable.params],
   };
 }
 
 export async function activeIndicatorValues(
   store: Store,
-  binding: Pick<IndicatorListBinding, 'types' | 'threatTypes'>,
+  binding: ListBinding,
   options: BindOptions,
 ): Promise<string[]> {
-  const values = new Set<string>();
-  for (const type of binding.types) {
-    const q = valueQuery(type, binding, options);
-    const rows = await store.query(`${q.sql} ORDER BY v`, q.params);
-    for (const row of rows) if (!IP_TYPES.has(type) || isRoutableIp(String(row.v))) values.add(String(row.v));
-  }
-  return [...values].sort();
+  const q = await runValues(store, binding, options);
+  return (await store.query(q.sql, q.params)).map((r) => String(r.Value)).sort();
 }
 
 /**
@@ -91,108 +95,38 @@ export async function activeIndicatorValues(
  */
 export async function stageIndicatorValues(
   store: Store,
-  binding: Pick<IndicatorListBinding, 'types' | 'threatTypes'>,
+  binding: ListBinding,
   options: BindOptions,
   list: string,
 ): Promise<number> {
   await store.run(`DELETE FROM ${LIST_TABLE} WHERE List = ?`, [list]);
-  const onlyIps = binding.types.every((t) => IP_TYPES.has(t));
-  for (const type of binding.types) {
-    const q = valueQuery(type, binding, options);
-    if (onlyIps || !IP_TYPES.has(type)) {
-      await store.run(`INSERT INTO ${LIST_TABLE} (List, Value) SELECT ?, v FROM (${q.sql})`, [
-        list,
-        ...q.params,
-      ]);
-      continue;
-    }
-    // a list mixing addresses with other values: filter this type's addresses before staging them
-    await store.run(
-      `INSERT INTO ${LIST_TABLE} (List, Value) SELECT ?, v FROM (${q.sql}) WHERE ${surelyRoutableSql('v')}`,
-      [list, ...q.params],
-    );
-    const undecided = await store.query(
-      `SELECT v FROM (${q.sql}) WHERE NOT ${surelyRoutableSql('v')}`,
-      q.params,
-    );
-    const routable = undecided.map((r) => String(r.v)).filter(isRoutableIp);
-    if (routable.length)
-      await store.run(
-        `INSERT INTO ${LIST_TABLE} (List, Value) SELECT ?, unnest(CAST(?::JSON AS VARCHAR[]))`,
-        [list, JSON.stringify(routable)],
-      );
-  }
-  if (onlyIps) {
-    // every value is an address: drop the non-routable ones (SQL clears the plain public IPv4s, JS the rest)
-    const undecided = await store.query(
-      `SELECT DISTINCT Value FROM ${LIST_TABLE} WHERE List = ? AND NOT ${surelyRoutableSql('Value')}`,
-      [list],
-    );
-    const drop = undecided.map((r) => String(r.Value)).filter((v) => !isRoutableIp(v));
-    if (drop.length)
-      await store.run(
-        `DELETE FROM ${LIST_TABLE} WHERE List = ? AND list_contains(CAST(?::JSON AS VARCHAR[]), Value)`,
-        [list, JSON.stringify(drop)],
-      );
-  }
-  const distinct = binding.types.length === 1 ? 'count(*)' : 'count(DISTINCT Value)';
-  const [row] = await store.query(`SELECT ${distinct} AS n FROM ${LIST_TABLE} WHERE List = ?`, [list]);
+  const q = await runValues(store, binding, options);
+  await store.run(`INSERT INTO ${LIST_TABLE} (List, Value) SELECT ?, Value FROM (${q.sql})`, [
+    list,
+    ...q.params,
+  ]);
+  const [row] = await store.query(`SELECT count(*) AS n FROM ${LIST_TABLE} WHERE List = ?`, [list]);
   return Number(row?.n ?? 0);
 }
 
 /** An upper bound on a list's size: its indicators before deduplication and the routable filter. */
-async function candidateCount(
-  store: Store,
-  binding: Pick<IndicatorListBinding, 'types' | 'threatTypes'>,
-  options: BindOptions,
-): Promise<number> {
-  let n = 0;
-  for (const type of binding.types) {
-    const q = valueQuery(type, binding, options);
-    const [row] = await store.query(
-      `SELECT count(*) AS n FROM (${q.sql.replace('SELECT DISTINCT', 'SELECT')})`,
-      q.params,
-    );
-    n += Number(row?.n ?? 0);
-  }
-  return n;
+function candidateCount(store: Store, binding: ListBinding, options: BindOptions): Promise<number> {
+  const q = runRows(binding, options);
+  return countRows(store, q.sql, q.params);
 }
 
 /** The attached store's values for a binding: SQL (for counts and literal lists) and KQL (for the hunt). */
 function intelListFilter(
-  binding: Pick<IndicatorListBinding, 'types' | 'threatTypes'>,
+  binding: ListBinding,
   options: BindOptions,
   skipIds: readonly string[],
 ): { sql: string; params: unknown[]; kql: string } {
-  const threatTypes = binding.threatTypes ?? [];
-  const at = options.now.toISOString();
-  const min = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
-  const list = (values: readonly string[]) => values.map(kqlStringLiteral).join(', ');
-  const kql = [
-    `Kind in (${list(binding.types)})`,
-    `(isnull(ExpirationDateTime) or ExpirationDateTime > datetime(${at}))`,
-    `(isnull(ConfidenceScore) or ConfidenceScore >= ${Math.trunc(min)})`,
-    ...(threatTypes.length ? [`ThreatType in (${list(threatTypes)})`] : []),
-    ...(skipIds.length ? [`IndicatorId !in (${list(skipIds)})`] : []),
-  ];
-  // list members inline (quoted): equality filters the scan can push down, unlike a list parameter
-  const sqlList = (values: readonly string[]) => values.map(sqlString).join(', ');
-  const sql = [
-    `Kind IN (${sqlList(binding.types)})`,
-    `(ExpirationDateTime IS NULL OR ExpirationDateTime > ?::TIMESTAMP)`,
-    `(ConfidenceScore IS NULL OR ConfidenceScore >= ?)`,
-    ...(threatTypes.length ? [`ThreatType IN (${sqlList(threatTypes)})`] : []),
-    ...(skipIds.length ? [`IndicatorId NOT IN (${sqlList(skipIds)})`] : []),
-  ];
+  const filter = listFilter({ ...selection(binding, options), skipIds });
   return {
-    sql: `SELECT Value FROM ${INTEL_LIST_TABLE} WHERE ${sql.join(' AND ')}`,
-    params: [at.replace('Z', ''), min],
-    kql: `${INTEL_LIST_TABLE} | where ${kql.join(' and ')} | project Value`,
+    sql: `SELECT Value FROM ${INTEL_LIST_TABLE} WHERE ${filter.sql}`,
+    params: filter.params,
+    kql: filter.kql,
   };
-}
-
-function kqlStringLiteral(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 /**
@@ -230,8 +164,7 @@ export function bindIndicatorList(
       );
     return query.replace(
       pattern,
-      (_m, head: string, _old: string, tail: string) =>
-        `${head}${kqlStringLiteral(subdomainRegex(values))}${tail}`,
+      (_m, head: string, _old: string, tail: string) => `${head}${kqlString(subdomainRegex(values))}${tail}`,
     );
   }
   const pattern = new RegExp(`(let\\s+${binding.variable}\\s*=\\s*dynamic\\(\\s*)\\[[^\\]]*\\](\\s*\\))`);
@@ -241,7 +174,7 @@ export function bindIndicatorList(
     );
   return query.replace(
     pattern,
-    (_m, head: string, tail: string) => `${head}[${values.map(kqlStringLiteral).join(', ')}]${tail}`,
+    (_m, head: string, tail: string) => `${head}[${values.map(kqlString).join(', ')}]${tail}`,
   );
 }
 
@@ -262,7 +195,7 @@ export function bindIndicatorTable(
     throw new IndicatorListError(
       `hunt ${huntId}: no 'let ${binding.variable} = dynamic([...])' to fill from the indicator store`,
     );
-  const staged = list && `${LIST_TABLE} | where List == ${kqlStringLiteral(list)} | project Value`;
+  const staged = list && `${LIST_TABLE} | where List == ${kqlString(list)} | project Value`;
   const table = staged && intelList ? `union (${staged}), (${intelList})` : (staged ?? intelList);
   return query.replace(pattern, (_m, head: string) => `${head}${table}`);
 }

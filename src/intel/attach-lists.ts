@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { sqlString, type Store } from '../store/db.js';
 import { HUNT_LISTS } from './hunt-lists.js';
-import { INTEL_LIST_TABLE } from './list-values.js';
+import { ACTIVE_SQL, INTEL_LIST_TABLE, NOT_EXPIRED_SQL } from './list-values.js';
 import { activeSql, IntelStore, TABLE } from './store.js';
 import { TI_TABLE } from './ti-table.js';
 
@@ -65,7 +65,7 @@ export async function attachIntelLists(
     const skipIds = twins.map((r) => String(r.id));
     // counted from two narrow columns, not a million IndicatorIds
     const [matchable] = await target.query(
-      `SELECT count(*) AS n FROM ${ALIAS}.${TI_TABLE} WHERE Active AND ExpirationDateTime > ?::TIMESTAMP`,
+      `SELECT count(*) AS n FROM ${ALIAS}.${TI_TABLE} WHERE ${ACTIVE_SQL} AND ${NOT_EXPIRED_SQL}`,
       [at],
     );
     return { skipIds, matchable: Number(matchable?.n ?? 0) - skipIds.length, detach };

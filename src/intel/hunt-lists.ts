@@ -6,7 +6,7 @@
  * copying and deduplicating a million indicators on every run.
  */
 import type { Store } from '../store/db.js';
-import { IP_TYPES, isRoutableIp, surelyRoutableSql, VALUE_SQL } from './list-values.js';
+import { ipKindSql, listRowsSql, routableSplit } from './list-values.js';
 import { TI_TABLE } from './ti-table.js';
 
 export const HUNT_LISTS = 'intel_lists';
@@ -25,36 +25,23 @@ export async function createHuntListsTable(store: Store): Promise<boolean> {
 
 /**
  * Rewrites the list rows of the TI rows whose IndicatorId `ids` (a SQL subquery) selects, or of all of
- * them. Only Active rows (matchable at their sync clock: not revoked, switched off, warning-listed or
- * expired) give values; addresses that are not global unicast never do.
+ * them (list-values.ts: only Active rows give values; addresses that are not global unicast never do).
  */
 export async function refreshHuntLists(store: Store, ids?: string, params: unknown[] = []): Promise<void> {
-  const only = ids ? `AND IndicatorId IN (${ids})` : '';
+  const p = ids ? params : [];
+  const mine = ids ? ` WHERE indicator_id IN (${ids})` : '';
+  await store.run(`DELETE FROM ${HUNT_LISTS}${mine}`, p);
+  // one scan of the TI rows: each row gives a (kind, value) per list type it has a value for
   await store.run(
-    ids ? `DELETE FROM ${HUNT_LISTS} WHERE indicator_id IN (${ids})` : `DELETE FROM ${HUNT_LISTS}`,
-    ids ? params : [],
+    `INSERT INTO ${HUNT_LISTS} ${listRowsSql(TI_TABLE, { where: ids && `IndicatorId IN (${ids})` })}`,
+    p,
   );
-  // one scan of the TI rows: each row gives a (kind, value) per list type, NULL where it is not of it
-  const kinds = Object.entries(VALUE_SQL)
-    .map(([kind, expr]) => `{'kind': '${kind}', 'value': ${expr}}`)
-    .join(', ');
-  await store.run(
-    `INSERT INTO ${HUNT_LISTS} SELECT l.kind, l.value, ThreatType, ConfidenceScore, ExpirationDateTime, IndicatorId ` +
-      `FROM (SELECT *, unnest([${kinds}]) AS l FROM ${TI_TABLE} WHERE coalesce(Active, false) ${only}) WHERE l.value IS NOT NULL`,
-    ids ? params : [],
-  );
-  // addresses SQL cannot clear (IPv6, odd spellings) are decided in JS: few values
-  const ipKinds = [...IP_TYPES].map((k) => `'${k}'`).join(', ');
-  const undecided = await store.query(
-    `SELECT DISTINCT value FROM ${HUNT_LISTS} WHERE kind IN (${ipKinds}) AND NOT ${surelyRoutableSql('value')} ` +
-      (ids ? `AND indicator_id IN (${ids})` : ''),
-    ids ? params : [],
-  );
-  const drop = undecided.map((r) => String(r.value)).filter((v) => !isRoutableIp(v));
-  if (drop.length)
+  const rows = `SELECT kind AS Kind, value AS Value FROM ${HUNT_LISTS}${mine}`;
+  const { unroutable } = await routableSplit(store, rows, p);
+  if (unroutable.length)
     await store.run(
-      `DELETE FROM ${HUNT_LISTS} WHERE kind IN (${ipKinds}) AND list_contains(CAST(?::JSON AS VARCHAR[]), value)`,
-      [JSON.stringify(drop)],
+      `DELETE FROM ${HUNT_LISTS} WHERE ${ipKindSql('kind')} AND list_contains(CAST(?::JSON AS VARCHAR[]), value)`,
+      [JSON.stringify(unroutable)],
     );
 }
 

@@ -17,6 +17,7 @@ import { compact, indicatorKey, type Indicator, type IndicatorType } from './mod
 import { DEFAULT_TTL_DAYS, expiryOf, type TtlDays } from './lifecycle.js';
 import { TI_TABLE } from './ti-table.js';
 import { createHuntListsTable, dropHuntLists, refreshHuntLists } from './hunt-lists.js';
+import { ACTIVE_SQL, NOT_EXPIRED_SQL } from './list-values.js';
 
 /** `$TELLTALE_INTEL_DB`, else `$XDG_DATA_HOME/telltale/intel.duckdb`, else `~/.local/share/telltale/intel.duckdb`. */
 export function defaultIntelDbPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -650,7 +651,7 @@ export async function copyMatchableIndicators(
     if (!options.includeWarninglisted)
       await target.run(
         `INSERT INTO ${TI_TABLE} BY NAME SELECT * REPLACE (?::TIMESTAMP AS TimeGenerated) FROM ${alias}.${TI_TABLE} ` +
-          `WHERE ${fresh} AND Active AND ExpirationDateTime > ?::TIMESTAMP ${skip('IndicatorId', ids)}`,
+          `WHERE ${fresh} AND ${ACTIVE_SQL} AND ${NOT_EXPIRED_SQL} ${skip('IndicatorId', ids)}`,
         [at, ...params, at],
       );
     const [stale] = await target.query(

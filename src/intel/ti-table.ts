@@ -7,14 +7,9 @@ import { createHash } from 'node:crypto';
 import type { Store } from '../store/db.js';
 import { coerceRow, type Row } from '../store/coerce.js';
 import { indicatorKey, type Indicator } from './model.js';
+import { expiryOf } from './lifecycle.js';
 
 export const TI_TABLE = 'ThreatIntelligenceIndicator';
-
-/**
- * Sentinel's TI hunts drop rows whose ExpirationDateTime is null or past, so an indicator without an
- * expiry gets one: this many days after `now` (the run's clock, so replays on old logs still match).
- */
-export const DEFAULT_TTL_DAYS = 90;
 
 const HASH_TYPES = { md5: 'MD5', sha1: 'SHA1', sha256: 'SHA256' } as const;
 
@@ -82,9 +77,10 @@ function additionalInformation(i: Indicator): string | undefined {
 
 export function toThreatIntelligenceRows(indicators: readonly Indicator[], now: Date): Row[] {
   const generated = now.toISOString();
-  const defaultExpiry = new Date(now.getTime() + DEFAULT_TTL_DAYS * 86_400_000).toISOString();
   return indicators.map((i) => {
-    const expires = i.expires ?? defaultExpiry;
+    // the store's lifecycle (per-type lifetimes from the last sighting), so a feed loaded for one run
+    // matches exactly as it does once imported; Sentinel's TI hunts need an ExpirationDateTime
+    const expires = expiryOf(i, now);
     const threatType = sentinelThreatType(i);
     const row: Row = {
       TimeGenerated: generated,

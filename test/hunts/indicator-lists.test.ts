@@ -61,6 +61,17 @@ describe('indicator lists from the store', () => {
     expect(await values(['ip'], { minConfidence: 0 })).toEqual(['176.65.139.7', '45.9.148.1', '45.9.148.2']);
   });
 
+  it('never binds a row whose Active is NULL (the store and Sentinel read it as false)', async () => {
+    await store.run(
+      `INSERT INTO ThreatIntelligenceIndicator (DomainName, Active) VALUES ('null-active.example.su', NULL), ('true-active.example.su', true)`,
+    );
+    try {
+      expect(await values(['domain'])).toEqual(['true-active.example.su', 'tvt.miraibotnet.su']);
+    } finally {
+      await store.run(`DELETE FROM ThreatIntelligenceIndicator WHERE DomainName LIKE '%-active.example.su'`);
+    }
+  });
+
   it('filters by Sentinel ThreatType (botnet_cc → C2)', async () => {
     expect(await values(['ip'], { threatTypes: ['C2'] })).toEqual(['176.65.139.7']);
     expect(await values(['domain'])).toEqual(['tvt.miraibotnet.su']);

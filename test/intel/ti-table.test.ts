@@ -39,7 +39,7 @@ describe('toThreatIntelligenceRows', () => {
         Description: 'Mirai botnet_cc (ThreatFox)',
         AdditionalInformation: 'first_seen=2026-05-20T00:00:00.000Z; reference=https://example.org/r',
         Active: true,
-        ExpirationDateTime: '2026-08-19T12:00:00.000Z',
+        ExpirationDateTime: '2026-06-19T00:00:00.000Z', // first seen + 30 days (lifecycle.ts)
         TrafficLightProtocolLevel: 'white',
         NetworkIP: '176.65.139.7',
         NetworkDestinationIP: '176.65.139.7',
@@ -102,6 +102,23 @@ describe('toThreatIntelligenceRows', () => {
     expect(rows.every((r) => r._Source === 'report.txt' && r.Active === true)).toBe(true);
   });
 
+  it('gives an indicator without an end date the lifetime of its type from its last sighting', () => {
+    const seen = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
+    const rows = toThreatIntelligenceRows(
+      [
+        { ...ipPort, firstSeen: seen(60), lastSeen: seen(40) }, // addresses live 30 days: expired
+        { type: 'domain', value: 'tvt.miraibotnet.su', source: 'x', lastSeen: seen(40) }, // 90 days
+        { type: 'sha256', value: 'a'.repeat(64), source: 'x' }, // no sighting: from now, ten years
+      ],
+      now,
+    );
+    expect(rows.map((r) => [r.Active, r.ExpirationDateTime])).toEqual([
+      [false, seen(10)],
+      [true, new Date(now.getTime() + 50 * 86_400_000).toISOString()],
+      [true, new Date(now.getTime() + 3650 * 86_400_000).toISOString()],
+    ]);
+  });
+
   it('marks expired or withdrawn indicators inactive', () => {
     const rows = toThreatIntelligenceRows(
       [
@@ -112,7 +129,7 @@ describe('toThreatIntelligenceRows', () => {
     );
     expect(rows.map((r) => [r.Active, r.ExpirationDateTime])).toEqual([
       [false, '2026-05-01T00:00:00.000Z'],
-      [false, '2026-08-19T12:00:00.000Z'],
+      [false, '2026-06-19T00:00:00.000Z'],
     ]);
   });
 });
