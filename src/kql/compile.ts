@@ -16,6 +16,7 @@ import type { BagKey } from './op-evaluate.js';
 import { analyze, type KNode } from './kusto.js';
 import { compactParams, ident, Params, rawIdent, sqlName, withColumnNaming } from './sql.js';
 import { hiddenColumns } from './relation.js';
+import { EXPRESSIONS } from './expr.js';
 
 export interface CompileOptions {
   schemas: SchemaSet;
@@ -43,6 +44,7 @@ function timestampText(date: Date): string {
 
 class Compilation implements Compiler {
   readonly params = new Params();
+  readonly expr = EXPRESSIONS;
   private readonly ctes: string[] = [];
   private readonly lets = new Map<unknown, KNode>();
   private readonly letRelations = new Map<unknown, Relation>();

@@ -5,7 +5,6 @@
  */
 import type { KNode } from './kusto.js';
 import type { Params } from './sql.js';
-import type { BagKey } from './op-evaluate.js';
 
 export interface Column {
   name: string;
@@ -36,9 +35,53 @@ export interface Scope {
   column(name: string): string;
 }
 
+/** A translated scalar expression: SQL text and its Kusto type. */
+export interface Sql {
+  sql: string;
+  type: string; // Kusto type name
+}
+
+/** Where a scalar expression is translated: the compilation, the current row, and what is allowed. */
+export interface Env {
+  c: Compiler;
+  scope: Scope;
+  /** Inside summarize: aggregate functions are allowed. */
+  aggregate: boolean;
+  /**
+   * At the top of a `where` condition (through and/or/parentheses only), where null and false both drop
+   * the row: `col == 5` may then skip the null-handling wrapper, which lets DuckDB push the filter down.
+   */
+  filter?: boolean;
+  /** In a projection over serialized rows: the OVER clause for prev/next/row_number (see op-window.ts). */
+  window?: () => string;
+}
+
+/** A value known at compile time (literals, `dynamic([...])`, and `let` names bound to them). */
+export interface Constant {
+  value: unknown;
+  type: string;
+}
+
+/**
+ * The expression translator (expr.ts), handed to functions and operators through the compile context so
+ * that they need not import expr.ts (which dispatches calls to them).
+ */
+export interface Expressions {
+  /** Translates a scalar expression. */
+  scalar(node: KNode, env: Env): Sql;
+  /** A value as a Kusto string (never NULL): strings unchanged, others converted like `tostring()`. */
+  asString(value: Sql, node: KNode, env: Env): string;
+  /** `tostring()` of any value. */
+  toStringSql(value: Sql, node: KNode, env: Env): string;
+  /** The compile-time value of a literal (or a `let` bound to one), else undefined. */
+  constant(node: KNode, c: Compiler): Constant | undefined;
+}
+
 /** What operators and expressions need from the compilation in progress. */
 export interface Compiler {
   readonly params: Params;
+  /** The expression translator (see Expressions). */
+  readonly expr: Expressions;
   /** SQL of the query clock (options.now) as a TIMESTAMP parameter. */
   now(): string;
   /** Adds a CTE and returns its quoted name. */
@@ -60,4 +103,10 @@ export interface Compiler {
   bagKeys(op: KNode, probe: string): BagKey[];
   /** Types of columns only the data names (bag_unpack's), which the binder reports as `unknown`. */
   readonly openColumns: Map<string, string>;
+}
+
+/** One key of the unpacked bags and the Kusto type of its values. */
+export interface BagKey {
+  key: string;
+  type: string;
 }

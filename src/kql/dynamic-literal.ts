@@ -1,6 +1,6 @@
 /**
  * Kusto's `dynamic(...)` literal text → a JSON value. Kusto accepts more than JSON: single-quoted and
- * verbatim (@'…') strings, h-obfuscated strings, and typed scalars (`datetime(…)`, `long(…)`, `1d`).
+ * verbatim (@'…') strings, h-obfuscated strings, and typed scalars (`datetime(…)`, `long(…)`, '1d').
  * Datetimes and timespans become their text, as Kusto's JSON rendering of a dynamic shows them.
  */
 import { LiteralError, parseDatetime } from './literals.js';

@@ -6,35 +6,19 @@
  * keeps the property. Other types keep Kusto's null rules: `a == b` is false when one side is null and
  * null when both are; `a != b` is true when one side is null; `where` drops rows whose predicate is null.
  */
-import type { Compiler, Relation, Scope } from './context.js';
+import type { Compiler, Constant, Env, Expressions, Relation, Scope, Sql } from './context.js';
 import type { KNode } from './kusto.js';
 import { LiteralError, parseBool, parseDatetime, parseGuid, parseNumber, parseTimespan } from './literals.js';
-import { duckTypeOf, ident, intervalMicros, NUMERIC } from './sql.js';
+import { ident, NUMERIC } from './sql.js';
 import { STRING_OPERATORS, termMatch, termMatchConstants } from './strings.js';
 import { callFunction } from './functions.js';
 import { dynamicAccess } from './functions-dynamic.js';
 import { parseDynamicLiteral } from './dynamic-literal.js';
 import { operatorFunction } from './op-functions.js';
 import { append } from '../append.js';
+import { dialect } from './dialect.js';
 
-export interface Sql {
-  sql: string;
-  type: string; // Kusto type name
-}
-
-export interface Env {
-  c: Compiler;
-  scope: Scope;
-  /** Inside summarize: aggregate functions are allowed. */
-  aggregate: boolean;
-  /**
-   * At the top of a `where` condition (through and/or/parentheses only), where null and false both drop
-   * the row: `col == 5` may then skip the null-handling wrapper, which lets DuckDB push the filter down.
-   */
-  filter?: boolean;
-  /** In a projection over serialized rows: the OVER clause for prev/next/row_number (see op-window.ts). */
-  window?: () => string;
-}
+export type { Constant, Env, Sql };
 
 /** Scope of a `let` body or any place without a current row. */
 export const NO_ROW: Scope = {
@@ -45,12 +29,6 @@ export const NO_ROW: Scope = {
 
 export function rowScope(): Scope {
   return { column: (name) => ident(name) };
-}
-
-/** A value known at compile time (literals, `dynamic([...])`, and `let` names bound to them). */
-export interface Constant {
-  value: unknown;
-  type: string;
 }
 
 const LITERAL_KINDS = new Set([
@@ -252,11 +230,11 @@ export function toStringSql(s: Sql, node: KNode, env: Env): string {
       return `coalesce(CASE WHEN ${s.sql} THEN 'true' ELSE 'false' END, '')`;
     case 'datetime': // ISO 8601 like Kusto: fractional seconds only when present
       return (
-        `coalesce(CASE WHEN epoch_us(${s.sql}) % 1000000 = 0 THEN strftime(${s.sql}, '%Y-%m-%dT%H:%M:%SZ') ` +
+        `coalesce(CASE WHEN ${dialect.epochMicros(s.sql)} % 1000000 = 0 THEN strftime(${s.sql}, '%Y-%m-%dT%H:%M:%SZ') ` +
         `ELSE strftime(${s.sql}, '%Y-%m-%dT%H:%M:%S.%f0Z') END, '')`
       );
     case 'dynamic': // a JSON string value converts to its text, anything else to its JSON
-      return `coalesce(CASE WHEN json_type(${s.sql}) = 'VARCHAR' THEN ${s.sql} ->> '$' ELSE CAST(${s.sql} AS VARCHAR) END, '')`;
+      return `coalesce(CASE WHEN ${dialect.jsonType(s.sql)} = 'VARCHAR' THEN ${s.sql} ->> '$' ELSE CAST(${s.sql} AS VARCHAR) END, '')`;
     case 'int':
     case 'long':
     case 'real':
@@ -347,9 +325,9 @@ function arithmetic(node: KNode, op: string, env: Env): Sql {
   const l = numeric(scalar(node.node('Left')!, env));
   const r = numeric(scalar(node.node('Right')!, env));
   if (type === 'dynamic' && NUMERIC.has(l.type) && NUMERIC.has(r.type))
-    return { sql: `to_json(${l.sql} ${op === '/' ? '/' : op} ${r.sql})`, type };
+    return { sql: dialect.toJson(`${l.sql} ${op === '/' ? '/' : op} ${r.sql}`), type };
   if (NUMERIC.has(type) && NUMERIC.has(l.type) && NUMERIC.has(r.type)) {
-    const duck = duckTypeOf(type)!;
+    const duck = dialect.type(type)!;
     // Kusto integer division truncates; DuckDB's `/` would return a double
     const sqlOp = op === '/' && (type === 'long' || type === 'int') ? '//' : op;
     return { sql: `(CAST(${l.sql} AS ${duck}) ${sqlOp} CAST(${r.sql} AS ${duck}))`, type };
@@ -362,13 +340,15 @@ function arithmetic(node: KNode, op: string, env: Env): Sql {
     const [span, factor] = l.type === 'timespan' ? [l, r] : [r, l];
     if (NUMERIC.has(factor.type) && (op === '*' || span === l)) {
       return {
-        sql: `to_microseconds(CAST(round(${intervalMicros(span.sql)} ${op} ${factor.sql}) AS BIGINT))`,
+        sql: dialect.intervalFromMicros(
+          `CAST(round(${dialect.intervalMicros(span.sql)} ${op} ${factor.sql}) AS BIGINT)`,
+        ),
         type,
       };
     }
   }
   if (op === '/' && l.type === 'timespan' && r.type === 'timespan') {
-    return { sql: `(${intervalMicros(l.sql)} / ${intervalMicros(r.sql)})`, type };
+    return { sql: `(${dialect.intervalMicros(l.sql)} / ${dialect.intervalMicros(r.sql)})`, type };
   }
   return env.c.fail(node, `${l.type} ${op} ${r.type}`);
 }
@@ -438,10 +418,10 @@ function inList(node: KNode, env: Env, filter: boolean): Sql {
     const column = rel.columns[0];
     const raw = ident(column.name);
     // a dynamic column (`summarize make_list(x)`, the usual idiom) contributes its array's elements
-    const element = `unnest(CASE WHEN json_type(${raw}) = 'ARRAY' THEN CAST(${raw} AS JSON[]) ELSE [${raw}] END)`;
+    const element = `unnest(CASE WHEN ${dialect.jsonType(raw)} = 'ARRAY' THEN CAST(${raw} AS JSON[]) ELSE [${raw}] END)`;
     const value =
       column.type === 'dynamic'
-        ? `${isString ? fold(toStringSql({ sql: '_tt_e', type: 'dynamic' }, node, env)) : `TRY_CAST(_tt_e AS ${duckTypeOf(left.type) ?? 'VARCHAR'})`} FROM (SELECT ${element} AS _tt_e FROM ${rel.from})`
+        ? `${isString ? fold(toStringSql({ sql: '_tt_e', type: 'dynamic' }, node, env)) : `TRY_CAST(_tt_e AS ${dialect.type(left.type) ?? 'VARCHAR'})`} FROM (SELECT ${element} AS _tt_e FROM ${rel.from})`
         : `${isString ? fold(column.type === 'string' ? `coalesce(${raw}, '')` : `CAST(${raw} AS VARCHAR)`) : raw} FROM ${rel.from}`;
     test = guard(`${fold(left.sql)} IN (SELECT ${value})`);
   } else if (members.length === 0) {
@@ -495,15 +475,13 @@ function hasAnySubquery(hay: string, rel: Relation, node: KNode, env: Env): stri
   const needles = `(SELECT lower(${value}) AS _tt_n FROM ${rel.from} WHERE ${value} IS NOT NULL)`;
   const byRun =
     `regexp_full_match(_tt_n, '(?s)[0-9a-z](?:.*[0-9a-z])?') ` +
-    `AND len(regexp_extract_all(_tt_n, '[0-9a-z]+')) <= ${MAX_RUN_TERMS}`;
+    `AND ${dialect.listLength(`regexp_extract_all(_tt_n, '[0-9a-z]+')`)} <= ${MAX_RUN_TERMS}`;
   const h = `lower(${hay})`;
   // _tt_e: the haystack split at separators (empty at the ends when it starts or ends with one);
   // _tt_l: terms and separators interleaved, so a run of terms i..j is one list slice
-  const runs =
-    `flatten(list_transform(range(1, len(_tt_e) + 1), _tt_i -> list_transform(range(_tt_i, least(len(_tt_e), _tt_i + ${MAX_RUN_TERMS - 1}) + 1), ` +
-    `_tt_j -> CASE WHEN _tt_e[_tt_i] <> '' AND _tt_e[_tt_j] <> '' THEN array_to_string(list_slice(_tt_l, 2 * _tt_i - 1, 2 * _tt_j - 1), '') END)))`;
+  const runs = `flatten(${dialect.listTransform(`range(1, ${dialect.listLength('_tt_e')} + 1)`, '_tt_i', dialect.listTransform(`range(_tt_i, least(${dialect.listLength('_tt_e')}, _tt_i + ${MAX_RUN_TERMS - 1}) + 1)`, '_tt_j', `CASE WHEN _tt_e[_tt_i] <> '' AND _tt_e[_tt_j] <> '' THEN array_to_string(list_slice(_tt_l, 2 * _tt_i - 1, 2 * _tt_j - 1), '') END`))})`;
   const split =
-    `SELECT _tt_e, flatten(list_transform(range(1, len(_tt_e) + 1), _tt_x -> [_tt_e[_tt_x], coalesce(_tt_s[_tt_x], '')])) AS _tt_l ` +
+    `SELECT _tt_e, flatten(${dialect.listTransform(`range(1, ${dialect.listLength('_tt_e')} + 1)`, '_tt_x', `[_tt_e[_tt_x], coalesce(_tt_s[_tt_x], '')]`)}) AS _tt_l ` +
     `FROM (SELECT regexp_split_to_array(${h}, '[^0-9a-z]+') AS _tt_e, regexp_extract_all(${h}, '[^0-9a-z]+') AS _tt_s)`;
   const byRuns = `EXISTS (SELECT 1 FROM (SELECT unnest(${runs}) AS _tt_c FROM (${split})) WHERE _tt_c IN (SELECT _tt_n FROM ${needles} WHERE ${byRun}))`;
   const empty = `EXISTS (SELECT 1 FROM ${needles} WHERE _tt_n = '')`;
@@ -522,3 +500,6 @@ function between(node: KNode, env: Env): Sql {
   const test = `(${value.sql} BETWEEN ${lo.sql} AND ${hi.sql})`;
   return { sql: node.kind === 'NotBetweenExpression' ? `(NOT ${test})` : test, type: 'bool' };
 }
+
+/** The translator as the compile context hands it to functions and operators. */
+export const EXPRESSIONS: Expressions = { scalar, asString, toStringSql, constant };

@@ -15,7 +15,8 @@ import type { Column, Compiler, Relation } from './context.js';
 import { KqlError, kqlError } from './errors.js';
 import { constant } from './expr.js';
 import type { KNode } from './kusto.js';
-import { duckTypeOf, ident } from './sql.js';
+import { ident } from './sql.js';
+import { dialect } from './dialect.js';
 
 export const MISSING_EXTERNAL_DATA = 'TT003';
 
@@ -90,9 +91,9 @@ function formatOf(props: Map<string, unknown>, url: string): string {
 function convert(sql: string, type: string): string {
   if (type === 'string' || type === 'guid') return `coalesce(${sql}, '')`;
   if (type === 'dynamic')
-    return `(CASE WHEN json_valid(${sql}) THEN CAST(${sql} AS JSON) ELSE to_json(${sql}) END)`;
+    return `(CASE WHEN json_valid(${sql}) THEN CAST(${sql} AS JSON) ELSE ${dialect.toJson(sql)} END)`;
   if (type === 'bool') return `TRY_CAST(lower(trim(${sql})) AS BOOLEAN)`;
-  const duck = duckTypeOf(type) ?? 'VARCHAR';
+  const duck = dialect.type(type) ?? 'VARCHAR';
   return `TRY_CAST(trim(${sql}) AS ${duck})`;
 }
 

@@ -3,19 +3,20 @@
  * the bound argument nodes and returning SQL. Helpers here read arguments as typed SQL or as constants.
  */
 import type { KNode } from './kusto.js';
-import { asString, constant, scalar, type Env, type Sql } from './expr.js';
+import type { Env, Sql } from './context.js';
+import { dialect } from './dialect.js';
 
 export type Impl = (args: KNode[], node: KNode, env: Env) => string;
 export type Library = Record<string, Impl>;
 
-export const arg = (args: KNode[], i: number, env: Env): Sql => scalar(args[i], env);
+export const arg = (args: KNode[], i: number, env: Env): Sql => env.c.expr.scalar(args[i], env);
 
 export const str = (args: KNode[], i: number, node: KNode, env: Env): string =>
-  asString(arg(args, i, env), node, env);
+  env.c.expr.asString(arg(args, i, env), node, env);
 
 /** A compile-time constant argument (Kusto requires several: date parts, regexes, formats). */
 export function constArg<T>(args: KNode[], i: number, env: Env, what: string, node: KNode): T {
-  const k = args[i] ? constant(args[i], env.c) : undefined;
+  const k = args[i] ? env.c.expr.constant(args[i], env.c) : undefined;
   if (k === undefined) return env.c.fail(args[i] ?? node, `${what} that is not a constant`);
   return k.value as T;
 }
@@ -29,6 +30,6 @@ export function sqlText(text: string): string {
 export function toJsonSql(value: Sql, node: KNode, env: Env): string {
   if (value.type === 'dynamic') return value.sql;
   if (value.type === 'datetime' || value.type === 'timespan' || value.type === 'guid')
-    return `to_json(nullif(${asString(value, node, env)}, ''))`;
-  return `to_json(${value.sql})`;
+    return dialect.toJson(`nullif(${env.c.expr.asString(value, node, env)}, '')`);
+  return dialect.toJson(value.sql);
 }

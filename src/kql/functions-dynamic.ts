@@ -3,18 +3,21 @@
  * `a[-1]`), and the array / bag functions. A JSON null read from a document is SQL NULL, as in Kusto.
  */
 import { arg, constArg, str, toJsonSql, type Library } from './functions-common.js';
-import { constant, scalar, type Env, type Sql } from './expr.js';
+import type { FunctionFamily } from './registry.js';
+import type { Env, Sql } from './context.js';
 import type { KNode } from './kusto.js';
-import { duckTypeOf, NUMERIC } from './sql.js';
+import { NUMERIC } from './sql.js';
+import { dialect } from './dialect.js';
 
 /** parse_json of a string: JSON when it parses, else the string itself as a dynamic string. */
 export function parseJsonSql(value: Sql, node: KNode, env: Env): string {
   if (value.type === 'dynamic') return value.sql;
   if (value.type !== 'string') return toJsonSql(value, node, env);
-  return `(CASE WHEN json_valid(${value.sql}) THEN CAST(${value.sql} AS JSON) ELSE to_json(${value.sql}) END)`;
+  return `(CASE WHEN json_valid(${value.sql}) THEN CAST(${value.sql} AS JSON) ELSE ${dialect.toJson(value.sql)} END)`;
 }
 
-const dropJsonNull = (sql: string) => `(CASE WHEN json_type(${sql}) = 'NULL' THEN NULL ELSE ${sql} END)`;
+const dropJsonNull = (sql: string) =>
+  `(CASE WHEN ${dialect.jsonType(sql)} = 'NULL' THEN NULL ELSE ${sql} END)`;
 
 function keyPath(key: string): string {
   return `$."${key.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
@@ -22,26 +25,26 @@ function keyPath(key: string): string {
 
 /** `d.key`, `d['key']`, `a[i]` on a dynamic value. */
 export function dynamicAccess(node: KNode, env: Env): Sql {
-  const base = scalar(node.node('Expression')!, env);
+  const base = env.c.expr.scalar(node.node('Expression')!, env);
   if (base.type !== 'dynamic') return env.c.fail(node, `property access on ${base.type}`);
   const selector = node.node('Selector')!;
   let path: string;
   if (node.kind === 'PathExpression') {
     const name =
       selector.kind === 'BracketedName'
-        ? constant(selector.node('Name')!, env.c)?.value
+        ? env.c.expr.constant(selector.node('Name')!, env.c)?.value
         : selector.simpleName;
     if (typeof name !== 'string') return env.c.fail(selector, 'property name');
     path = env.c.params.add(keyPath(name), 'string');
   } else {
     const inner = selector.kind === 'BracketedExpression' ? selector.node('Expression')! : selector;
-    const k = constant(inner, env.c);
+    const k = env.c.expr.constant(inner, env.c);
     if (typeof k?.value === 'string') path = env.c.params.add(keyPath(k.value), 'string');
     else if (typeof k?.value === 'number') {
       const i = k.value;
       path = env.c.params.add(i < 0 ? `$[#${i}]` : `$[${i}]`, 'string');
     } else {
-      const v = scalar(inner, env);
+      const v = env.c.expr.scalar(inner, env);
       if (NUMERIC.has(v.type))
         path = `(CASE WHEN ${v.sql} < 0 THEN '$[#' || ${v.sql} || ']' ELSE '$[' || ${v.sql} || ']' END)`;
       else if (v.type === 'string')
@@ -53,7 +56,7 @@ export function dynamicAccess(node: KNode, env: Env): Sql {
 }
 
 const asJsonList = (sql: string) => `CAST(${sql} AS JSON[])`;
-const isArray = (sql: string) => `(json_type(${sql}) = 'ARRAY')`;
+const isArray = (sql: string) => `(${dialect.jsonType(sql)} = 'ARRAY')`;
 
 function bagPack(args: KNode[], node: KNode, env: Env): string {
   if (args.length % 2 !== 0) return env.c.fail(node, 'bag_pack with an odd number of arguments');
@@ -63,7 +66,7 @@ function bagPack(args: KNode[], node: KNode, env: Env): string {
   return pairs.length ? `json_object(${pairs.join(', ')})` : `'{}'::JSON`;
 }
 
-export const DYNAMIC_FUNCTIONS: Library = {
+const SCALARS: Library = {
   parse_json: (args, node, env) => parseJsonSql(arg(args, 0, env), node, env),
   array_length: (args, _node, env) => {
     const d = arg(args, 0, env).sql;
@@ -80,10 +83,10 @@ export const DYNAMIC_FUNCTIONS: Library = {
     return `CAST(CASE WHEN ${isArray(d)} THEN list_position(CAST(${asJsonList(d)} AS VARCHAR[]), CAST(${v} AS VARCHAR)) - 1 END AS BIGINT)`;
   },
   array_concat: (args, _node, env) =>
-    `to_json(flatten([${args.map((_, i) => asJsonList(arg(args, i, env).sql)).join(', ')}]))`,
+    dialect.toJson(`flatten([${args.map((_, i) => asJsonList(arg(args, i, env).sql)).join(', ')}])`),
   bag_keys: (args, _node, env) => {
     const d = arg(args, 0, env).sql;
-    return `(CASE WHEN json_type(${d}) = 'OBJECT' THEN to_json(json_keys(${d})) END)`;
+    return `(CASE WHEN ${dialect.jsonType(d)} = 'OBJECT' THEN ${dialect.toJson(`json_keys(${d})`)} END)`;
   },
   bag_has_key: (args, node, env) =>
     `coalesce(json_exists(${arg(args, 0, env).sql}, '$."' || replace(${str(args, 1, node, env)}, '"', '\\"') || '"'), false)`,
@@ -96,17 +99,17 @@ export const DYNAMIC_FUNCTIONS: Library = {
     const list = asJsonList(d);
     const bound = (i: number) => {
       const b = `CAST(${arg(args, i, env).sql} AS BIGINT)`;
-      return `(CASE WHEN ${b} < 0 THEN len(${list}) + ${b} ELSE ${b} END)`;
+      return `(CASE WHEN ${b} < 0 THEN ${dialect.listLength(list)} + ${b} ELSE ${b} END)`;
     };
-    return `(CASE WHEN ${isArray(d)} THEN to_json(coalesce(list_slice(${list}, greatest(${bound(1)}, 0) + 1, ${bound(2)} + 1), [])) END)`;
+    return `(CASE WHEN ${isArray(d)} THEN ${dialect.toJson(`coalesce(list_slice(${list}, greatest(${bound(1)}, 0) + 1, ${bound(2)} + 1), [])`)} END)`;
   },
   extract_json: (args, node, env) => {
     const doc = parseJsonSql(arg(args, 1, env), node, env);
     const value = dropJsonNull(`json_extract(${doc}, ${str(args, 0, node, env)})`);
     const type = node.type?.name ?? 'string';
     if (type === 'string')
-      return `coalesce(CASE WHEN json_type(${value}) = 'VARCHAR' THEN ${value} ->> '$' ELSE CAST(${value} AS VARCHAR) END, '')`;
-    return `TRY_CAST(${value} ->> '$' AS ${duckTypeOf(type) ?? 'VARCHAR'})`;
+      return `coalesce(CASE WHEN ${dialect.jsonType(value)} = 'VARCHAR' THEN ${value} ->> '$' ELSE CAST(${value} AS VARCHAR) END, '')`;
+    return `TRY_CAST(${value} ->> '$' AS ${dialect.type(type) ?? 'VARCHAR'})`;
   },
   // the binder types the call but does not say whether the column exists: ask the input row's columns
   column_ifexists: (args, node, env) => {
@@ -128,8 +131,10 @@ export const DYNAMIC_FUNCTIONS: Library = {
   dynamic_to_json: (args, node, env) =>
     `coalesce(CAST(${toJsonSql(arg(args, 0, env), node, env)} AS VARCHAR), '')`,
 };
-DYNAMIC_FUNCTIONS.todynamic = DYNAMIC_FUNCTIONS.parse_json;
-DYNAMIC_FUNCTIONS.toobject = DYNAMIC_FUNCTIONS.parse_json;
-DYNAMIC_FUNCTIONS.extractjson = DYNAMIC_FUNCTIONS.extract_json;
-DYNAMIC_FUNCTIONS.pack = bagPack;
-DYNAMIC_FUNCTIONS.pack_dictionary = bagPack;
+SCALARS.todynamic = SCALARS.parse_json;
+SCALARS.toobject = SCALARS.parse_json;
+SCALARS.extractjson = SCALARS.extract_json;
+SCALARS.pack = bagPack;
+SCALARS.pack_dictionary = bagPack;
+
+export const DYNAMIC_FUNCTIONS: FunctionFamily = { name: 'dynamic', scalars: SCALARS };

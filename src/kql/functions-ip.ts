@@ -3,6 +3,8 @@
  * Malformed addresses give null, as in Kusto.
  */
 import { arg, str, type Impl, type Library } from './functions-common.js';
+import type { FunctionFamily } from './registry.js';
+import { dialect } from './dialect.js';
 
 const prefixArg =
   (i: number, dflt: number): ((...a: Parameters<Impl>) => string) =>
@@ -12,7 +14,7 @@ const prefixArg =
 const v4Prefix = prefixArg(2, 32);
 const v6Prefix = prefixArg(2, 128);
 
-export const IP_FUNCTIONS: Library = {
+const SCALARS: Library = {
   ipv4_compare: (args, node, env) =>
     `CAST(tt_ipv4_compare(${str(args, 0, node, env)}, ${str(args, 1, node, env)}, ${v4Prefix(args, node, env)}) AS BIGINT)`,
   ipv4_is_match: (args, node, env) =>
@@ -38,9 +40,11 @@ export const IP_FUNCTIONS: Library = {
       const v = arg(args, i + 1, env);
       // a dynamic array of ranges, or one range per argument
       return v.type === 'dynamic'
-        ? `list_bool_or(list_transform(CAST(${v.sql} AS VARCHAR[]), r -> tt_ipv4_compare(${ip}, r, 32) = 0))`
+        ? `list_bool_or(${dialect.listTransform(`CAST(${v.sql} AS VARCHAR[])`, 'r', `tt_ipv4_compare(${ip}, r, 32) = 0`)})`
         : `(tt_ipv4_compare(${ip}, ${str(args, i + 1, r, env)}, 32) = 0)`;
     });
     return `(tt_ipv4_strict(${ip}) IS NOT NULL AND coalesce(${ranges.join(' OR ')}, false))`;
   },
 };
+
+export const IP_FUNCTIONS: FunctionFamily = { name: 'ip', scalars: SCALARS };

@@ -1,5 +1,8 @@
-/** The scalar function library beyond functions.ts's core: one table, merged from the functions-*.ts files. */
-import type { Library } from './functions-common.js';
+/**
+ * The function registry: every family of built-in functions, in one list. A family is added here once;
+ * a name defined by two families fails at load time (registry.ts).
+ */
+import { CORE_FUNCTIONS } from './functions-core.js';
 import { DYNAMIC_FUNCTIONS } from './functions-dynamic.js';
 import { GEO_FUNCTIONS } from './functions-geo.js';
 import { IP_FUNCTIONS } from './functions-ip.js';
@@ -7,13 +10,19 @@ import { MATH_FUNCTIONS } from './functions-math.js';
 import { SERIES_FUNCTIONS } from './functions-series.js';
 import { STRING_FUNCTIONS } from './functions-string.js';
 import { TIME_FUNCTIONS } from './functions-time.js';
+import { AGGREGATE_FUNCTIONS } from './op-aggregates.js';
+import { FunctionRegistry, type FunctionFamily } from './registry.js';
 
-export const LIBRARY: Library = {
-  ...STRING_FUNCTIONS,
-  ...DYNAMIC_FUNCTIONS,
-  ...TIME_FUNCTIONS,
-  ...IP_FUNCTIONS,
-  ...GEO_FUNCTIONS,
-  ...MATH_FUNCTIONS,
-  ...SERIES_FUNCTIONS,
-};
+export const FAMILIES: FunctionFamily[] = [
+  CORE_FUNCTIONS,
+  AGGREGATE_FUNCTIONS,
+  STRING_FUNCTIONS,
+  DYNAMIC_FUNCTIONS,
+  TIME_FUNCTIONS,
+  IP_FUNCTIONS,
+  GEO_FUNCTIONS,
+  MATH_FUNCTIONS,
+  SERIES_FUNCTIONS,
+];
+
+export const FUNCTIONS = new FunctionRegistry(FAMILIES);

@@ -4,6 +4,7 @@
  * negative, sqrt of a negative) give null in Kusto; DuckDB gives NaN or an error, so they are guarded.
  */
 import { arg, type Impl, type Library } from './functions-common.js';
+import type { FunctionFamily } from './registry.js';
 
 const real =
   (fn: (x: string) => string): Impl =>
@@ -11,7 +12,7 @@ const real =
     fn(`CAST(${arg(args, 0, env).sql} AS DOUBLE)`);
 const positive = (fn: string): Impl => real((x) => `(CASE WHEN ${x} > 0 THEN ${fn}(${x}) END)`);
 
-export const MATH_FUNCTIONS: Library = {
+const SCALARS: Library = {
   exp: real((x) => `exp(${x})`),
   exp2: real((x) => `pow(2, ${x})`),
   exp10: real((x) => `pow(10, ${x})`),
@@ -27,3 +28,5 @@ export const MATH_FUNCTIONS: Library = {
   round: (args, _node, env) =>
     `round(${arg(args, 0, env).sql}, ${args.length > 1 ? `CAST(${arg(args, 1, env).sql} AS INTEGER)` : '0'})`,
 };
+
+export const MATH_FUNCTIONS: FunctionFamily = { name: 'math', scalars: SCALARS };

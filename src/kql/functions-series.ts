@@ -5,15 +5,17 @@
  * left out of the statistics; an element that is not a number reads as null.
  */
 import { constArg, arg, type Library } from './functions-common.js';
-import type { Env } from './expr.js';
+import type { FunctionFamily } from './registry.js';
+import type { Env } from './context.js';
 import type { KNode } from './kusto.js';
+import { dialect } from './dialect.js';
 
 /** The series as DOUBLE[] and the values the statistics use (nulls and ignore_val dropped). */
 function values(args: KNode[], ignoreAt: number | undefined, env: Env): { list: string; kept: string } {
   const list = `TRY_CAST(${arg(args, 0, env).sql} AS DOUBLE[])`;
   const ignore = ignoreAt !== undefined && args[ignoreAt] ? arg(args, ignoreAt, env).sql : undefined;
   const keep = ignore ? `e IS NOT NULL AND e IS DISTINCT FROM ${ignore}` : 'e IS NOT NULL';
-  return { list, kept: `list_filter(${list}, e -> ${keep})` };
+  return { list, kept: dialect.listFilter(list, 'e', keep) };
 }
 
 /** `series_stats(x [, ignore_val])`: min, min_idx, max, max_idx, avg, stdev, variance (sample). */
@@ -49,7 +51,7 @@ function tukeyScores(list: string, kept: string, lo: string, hi: string, skip = 
   const score =
     `CASE WHEN e IS NULL${skip} THEN 0 WHEN e > s.hi THEN (e - s.hi) / (s.hi - s.lo) ` +
     `WHEN e < s.lo THEN (e - s.lo) / (s.hi - s.lo) ELSE 0 END`;
-  return `(list_transform([struct_pack(lo := ${q(lo)}, hi := ${q(hi)})], s -> list_transform(${list}, e -> ${score})))[1]`;
+  return `(${dialect.listTransform(`[struct_pack(lo := ${q(lo)}, hi := ${q(hi)})]`, 's', dialect.listTransform(list, 'e', score))})[1]`;
 }
 
 /** The percentile range of a Tukey method: 25/75 for "tukey", 10/90 (or the given ones) for "ctukey". */
@@ -78,7 +80,7 @@ export function seriesOutliers(args: KNode[], node: KNode, env: Env): string {
   ]);
   const { list, kept } = values(args, 2, env);
   const skip = args[2] ? ` OR e IS NOT DISTINCT FROM ${arg(args, 2, env).sql}` : '';
-  return `to_json(${tukeyScores(list, kept, lo, hi, skip)})`;
+  return dialect.toJson(tukeyScores(list, kept, lo, hi, skip));
 }
 
 /**
@@ -110,26 +112,30 @@ function seriesDecomposeAnomalies(args: KNode[], node: KNode, env: Env): string[
   if (args.length > 6) return env.c.fail(args[6], 'series_decompose_anomalies seasonality_threshold');
 
   const { list } = values(args, undefined, env);
-  const n = `len(${list})`;
+  const n = dialect.listLength(list);
   // baseline a + b·i over the indexes i = 0..n−1 (nulls read as 0 in the fit, as make-series fills them)
-  const v = `list_transform(${list}, e -> coalesce(e, 0))`;
+  const v = dialect.listTransform(list, 'e', 'coalesce(e, 0)');
   const sumI = `(${n} * (${n} - 1) / 2.0)`;
   const sumI2 = `((${n} - 1) * ${n} * (2 * ${n} - 1) / 6.0)`;
-  const sumIV = `list_sum(list_transform(${v}, (e, j) -> e * (j - 1)))`;
+  const sumIV = `list_sum(${dialect.listTransform(v, '(e, j)', 'e * (j - 1)')})`;
   const slope =
     trend === 'linefit'
       ? `coalesce((${n} * ${sumIV} - ${sumI} * list_sum(${v})) / nullif(${n} * ${sumI2} - ${sumI} * ${sumI}, 0), 0)`
       : '0';
   const intercept = trend === 'none' ? '0' : `((list_sum(${v}) - ${slope} * ${sumI}) / ${n})`;
-  const baseline = `list_transform(range(${n}), i -> CAST(${intercept} + ${slope} * i AS DOUBLE))`;
-  const residual = `list_transform(${v}, (e, j) -> e - (${intercept} + ${slope} * (j - 1)))`;
+  const baseline = dialect.listTransform(`range(${n})`, 'i', `CAST(${intercept} + ${slope} * i AS DOUBLE)`);
+  const residual = dialect.listTransform(v, '(e, j)', `e - (${intercept} + ${slope} * (j - 1))`);
   const score = tukeyScores(residual, residual, lo, hi);
   const t = env.c.params.add(threshold, 'real');
-  const flag = `list_transform(${score}, x -> CASE WHEN x > ${t} THEN 1 WHEN x < -${t} THEN -1 ELSE 0 END)`;
-  return [`to_json(${flag})`, `to_json(${score})`, `to_json(${baseline})`];
+  const flag = dialect.listTransform(
+    score,
+    'x',
+    `CASE WHEN x > ${t} THEN 1 WHEN x < -${t} THEN -1 ELSE 0 END`,
+  );
+  return [dialect.toJson(flag), dialect.toJson(score), dialect.toJson(baseline)];
 }
 
-export const SERIES_FUNCTIONS: Library = {
+const SCALARS: Library = {
   series_outliers: seriesOutliers,
 };
 
@@ -147,3 +153,5 @@ export function tupleCall(expr: KNode, env: Env): string[] {
   if (name === 'series_decompose_anomalies') return seriesDecomposeAnomalies(args, expr, env);
   return env.c.fail(expr, `function ${name ?? 'call'}() with several result columns`);
 }
+
+export const SERIES_FUNCTIONS: FunctionFamily = { name: 'series', scalars: SCALARS };

@@ -3,9 +3,11 @@
  * coalesced to ''. Regexes are RE2 in both Kusto and DuckDB, so patterns pass through unchanged.
  */
 import { arg, constArg, sqlText, str, type Library } from './functions-common.js';
+import type { FunctionFamily } from './registry.js';
 import type { KNode } from './kusto.js';
-import type { Env } from './expr.js';
-import { duckTypeOf } from './sql.js';
+import type { Env } from './context.js';
+
+import { dialect } from './dialect.js';
 
 /** Number of capture groups in a regex (ignores escaped and non-capturing parentheses). */
 export function captureGroups(regex: string): number {
@@ -41,7 +43,7 @@ function extract(args: KNode[], node: KNode, env: Env): string {
   const text = `nullif(regexp_extract(${source}, ${re}, CAST(${group} AS INTEGER)), '')`;
   const type = node.type?.name ?? 'string';
   if (type === 'string') return `coalesce(${text}, '')`;
-  return `TRY_CAST(${text} AS ${duckTypeOf(type) ?? 'VARCHAR'})`;
+  return `TRY_CAST(${text} AS ${dialect.type(type) ?? 'VARCHAR'})`;
 }
 
 function extractAll(args: KNode[], node: KNode, env: Env): string {
@@ -60,8 +62,12 @@ function extractAll(args: KNode[], node: KNode, env: Env): string {
   const value =
     wanted.length === 1 && explicit === undefined
       ? lists[0]
-      : `list_transform(range(1, len(${lists[0]}) + 1), i -> [${lists.map((l) => `${l}[i]`).join(', ')}])`;
-  return `(CASE WHEN len(${lists[0]}) = 0 THEN NULL ELSE to_json(${value}) END)`;
+      : dialect.listTransform(
+          `range(1, ${dialect.listLength(lists[0])} + 1)`,
+          'i',
+          `[${lists.map((l) => `${l}[i]`).join(', ')}]`,
+        );
+  return `(CASE WHEN ${dialect.listLength(lists[0])} = 0 THEN NULL ELSE ${dialect.toJson(value)} END)`;
 }
 
 function indexOf(args: KNode[], node: KNode, env: Env): string {
@@ -77,13 +83,19 @@ function indexOf(args: KNode[], node: KNode, env: Env): string {
 
 function split(args: KNode[], node: KNode, env: Env): string {
   const parts = `string_split(${str(args, 0, node, env)}, ${str(args, 1, node, env)})`;
-  if (args.length < 3) return `to_json(${parts})`;
+  if (args.length < 3) return dialect.toJson(parts);
   const i = arg(args, 2, env).sql;
-  return `to_json(CASE WHEN (${i}) >= 0 AND (${i}) < len(${parts}) THEN [${parts}[(${i}) + 1]] ELSE []::VARCHAR[] END)`;
+  return dialect.toJson(
+    `CASE WHEN (${i}) >= 0 AND (${i}) < ${dialect.listLength(parts)} THEN [${parts}[(${i}) + 1]] ELSE []::VARCHAR[] END`,
+  );
 }
 
 const base64ToBytes = (b64: string) =>
-  `list_transform(range(0, octet_length(from_base64(${b64}))), i -> ('0x' || substr(hex(from_base64(${b64})), 2 * i + 1, 2))::INTEGER)`;
+  dialect.listTransform(
+    `range(0, octet_length(from_base64(${b64})))`,
+    'i',
+    `('0x' || substr(hex(from_base64(${b64})), 2 * i + 1, 2))::INTEGER`,
+  );
 
 const URL_RE = sqlText(
   '^([a-zA-Z][a-zA-Z0-9+.-]*)://(?:([^:@/]*)(?::([^@/]*))?@)?(\\[[^\\]]*\\]|[^:/?#]*)(?::([0-9]*))?([^?#]*)(?:\\?([^#]*))?(?:#(.*))?$',
@@ -93,9 +105,9 @@ const URL_RE = sqlText(
 function parseUrl(args: KNode[], node: KNode, env: Env): string {
   const url = str(args, 0, node, env);
   const part = (i: number) => `regexp_extract(${url}, ${URL_RE}, ${i})`;
-  const pairs = `list_filter(string_split(${part(7)}, '&'), x -> x <> '')`;
-  const entry = `x -> to_json(url_decode(split_part(x, '=', 1))) || ':' || to_json(url_decode(CASE WHEN contains(x, '=') THEN substr(x, strpos(x, '=') + 1) ELSE '' END))`;
-  const query = `CAST('{' || array_to_string(list_transform(${pairs}, ${entry}), ',') || '}' AS JSON)`;
+  const pairs = dialect.listFilter(`string_split(${part(7)}, '&')`, 'x', `x <> ''`);
+  const entry = `${dialect.toJson(`url_decode(split_part(x, '=', 1))`)} || ':' || ${dialect.toJson(`url_decode(CASE WHEN contains(x, '=') THEN substr(x, strpos(x, '=') + 1) ELSE '' END)`)}`;
+  const query = `CAST('{' || array_to_string(${dialect.listTransform(pairs, 'x', entry)}, ',') || '}' AS JSON)`;
   const names = ['Scheme', 'Host', 'Port', 'Path', 'Username', 'Password'];
   const groups = [1, 4, 5, 6, 2, 3];
   const fields = names.map((n, i) => `'${n}', ${part(groups[i])}`).join(', ');
@@ -103,7 +115,7 @@ function parseUrl(args: KNode[], node: KNode, env: Env): string {
   return `(CASE WHEN regexp_matches(${url}, ${URL_RE}) THEN json_object(${fields}, 'Query Parameters', ${query}, 'Fragment', ${part(8)}) ELSE '{}'::JSON END)`;
 }
 
-export const STRING_FUNCTIONS: Library = {
+const SCALARS: Library = {
   parse_url: parseUrl,
   indexof: indexOf,
   split,
@@ -124,17 +136,18 @@ export const STRING_FUNCTIONS: Library = {
       .map((_, i) => str(args, i + 1, node, env))
       .join(', ')})`,
   strcat_array: (args, node, env) =>
-    `coalesce(array_to_string(list_transform(CAST(${arg(args, 0, env).sql} AS JSON[]), x -> CASE WHEN json_type(x) = 'VARCHAR' THEN x ->> '$' ELSE CAST(x AS VARCHAR) END), ${str(args, 1, node, env)}), '')`,
+    `coalesce(array_to_string(${dialect.listTransform(`CAST(${arg(args, 0, env).sql} AS JSON[])`, 'x', `CASE WHEN ${dialect.jsonType('x')} = 'VARCHAR' THEN x ->> '$' ELSE CAST(x AS VARCHAR) END`)}, ${str(args, 1, node, env)}), '')`,
   countof: (args, node, env) => {
     const kind = args.length > 2 ? constArg<string>(args, 2, env, 'kind', node) : 'normal';
     const [s, t] = [str(args, 0, node, env), str(args, 1, node, env)];
-    if (kind === 'regex') return `CAST(len(regexp_extract_all(${s}, ${t})) AS BIGINT)`;
+    if (kind === 'regex') return `CAST(${dialect.listLength(`regexp_extract_all(${s}, ${t})`)} AS BIGINT)`;
     // Kusto counts overlapping matches of plain text
-    return `CAST(CASE WHEN ${t} = '' THEN 0 ELSE len(list_filter(range(1, length(${s}) + 1), i -> substring(${s}, i, length(${t})) = ${t})) END AS BIGINT)`;
+    return `CAST(CASE WHEN ${t} = '' THEN 0 ELSE ${dialect.listLength(dialect.listFilter(`range(1, length(${s}) + 1)`, 'i', `substring(${s}, i, length(${t})) = ${t}`))} END AS BIGINT)`;
   },
   base64_decode_tostring: (args, node, env) =>
     `coalesce(try(decode(from_base64(${str(args, 0, node, env)}))), '')`,
-  base64_decode_toarray: (args, node, env) => `try(to_json(${base64ToBytes(str(args, 0, node, env))}))`,
+  base64_decode_toarray: (args, node, env) =>
+    `try(${dialect.toJson(base64ToBytes(str(args, 0, node, env)))})`,
   base64_encode_tostring: (args, node, env) => `to_base64(encode(${str(args, 0, node, env)}))`,
   url_decode: (args, node, env) => `coalesce(try(url_decode(${str(args, 0, node, env)})), '')`,
   url_encode: (args, node, env) => `url_encode(${str(args, 0, node, env)})`,
@@ -142,5 +155,7 @@ export const STRING_FUNCTIONS: Library = {
   hash_sha1: (args, node, env) => `sha1(${str(args, 0, node, env)})`,
   hash_md5: (args, node, env) => `md5(${str(args, 0, node, env)})`,
 };
-STRING_FUNCTIONS.base64_decodestring = STRING_FUNCTIONS.base64_decode_tostring;
-STRING_FUNCTIONS.base64_encodestring = STRING_FUNCTIONS.base64_encode_tostring;
+SCALARS.base64_decodestring = SCALARS.base64_decode_tostring;
+SCALARS.base64_encodestring = SCALARS.base64_encode_tostring;
+
+export const STRING_FUNCTIONS: FunctionFamily = { name: 'string', scalars: SCALARS };

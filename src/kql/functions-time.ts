@@ -4,11 +4,12 @@
  * Kusto weeks start on Sunday (DuckDB's dayofweek: Sunday = 0).
  */
 import { arg, constArg, str, type Impl, type Library } from './functions-common.js';
-import type { Env } from './expr.js';
+import type { FunctionFamily } from './registry.js';
+import type { Env } from './context.js';
 import type { KNode } from './kusto.js';
-import { toStringSql } from './expr.js';
-import { duckTypeOf, intervalMicros } from './sql.js';
+
 import { warn } from './warnings.js';
+import { dialect } from './dialect.js';
 
 export const INGESTION_WARNING =
   'ingestion_time() reads TimeGenerated: the store does not record when a row was ingested';
@@ -70,9 +71,9 @@ function datetimeAdd(args: KNode[], node: KNode, env: Env): string {
     quarter: `to_months(CAST(3 * ${n} AS INTEGER))`,
     month: `to_months(CAST(${n} AS INTEGER))`,
     week: `to_days(CAST(7 * ${n} AS INTEGER))`,
-    nanosecond: `to_microseconds(${n} // 1000)`,
+    nanosecond: dialect.intervalFromMicros(`${n} // 1000`),
   };
-  if (part in PART_MICROS) return `(${d} + to_microseconds(${n} * ${PART_MICROS[part]}))`;
+  if (part in PART_MICROS) return `(${d} + ${dialect.intervalFromMicros(`${n} * ${PART_MICROS[part]}`)})`;
   if (!(part in span)) return env.c.fail(node, `datetime_add part ${part}`);
   return `(${d} + ${span[part]})`;
 }
@@ -85,8 +86,9 @@ function datetimeDiff(args: KNode[], node: KNode, env: Env): string {
   let sql: string;
   if (part in PART_MICROS) {
     const u = PART_MICROS[part];
-    sql = `(floor(epoch_us(${d1}) / ${u}) - floor(epoch_us(${d2}) / ${u}))`;
-  } else if (part === 'nanosecond') sql = `((epoch_us(${d1}) - epoch_us(${d2})) * 1000)`;
+    sql = `(floor(${dialect.epochMicros(d1)} / ${u}) - floor(${dialect.epochMicros(d2)} / ${u}))`;
+  } else if (part === 'nanosecond')
+    sql = `((${dialect.epochMicros(d1)} - ${dialect.epochMicros(d2)}) * 1000)`;
   else if (part === 'week') sql = `(datediff('day', ${startOfWeek(d2)}, ${startOfWeek(d1)}) // 7)`;
   else if (part === 'month') sql = `(${months(d1)} - ${months(d2)})`;
   else if (part === 'quarter') sql = `((${months(d1)} // 3) - (${months(d2)} // 3))`;
@@ -170,7 +172,7 @@ function parseTimespanText(s: string): string {
   const num = (i: number) => `coalesce(TRY_CAST(nullif(${g(i)}, '') AS BIGINT), 0)`;
   const frac = `coalesce(TRY_CAST(rpad(nullif(${g(6)}, ''), 7, '0') AS BIGINT) // 10, 0)`;
   const micros = `(((${num(2)} * 24 + ${num(3)}) * 60 + ${num(4)}) * 60 + ${num(5)}) * 1000000 + ${frac}`;
-  return `(CASE WHEN regexp_matches(${s}, ${re}) THEN to_microseconds(CASE WHEN ${g(1)} = '-' THEN -1 ELSE 1 END * (${micros})) END)`;
+  return `(CASE WHEN regexp_matches(${s}, ${re}) THEN ${dialect.intervalFromMicros(`CASE WHEN ${g(1)} = '-' THEN -1 ELSE 1 END * (${micros})`)} END)`;
 }
 
 function toDatetime(args: KNode[], node: KNode, env: Env): string {
@@ -178,7 +180,7 @@ function toDatetime(args: KNode[], node: KNode, env: Env): string {
   if (v.type === 'datetime') return v.sql;
   const text = v.type === 'string' ? v.sql : str(args, 0, node, env);
   // an offset or Z means an instant: normalise it to UTC; a bare date/time is already UTC in Kusto
-  return `(CASE WHEN regexp_matches(trim(${text}), '(Z|[+-]\\d{2}:?\\d{2})$') THEN make_timestamp(epoch_us(TRY_CAST(trim(${text}) AS TIMESTAMPTZ))) ELSE TRY_CAST(trim(${text}) AS TIMESTAMP) END)`;
+  return `(CASE WHEN regexp_matches(trim(${text}), '(Z|[+-]\\d{2}:?\\d{2})$') THEN ${dialect.timestampFromMicros(dialect.epochMicros(`TRY_CAST(trim(${text}) AS TIMESTAMPTZ)`))} ELSE TRY_CAST(trim(${text}) AS TIMESTAMP) END)`;
 }
 
 function toBool(args: KNode[], _node: KNode, env: Env): string {
@@ -192,7 +194,7 @@ function toBool(args: KNode[], _node: KNode, env: Env): string {
 
 function caseOf(args: KNode[], node: KNode, env: Env): string {
   if (args.length % 2 === 0) return env.c.fail(node, 'case without an else value');
-  const type = duckTypeOf(node.type?.name ?? '');
+  const type = dialect.type(node.type?.name ?? '');
   const cast = (sql: string) => (type && type !== 'JSON' ? `CAST(${sql} AS ${type})` : sql);
   const whens: string[] = [];
   for (let i = 0; i + 1 < args.length; i += 2)
@@ -202,12 +204,12 @@ function caseOf(args: KNode[], node: KNode, env: Env): string {
 
 /** Kusto's text of a timespan: [-][d.]hh:mm:ss[.fffffff]. */
 export function timespanText(span: string): string {
-  const us = `abs(${intervalMicros(span)})`;
+  const us = `abs(${dialect.intervalMicros(span)})`;
   const two = (sql: string) => `lpad(CAST(${sql} AS VARCHAR), 2, '0')`;
   const days = `(${us} // 86400000000)`;
   const frac = `(${us} % 1000000)`;
   return (
-    `(CASE WHEN ${span} IS NULL THEN '' ELSE (CASE WHEN ${intervalMicros(span)} < 0 THEN '-' ELSE '' END) ` +
+    `(CASE WHEN ${span} IS NULL THEN '' ELSE (CASE WHEN ${dialect.intervalMicros(span)} < 0 THEN '-' ELSE '' END) ` +
     `|| (CASE WHEN ${days} > 0 THEN CAST(${days} AS VARCHAR) || '.' ELSE '' END) ` +
     `|| ${two(`(${us} // 3600000000) % 24`)} || ':' || ${two(`(${us} // 60000000) % 60`)} || ':' || ${two(`(${us} // 1000000) % 60`)} ` +
     `|| (CASE WHEN ${frac} > 0 THEN '.' || lpad(CAST(${frac} AS VARCHAR), 6, '0') || '0' ELSE '' END) END)`
@@ -217,12 +219,12 @@ export function timespanText(span: string): string {
 const unixtime =
   (factor: number): Impl =>
   (args, _node, env) =>
-    `make_timestamp(CAST(round(${arg(args, 0, env).sql} * ${factor}) AS BIGINT))`;
+    dialect.timestampFromMicros(`CAST(round(${arg(args, 0, env).sql} * ${factor}) AS BIGINT)`);
 
-export const TIME_FUNCTIONS: Library = {
+const SCALARS: Library = {
   tostring: (args, node, env) => {
     const v = arg(args, 0, env);
-    return v.type === 'timespan' ? timespanText(v.sql) : toStringSql(v, node, env);
+    return v.type === 'timespan' ? timespanText(v.sql) : env.c.expr.toStringSql(v, node, env);
   },
   // the store records no ingestion time: the row's TimeGenerated stands in for it, with a warning
   ingestion_time: (_args, _node, env) => {
@@ -235,7 +237,7 @@ export const TIME_FUNCTIONS: Library = {
     const v = arg(args, 0, env);
     if (v.type === 'timespan') return v.sql;
     if (v.type === 'string') return parseTimespanText(v.sql);
-    return `to_microseconds(CAST(${v.sql} // 10 AS BIGINT))`; // a number is ticks
+    return dialect.intervalFromMicros(`CAST(${v.sql} // 10 AS BIGINT)`); // a number is ticks
   },
   tobool: toBool,
   startofday: startOf('day'),
@@ -261,6 +263,8 @@ export const TIME_FUNCTIONS: Library = {
   unixtime_milliseconds_todatetime: unixtime(1000),
   unixtime_microseconds_todatetime: unixtime(1),
 };
-TIME_FUNCTIONS.toboolean = toBool;
-TIME_FUNCTIONS.getmonth = TIME_FUNCTIONS.monthofyear;
-TIME_FUNCTIONS.weekofyear = TIME_FUNCTIONS.week_of_year;
+SCALARS.toboolean = toBool;
+SCALARS.getmonth = SCALARS.monthofyear;
+SCALARS.weekofyear = SCALARS.week_of_year;
+
+export const TIME_FUNCTIONS: FunctionFamily = { name: 'time', scalars: SCALARS };

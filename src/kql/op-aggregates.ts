@@ -4,14 +4,15 @@
  * percentiles). A multi-column aggregate is one DuckDB aggregate over a STRUCT, read field by field:
  * DuckDB computes identical aggregate expressions once, and the fields all come from the same row.
  */
-import type { Column } from './context.js';
-import { constant, scalar, type Env, type Sql } from './expr.js';
+import type { Column, Env, Sql } from './context.js';
 import type { KNode } from './kusto.js';
-import { duckTypeOf, ident } from './sql.js';
+import type { FunctionFamily, FunctionImpl } from './registry.js';
+import { ident } from './sql.js';
+import { dialect } from './dialect.js';
 
-type Impl = (args: KNode[], node: KNode, env: Env) => string;
+type Impl = FunctionImpl;
 
-const sql = (args: KNode[], i: number, env: Env): Sql => scalar(args[i], env);
+const sql = (args: KNode[], i: number, env: Env): Sql => env.c.expr.scalar(args[i], env);
 
 /** What Kusto's collectors keep: non-null values and non-empty strings. */
 function kept(value: Sql): string {
@@ -25,7 +26,7 @@ function kept(value: Sql): string {
  */
 function fraction(node: KNode, env: Env): string {
   // a literal, or a `let` / function parameter bound to one (a view called with 25 and 75)
-  const k = constant(node, env.c)?.value;
+  const k = env.c.expr.constant(node, env.c)?.value;
   const value = typeof k === 'number' || typeof k === 'bigint' ? Number(k) : Number.NaN;
   if (!Number.isFinite(value) || value < 0 || value > 100)
     env.c.fail(node, 'percentile that is not a constant 0..100');
@@ -36,7 +37,9 @@ function collect(distinct: boolean): Impl {
   return (args, _node, env) => {
     const value = kept(sql(args, 0, env));
     const where = sql(args, 1, env).sql;
-    return `to_json(coalesce(list(${distinct ? 'DISTINCT ' : ''}${value}) FILTER (WHERE ${where} AND ${value} IS NOT NULL), []))`;
+    return dialect.toJson(
+      `coalesce(list(${distinct ? 'DISTINCT ' : ''}${value}) FILTER (WHERE ${where} AND ${value} IS NOT NULL), [])`,
+    );
   };
 }
 
@@ -55,16 +58,7 @@ const AGGREGATES: Record<string, Impl> = {
   make_list_if: collect(false),
 };
 
-/** One aggregate's SQL with the binder's result type, or undefined when it is not one of ours. */
-export function extraAggregate(name: string, args: KNode[], node: KNode, env: Env): Sql | undefined {
-  const impl = AGGREGATES[name];
-  if (!impl || !env.aggregate) return undefined;
-  const type = node.type?.name ?? 'unknown';
-  const text = impl(args, node, { ...env, aggregate: false });
-  const duck = duckTypeOf(type);
-  if (type === 'string') return { sql: `coalesce(${text}, '')`, type };
-  return { sql: duck && duck !== 'JSON' ? `CAST(${text} AS ${duck})` : text, type };
-}
+export const AGGREGATE_FUNCTIONS: FunctionFamily = { name: 'aggregate', aggregates: AGGREGATES };
 
 /** A column of a multi-column aggregate: its output name, type and SQL. */
 export interface AggregateColumn extends Column {
@@ -82,14 +76,14 @@ function argExtreme(fn: 'arg_max' | 'arg_min', node: KNode, out: Column[], env: 
   const tuple = node.type?.columns ?? [];
   if (tuple.length !== out.length || args.length < 1) env.c.fail(node, 'arg_max/arg_min result columns');
   const row: Env = { ...env, aggregate: false };
-  const key = scalar(args[0], row).sql;
+  const key = row.c.expr.scalar(args[0], row).sql;
   // the tuple's columns in order: the key, then each argument; `*` stands for the remaining input columns
   const fields: string[] = [key];
   const explicit = args.slice(1).filter((a) => a.kind !== 'StarExpression').length;
   for (const a of args.slice(1)) {
     if (a.kind !== 'StarExpression') {
       const e = a.kind === 'SimpleNamedExpression' ? a.node('Expression')! : a;
-      fields.push(scalar(e, row).sql);
+      fields.push(env.c.expr.scalar(e, row).sql);
       continue;
     }
     const count = tuple.length - 1 - explicit;
@@ -116,20 +110,20 @@ function percentiles(node: KNode, out: Column[], env: Env, weighted: boolean): A
   const first = weighted ? 2 : 1;
   if (args.length - first !== out.length) env.c.fail(node, 'percentiles result columns');
   const rowEnv = { ...env, aggregate: false };
-  const value = scalar(args[0], rowEnv).sql;
-  const weight = weighted ? `greatest(CAST(${scalar(args[1], rowEnv).sql} AS BIGINT), 0)` : '';
+  const value = env.c.expr.scalar(args[0], rowEnv).sql;
+  const weight = weighted ? `greatest(CAST(${env.c.expr.scalar(args[1], rowEnv).sql} AS BIGINT), 0)` : '';
   return out.map((col, i) => {
-    const duck = duckTypeOf(col.type);
+    const duck = dialect.type(col.type);
     const p = fraction(args[i + first], env);
     const q = weighted
       ? `list_aggregate(flatten(list(list_resize([${value}], ${weight}, ${value}))), 'quantile_disc', ${p})`
       : `quantile_disc(${value}, ${p})`;
-    return { ...col, sql: duck && duck !== 'JSON' ? `CAST(${q} AS ${duck})` : `to_json(${q})` };
+    return { ...col, sql: duck && duck !== 'JSON' ? `CAST(${q} AS ${duck})` : dialect.toJson(q) };
   });
 }
 
 /**
- * Columns of one summarize aggregate that yields several (`arg_max(T, *)`, `percentiles(x, 50, 95)`),
+ * Columns of one summarize aggregate that yields several (`arg_max(T, *)`, 'percentiles(x, 50, 95)'),
  * given the binder's output columns for it; undefined for an ordinary aggregate.
  */
 export function multiColumnAggregate(expr: KNode, out: Column[], env: Env): AggregateColumn[] | undefined {

@@ -7,18 +7,16 @@
  * holds reads as null (Kusto would report it as unknown at run time), with a warning.
  * Other plugins are TT001 naming the plugin.
  */
+import type { BagKey } from './context.js';
 import type { Column, Compiler, Relation } from './context.js';
 import { constant } from './expr.js';
 import type { KNode } from './kusto.js';
 import { projectItems, type Item } from './relation.js';
 import { ident, sqlName } from './sql.js';
 import { warn } from './warnings.js';
+import { dialect } from './dialect.js';
 
-/** One key of the unpacked bags and the Kusto type of its values. */
-export interface BagKey {
-  key: string;
-  type: string;
-}
+export type { BagKey };
 
 /** DuckDB json_type names (comma-separated, distinct) of one key's non-null values → a Kusto type. */
 export function bagKeyType(jsonTypes: string): string {
@@ -72,7 +70,7 @@ function bagUnpack(op: KNode, call: KNode, input: Relation, out: Column[], c: Co
   if (args[1] && typeof prefixConst?.value !== 'string') return c.fail(args[1], 'bag_unpack prefix');
   const prefix = (prefixConst?.value as string | undefined) ?? '';
   const bag = ident(bagArg.simpleName ?? bagArg.symbol.name);
-  const bagObject = `CASE WHEN json_type(${bag}) = 'OBJECT' THEN ${bag} END`;
+  const bagObject = `CASE WHEN ${dialect.jsonType(bag)} = 'OBJECT' THEN ${bag} END`;
   const probe =
     `SELECT e.key AS key, string_agg(DISTINCT e.type, ',' ORDER BY e.type) AS types ` +
     `FROM (SELECT ${bagObject} AS _tt_bag FROM ${input.from}) AS t, json_each(t._tt_bag) AS e ` +

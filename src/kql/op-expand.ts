@@ -8,14 +8,15 @@ import type { Column, Compiler, Relation } from './context.js';
 import { rowScope, scalar } from './expr.js';
 import type { KNode } from './kusto.js';
 import { projectItems, type Item } from './relation.js';
-import { duckTypeOf, ident } from './sql.js';
+import { ident } from './sql.js';
+import { dialect } from './dialect.js';
 
 /** The JSON value as a list to unnest: arrays as is, bags as one-key bags, scalars and null as one item. */
 function elements(json: string): string {
   return (
     `(CASE WHEN ${json} IS NULL THEN [CAST(NULL AS JSON)] ` +
-    `WHEN json_type(${json}) = 'ARRAY' THEN CAST(${json} AS JSON[]) ` +
-    `WHEN json_type(${json}) = 'OBJECT' THEN list_transform(json_keys(${json}), k -> json_object(k, ${json} -> k)) ` +
+    `WHEN ${dialect.jsonType(json)} = 'ARRAY' THEN CAST(${json} AS JSON[]) ` +
+    `WHEN ${dialect.jsonType(json)} = 'OBJECT' THEN ${dialect.listTransform(`json_keys(${json})`, 'k', `json_object(k, ${json} -> k)`)} ` +
     `ELSE [${json}] END)`
   );
 }
@@ -24,8 +25,8 @@ function elements(json: string): string {
 function converted(element: string, type: string): string {
   if (type === 'dynamic') return element;
   if (type === 'string')
-    return `coalesce(CASE WHEN json_type(${element}) = 'VARCHAR' THEN ${element} ->> '$' ELSE CAST(${element} AS VARCHAR) END, '')`;
-  return `TRY_CAST(${element} ->> '$' AS ${duckTypeOf(type) ?? 'VARCHAR'})`;
+    return `coalesce(CASE WHEN ${dialect.jsonType(element)} = 'VARCHAR' THEN ${element} ->> '$' ELSE CAST(${element} AS VARCHAR) END, '')`;
+  return `TRY_CAST(${element} ->> '$' AS ${dialect.type(type) ?? 'VARCHAR'})`;
 }
 
 export function mvExpand(op: KNode, input: Relation, out: Column[], c: Compiler): Relation {
@@ -52,7 +53,7 @@ export function mvExpand(op: KNode, input: Relation, out: Column[], c: Compiler)
     if (!name) c.fail(e, 'mv-expand of an unnamed expression');
     const list = elements(scalar(expr, { c, scope: rowScope(), aggregate: false }).sql);
     unnests.push(`unnest(${list}) AS ${ident(`_tt_e${i}`)}`);
-    if (i === 0 && indexName) unnests.push(`unnest(range(len(${list}))) AS ${ident('_tt_i')}`);
+    if (i === 0 && indexName) unnests.push(`unnest(range(${dialect.listLength(list)})) AS ${ident('_tt_i')}`);
     expanded.set(name!, `_tt_e${i}`);
   });
   const from = c.cte(`SELECT *, ${unnests.join(', ')} FROM ${input.from}`);

@@ -13,6 +13,7 @@ import type { Column, Compiler, Relation } from './context.js';
 import type { KNode } from './kusto.js';
 import { MAX_SOURCES } from './relation.js';
 import { ident } from './sql.js';
+import { dialect } from './dialect.js';
 
 interface KeyPair {
   left: string;
@@ -92,7 +93,7 @@ function bothSources(left: Relation, right: Relation): string | undefined {
   if (left.source === 'none' && right.source === 'none') return undefined;
   const list = (alias: string, rel: Relation) => {
     const src = `${alias}.${ident(SOURCE_COLUMN)}`;
-    if (rel.source === 'row') return `list_filter([${src}], s -> s IS NOT NULL)`;
+    if (rel.source === 'row') return dialect.listFilter(`[${src}]`, 's', 's IS NOT NULL');
     if (rel.source === 'list') return `coalesce(${src}, CAST([] AS VARCHAR[]))`;
     return 'CAST([] AS VARCHAR[])';
   };

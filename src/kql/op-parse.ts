@@ -10,7 +10,8 @@ import { asString, constant, rowScope, scalar } from './expr.js';
 import type { KNode } from './kusto.js';
 import { operatorKind } from './op-join.js';
 import { projectItems, type Item } from './relation.js';
-import { duckTypeOf, ident } from './sql.js';
+import { ident } from './sql.js';
+import { dialect } from './dialect.js';
 
 const quote = (text: string) => text.replace(/[\\^$.|?*+()[\]{}]/g, (ch) => `\\${ch}`);
 
@@ -47,7 +48,7 @@ export function parse(op: KNode, input: Relation, out: Column[], c: Compiler): R
     const sql = extracted.get(name);
     if (!sql) return { name, type, sql: ident(name), passthrough: name };
     if (type === 'string') return { name, type, sql };
-    const duck = duckTypeOf(type) ?? 'VARCHAR';
+    const duck = dialect.type(type) ?? 'VARCHAR';
     return { name, type, sql: `TRY_CAST(nullif(${sql}, '') AS ${duck})` };
   });
   return projectItems(input, items, c, (d) => c.fail(op, d));

@@ -12,21 +12,23 @@
 import { SOURCE_COLUMN } from '../store/schema.js';
 import type { Column, Compiler, Relation } from './context.js';
 import { constant, NO_ROW, rowScope, scalar, toStringSql, type Env, type Sql } from './expr.js';
-import { YEAR_ONE_OFFSET_US } from './functions.js';
+import { YEAR_ONE_OFFSET_US } from './functions-core.js';
 import type { KNode } from './kusto.js';
 import { sourceAggregate } from './relation.js';
-import { ident, intervalMicros, NUMERIC } from './sql.js';
+import { ident, NUMERIC } from './sql.js';
+import { dialect } from './dialect.js';
 
 function units(value: Sql, node: KNode, c: Compiler): string {
-  if (value.type === 'datetime') return `(epoch_us(${value.sql}) + ${YEAR_ONE_OFFSET_US})`;
-  if (value.type === 'timespan') return intervalMicros(value.sql);
+  if (value.type === 'datetime') return `(${dialect.epochMicros(value.sql)} + ${YEAR_ONE_OFFSET_US})`;
+  if (value.type === 'timespan') return dialect.intervalMicros(value.sql);
   if (NUMERIC.has(value.type)) return value.sql;
   return c.fail(node, `make-series axis of ${value.type}`);
 }
 
 function fromUnits(sql: string, type: string): string {
-  if (type === 'datetime') return `make_timestamp(CAST(${sql} - ${YEAR_ONE_OFFSET_US} AS BIGINT))`;
-  if (type === 'timespan') return `to_microseconds(CAST(${sql} AS BIGINT))`;
+  if (type === 'datetime')
+    return dialect.timestampFromMicros(`CAST(${sql} - ${YEAR_ONE_OFFSET_US} AS BIGINT)`);
+  if (type === 'timespan') return dialect.intervalFromMicros(`CAST(${sql} AS BIGINT)`);
   return sql;
 }
 
@@ -35,7 +37,7 @@ function stepUnits(node: KNode, axisType: string, env: Env): string {
   if (axisType !== 'datetime' && axisType !== 'timespan') return scalar(node, env).sql;
   const k = constant(node, env.c);
   if (typeof k?.value === 'number') return env.c.params.add(k.value, 'long');
-  return intervalMicros(scalar(node, env).sql);
+  return dialect.intervalMicros(scalar(node, env).sql);
 }
 
 export function makeSeries(op: KNode, input: Relation, out: Column[], c: Compiler): Relation {
@@ -108,13 +110,17 @@ export function makeSeries(op: KNode, input: Relation, out: Column[], c: Compile
   const items = byCols.map((col) => ident(col.name));
   aggs.forEach((_, j) => {
     const value = `coalesce(_tt_l${j}[list_position(_tt_ks, i)], ${defaults[j]})`;
-    items.push(`to_json(list_transform(${bins}, i -> ${value})) AS ${ident(out[by.length + j].name)}`);
+    items.push(
+      `${dialect.toJson(dialect.listTransform(bins, 'i', value))} AS ${ident(out[by.length + j].name)}`,
+    );
   });
   let axisValue = fromUnits(`(${first}) + i * (${step})`, axis.type);
   // datetimes in dynamic values read as Kusto's text (as tostring gives it)
   if (axis.type === 'datetime' || axis.type === 'timespan')
     axisValue = toStringSql({ sql: axisValue, type: axis.type }, axisNode, env);
-  items.push(`to_json(list_transform(${bins}, i -> ${axisValue})) AS ${ident(out[out.length - 1].name)}`);
+  items.push(
+    `${dialect.toJson(dialect.listTransform(bins, 'i', axisValue))} AS ${ident(out[out.length - 1].name)}`,
+  );
   if (merged) items.push(ident(SOURCE_COLUMN));
   return {
     from: c.cte(`SELECT ${items.join(', ')} FROM ${lists}`),

@@ -6,7 +6,8 @@ import type { Compiler, Relation } from './context.js';
 import { NO_ROW, scalar, type Env } from './expr.js';
 import type { KNode } from './kusto.js';
 import { union } from './op-union.js';
-import { duckTypeOf, ident } from './sql.js';
+import { ident } from './sql.js';
+import { dialect } from './dialect.js';
 
 const noRow = (c: Compiler): Env => ({ c, scope: NO_ROW, aggregate: false });
 
@@ -20,7 +21,7 @@ function datatable(node: KNode, c: Compiler): Relation {
   const columns = node.type?.columns ?? [];
   const values = node.list('Values');
   if (columns.length === 0 || values.length % columns.length !== 0) return c.fail(node, 'datatable shape');
-  const cast = (sql: string, type: string) => `CAST(${sql} AS ${duckTypeOf(type) ?? 'VARCHAR'})`;
+  const cast = (sql: string, type: string) => `CAST(${sql} AS ${dialect.type(type) ?? 'VARCHAR'})`;
   const rows: string[] = [];
   for (let i = 0; i < values.length; i += columns.length) {
     const row = columns.map((col, j) => cast(scalar(values[i + j], noRow(c)).sql, col.type));

@@ -2,12 +2,13 @@
  * `union` → UNION ALL of SELECTs aligned on the binder's result columns. Kusto unions by column name;
  * a name that has different types in different inputs becomes one column per type (`B_string`,
  * `B_long`), which the binder already names. `withsource=` adds the input's table name (or, for a
- * subquery, `union_argN`); `isfuzzy=true` skips inputs that do not resolve to a table.
+ * subquery, 'union_argN'); `isfuzzy=true` skips inputs that do not resolve to a table.
  */
 import { SOURCE_COLUMN } from '../store/schema.js';
 import type { Column, Compiler, Relation, SourceMode } from './context.js';
 import type { KNode } from './kusto.js';
-import { duckTypeOf, ident } from './sql.js';
+import { ident } from './sql.js';
+import { dialect } from './dialect.js';
 
 function parameter(op: KNode, name: string): KNode | undefined {
   return op
@@ -17,7 +18,7 @@ function parameter(op: KNode, name: string): KNode | undefined {
 
 /** SQL reading output column `col` from one input, or a typed NULL when the input lacks it. */
 function columnFrom(rel: Relation, col: Column): string {
-  const duck = duckTypeOf(col.type) ?? 'VARCHAR';
+  const duck = dialect.type(col.type) ?? 'VARCHAR';
   const exact = rel.columns.find((c) => c.name === col.name);
   const byType = rel.columns.find((c) => `${c.name}_${c.type}` === col.name);
   const found = exact ?? byType;
@@ -29,7 +30,9 @@ function sourceSql(rel: Relation, mode: SourceMode): string {
   const src = ident(SOURCE_COLUMN);
   if (mode === 'list') {
     if (rel.source === 'list') return src;
-    return rel.source === 'row' ? `list_filter([${src}], s -> s IS NOT NULL)` : 'CAST([] AS VARCHAR[])';
+    return rel.source === 'row'
+      ? dialect.listFilter(`[${src}]`, 's', 's IS NOT NULL')
+      : 'CAST([] AS VARCHAR[])';
   }
   return rel.source === 'row' ? src : 'CAST(NULL AS VARCHAR)';
 }

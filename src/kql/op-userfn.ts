@@ -1,5 +1,5 @@
 /**
- * User-defined functions and views (`let f = (a:string, n:long = 3) { … };`, `let v = view () { … };`).
+ * User-defined functions and views (`let f = (a:string, n:long = 3) { … };`, 'let v = view () { … };').
  * The binder has already typed the body against the declared parameters; a call binds each parameter
  * symbol to the call's argument (or the default) and compiles the body in place, like a macro. The
  * argument keeps the caller's row scope, so scalar functions may be applied to columns.

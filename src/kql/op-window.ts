@@ -1,15 +1,15 @@
 /**
  * Serialized rows: the `serialize` operator and the window functions that need a row order (`prev`,
- * `next`, `row_number`, `row_cumsum`). Kusto serializes rows after `sort`/`order by`, `top` and
+ * `next`, `row_number`, 'row_cumsum'). Kusto serializes rows after `sort`/`order by`, `top` and
  * `serialize`; here the order is frozen into the hidden row number first (see relation.serialize), so a
  * window function and the final ORDER BY always agree, even between rows that tie on the sort key.
  */
 import type { Compiler, Relation } from './context.js';
-import type { Env, Sql } from './expr.js';
-import { scalar } from './expr.js';
+import type { Env, Sql } from './context.js';
 import type { KNode } from './kusto.js';
 import { ORDINAL_COLUMN, serialize } from './relation.js';
-import { duckTypeOf, ident } from './sql.js';
+import { ident } from './sql.js';
+import { dialect } from './dialect.js';
 
 const OVER = `OVER (ORDER BY ${ident(ORDINAL_COLUMN)})`;
 
@@ -32,9 +32,9 @@ type WindowImpl = (args: KNode[], node: KNode, env: Env, over: string) => string
 
 function shift(fn: 'lag' | 'lead'): WindowImpl {
   return (args, node, env, over) => {
-    const value = scalar(args[0], env).sql;
-    const offset = args.length > 1 ? scalar(args[1], env).sql : '1';
-    const fallback = args.length > 2 ? `, ${scalar(args[2], env).sql}` : '';
+    const value = env.c.expr.scalar(args[0], env).sql;
+    const offset = args.length > 1 ? env.c.expr.scalar(args[1], env).sql : '1';
+    const fallback = args.length > 2 ? `, ${env.c.expr.scalar(args[2], env).sql}` : '';
     const sql = `${fn}(${value}, ${offset}${fallback}) ${over}`;
     return node.type?.name === 'string' ? `coalesce(${sql}, '')` : sql; // Kusto strings are never null
   };
@@ -45,12 +45,12 @@ const WINDOW: Record<string, WindowImpl> = {
   next: shift('lead'),
   row_number: (args, node, env, over) => {
     if (args.length > 1) env.c.fail(node, 'row_number with a restart condition');
-    const start = args.length ? scalar(args[0], env).sql : '1';
+    const start = args.length ? env.c.expr.scalar(args[0], env).sql : '1';
     return `(row_number() ${over} + ${start} - 1)`;
   },
   row_cumsum: (args, node, env) => {
     if (args.length > 1) env.c.fail(node, 'row_cumsum with a restart condition');
-    return `sum(${scalar(args[0], env).sql}) OVER (ORDER BY ${ident(ORDINAL_COLUMN)} ROWS UNBOUNDED PRECEDING)`;
+    return `sum(${env.c.expr.scalar(args[0], env).sql}) OVER (ORDER BY ${ident(ORDINAL_COLUMN)} ROWS UNBOUNDED PRECEDING)`;
   },
 };
 
@@ -62,7 +62,7 @@ export function windowCall(name: string, args: KNode[], node: KNode, env: Env): 
   const over = env.window();
   const type = node.type?.name ?? 'unknown';
   const sql = impl(args, node, env, over);
-  const duck = duckTypeOf(type);
+  const duck = dialect.type(type);
   return { sql: duck && duck !== 'JSON' && type !== 'string' ? `CAST(${sql} AS ${duck})` : sql, type };
 }
 

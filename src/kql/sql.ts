@@ -1,9 +1,9 @@
 /**
- * SQL text helpers for the DuckDB dialect: identifier quoting, Kusto → DuckDB types, and the parameter
- * list. Query literals always travel as `$n` parameters (numbered, so a fragment can be reused anywhere in
- * the text); only identifiers and fixed engine constants are ever written into the SQL itself.
+ * SQL text helpers: identifier quoting and the parameter list (the engine's spellings are in dialect.ts).
+ * Query literals always travel as `$n` parameters (numbered, so a fragment can be reused anywhere in the
+ * text); only identifiers and fixed engine constants are ever written into the SQL itself.
  */
-import { DUCK_TYPES, type KqlType } from '../store/schema.js';
+import { dialect } from './dialect.js';
 
 /** An identifier exactly as given (a stored table's own column, the final result's Kusto name). */
 export function rawIdent(name: string): string {
@@ -47,11 +47,6 @@ export function ident(name: string): string {
   return rawIdent(sqlName(name));
 }
 
-/** DuckDB type for a Kusto scalar type name, or undefined for types we do not map. */
-export function duckTypeOf(kustoType: string): string | undefined {
-  return Object.hasOwn(DUCK_TYPES, kustoType) ? DUCK_TYPES[kustoType as KqlType] : undefined;
-}
-
 export const NUMERIC = new Set(['int', 'long', 'real', 'double', 'decimal']);
 
 /** Positional parameters; `add` returns the SQL that reads the value with its Kusto type. */
@@ -60,7 +55,7 @@ export class Params {
 
   add(value: unknown, kustoType: string): string {
     if (value === null || value === undefined) {
-      const duck = duckTypeOf(kustoType);
+      const duck = dialect.type(kustoType);
       return duck ? `CAST(NULL AS ${duck})` : 'NULL';
     }
     this.values.push(value);
@@ -69,20 +64,15 @@ export class Params {
       case 'datetime':
         return `CAST(${ref} AS TIMESTAMP)`;
       case 'timespan':
-        return `to_microseconds(CAST(${ref} AS BIGINT))`; // value is microseconds
+        return dialect.intervalFromMicros(`CAST(${ref} AS BIGINT)`); // value is microseconds
       case 'dynamic':
         return `CAST(${ref} AS JSON)`;
       default: {
-        const duck = duckTypeOf(kustoType);
+        const duck = dialect.type(kustoType);
         return duck ? `CAST(${ref} AS ${duck})` : ref;
       }
     }
   }
-}
-
-/** Microseconds of a DuckDB INTERVAL expression (our intervals never carry months). */
-export function intervalMicros(sql: string): string {
-  return `CAST(round(epoch(${sql}) * 1000000) AS BIGINT)`;
 }
 
 /**

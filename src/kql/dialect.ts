@@ -1,0 +1,46 @@
+/**
+ * The SQL engine's own spellings, in one place: type names, and the functions whose names or forms differ
+ * between engines (epoch microseconds, intervals, list lambdas, JSON). The translator writes these
+ * through `dialect`; a second engine is a second object implementing Dialect, not a rewrite.
+ * Arguments and results are SQL text.
+ */
+import { DUCK_TYPES, type KqlType } from '../store/schema.js';
+
+export interface Dialect {
+  /** The engine's type for a Kusto scalar type (undefined for types not mapped). */
+  type(kustoType: string): string | undefined;
+  /** Microseconds since the Unix epoch of a timestamp. */
+  epochMicros(timestamp: string): string;
+  /** The timestamp that many microseconds after the Unix epoch. */
+  timestampFromMicros(micros: string): string;
+  /** The interval of that many (integer) microseconds. */
+  intervalFromMicros(micros: string): string;
+  /** The microseconds of an interval, as an integer. */
+  intervalMicros(interval: string): string;
+  /** `[f(e) for e in list]`; `element` may be `(e, i)` for a 1-based index too. */
+  listTransform(list: string, element: string, body: string): string;
+  /** The elements of a list for which `body` holds. */
+  listFilter(list: string, element: string, body: string): string;
+  /** Number of elements of a list. */
+  listLength(list: string): string;
+  /** Any value as the engine's JSON type. */
+  toJson(value: string): string;
+  /** The JSON type name of a JSON value: 'VARCHAR', 'BIGINT', 'DOUBLE', 'BOOLEAN', 'ARRAY', 'OBJECT', 'NULL'. */
+  jsonType(json: string): string;
+}
+
+const duckdb: Dialect = {
+  type: (kustoType) => (Object.hasOwn(DUCK_TYPES, kustoType) ? DUCK_TYPES[kustoType as KqlType] : undefined),
+  epochMicros: (timestamp) => `epoch_us(${timestamp})`,
+  timestampFromMicros: (micros) => `make_timestamp(${micros})`,
+  intervalFromMicros: (micros) => `to_microseconds(${micros})`,
+  intervalMicros: (interval) => `CAST(round(epoch(${interval}) * 1000000) AS BIGINT)`,
+  listTransform: (list, element, body) => `list_transform(${list}, ${element} -> ${body})`,
+  listFilter: (list, element, body) => `list_filter(${list}, ${element} -> ${body})`,
+  listLength: (list) => `len(${list})`,
+  toJson: (value) => `to_json(${value})`,
+  jsonType: (json) => `json_type(${json})`,
+};
+
+/** The engine Telltale runs on. */
+export const dialect: Dialect = duckdb;
