@@ -9,6 +9,7 @@ import { benchHunts } from './hunts.js';
 import { benchScan } from './scan.js';
 import { benchIntel } from './intel.js';
 import { benchKql } from './kql.js';
+import { benchKqlUdf } from './kql-udf.js';
 import { benchScale } from './scale.js';
 import type { BenchResult } from './types.js';
 
@@ -40,6 +41,8 @@ if (!only || only === 'intel')
 // 10M rows take several minutes on a 2-core box; 1M (~40 s for all three queries) is the default
 if (!only || only === 'kql')
   print(await benchKql({ rows: Number(process.env.BENCH_KQL_ROWS ?? 10_000_000) }));
+if (!only || only === 'kql-udf')
+  print(await benchKqlUdf({ rows: Number(process.env.BENCH_UDF_ROWS ?? 1_000_000) }));
 if (only === 'scale')
   print(
     await benchScale({

@@ -10,6 +10,7 @@
  */
 import type { Env } from './context.js';
 import type { KNode } from './kusto.js';
+import type { JsFunction } from './udf.js';
 
 export type FunctionImpl = (args: KNode[], node: KNode, env: Env) => string;
 
@@ -23,6 +24,8 @@ export interface FunctionFamily {
    * row expressions). The result is cast to the binder's type; a string result is never NULL.
    */
   aggregates?: Record<string, FunctionImpl>;
+  /** JavaScript functions the scalars call by name (udf.ts); installed on the store's connection. */
+  udfs?: JsFunction[];
 }
 
 export class DuplicateFunction extends Error {}
@@ -35,11 +38,20 @@ interface Entry {
 export class FunctionRegistry {
   private readonly scalars = new Map<string, Entry>();
   private readonly aggregates = new Map<string, Entry>();
+  private readonly udfs = new Map<string, { fn: JsFunction; family: string }>();
 
   constructor(families: FunctionFamily[]) {
     for (const family of families) {
       this.add(this.scalars, 'scalar', family.name, family.scalars);
       this.add(this.aggregates, 'aggregate', family.name, family.aggregates);
+      for (const fn of family.udfs ?? []) {
+        const taken = this.udfs.get(fn.name);
+        if (taken)
+          throw new DuplicateFunction(
+            `JS function ${fn.name} is registered twice: by family ${taken.family} and by family ${family.name}`,
+          );
+        this.udfs.set(fn.name, { fn, family: family.name });
+      }
     }
   }
 
@@ -66,6 +78,11 @@ export class FunctionRegistry {
 
   aggregate(name: string): FunctionImpl | undefined {
     return this.aggregates.get(name.toLowerCase())?.impl;
+  }
+
+  /** Every JS function of every family (to install on a connection). */
+  jsFunctions(): JsFunction[] {
+    return [...this.udfs.values()].map((u) => u.fn);
   }
 
   /** Registered names by family (for docs and tests). */

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { duckType, loadSchemas, SOURCE_COLUMN, type SchemaSet, type TableSchema } from './schema.js';
 import { installMacros } from './macros.js';
+import { installKqlFunctions } from '../kql/install.js';
 import type { Row } from './coerce.js';
 import { installBulkMacros, loadWithPlan, quoteIdent, sqlString } from './bulk.js';
 import type { LoadPlan, LoadResult } from './plan.js';
@@ -37,6 +38,7 @@ export class Store {
     await connection.run("SET TimeZone = 'UTC'");
     await installMacros(connection);
     await installBulkMacros(connection);
+    installKqlFunctions(connection); // the KQL library's JavaScript functions (src/kql/udf.ts)
     for (const schema of store.schemas.values()) await store.createTable(schema);
     return store;
   }
