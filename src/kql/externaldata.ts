@@ -2,13 +2,14 @@
  * `externaldata (cols) [ "url", … ] with (format=…, ignoreFirstRecord=…)` read from local files.
  *
  * Hunts fetch feeds over the network; Telltale runs where there is none, so every URL maps to a local
- * file: `file:///x` is the file itself, and `https://host/a/b.csv` is `DIR/host/a/b.csv` under the
- * `externaldataDir` option (query strings such as SAS tokens are dropped). A URL without a local file
+ * file: `file:///x` is the file itself, read only inside the `externaldataDir` option (a hunt must not
+ * read `/etc/shadow`), and `https://host/a/b.csv` is `DIR/host/a/b.csv` under it (query strings such as
+ * SAS tokens are dropped). A URL without a local file
  * is an ExternalDataMissing error naming the URL, the path looked for, and the declared shape, so a
  * caller (the corpus runner, a future `telltale feeds fetch`) can supply it. DuckDB reads the file;
  * every field is read as text and converted to the declared type the way Kusto does (bad values → null).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Column, Compiler, Relation } from './context.js';
@@ -47,7 +48,7 @@ export function localPath(url: string, dir: string | undefined): { path?: string
   } catch {
     return { reason: 'not a URL' };
   }
-  if (parsed.protocol === 'file:') return { path: fileURLToPath(parsed) };
+  if (parsed.protocol === 'file:') return insideDir(fileURLToPath(parsed), dir);
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
     return { reason: `${parsed.protocol} URLs are not supported` };
   // without a directory, look in ./externaldata so the error can still name a concrete path
@@ -57,6 +58,26 @@ export function localPath(url: string, dir: string | undefined): { path?: string
   // a crafted URL (`%2e%2e`) must not read outside the directory
   if (!path.startsWith(base + sep)) return { reason: 'the URL path leaves the externaldata directory' };
   return { path };
+}
+
+/**
+ * A file:// URL reads a local file only inside the externaldata directory (links resolved first): hunt
+ * content must not read `/etc/shadow` into the findings.
+ */
+function insideDir(path: string, dir: string | undefined): { path?: string; reason?: string } {
+  const refused = `file:// URLs are read only inside the --externaldata-dir folder`;
+  if (dir === undefined) return { reason: `${refused} (none given)` };
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p); // a missing file: its own error follows
+    }
+  };
+  const base = real(dir);
+  const target = real(path);
+  if (!target.startsWith(base + sep)) return { reason: `${refused} (${base})` };
+  return { path: target };
 }
 
 /** Kusto's delimited externaldata formats and their separators. */

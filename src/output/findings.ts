@@ -1,7 +1,7 @@
 /** Renders findings as a terminal report, JSON, NDJSON or CSV. */
 import type { Finding } from '../hunts/findings.js';
 import { SOURCE_COLUMN } from '../store/schema.js';
-import { csvLine } from './csv.js';
+import { csvLine } from '../util/csv.js';
 import { cellText, renderTable } from './table.js';
 
 export type OutputFormat = 'table' | 'json' | 'ndjson' | 'csv';

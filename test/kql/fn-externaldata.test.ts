@@ -30,7 +30,7 @@ afterAll(() => {
 describe('externaldata', () => {
   it('reads a csv file:// URL, skipping the header with ignoreFirstRecord and typing each column', async () => {
     const url = file(
-      'a.csv',
+      'feeds/a.csv',
       'ip,port,seen,ok\n176.65.139.7,23,2026-05-20T10:00:00Z,true\n"10.0.0.1",x,,false\n',
     );
     const r = await run(
@@ -43,7 +43,7 @@ describe('externaldata', () => {
   });
 
   it('keeps the first record without ignoreFirstRecord, and pads short rows with nulls', async () => {
-    const url = file('b.csv', 'a,1\nb\n');
+    const url = file('feeds/b.csv', 'a,1\nb\n');
     const r = await run(`externaldata(s:string, n:long) ["${url}"]`);
     expect(r.rows).toEqual([
       { s: 'a', n: 1 },

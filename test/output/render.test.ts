@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { stripControl, escapeHtml } from '../../src/output/sanitize.js';
 import { renderFindings } from '../../src/output/findings.js';
-import { csvCell } from '../../src/output/csv.js';
+import { csvCell } from '../../src/util/csv.js';
 import type { Finding } from '../../src/hunts/findings.js';
 
 const hostile: Finding = {

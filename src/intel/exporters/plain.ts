@@ -4,6 +4,7 @@
  */
 import { INDICATOR_TYPES, type Indicator } from '../model.js';
 import { display, lines, type Exporter } from './types.js';
+import { csvLine } from '../../util/csv.js';
 
 export const plainLists: Exporter = (indicators) =>
   INDICATOR_TYPES.flatMap((type) => {
@@ -26,11 +27,6 @@ const CSV_HEADER = [
   'source',
 ];
 
-export function csvField(v: unknown): string {
-  const s = v === undefined || v === null ? '' : String(v);
-  return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /** The descriptive columns both CSV exports share, in their order. */
 export const describeColumns = (i: Indicator): unknown[] => [
   i.threatType,
@@ -50,7 +46,7 @@ export const csvFile = (
   indicators: readonly Indicator[],
 ) => ({
   name,
-  content: lines([header.join(','), ...indicators.map((i) => row(i).map(csvField).join(','))]),
+  content: lines([csvLine(header), ...indicators.map((i) => csvLine(row(i)))]),
 });
 
 export const csv: Exporter = (indicators) => [
