@@ -43,6 +43,8 @@ import type { Skipped, WalkOptions } from './util/walk.js';
 
 export type { Finding } from './hunts/findings.js';
 export type { DeviceView } from './hunts/entity-view.js';
+export type { HuntRun } from './hunts/runner.js';
+export type { Hunt, Severity } from './hunts/model.js';
 export type { LintIssue } from './hunts/exclusions/lint.js';
 
 /** `telltale exclusions lint`: load exclusion files and lint every entry, enabled or not. */
@@ -66,6 +68,9 @@ export {
 export type { RuleFileDescription } from './scan/index.js';
 export { Store } from './store/db.js';
 export { runKql, compileKql, KqlError } from './kql/index.js';
+export { EXPORTERS, fileText } from './intel/exporters/index.js';
+export { prepareSentinelHunts } from './export/sentinel.js';
+export type { Indicator } from './intel/model.js';
 
 export interface IntelOptions {
   /** Extra indicator files (ThreatFox JSON/CSV, free text) loaded for this run. */
@@ -100,6 +105,8 @@ export interface HuntOptions extends IntelOptions {
   evidence?: number | 'all';
   /** How folders are walked (links out of the given folders, pseudo file systems). */
   walk?: WalkOptions;
+  /** Reads the run's store before it closes (the report's chart queries), with the result. */
+  inspect?: (store: Store, result: HuntResult) => Promise<void>;
 }
 
 /**
@@ -264,7 +271,7 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
       ...huntRuns.filter((run) => run.error).map((run) => `hunt ${run.hunt.key}: ${run.error}`),
       ...scan.ruleErrors.map((e) => `rules ${e.file}: ${e.message}`),
     ];
-    return {
+    const result: HuntResult = {
       findings,
       ledgers,
       scan,
@@ -282,6 +289,8 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
         skipped: [...walked.skipped, ...ledgerSkips(ledgers), ...scan.skipped],
       },
     };
+    await options.inspect?.(store, result);
+    return result;
   } finally {
     store.close();
   }

@@ -1,7 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { defaultIntelDbPath } from '../intel/store.js';
-import { hunt, type HuntResult } from '../index.js';
+import { hunt, type HuntOptions, type HuntResult } from '../index.js';
+import { reportRun } from '../report/index.js';
 import { renderFindings, renderRows, type OutputFormat } from '../output/findings.js';
 import {
   chooseFormat,
@@ -62,10 +63,9 @@ function deviceRows(result: HuntResult): Record<string, unknown>[] {
   }));
 }
 
-export function huntCommand(): Command {
-  return withWalkOptions(new Command('hunt'))
-    .description('ingest logs, scan files, run every hunt, print findings (exit 1 when there are findings)')
-    .argument('<paths...>', 'log files, binaries and folders (recursive); - reads stdin')
+/** The run's options (inputs, intel, exclusions, clock, walking), shared by `hunt` and `report`. */
+export function withRunOptions(command: Command): Command {
+  return withWalkOptions(command)
     .option('--db <file>', 'keep the DuckDB store in this file (default: in memory)')
     .option('--intel <file>', 'add indicators from a feed for this run (repeatable)', collect, [])
     .option(
@@ -88,7 +88,6 @@ export function huntCommand(): Command {
       collect,
       [],
     )
-    .option('--show-suppressed', 'also print the findings an exclusion suppressed')
     .option('--log-format <format>', 'force the telemetry format of every log file')
     .option('--since <iso>', 'only events at or after this time', parseNow)
     .option('--until <iso>', 'only events before this time', parseNow)
@@ -97,35 +96,50 @@ export function huntCommand(): Command {
       'the clock for ago()/now() and indicator expiry (default: end of the data)',
       parseNow,
     )
-    .option('--evidence <n|all>', 'evidence rows per finding (default 5)', parseEvidence)
+    .option('--evidence <n|all>', 'evidence rows per finding (default 5)', parseEvidence);
+}
+
+/** Commander's parsed run options as the library's HuntOptions. */
+export function runOptions(opts: Record<string, unknown>): HuntOptions {
+  const intelDb = resolveIntelDb(opts.intelDb as string | false | undefined);
+  if (intelDb) err(`intel store: ${intelDb}`);
+  return {
+    intelDb,
+    includeWarninglisted: opts.includeWarninglisted as boolean | undefined,
+    allowlists: opts.allowlist as string[],
+    db: opts.db as string | undefined,
+    intel: opts.intel as string[],
+    rules: opts.rules as string[],
+    hunts: opts.hunts as string[] | undefined,
+    format: opts.logFormat as string | undefined,
+    now: opts.now as Date | undefined,
+    since: opts.since as Date | undefined,
+    until: opts.until as Date | undefined,
+    exclusions: opts.exclusions as string[],
+    minConfidence: opts.minConfidence as number | undefined,
+    evidence: opts.evidence as number | 'all' | undefined,
+    walk: walkOptions(opts),
+  };
+}
+
+export function huntCommand(): Command {
+  return withRunOptions(
+    new Command('hunt')
+      .description('ingest logs, scan files, run every hunt, print findings (exit 1 when there are findings)')
+      .argument('<paths...>', 'log files, binaries and folders (recursive); - reads stdin'),
+  )
+    .option('--show-suppressed', 'also print the findings an exclusion suppressed')
     .option('--entities', 'print the entity view (per device, combined severity) instead of findings')
     .option('-f, --format <format>', 'table | json | ndjson | csv', parseFormat)
+    .option('--report <file>', 'also write the incident report (HTML; .md for a Markdown brief)')
     .addHelpText(
       'after',
       '\nExample:\n  $ telltale hunt examples/incident\n  $ telltale hunt /var/log/zeek fw.cef --intel threatfox.csv --exclusions site.yaml --format json',
     )
     .action(async (paths: string[], opts) => {
-      const intelDb = resolveIntelDb(opts.intelDb as string | false | undefined);
-      if (intelDb) err(`intel store: ${intelDb}`);
-      const result = await withStdinSpooled(paths, (named) =>
-        hunt(named, {
-          intelDb,
-          includeWarninglisted: opts.includeWarninglisted,
-          allowlists: opts.allowlist,
-          db: opts.db,
-          intel: opts.intel,
-          rules: opts.rules,
-          hunts: opts.hunts,
-          format: opts.logFormat,
-          now: opts.now,
-          since: opts.since,
-          until: opts.until,
-          exclusions: opts.exclusions,
-          minConfidence: opts.minConfidence,
-          evidence: opts.evidence,
-          walk: walkOptions(opts),
-        }),
-      );
+      const options = runOptions(opts);
+      const report = opts.report ? reportRun(options) : undefined;
+      const result = await withStdinSpooled(paths, (named) => hunt(named, report?.options ?? options));
       reportLedgers(result.ledgers);
       reportScan(result.scan);
       reportInputs(result.inputs);
@@ -141,6 +155,7 @@ export function huntCommand(): Command {
         if (format === 'table') process.stdout.write(`\n# suppressed (${result.suppressed.length})\n`);
         process.stdout.write(renderFindings(result.suppressed, format));
       }
+      if (report) for (const file of report.write(opts.report as string)) err(`report: ${file}`);
       const suppressed = result.suppressed.length ? `, ${result.suppressed.length} suppressed` : '';
       err(
         `${summarise(result.findings)}${suppressed} from ${result.huntRuns.length} hunts and ${result.scan.ruleCount} YARA rules; ${result.indicators.loaded} indicators`,

@@ -11,6 +11,7 @@ import { ingestCommand } from './ingest.js';
 import { intelCommand } from './intel.js';
 import { exclusionsCommand } from './exclusions.js';
 import { exportCommand } from './export.js';
+import { reportCommand } from './report.js';
 import { EXIT_ERROR } from './common.js';
 
 export function buildProgram(): Command {
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
     intelCommand(),
     exclusionsCommand(),
     exportCommand(),
+    reportCommand(),
     rulesCommand(),
   ])
     program.addCommand(command);
