@@ -28,6 +28,8 @@ import {
   storedIndicatorsWithValues,
 } from './intel/run.js';
 import { recordSightings } from './intel/sightings.js';
+import { TI_TABLE } from './intel/ti-table.js';
+import { referencesName } from './kql/syntax.js';
 import { loadHunts, bundledHuntsDir } from './hunts/loader.js';
 import { runHunts, type HuntRun } from './hunts/runner.js';
 import { loadExclusions, bundledExclusionsDir } from './hunts/exclusions/load.js';
@@ -238,8 +240,9 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
     );
     const runIntel = await prepareRunIntel(store, intel.indicators, now, {
       ...options,
-      readsThreatIntelligence: [...hunts.map((h) => h.query), JSON.stringify(enabled)].some((text) =>
-        /\bThreatIntelligenceIndicator\b/.test(text),
+      // the table itself, not a comment or a string that spells its name
+      readsThreatIntelligence: [...hunts.map((h) => h.query), ...enabled.map((e) => e.predicate)].some(
+        (text) => referencesName(text, TI_TABLE),
       ),
     });
     let huntRuns: HuntRun[];

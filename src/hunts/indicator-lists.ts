@@ -20,6 +20,7 @@ import {
   type ListSelection,
 } from '../intel/list-values.js';
 import { TI_TABLE } from '../intel/ti-table.js';
+import { applyEdits, letValues, parseSyntax, type KNode } from '../kql/syntax.js';
 
 export { IndicatorListError, isRoutableIp };
 
@@ -143,6 +144,30 @@ export function subdomainRegex(domains: string[]): string {
   return `(?i)^(?:[a-z][a-z0-9+.-]*://)?(?:[^/@]*@)?(?:[^/:]*\\.)?(?:${escaped.join('|')})\\.?(?::\\d+)?(?:[/?#]|$)`;
 }
 
+/** The value of the hunt's `let VARIABLE = ...` when it is of `kind` (its syntax node, for a rewrite at its span). */
+function letValue(query: string, variable: string, kind: string, wanted: string, huntId: string): KNode {
+  const value = letValues(parseSyntax(query)).get(variable);
+  if (value?.kind !== kind)
+    throw new IndicatorListError(
+      `hunt ${huntId}: no 'let ${variable} = ${wanted}' to fill from the indicator store`,
+    );
+  return value;
+}
+
+/** The `[...]` of the hunt's `let VARIABLE = dynamic([...])`. */
+function dynamicList(query: string, variable: string, huntId: string): { dynamic: KNode; array: KNode } {
+  const dynamic = letValue(query, variable, 'DynamicExpression', 'dynamic([...])', huntId);
+  const array = dynamic.node('Expression');
+  if (array?.kind !== 'JsonArrayExpression')
+    throw new IndicatorListError(
+      `hunt ${huntId}: no 'let ${variable} = dynamic([...])' to fill from the indicator store`,
+    );
+  return { dynamic, array };
+}
+
+const replaced = (query: string, node: KNode, text: string) =>
+  applyEdits(query, [{ start: node.start, length: node.length, text }]);
+
 export function bindIndicatorList(
   query: string,
   binding: IndicatorListBinding,
@@ -155,27 +180,11 @@ export function bindIndicatorList(
         `hunt ${huntId}: ${values.length.toLocaleString('en')} domains are too many for one regex in '${binding.variable}' ` +
           `(at most ${MAX_REGEX_DOMAINS.toLocaleString('en')}); bind them as a list ([domain]) and look up host suffixes, as the bundled hunts do (docs/hunts.md)`,
       );
-    const pattern = new RegExp(
-      `(let\\s+${binding.variable}\\s*=\\s*)(@?"(?:[^"\\\\]|\\\\.)*"|@'[^']*')(\\s*;)`,
-    );
-    if (!pattern.test(query))
-      throw new IndicatorListError(
-        `hunt ${huntId}: no 'let ${binding.variable} = "...";' to fill with a regex`,
-      );
-    return query.replace(
-      pattern,
-      (_m, head: string, _old: string, tail: string) => `${head}${kqlString(subdomainRegex(values))}${tail}`,
-    );
+    const literal = letValue(query, binding.variable, 'StringLiteralExpression', '"..."', huntId);
+    return replaced(query, literal, kqlString(subdomainRegex(values)));
   }
-  const pattern = new RegExp(`(let\\s+${binding.variable}\\s*=\\s*dynamic\\(\\s*)\\[[^\\]]*\\](\\s*\\))`);
-  if (!pattern.test(query))
-    throw new IndicatorListError(
-      `hunt ${huntId}: no 'let ${binding.variable} = dynamic([...])' to fill from the indicator store`,
-    );
-  return query.replace(
-    pattern,
-    (_m, head: string, tail: string) => `${head}[${values.map(kqlString).join(', ')}]${tail}`,
-  );
+  const { array } = dynamicList(query, binding.variable, huntId);
+  return replaced(query, array, `[${values.map(kqlString).join(', ')}]`);
 }
 
 /**
@@ -190,14 +199,10 @@ export function bindIndicatorTable(
   huntId: string,
   intelList?: string,
 ): string {
-  const pattern = new RegExp(`(let\\s+${binding.variable}\\s*=\\s*)dynamic\\(\\s*\\[[^\\]]*\\]\\s*\\)`);
-  if (!pattern.test(query))
-    throw new IndicatorListError(
-      `hunt ${huntId}: no 'let ${binding.variable} = dynamic([...])' to fill from the indicator store`,
-    );
+  const { dynamic } = dynamicList(query, binding.variable, huntId);
   const staged = list && `${LIST_TABLE} | where List == ${kqlString(list)} | project Value`;
   const table = staged && intelList ? `union (${staged}), (${intelList})` : (staged ?? intelList);
-  return query.replace(pattern, (_m, head: string) => `${head}${table}`);
+  return replaced(query, dynamic, table ?? '');
 }
 
 /**

@@ -4,6 +4,8 @@
  * lookback-sized tile of the logs, as if the scheduled query had run every period while they were
  * written — so `ago(1h)` still finds a two-year-old incident (see docs/hunts.md, "Time").
  */
+import { argumentsOf, callsOf, letValues, parseSyntax } from '../kql/syntax.js';
+
 const UNIT_MS: Record<string, number> = {
   d: 86_400_000,
   day: 86_400_000,
@@ -33,11 +35,14 @@ export function timespanMs(text: string): number | null {
 
 /** Milliseconds of the longest lookback, or null when the query has no resolvable `ago(...)`. */
 export function queryLookbackMs(query: string): number | null {
-  const lets = new Map<string, string>();
-  for (const m of query.matchAll(/\blet\s+([A-Za-z_]\w*)\s*=\s*([^;]+);/g)) lets.set(m[1], m[2].trim());
+  const root = parseSyntax(query);
+  const lets = letValues(root);
   let longest: number | null = null;
-  for (const m of query.matchAll(/\bago\s*\(\s*([^()]*?)\s*\)/g)) {
-    const ms = timespanMs(m[1]) ?? timespanMs(lets.get(m[1]) ?? '');
+  for (const call of callsOf(root, 'ago')) {
+    const [arg] = argumentsOf(call);
+    if (!arg) continue;
+    const span = arg.kind === 'NameReference' ? lets.get(arg.simpleName ?? '') : arg;
+    const ms = span ? timespanMs(span.text) : null;
     if (ms !== null && (longest === null || ms > longest)) longest = ms;
   }
   return longest;

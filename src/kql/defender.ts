@@ -7,6 +7,7 @@
  * query gets a warning saying so.
  */
 import type { SchemaSet } from '../store/schema.js';
+import { applyEdits, argumentsOf, callsOf, letValues, parseSyntax, type KNode } from './syntax.js';
 
 interface Builtin {
   name: string;
@@ -61,25 +62,30 @@ export interface Prelude {
   original(offset: number): number;
 }
 
-const FILE_PROFILE_ARG = /(\binvoke\s+FileProfile\s*\(\s*)([A-Za-z_][A-Za-z0-9_]*)/g;
-
 /** The declarations a query needs (those it calls and does not declare itself), as one line of text. */
 export function defenderPrelude(query: string, schemas: SchemaSet): Prelude {
+  const root = parseSyntax(query);
+  const declared = letValues(root);
   const used = BUILTINS.filter(
     (b) =>
-      new RegExp(`\\b${b.name}\\s*\\(`).test(query) &&
-      !new RegExp(`\\blet\\s+${b.name}\\b`).test(query) &&
+      callsOf(root, b.name).length > 0 &&
+      !declared.has(b.name) &&
       !schemas.has(b.name) &&
       b.needs.every((t) => schemas.has(t)),
   );
   const text = used.map((b) => b.text.replace(/\n/g, ' ')).join(' ') + (used.length ? ' ' : '');
-  const inserted: number[] = []; // offsets in the caller's text where a quote pair went in
-  const rewritten = !used.some((b) => b.name === 'FileProfile')
-    ? query
-    : query.replace(FILE_PROFILE_ARG, (_m, head: string, column: string, at: number) => {
-        inserted.push(at + head.length);
-        return `${head}'${column}'`;
-      });
+  // `invoke FileProfile(SHA1)` names a column: quoted, it is the declared string parameter
+  const columns = !used.some((b) => b.name === 'FileProfile')
+    ? []
+    : callsOf(root, 'FileProfile')
+        .filter((call) => call.parent?.kind === 'InvokeOperator')
+        .map((call) => argumentsOf(call)[0])
+        .filter((arg): arg is KNode => arg?.kind === 'NameReference' && /^[A-Za-z_]\w*$/.test(arg.text));
+  const rewritten = applyEdits(
+    query,
+    columns.map((arg) => ({ start: arg.start, length: arg.length, text: `'${arg.text}'` })),
+  );
+  const inserted = columns.map((arg) => arg.start).sort((a, b) => a - b); // where a quote pair went in
   return {
     text,
     query: rewritten,

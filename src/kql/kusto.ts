@@ -60,6 +60,8 @@ export interface KNode {
   readonly literalText: string | undefined;
   /** Columns of the row an expression reads: the input of its nearest enclosing pipe operator. */
   readonly rowColumns: KColumn[] | undefined;
+  /** This node and every node below it of one of these kinds (all kinds when none given), in text order. */
+  find(...kinds: string[]): KNode[];
 }
 
 export interface Analysis {
@@ -224,6 +226,21 @@ class Node implements KNode {
     const value = this.raw.LiteralValue;
     return typeof value === 'string' ? value : undefined;
   }
+  find(...kinds: string[]): KNode[] {
+    const { K } = load();
+    const wanted = new Set(kinds.map((k) => K.Syntax.SyntaxKind[k]));
+    const found: KNode[] = [];
+    this.raw.WalkElements((el: any) => {
+      if (!el.IsToken && (wanted.size === 0 || wanted.has(el.Kind))) found.push(new Node(el, this.source));
+    });
+    return found;
+  }
+}
+
+/** The syntax tree alone (no binding, no schemas): for analyses of a query's text that must not be fooled by strings or comments. */
+export function parseSyntax(query: string): KNode {
+  const { K } = load();
+  return new Node(K.KustoCode.Parse(query).Syntax, query);
 }
 
 /** Parses and binds a query against the schemas. Never throws for bad queries: see `diagnostics`. */
