@@ -166,8 +166,9 @@ export interface LoadedIntel {
   rejects: Reject[];
 }
 
-export function collectIndicators(options: IntelOptions): LoadedIntel {
-  const indicators: Indicator[] = options.bundled === false ? [] : bundledIndicators();
+/** The run's own indicators; `now`, a run's clock, dates the bundled ones (intel/bundled.ts). */
+export function collectIndicators(options: IntelOptions, now?: Date): LoadedIntel {
+  const indicators: Indicator[] = options.bundled === false ? [] : bundledIndicators(now);
   const rejects: Reject[] = [];
   for (const file of options.intel ?? []) {
     const result = importIntelFile(file);
@@ -225,7 +226,7 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
   const broken = new Set(exclusionIssues.filter((i) => i.level === 'error').map((i) => i.id));
   const store = await Store.open({ path: options.db });
   try {
-    const intel = collectIndicators(options);
+    const intel = collectIndicators(options, now);
     const hunts = loadHunts(options.hunts ?? [bundledHuntsDir]).filter((h) => !h.view);
     const walked = await ingestPaths(store, paths, { format: options.format, walk: options.walk });
     const { ledgers, unrecognised } = walked;
@@ -315,7 +316,7 @@ export type ScanCommandOptions = IntelOptions &
 /** Files, stdin, archives, firmware images and process memory: YARA rules plus hash indicators. */
 export async function scan(paths: string[], options: ScanCommandOptions = {}): Promise<ScanCommandResult> {
   const now = new Date();
-  const intel = collectIndicators(options);
+  const intel = collectIndicators(options, now);
   const { buffers, pids, allHashes, ...scanOptions } = options;
   const hashes = allHashes
     ? (['md5', 'sha1', 'sha256'] as const).slice()
@@ -366,7 +367,7 @@ export async function openLoadedStore(
 ): Promise<{ store: Store; ledgers: IngestLedger[] }> {
   const store = await Store.open({ path: options.db });
   const now = options.now ?? new Date();
-  await loadRunIndicators(store, collectIndicators(options).indicators, now, options);
+  await loadRunIndicators(store, collectIndicators(options, now).indicators, now, options);
   const { ledgers } = await ingestPaths(store, paths, { format: options.format });
   return { store, ledgers };
 }

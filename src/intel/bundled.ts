@@ -10,6 +10,7 @@ import { importIntelFile } from './import.js';
 import { dedupe, type Indicator } from './model.js';
 import type { IntelReject } from './model.js';
 import { append } from '../append.js';
+import { lifetimeEnd } from './lifecycle.js';
 
 export const intelDir = join(contentDir, 'intel');
 
@@ -40,6 +41,12 @@ function filesUnder(dir: string): string[] {
   return out.sort();
 }
 
-export function bundledIndicators(): Indicator[] {
-  return loadBundledIntel().indicators;
+/**
+ * The bundled indicators; with a run's clock (`now`), each without an end date of its own stays matchable
+ * for its type's lifetime counted from that clock (lifecycle.ts). Shipped intel is curated sample content
+ * for the sample incident, not a feed whose sightings age: its first-seen dates must not expire it.
+ */
+export function bundledIndicators(now?: Date): Indicator[] {
+  const { indicators } = loadBundledIntel();
+  return now ? indicators.map((i) => (i.expires ? i : { ...i, expires: lifetimeEnd(i, now) })) : indicators;
 }

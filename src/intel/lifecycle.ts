@@ -50,6 +50,10 @@ export function parseTtl(spec: string | undefined, base: Readonly<TtlDays> = DEF
 /** The source's own end date, else anchor + TTL for the type. */
 export function expiryOf(i: Indicator, importedAt: Date, ttl: Readonly<TtlDays> = DEFAULT_TTL_DAYS): string {
   if (i.expires) return i.expires;
-  const anchor = Date.parse(i.lastSeen ?? i.firstSeen ?? importedAt.toISOString());
-  return new Date(anchor + ttl[i.type] * DAY).toISOString();
+  return lifetimeEnd(i, new Date(i.lastSeen ?? i.firstSeen ?? importedAt.toISOString()), ttl);
+}
+
+/** The end of the type's lifetime counted from `anchor`. */
+export function lifetimeEnd(i: Indicator, anchor: Date, ttl: Readonly<TtlDays> = DEFAULT_TTL_DAYS): string {
+  return new Date(anchor.getTime() + ttl[i.type] * DAY).toISOString();
 }
