@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { importIntelFile, importIntelText } from '../../src/intel/import.js';
 import type { Indicator } from '../../src/intel/model.js';
 import { parseStixPattern } from '../../src/intel/importers/stix-pattern.js';
+import { htmlToText } from '../../src/intel/importers/text.js';
 import { hasSeeds, sharedSeeds } from '../helpers.js';
 
 /** 1-based line of the `{` opening the object that holds `needle` (pretty-printed JSON). */
@@ -275,6 +276,18 @@ describe('CSV, plain lists, HTML', () => {
     expect(r.format).toBe('html');
     expect(r.indicators.map((i) => [i.type, i.value, i.port, i.origin])).toEqual([
       ['ip:port', '176.65.139.7', 3778, 'r.html:2'],
+    ]);
+  });
+
+  it('decodes HTML entities as a browser does, an out-of-range code point included (it aborted the import)', () => {
+    const html =
+      '<html><body>\n<p>bad &#x110000; &#0; &#xD800; entity</p>\n<p>C2&nbsp;&#49;76.65.139.7&colon;3778 &bogus; &lt;b&gt;</p>\n</body></html>';
+    expect(htmlToText(html)).toBe(
+      '\n bad \ufffd \ufffd \ufffd entity \n C2 176.65.139.7:3778 &bogus; <b> \n',
+    );
+    const r = importIntelText(html, 'r.html');
+    expect(r.indicators.map((i) => [i.type, i.value, i.port, i.origin])).toEqual([
+      ['ip:port', '176.65.139.7', 3778, 'r.html:3'],
     ]);
   });
 });

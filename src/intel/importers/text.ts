@@ -5,6 +5,7 @@
  * tags: they are references, not indicators.
  */
 import { basename } from 'node:path';
+import { decodeHTML } from 'entities';
 import { dedupe, type ParseResult } from '../model.js';
 import { extractIndicators } from '../extract.js';
 import { looksLikeIndicatorCsv, parseCsv } from './csv.js';
@@ -16,7 +17,6 @@ export function looksLikeHtml(raw: string): boolean {
   );
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 const keepNewlines = (s: string) => s.replace(/[^\n]/g, '');
 
 export function htmlToText(html: string): string {
@@ -27,13 +27,7 @@ export function htmlToText(html: string): string {
       t.includes('\n') ? keepNewlines(t) : ' ',
     )
     .replace(/<[^>]*>/g, keepNewlines)
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) =>
-      e[0] === '#'
-        ? String.fromCodePoint(
-            parseInt(e.slice(e[1] === 'x' || e[1] === 'X' ? 2 : 1), e[1] === 'x' || e[1] === 'X' ? 16 : 10),
-          )
-        : (ENTITIES[e.toLowerCase()] ?? m),
-    );
+    .replace(/&[#\w]+;?/g, (entity) => decodeHTML(entity).replace(/\u00a0/g, ' '));
 }
 
 const TABLE_ROW = /^\s*\|(.*)\|\s*$/;
