@@ -147,6 +147,7 @@ function streamFile(path: string, options: StreamOptions): ImportStream {
   } catch {
     return wholeStream(importIntelFile(path, options)); // which reports the unreadable file
   }
+  if (binaryReason(head)) return wholeStream(importIntelFile(path, options)); // which refuses it
   const json = /^\s*[[{]/.test(head);
   const format =
     options.format && options.format !== 'auto'
@@ -172,6 +173,20 @@ function streamFile(path: string, options: StreamOptions): ImportStream {
       }
     })(),
   };
+}
+
+/**
+ * Binary input (a pcap, an executable, random bytes, a compressed feed) is refused: read as text, its
+ * byte noise yields "indicators" such as `n.it` or a random MD5. Judged on the first 8 KiB decoded: a
+ * NUL, or more than 1% (and more than 4) control characters and invalid UTF-8 sequences.
+ */
+export function binaryReason(text: string): string | undefined {
+  const head = text.slice(0, 8192);
+  if (head.includes('\0')) return 'binary input (NUL bytes): not a text feed';
+  const noise = head.match(/[\u0001-\u0008\u000e-\u001a\u001c-\u001f\u007f\ufffd]/g)?.length ?? 0;
+  if (noise > Math.max(4, head.length / 100))
+    return `binary input (${noise} control or invalid UTF-8 bytes in the first ${head.length}): not a text feed`;
+  return undefined;
 }
 
 /** The first 64 KiB up to the last whole line (what detection looks at), BOM dropped. */
@@ -224,6 +239,8 @@ export function importIntelText(
   format: ImportOptions['format'] = 'auto',
   options: ImportOptions = {},
 ): ImportResult {
+  const binary = binaryReason(raw);
+  if (binary) return { indicators: [], rejects: [{ file, line: 0, reason: binary }], format: 'binary' };
   const wantsJson =
     format === 'auto' ||
     ['threatfox-api', 'threatfox-json', 'stix', 'misp', 'misp-manifest'].includes(format);
