@@ -10,6 +10,7 @@
 import type { BagKey } from './context.js';
 import type { Column, Compiler, Relation } from './context.js';
 import { constant } from './expr.js';
+import { GEO_LOOKUP_PLUGINS, geoLookup } from './geo/lookup.js';
 import type { KNode } from './kusto.js';
 import { projectItems, type Item } from './relation.js';
 import { ident, sqlName } from './sql.js';
@@ -100,6 +101,7 @@ function bagUnpack(op: KNode, call: KNode, input: Relation, out: Column[], c: Co
 export function evaluate(op: KNode, input: Relation, out: Column[], c: Compiler): Relation {
   const call = op.node('FunctionCall');
   const plugin = call?.node('Name')?.simpleName?.toLowerCase();
+  if (call && plugin && GEO_LOOKUP_PLUGINS.has(plugin)) return geoLookup(op, call, plugin, input, out, c);
   if (!call || plugin !== 'bag_unpack') return c.fail(op, `evaluate plugin ${plugin ?? '?'}`);
   if (op.list('Parameters').length) return c.fail(op, 'evaluate hints');
   return bagUnpack(op, call, input, out, c);

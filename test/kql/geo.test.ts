@@ -179,6 +179,63 @@ describe('geo: lines and polygons', () => {
     expect(await value('isnull(geo_from_wkt("LINESTRING"))')).toBe(true);
   });
 
+  it('reports where two polygons only touch, and the part of a line inside a polygon', async () => {
+    const a = '{"type":"Polygon","coordinates":[[[2,45],[0,45],[1,44],[2,45]]]}';
+    const b = '{"type":"Polygon","coordinates":[[[3,44],[2,45],[2,43],[3,44]]]}';
+    expect(await value(`geo_intersection_2polygons(dynamic(${a}), dynamic(${b}))`)).toEqual({
+      type: 'Point',
+      coordinates: [2, 45],
+    });
+    const square = '{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}';
+    const across = '{"type":"LineString","coordinates":[[-1,0.5],[2,0.5]]}';
+    const inside = coords(
+      await value(`geo_intersection_line_with_polygon(dynamic(${across}), dynamic(${square}))`),
+    );
+    // the geodesic from (-1, 0.5) to (2, 0.5) bulges ~17 m north of the parallel where it enters (x = 0) and leaves (x = 1)
+    expect(inside).toEqual([
+      [expect.closeTo(0, 9), expect.closeTo(0.50015, 5)],
+      [expect.closeTo(1, 9), expect.closeTo(0.50015, 5)],
+    ]);
+    const far = '{"type":"LineString","coordinates":[[5,5],[6,6]]}';
+    expect(await value(`geo_intersection_line_with_polygon(dynamic(${far}), dynamic(${square}))`)).toEqual({
+      type: 'GeometryCollection',
+      geometries: [],
+    });
+    expect(
+      await value(
+        'array_length(geo_line_to_s2cells(dynamic({"type":"LineString","coordinates":[[0,0],[0,1]]}), 8))',
+      ),
+    ).toBeGreaterThan(1);
+    expect(
+      await value(
+        'isnull(geo_line_to_s2cells(dynamic({"type":"LineString","coordinates":[[[0,0],[0,0]]]})))',
+      ),
+    ).toBe(true);
+  });
+
+  it('geo_polygon_lookup and geo_line_lookup join points to the shapes that hold them', async () => {
+    const r = await run(
+      `let zones = datatable(name:string, zone:dynamic) [
+         'square', dynamic(${'{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}'}),
+         'far', dynamic(${'{"type":"Polygon","coordinates":[[[10,10],[11,10],[11,11],[10,10]]]}'})];
+       datatable(p:string, lng:real, lat:real) ['in', 0.5, 0.5, 'near', 1.001, 0.5, 'out', 5, 5]
+       | evaluate geo_polygon_lookup(zones, zone, lng, lat, return_unmatched = true)
+       | order by p asc`,
+    );
+    expect(r.columns).toEqual(['p', 'lng', 'lat', 'name']);
+    expect(r.rows.map((x) => [x.p, x.name])).toEqual([
+      ['in', 'square'],
+      ['near', null],
+      ['out', null],
+    ]);
+    const near = await run(
+      `let roads = datatable(road:string, line:dynamic) ['r', dynamic(${'{"type":"LineString","coordinates":[[0,0],[0,1]]}'})];
+       datatable(p:string, lng:real, lat:real) ['close', 0.0005, 0.5, 'away', 0.01, 0.5]
+       | evaluate geo_line_lookup(roads, line, lng, lat, 100)`,
+    );
+    expect(near.rows.map((x) => [x.p, x.road])).toEqual([['close', 'r']]);
+  });
+
   it('runs row by row over more rows than one DuckDB chunk, parsing the shared polygon once', async () => {
     const r = await run(
       `range i from 0 to 4999 step 1

@@ -6,6 +6,7 @@
  */
 import * as cells from './cells.js';
 import * as m from './measure.js';
+import { closestOnLines } from './nearest.js';
 import * as overlay from './overlay.js';
 import * as reshape from './reshape.js';
 import { lines, pointJson, polygons, validLngLat, type LngLat, type Rings } from './shapes.js';
@@ -129,12 +130,12 @@ export const GEO_CATALOG: Record<string, GeoFunction> = {
   geo_distance_point_to_line: {
     args: ['real', 'real', 'dynamic'],
     returns: 'real',
-    run: withPointAnd(lines, (p, ls) => m.closestOnLines(p, ls)?.metres ?? null),
+    run: withPointAnd(lines, (p, ls) => closestOnLines(p, ls)?.metres ?? null),
   },
   geo_closest_point_on_line: {
     args: ['real', 'real', 'dynamic'],
     returns: 'dynamic',
-    run: withPointAnd(lines, (p, ls) => pointOrNull(m.closestOnLines(p, ls)?.at ?? null)),
+    run: withPointAnd(lines, (p, ls) => pointOrNull(closestOnLines(p, ls)?.at ?? null)),
   },
   geo_distance_point_to_polygon: {
     args: ['real', 'real', 'dynamic'],
@@ -225,6 +226,11 @@ export const GEO_CATALOG: Record<string, GeoFunction> = {
     returns: 'dynamic',
     run: withTwo(polygons, polygons, overlay.polygonsIntersection),
   },
+  geo_intersection_line_with_polygon: {
+    args: ['dynamic', 'dynamic'],
+    returns: 'dynamic',
+    run: withTwo(lines, polygons, overlay.lineInsidePolygons),
+  },
   geo_union_polygons_array: {
     args: ['dynamic'],
     returns: 'dynamic',
@@ -276,6 +282,12 @@ export const GEO_CATALOG: Record<string, GeoFunction> = {
     defaults: [11],
     returns: 'dynamic',
     run: withShape(polygons, cells.polygonToS2Cells),
+  },
+  geo_line_to_s2cells: {
+    args: ['dynamic', 'real'],
+    defaults: [11],
+    returns: 'dynamic',
+    run: withShape(lines, cells.lineToS2Cells),
   },
   geo_point_to_h3cell: {
     args: ['real', 'real', 'real'],

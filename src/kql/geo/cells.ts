@@ -6,7 +6,7 @@
 import * as h3 from 'h3-js';
 import ngeohash from 'ngeohash';
 import { s2 } from 's2js';
-import { fromPoint, s2Polygon, toPoint, type LngLat, type Rings } from './shapes.js';
+import { dedupe, fromPoint, s2Polygon, toPoint, type LngLat, type Rings } from './shapes.js';
 
 const GEOHASH = /^[0-9b-hjkmnp-z]{1,18}$/;
 
@@ -83,16 +83,31 @@ const MAX_COVERING_CELLS = 65536;
  * the covering would pass Kusto's limit (estimated from the area first, so a fine level fails fast).
  */
 export function polygonToS2Cells(polys: Rings[], level: number): string[] | null {
-  if (!Number.isInteger(level) || level < 0 || level > 30) return null;
+  if (!validS2Level(level)) return null;
   const shapes = polys.map(s2Polygon);
   const area = shapes.reduce((sum, s) => sum + s.area(), 0);
-  const cellArea = (4 * Math.PI) / (6 * 4 ** level);
-  if (area / cellArea > 2 * MAX_COVERING_CELLS) return null;
+  return area / cellArea(level) > 2 * MAX_COVERING_CELLS ? null : covering(shapes, level);
+}
+
+/** S2 cells of one level covering the lines (geodesic edges), with the same limits. */
+export function lineToS2Cells(lines: LngLat[][], level: number): string[] | null {
+  if (!validS2Level(level) || lines.some((l) => dedupe(l).length < 2)) return null;
+  const shapes = lines.map((l) => new s2.Polyline(dedupe(l).map(toPoint)));
+  const length = shapes.reduce((sum, s) => sum + s.length(), 0);
+  return (length / Math.sqrt(cellArea(level))) * 3 > 2 * MAX_COVERING_CELLS ? null : covering(shapes, level);
+}
+
+const validS2Level = (level: number): boolean => Number.isInteger(level) && level >= 0 && level <= 30;
+
+/** Mean area of an S2 cell of a level, in steradians. */
+const cellArea = (level: number): number => (4 * Math.PI) / (6 * 4 ** level);
+
+function covering(shapes: s2.Region[], level: number): string[] | null {
   const coverer = new s2.RegionCoverer({ minLevel: level, maxLevel: level, maxCells: MAX_COVERING_CELLS });
-  const cells = new Set<bigint>();
-  for (const shape of shapes) for (const id of coverer.covering(shape)) cells.add(id);
-  if (cells.size > MAX_COVERING_CELLS) return null;
-  return [...cells].sort(s2.cellid.ascending).map(s2.cellid.toToken);
+  const ids = new Set<bigint>();
+  for (const shape of shapes) for (const id of coverer.covering(shape)) ids.add(id);
+  if (ids.size > MAX_COVERING_CELLS) return null;
+  return [...ids].sort(s2.cellid.ascending).map(s2.cellid.toToken);
 }
 
 const H3_MAX_CHILD_LEVELS = 5;

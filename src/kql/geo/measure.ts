@@ -8,13 +8,13 @@ import {
   EARTH_RADIUS_M,
   dedupe,
   fromPoint,
-  loop,
   metres,
   s2Polygon,
   toPoint,
   type LngLat,
   type Rings,
 } from './shapes.js';
+import { closestOnLines, polyline } from './nearest.js';
 import { unionRings } from './overlay.js';
 
 const TWO_PI = 2 * Math.PI;
@@ -43,8 +43,6 @@ export function angle(p1: LngLat, p2: LngLat, p3: LngLat): number | null {
   return d > Math.PI ? TWO_PI - d : d;
 }
 
-const polyline = (line: LngLat[]): s2.Polyline => new s2.Polyline(dedupe(line).map(toPoint));
-
 /** Lines whose every edge has length: Kusto rejects a line that is one repeated point. */
 function nonDegenerate(lines: LngLat[][]): boolean {
   return lines.every((l) => dedupe(l).length >= 2);
@@ -68,19 +66,6 @@ export function lineCentroid(lines: LngLat[][]): LngLat | null {
 export function lineInterpolate(line: LngLat[], fraction: number): LngLat | null {
   if (!(fraction >= 0 && fraction <= 1) || dedupe(line).length < 2) return null;
   return fromPoint(polyline(line).interpolate(fraction)[0]);
-}
-
-/** The point on the lines nearest to p, and its distance in metres. */
-export function closestOnLines(p: LngLat, lines: LngLat[][]): { at: LngLat; metres: number } | null {
-  if (!nonDegenerate(lines)) return null;
-  const target = toPoint(p);
-  let best: { at: s2.Point; d: number } | undefined;
-  for (const l of lines) {
-    const [at] = polyline(l).project(target);
-    const d = target.distance(at);
-    if (!best || d < best.d) best = { at, d };
-  }
-  return best ? { at: fromPoint(best.at), metres: best.d * EARTH_RADIUS_M } : null;
 }
 
 /** Polygons as S2 polygons; null when a ring encloses no area (collinear vertices). */
@@ -148,5 +133,3 @@ export function closestOnPolygons(p: LngLat, polys: Rings[]): LngLat | null {
   if (inside) return p;
   return closestOnLines(p, polys.flat())?.at ?? null;
 }
-
-export { loop };

@@ -7,13 +7,12 @@
 import polygonClipping, { type MultiPolygon as ClipMultiPolygon } from 'polygon-clipping';
 import { s2 } from 's2js';
 import { gnomonicFor } from './gnomonic.js';
-import { dedupe, fromPoint, s2Polygon, toPoint, type LngLat, type Rings } from './shapes.js';
+import { closestOnLines, polyline } from './nearest.js';
+import { fromPoint, s2Polygon, toPoint, type LngLat, type Rings } from './shapes.js';
 
 type Geometry = { type: string; coordinates?: unknown; geometries?: Geometry[] };
 
 const EMPTY: Geometry = { type: 'GeometryCollection', geometries: [] };
-
-const polyline = (l: LngLat[]): s2.Polyline => new s2.Polyline(dedupe(l).map(toPoint));
 
 /** Whether any edge of a crosses or touches any edge of b (S2's polyline crossing test). */
 function edgesCross(a: LngLat[][], b: LngLat[][]): boolean {
@@ -118,9 +117,103 @@ function polygonsGeometry(result: Rings[]): Geometry {
   return { type: 'MultiPolygon', coordinates: result };
 }
 
+/** Vertices of one polygon lying on the boundary of the other: where two polygons only touch. */
+function touchingPoints(a: Rings, b: Rings): LngLat[] {
+  const on = (p: LngLat, rings: Rings) => (closestOnLines(p, rings)?.metres ?? Infinity) <= 1e-6;
+  const found = new Map<string, LngLat>();
+  for (const [from, to] of [
+    [a, b],
+    [b, a],
+  ])
+    for (const p of from.flat()) if (on(p, to)) found.set(key(p), p);
+  return [...found.values()];
+}
+
+/**
+ * What two (multi)polygons share: the overlay's polygons, plus a Point where two of their polygons only
+ * touch (as Kusto reports it).
+ */
 export function polygonsIntersection(a: Rings[], b: Rings[]): Geometry | null {
   const result = clipOnSphere(polygonClipping.intersection, [a, b]);
-  return result ? polygonsGeometry(result) : null;
+  if (!result) return null;
+  const touches = new Map<string, LngLat>();
+  for (const pa of a)
+    for (const pb of b)
+      if (!clipOnSphere(polygonClipping.intersection, [[pa], [pb]])?.length)
+        for (const p of touchingPoints(pa, pb)) touches.set(key(p), p);
+  const points = [...touches.values()];
+  if (points.length === 0) return polygonsGeometry(result);
+  const pointPart: Geometry =
+    points.length === 1
+      ? { type: 'Point', coordinates: points[0] }
+      : { type: 'MultiPoint', coordinates: points };
+  return result.length
+    ? { type: 'GeometryCollection', geometries: [pointPart, polygonsGeometry(result)] }
+    : pointPart;
+}
+
+/** The pieces of the lines inside the polygons (edges split where they cross a polygon's boundary). */
+export function lineInsidePolygons(lines: LngLat[][], polys: Rings[]): Geometry | null {
+  const g = gnomonicFor([...lines.flat(), ...polys.flat(2)]);
+  if (!g) return null;
+  const planarPolys = polys.map((rings) => rings.map((r) => r.map(g.forward)));
+  const edgesXY = planarPolys.flatMap((rings) => rings.flatMap((r) => r.slice(1).map((p, i) => [r[i], p])));
+  const inside = (p: [number, number]) => planarPolys.some((rings) => insideRings(p, rings));
+  const chains: [number, number][][] = [];
+  for (const line of lines) {
+    let chain: [number, number][] | undefined;
+    const xy = line.map(g.forward);
+    for (let i = 1; i < xy.length; i++) {
+      const [p, q] = [xy[i - 1], xy[i]];
+      const cuts = [
+        0,
+        1,
+        ...edgesXY.map(([u, v]) => segmentCut(p, q, u, v)).filter((t): t is number => t !== null),
+      ];
+      const ts = [...new Set(cuts)].sort((x, y) => x - y);
+      for (let k = 1; k < ts.length; k++) {
+        const at = (t: number): [number, number] =>
+          t === 0 ? p : t === 1 ? q : [p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])];
+        const mid = at((ts[k - 1] + ts[k]) / 2);
+        if (inside(mid)) {
+          if (!chain) chains.push((chain = [at(ts[k - 1])]));
+          chain.push(at(ts[k]));
+        } else chain = undefined;
+      }
+    }
+  }
+  const out = chains.map((c) => c.map(g.inverse));
+  if (out.length === 0) return EMPTY;
+  return out.length === 1
+    ? { type: 'LineString', coordinates: out[0] }
+    : { type: 'MultiLineString', coordinates: out };
+}
+
+/** Where on p→q (0..1) the segment u→v crosses it, or null. */
+function segmentCut(
+  p: [number, number],
+  q: [number, number],
+  u: [number, number],
+  v: [number, number],
+): number | null {
+  const [rx, ry, sx, sy] = [q[0] - p[0], q[1] - p[1], v[0] - u[0], v[1] - u[1]];
+  const denom = rx * sy - ry * sx;
+  if (denom === 0) return null;
+  const t = ((u[0] - p[0]) * sy - (u[1] - p[1]) * sx) / denom;
+  const s = ((u[0] - p[0]) * ry - (u[1] - p[1]) * rx) / denom;
+  return t > 0 && t < 1 && s >= 0 && s <= 1 ? t : null;
+}
+
+/** Even-odd containment of a planar point in a polygon's rings (shell and holes). */
+function insideRings([x, y]: [number, number], rings: [number, number][][]): boolean {
+  let inside = false;
+  for (const r of rings)
+    for (let i = 0, j = r.length - 1; i < r.length; j = i++) {
+      const [xi, yi] = r[i];
+      const [xj, yj] = r[j];
+      if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+    }
+  return inside;
 }
 
 /** The union of polygons, as polygons (overlaps merged); null when they span too much of the Earth. */
