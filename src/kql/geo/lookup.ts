@@ -6,7 +6,6 @@
  * returned only with return_lookup_key. The shape and the coordinates must be plain columns.
  */
 import type { Column, Compiler, Relation } from '../context.js';
-import { constant } from '../expr.js';
 import type { KNode } from '../kusto.js';
 import { SOURCE_COLUMN } from '../../store/schema.js';
 import { ident } from '../sql.js';
@@ -29,7 +28,7 @@ export function geoLookup(
   const positional = args.filter((a) => a.kind !== 'SimpleNamedExpression');
   const named = new Map<string, unknown>();
   for (const a of args.filter((x) => x.kind === 'SimpleNamedExpression')) {
-    const value = constant(a.node('Expression')!, c);
+    const value = c.expr.constant(a.node('Expression')!, c);
     if (value === undefined) return c.fail(a, `${plugin} argument that is not a constant`);
     named.set(a.node('Name')?.simpleName ?? '', value.value);
   }
@@ -37,7 +36,7 @@ export function geoLookup(
   const [table, shapeArg, lngArg, latArg, radiusArg] = positional;
   const [shape, lng, lat] = [shapeArg, lngArg, latArg].map(columnName);
   if (!table || !shape || !lng || !lat) return c.fail(call, `${plugin} over expressions (columns only)`);
-  const radius = lines ? radiusArg && constant(radiusArg, c)?.value : (named.get('radius') ?? 0);
+  const radius = lines ? radiusArg && c.expr.constant(radiusArg, c)?.value : (named.get('radius') ?? 0);
   if (typeof radius !== 'number' || radius < 0) return c.fail(call, `${plugin} radius`);
   for (const key of named.keys())
     if (!['radius', 'return_unmatched', 'return_lookup_key'].includes(key) || (lines && key === 'radius'))
