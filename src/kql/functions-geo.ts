@@ -1,6 +1,6 @@
 /**
  * Kusto's geo functions. Each call becomes a call of the DuckDB scalar function of the same name
- * (`tt_geo_*`, JavaScript: geo/udf.ts) with Kusto's defaults filled in for omitted optional arguments;
+ * (`tt_js_geo_*`, JavaScript: geo/udf.ts) with Kusto's defaults filled in for omitted optional arguments;
  * dynamic values cross as JSON text. geo_info_from_ip_address: Sentinel answers from Microsoft's
  * geolocation service and no offline database ships with Telltale, so the answer is an empty bag (every
  * property reads as null / "") plus one warning — never a guessed location.
@@ -8,7 +8,7 @@
 import { dialect } from './dialect.js';
 import { arg, sqlText, str, type Library } from './functions-common.js';
 import { GEO_CATALOG, type GeoFunction } from './geo/catalog.js';
-import { udfName } from './geo/udf.js';
+import { GEO_UDFS, udfName } from './geo/udf.js';
 import type { FunctionFamily, FunctionImpl } from './registry.js';
 import { warn } from './warnings.js';
 
@@ -48,4 +48,4 @@ const SCALARS: Library = {
   },
 };
 
-export const GEO_FUNCTIONS: FunctionFamily = { name: 'geo', scalars: SCALARS };
+export const GEO_FUNCTIONS: FunctionFamily = { name: 'geo', scalars: SCALARS, udfs: GEO_UDFS };

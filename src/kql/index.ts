@@ -6,7 +6,6 @@ import type { Store } from '../store/db.js';
 import { compileKql } from './compile.js';
 import { kqlError, NeedsData } from './errors.js';
 import { bagKeyType, type BagKey } from './op-evaluate.js';
-import { installGeoFunctions } from './geo/udf.js';
 
 export { compileKql, type CompileOptions, type CompiledQuery } from './compile.js';
 export { KqlError, NeedsData } from './errors.js';
@@ -107,7 +106,6 @@ async function compileWithData(store: Store, query: string, options: RunOptions)
 }
 
 export async function runKql(store: Store, query: string, options: RunOptions = {}): Promise<KqlResult> {
-  installGeoFunctions(store);
   const compiled = await compileWithData(store, query, options);
   const sql = options.exactDatetimes ? withExactDatetimes(compiled.sql, compiled.columns) : compiled.sql;
   const { rows } = await runCompiled(store, query, sql, compiled.params);

@@ -3,7 +3,7 @@
  * bulk-loaded by staging NDJSON and letting DuckDB's own reader type them (~4M rows/s, against ~2k rows/s
  * for row-by-row INSERT). Query results come back as plain JSON-friendly objects.
  */
-import { DuckDBInstance, type DuckDBConnection, type DuckDBScalarFunction } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,11 +114,6 @@ export class Store {
       chunkBytes: options.chunkBytes,
       tempDir: () => this.tempDir(),
     });
-  }
-
-  /** Registers a scalar function written in JavaScript (the KQL geo library's) on this store. */
-  registerScalarFunction(fn: DuckDBScalarFunction): void {
-    this.connection.registerScalarFunction(fn);
   }
 
   async run(sql: string, params: Params = []): Promise<void> {

@@ -1,31 +1,23 @@
 /**
- * The geo catalog as DuckDB scalar functions written in JavaScript (`tt_geo_*`), registered once per
- * store. DuckDB hands each function a chunk of up to 2,048 rows; NULL arguments give NULL without a call.
- * Dynamic values cross as JSON text; the last few texts' parses are kept, because a query usually tests
- * every row against the same polygon. Measured (1M rows, 2 cores, loaded machine): a numeric function
- * (geo_distance_2points) costs 1.2× the same formula in SQL; one returning JSON costs 3× DuckDB's
- * json_object — see docs/kql.md.
+ * The geo catalog as JavaScript scalar functions for DuckDB (`tt_js_geo_*`, through the KQL library's
+ * udf.ts, installed on the store's connection). Dynamic values cross as JSON text; the last few texts'
+ * parses are kept per function, because a query usually tests every row against the same polygon (and
+ * shapes.ts keeps the validated shape and its S2 index with the parsed object). Measured on 1M rows
+ * (2 cores, loaded machine): a numeric function (geo_distance_2points) costs 1.2× the same formula in
+ * SQL; one returning GeoJSON 3× DuckDB's json_object — see docs/kql.md.
  */
-import {
-  BOOLEAN,
-  DOUBLE,
-  DuckDBScalarFunction,
-  INTEGER,
-  VARCHAR,
-  type DuckDBType,
-  type DuckDBVector,
-} from '@duckdb/node-api';
+import type { JsFunction, JsType } from '../udf.js';
 import { GEO_CATALOG, type GeoArg, type GeoFunction, type GeoResult } from './catalog.js';
 
-export const udfName = (kustoName: string): string => `tt_${kustoName}`;
+export const udfName = (kustoName: string): string => `tt_js_${kustoName}`;
 
-const ARG_TYPES: Record<GeoArg, DuckDBType> = { real: DOUBLE, string: VARCHAR, dynamic: VARCHAR };
-const RESULT_TYPES: Record<GeoResult, DuckDBType> = {
-  real: DOUBLE,
-  int: INTEGER,
-  bool: BOOLEAN,
-  string: VARCHAR,
-  dynamic: VARCHAR,
+const ARG_TYPES: Record<GeoArg, JsType> = { real: 'real', string: 'string', dynamic: 'json' };
+const RESULT_TYPES: Record<GeoResult, JsType> = {
+  real: 'real',
+  int: 'long',
+  bool: 'bool',
+  string: 'string',
+  dynamic: 'json',
 };
 
 /** Parses JSON text, remembering the last few texts (a polygon repeated on every row parses once). */
@@ -45,44 +37,19 @@ class JsonCache {
   }
 }
 
-function toResult(value: unknown, type: GeoResult): unknown {
-  if (value === null || value === undefined) return null;
-  if (type === 'dynamic') return JSON.stringify(value);
-  if (typeof value === 'number' && !Number.isFinite(value)) return null;
-  return value;
-}
-
-function scalarFunction(name: string, fn: GeoFunction): DuckDBScalarFunction {
+function jsFunction(name: string, fn: GeoFunction): JsFunction {
   const json = new JsonCache();
   const run = fn.run as (...args: unknown[]) => unknown;
-  return DuckDBScalarFunction.create({
+  const dynamic = fn.args.map((a) => a === 'dynamic');
+  return {
     name: udfName(name),
-    returnType: RESULT_TYPES[fn.returns],
-    parameterTypes: fn.args.map((a) => ARG_TYPES[a]),
-    mainFunction: (_info, input, output) => {
-      const columns = fn.args.map((_, i) => input.getColumnVector(i) as DuckDBVector);
-      const args: unknown[] = new Array<unknown>(fn.args.length);
-      for (let row = 0; row < input.rowCount; row++) {
-        for (let i = 0; i < args.length; i++) {
-          const v = columns[i].getItem(row);
-          args[i] = fn.args[i] === 'dynamic' && typeof v === 'string' ? json.parse(v) : v;
-        }
-        output.setItem(row, toResult(run(...args), fn.returns) as never);
-      }
-      output.flush();
+    parameters: fn.args.map((a) => ARG_TYPES[a]),
+    returns: RESULT_TYPES[fn.returns],
+    apply: (...args: unknown[]) => {
+      const value = run(...args.map((a, i) => (dynamic[i] ? json.parse(a as string) : a)));
+      return typeof value === 'number' && !Number.isFinite(value) ? null : value;
     },
-  });
+  };
 }
 
-/** Something that can register JS scalar functions on its DuckDB connection (the Store). */
-export interface FunctionHost {
-  registerScalarFunction(fn: DuckDBScalarFunction): void;
-}
-
-const installed = new WeakSet<FunctionHost>();
-
-export function installGeoFunctions(host: FunctionHost): void {
-  if (installed.has(host)) return;
-  for (const [name, fn] of Object.entries(GEO_CATALOG)) host.registerScalarFunction(scalarFunction(name, fn));
-  installed.add(host);
-}
+export const GEO_UDFS: JsFunction[] = Object.entries(GEO_CATALOG).map(([name, fn]) => jsFunction(name, fn));
