@@ -39,6 +39,7 @@ import { entityView, type DeviceView } from './hunts/entity-view.js';
 import { hashFindings, hashIndicatorIndex, hashTypes, yaraFindings } from './hunts/file-findings.js';
 import { SEVERITY_ORDER } from './hunts/model.js';
 import type { Finding } from './hunts/findings.js';
+import { mergeIncidents } from './hunts/incidents.js';
 import type { Reject } from './telemetry/types.js';
 import { append } from './append.js';
 import type { Skipped, WalkOptions } from './util/walk.js';
@@ -144,7 +145,10 @@ export interface ExclusionUse {
 }
 
 export interface HuntResult {
+  /** One finding per incident, worst first: each lists in `hunts` every hunt that saw it (per-hunt findings are in `huntRuns`). */
   findings: Finding[];
+  /** Each hunt's (and each YARA rule's and hash indicator's) own findings, before incidents were merged. */
+  huntFindings: Finding[];
   ledgers: IngestLedger[];
   scan: ScanReport;
   huntRuns: HuntRun[];
@@ -261,11 +265,12 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
     } finally {
       await runIntel.release(); // before sightings open the store for writing
     }
-    const findings = [
+    const huntFindings = [
       ...yaraFindings(scan.files),
       ...hashFindings(scan.files, await runHashIndex(scan.files, intel, options, now)),
       ...huntRuns.flatMap((run) => run.findings),
     ].sort(bySeverityThenTime);
+    const findings = mergeIncidents(huntFindings);
     if (options.intelDb)
       await recordSightings(options.intelDb, findings, {
         now,
@@ -277,6 +282,7 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
     ];
     const result: HuntResult = {
       findings,
+      huntFindings,
       ledgers,
       scan,
       huntRuns,
@@ -285,7 +291,7 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
       suppressed: huntRuns.flatMap((run) => run.suppressed).sort(bySeverityThenTime),
       exclusions: exclusionUse(exclusions, huntRuns, now),
       exclusionIssues,
-      devices: entityView(findings),
+      devices: entityView(huntFindings),
       inputs: {
         named: paths.length,
         read:

@@ -157,8 +157,11 @@ export function huntCommand(): Command {
       }
       if (report) for (const file of report.write(opts.report as string)) err(`report: ${file}`);
       const suppressed = result.suppressed.length ? `, ${result.suppressed.length} suppressed` : '';
+      const merged = result.findings.reduce((n, f) => n + (f.hunts?.length ?? 1), 0);
+      const incidents =
+        merged > result.findings.length ? `, one per incident from ${merged} hunt findings,` : '';
       err(
-        `${summarise(result.findings)}${suppressed} from ${result.huntRuns.length} hunts and ${result.scan.ruleCount} YARA rules; ${result.indicators.loaded} indicators`,
+        `${summarise(result.findings)}${incidents}${suppressed} from ${result.huntRuns.length} hunts and ${result.scan.ruleCount} YARA rules; ${result.indicators.loaded} indicators`,
       );
       process.exitCode = exitStatus({
         findings: result.findings.length,

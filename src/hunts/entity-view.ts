@@ -26,6 +26,9 @@ const name = (e: Entity) => `${e.type}:${e.value}`;
 const isDevice = (e: Entity) =>
   e.type === 'Host' || (e.type === 'IP' && !isRoutableIp(e.value)) || e.type === 'File';
 
+/** The hunts behind a finding: every member of a merged incident, else the finding's own. */
+const huntsOf = (f: Finding) => f.hunts ?? [{ huntId: f.huntId, severity: f.severity }];
+
 function deviceNames(finding: Finding): string[] {
   const devices = finding.entities.filter(isDevice);
   return (devices.length ? devices : finding.entities.slice(0, 1)).map(name);
@@ -48,7 +51,10 @@ class UnionFind {
 function combined(findings: Finding[]): Severity {
   const worst = Math.min(...findings.map((f) => SEVERITY_ORDER.indexOf(f.severity)));
   const strong = new Set(
-    findings.filter((f) => SEVERITY_ORDER.indexOf(f.severity) <= 2).map((f) => f.huntId),
+    findings
+      .flatMap(huntsOf)
+      .filter((h) => SEVERITY_ORDER.indexOf(h.severity) <= 2)
+      .map((h) => h.huntId),
   );
   return SEVERITY_ORDER[Math.max(0, worst - (strong.size >= 3 ? 1 : 0))];
 }
@@ -80,10 +86,10 @@ export function entityView(findings: Finding[]): DeviceView[] {
   return [...groups.values()]
     .map((g) => {
       const byHunt = new Map<string, Severity>();
-      for (const f of g.findings) {
-        const prev = byHunt.get(f.huntId);
-        if (!prev || SEVERITY_ORDER.indexOf(f.severity) < SEVERITY_ORDER.indexOf(prev))
-          byHunt.set(f.huntId, f.severity);
+      for (const h of g.findings.flatMap(huntsOf)) {
+        const prev = byHunt.get(h.huntId);
+        if (!prev || SEVERITY_ORDER.indexOf(h.severity) < SEVERITY_ORDER.indexOf(prev))
+          byHunt.set(h.huntId, h.severity);
       }
       const ordered = [...g.findings].sort((a, b) =>
         (a.firstSeen ?? a.time ?? '').localeCompare(b.firstSeen ?? b.time ?? ''),

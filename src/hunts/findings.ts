@@ -10,6 +10,15 @@ export interface Entity {
   value: string;
 }
 
+/** One hunt's part in a finding (a merged incident lists every hunt that saw it). */
+export interface HuntHit {
+  huntId: string;
+  title: string;
+  severity: Severity;
+  /** Result rows that hunt grouped into its finding. */
+  count: number;
+}
+
 export interface Finding {
   huntId: string;
   title: string;
@@ -29,6 +38,11 @@ export interface Finding {
   techniques?: string[];
   /** Labels such as `research-scanner` (a known scanner, shown as informational). */
   labels?: string[];
+  /**
+   * Every hunt that saw this incident, worst first (incidents.ts merges findings on shared evidence or
+   * entity pairs); `huntId`, `title` and `severity` are the worst member's.
+   */
+  hunts?: HuntHit[];
   /** Set on suppressed findings: the id of the exclusion that matched. */
   suppressedBy?: string;
 }

@@ -25,6 +25,8 @@ function renderText(findings: Finding[], maxEvidence: number): string {
       out.push(
         `  entities: ${f.entities.map((e) => `${e.type} ${e.identifier}=${cellText(e.value, 120)}`).join('; ')}`,
       );
+    if (f.hunts && f.hunts.length > 1)
+      out.push(`  seen by: ${f.hunts.map((h) => `${cellText(h.huntId, 200)} (${h.severity})`).join(', ')}`);
     if (f.time) out.push(`  last seen: ${f.time}`);
     out.push(`  evidence (${f.evidence.length} row${f.evidence.length === 1 ? '' : 's'}):`);
     for (const row of f.evidence.slice(0, maxEvidence)) out.push(evidenceLine(row));

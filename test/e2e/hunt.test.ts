@@ -23,7 +23,7 @@ describe('telltale hunt examples/incident', () => {
   beforeAll(async () => {
     process.chdir(repoRoot);
     result = await hunt([INCIDENT], { now: new Date('2026-05-22T00:00:00Z') });
-    findings = result.findings;
+    findings = result.huntFindings;
   });
 
   it('runs every hunt without error and accounts for every log line', () => {
@@ -187,6 +187,38 @@ describe('telltale hunt examples/incident', () => {
     expect(top.hunts).toContain('mirai-worm-propagation');
   });
 
+  it('reports one finding per incident, naming every hunt that saw it', () => {
+    const incidents = result.findings;
+    const c2 = incidents.filter((f) => f.entities.some((e) => e.value === '176.65.139.7'));
+    // the seed queries, their port-aware twins, the firewall line and the Defender row of one C2 contact
+    expect(c2).toHaveLength(1);
+    expect(c2[0].severity).toBe('critical');
+    expect(c2[0].hunts?.map((h) => `${h.huntId}:${h.severity}`).sort()).toEqual([
+      'mirai-indicator-hits-commonsecuritylog:critical',
+      'mirai-indicator-hits-commonsecuritylog:medium',
+      'mirai-indicator-hits-devicenetworkevents:critical',
+      'threatfox-mirai-c2-commonsecuritylog:high',
+      'threatfox-mirai-c2-commonsecuritylog:high',
+      'threatfox-mirai-c2-devicenetworkevents:high',
+    ]);
+    expect(c2[0].evidence.map((r) => String(r._Source).replace(`${INCIDENT}/`, '')).sort()).toEqual([
+      'defender/DeviceNetworkEvents.json:842',
+      'firewall/edge-fw.cef.log:121',
+      'firewall/edge-fw.cef.log:151',
+      'firewall/edge-fw.cef.log:161',
+    ]);
+    // every hunt finding is in exactly one incident; distinct incidents stay apart (two domains, the scan)
+    expect(incidents.reduce((n, f) => n + (f.hunts?.length ?? 0), 0)).toBe(result.huntFindings.length);
+    expect(incidents.map((f) => f.huntId).sort()).toEqual([
+      'mirai-indicator-domains-dns',
+      'mirai-indicator-domains-dns',
+      'mirai-indicator-hits-commonsecuritylog',
+      'mirai-tr069-file-hashes',
+      'mirai-worm-propagation',
+      'yara/mirai_tr069/Mirai_Generic_Arch',
+    ]);
+  });
+
   it('raises nothing on the near misses', () => {
     const text = JSON.stringify(findings);
     for (const nearMiss of [
@@ -217,7 +249,12 @@ describe('the telltale bin', () => {
     const run = telltale('hunt', INCIDENT, '--format', 'json');
     expect(run.status).toBe(1);
     const parsed = JSON.parse(run.stdout) as Finding[];
-    expect(parsed.some((f) => f.huntId === 'threatfox-mirai-dns')).toBe(true);
+    // one finding per incident: the seed DNS hunt is listed inside the incident it shares with its twin
+    const dns = parsed.filter((f) => f.hunts?.some((h) => h.huntId === 'threatfox-mirai-dns'));
+    expect(dns.map((f) => f.hunts?.map((h) => h.huntId))).toEqual([
+      ['mirai-indicator-domains-dns', 'threatfox-mirai-dns'],
+      ['mirai-indicator-domains-dns', 'threatfox-mirai-dns'],
+    ]);
   });
 
   it('exits 0 when there is nothing to find (the 3-of-4-strings near miss)', () => {

@@ -134,7 +134,7 @@ describe('exclusions in a hunt run', () => {
   });
 
   it('suppresses, counts and lists the findings an exclusion matches', () => {
-    expect(result.findings.some((f) => f.huntId === 'mirai-worm-propagation')).toBe(false);
+    expect(result.huntFindings.some((f) => f.huntId === 'mirai-worm-propagation')).toBe(false);
     expect(result.suppressed.map((f) => [f.huntId, f.suppressedBy])).toEqual([
       ['mirai-worm-propagation', 'lab-gateway-scans'],
     ]);
@@ -145,6 +145,6 @@ describe('exclusions in a hunt run', () => {
   it('refuses to apply an always-true exclusion and says so', () => {
     expect(result.exclusionIssues.map((i) => [i.id, i.level])).toContainEqual(['everything', 'error']);
     expect(result.exclusions.find((u) => u.exclusion.id === 'everything')?.findings).toBe(0);
-    expect(result.findings.some((f) => f.huntId === 'threatfox-mirai-c2-commonsecuritylog')).toBe(true);
+    expect(result.huntFindings.some((f) => f.huntId === 'threatfox-mirai-c2-commonsecuritylog')).toBe(true);
   });
 });

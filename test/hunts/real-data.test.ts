@@ -9,7 +9,8 @@ import { hasShared, sharedData } from '../helpers.js';
 async function flagged(path: string): Promise<{ flags: Record<string, string[]>; errors: string[] }> {
   const result = await hunt([path], { bundled: false });
   const flags: Record<string, string[]> = {};
-  for (const f of result.findings) (flags[f.huntId] ??= []).push(f.entities.map((e) => e.value).join(' '));
+  for (const f of result.huntFindings)
+    (flags[f.huntId] ??= []).push(f.entities.map((e) => e.value).join(' '));
   return { flags, errors: result.errors };
 }
 

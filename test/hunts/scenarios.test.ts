@@ -7,7 +7,7 @@ import { hunt, type Finding, type HuntResult } from '../../src/index.js';
 import { generateScenarios } from '../../examples/scenarios/generate.js';
 
 const flagged = (result: HuntResult, huntId: string) =>
-  result.findings
+  result.huntFindings
     .filter((f: Finding) => f.huntId === huntId)
     .map((f) => f.entities.map((e) => e.value).join(' '));
 const run = (dir: string, name: string) => hunt([join(dir, name)], { bundled: false });
@@ -23,11 +23,11 @@ describe('generated scenarios', () => {
     const result = await run(dir, 'crawl-vs-random');
     expect(result.errors).toEqual([]);
     expect(flagged(result, 'mirai-sequential-crawl')).toEqual(['10.30.0.5']);
-    const [crawl] = result.findings.filter((f) => f.huntId === 'mirai-sequential-crawl');
+    const [crawl] = result.huntFindings.filter((f) => f.huntId === 'mirai-sequential-crawl');
     expect(crawl.evidence[0]).toMatchObject({ DestinationPort: 7547, Probes: 60, CrawlScore: 1 });
     expect(flagged(result, 'mirai-worm-propagation').sort()).toEqual(['10.30.0.5', '10.30.0.6']);
     expect(
-      result.findings
+      result.huntFindings
         .map((f) => f.huntId)
         .filter((h) => h !== 'mirai-worm-propagation' && h !== 'mirai-sequential-crawl'),
     ).toEqual([]);
@@ -36,27 +36,27 @@ describe('generated scenarios', () => {
   it('beacon-vs-browsing: the jittered beacon is found, browsing and NTP are not', async () => {
     const result = await run(dir, 'beacon-vs-browsing');
     expect(flagged(result, 'mirai-c2-beaconing')).toEqual(['10.30.1.7 93.115.20.40']);
-    const [beacon] = result.findings;
+    const [beacon] = result.huntFindings;
     expect(beacon.evidence[0]).toMatchObject({ DestinationPort: 443, Connections: 72 });
     expect(Number(beacon.evidence[0].Jitter)).toBeLessThan(0.2);
-    expect(result.findings).toHaveLength(1);
+    expect(result.huntFindings).toHaveLength(1);
   });
 
   it('spike-7547: 7547 spikes on day 8 after a quiet week, steady ports do not', async () => {
     const result = await run(dir, 'spike-7547');
-    const spikes = result.findings.filter((f) => f.huntId === 'mirai-port-spike');
+    const spikes = result.huntFindings.filter((f) => f.huntId === 'mirai-port-spike');
     expect(spikes.map((f) => f.entities)).toEqual([
       [{ type: 'Field', identifier: 'DestinationPort', value: '7547' }],
     ]);
     expect(spikes[0].evidence[0]).toMatchObject({ CurrentSources: 80 });
     expect(spikes[0].firstSeen! >= '2026-05-21').toBe(true);
     expect(result.huntRuns.find((r) => r.hunt.key === 'mirai-port-spike')!.replays).toBe(8);
-    expect(result.findings.filter((f) => f.huntId !== 'mirai-port-spike')).toEqual([]);
+    expect(result.huntFindings.filter((f) => f.huntId !== 'mirai-port-spike')).toEqual([]);
   });
 
   it('inbound-scanners: a Shodan source is labelled a research scanner, not Mirai', async () => {
     const result = await run(dir, 'inbound-scanners');
-    const scans = result.findings.filter((f) => f.huntId === 'mirai-inbound-scan');
+    const scans = result.huntFindings.filter((f) => f.huntId === 'mirai-inbound-scan');
     expect(scans.map((f) => [f.entities[0].value, f.severity, f.labels ?? []])).toEqual([
       ['185.100.87.5', 'medium', []],
       ['134.209.95.237', 'informational', ['research-scanner']],

@@ -36,17 +36,17 @@ describe('a Sentinel-style ago(1d) hunt on logs from 2026-05-21, without --now',
       bundled: false,
       since: new Date('2026-05-21T12:10:00Z'),
     });
-    expect(outside.findings.filter((f) => f.huntId === 'mirai-worm-propagation')).toEqual([]);
+    expect(outside.huntFindings.filter((f) => f.huntId === 'mirai-worm-propagation')).toEqual([]);
     const inside = await hunt(['examples/incident/zeek'], {
       bundled: false,
       since: new Date('2026-05-21T12:00:00Z'),
       until: new Date('2026-05-21T12:10:00Z'),
     });
-    expect(inside.findings.filter((f) => f.huntId === 'mirai-worm-propagation')).toHaveLength(1);
+    expect(inside.huntFindings.filter((f) => f.huntId === 'mirai-worm-propagation')).toHaveLength(1);
     const late = await hunt(['examples/incident/zeek'], {
       bundled: false,
       now: new Date('2028-05-21T00:00:00Z'),
     });
-    expect(late.findings.filter((f) => f.huntId === 'mirai-worm-propagation')).toEqual([]);
+    expect(late.huntFindings.filter((f) => f.huntId === 'mirai-worm-propagation')).toEqual([]);
   });
 });
