@@ -254,7 +254,7 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
     try {
       huntRuns = await runHunts(store, hunts, {
         now: options.now,
-        intelNow: now,
+        intelNow: options.now, // else the data's clock (runner.ts)
         // --until is exclusive; the window's bound is inclusive
         window: { since: options.since, until: options.until && new Date(options.until.getTime() - 1) },
         minConfidence: options.minConfidence,

@@ -25,7 +25,7 @@ export const MAX_REPLAYS = 2000;
 export interface RunOptions {
   /** Explicit clock (`--now`): one run at it. */
   now?: Date;
-  /** Clock for indicator and exclusion expiry (default: `now`, else the wall clock). */
+  /** Clock for indicator and exclusion expiry (default: `now`, else the end of the data). */
   intelNow?: Date;
   window?: TimeWindow;
   minConfidence?: number;
@@ -167,8 +167,11 @@ export async function runHunts(store: Store, hunts: Hunt[], options: RunOptions 
   const restore = await narrowToWindow(store, window);
   try {
     const range = await dataTimeRange(store);
-    const intelNow = options.intelNow ?? options.now ?? new Date();
-    const ctx: RunContext = { ...options, intelNow, window, end: window.until ?? range.max ?? intelNow };
+    const end = window.until ?? range.max ?? options.now ?? new Date();
+    // indicators are judged at the clock the hunt runs at: replayed over last month's logs, an indicator
+    // that was active then still matches (a bundled or --intel feed ages out of live hunting, not of replay)
+    const intelNow = options.intelNow ?? options.now ?? end;
+    const ctx: RunContext = { ...options, intelNow, window, end };
     const runs: HuntRun[] = [];
     for (const hunt of hunts) runs.push(await runHunt(store, hunt, ctx));
     return runs;

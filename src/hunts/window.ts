@@ -6,6 +6,7 @@
  */
 import { quoteIdent, type Store } from '../store/db.js';
 import { TI_TABLE } from '../intel/ti-table.js';
+import { FILE_SCAN_TABLE } from '../scan/rows.js';
 
 export interface TimeWindow {
   since?: Date;
@@ -22,7 +23,8 @@ function timeExpr(store: Store, table: string): string | null {
 }
 
 /**
- * The telemetry tables that hold rows (indicators are reference data, not events). With every
+ * The telemetry tables that hold rows. Indicators are reference data, and file-scan rows are stamped
+ * with the time of the scan: neither is an event of the logs, so neither moves the data's clock. With every
  * Sentinel/Defender schema created up front, most tables are empty: skipping them keeps the views and
  * the time-range queries small.
  */
@@ -32,7 +34,7 @@ async function eventTables(store: Store): Promise<string[]> {
   );
   const filled = new Set(rows.map((r) => String(r.table_name)));
   return [...store.schemas.keys()].filter(
-    (t) => t !== TI_TABLE && filled.has(t) && timeExpr(store, t) !== null,
+    (t) => t !== TI_TABLE && t !== FILE_SCAN_TABLE && filled.has(t) && timeExpr(store, t) !== null,
   );
 }
 

@@ -100,8 +100,9 @@ export function toThreatIntelligenceRows(indicators: readonly Indicator[], now: 
       Description: description(i),
       AdditionalInformation: additionalInformation(i),
       // Revoked and warning-listed indicators stay in the table (visible to analysts) but never match.
-      Active:
-        i.active !== false && !i.revoked && !i.warninglists?.length && Date.parse(expires) > now.getTime(),
+      // Expiry is not folded in here: hunts compare ExpirationDateTime with their own clock, so a
+      // replay over last month's logs matches what was active then.
+      Active: i.active !== false && !i.revoked && !i.warninglists?.length,
       ExpirationDateTime: expires,
       TrafficLightProtocolLevel: i.source === 'ThreatFox' ? 'white' : undefined,
       ...observableColumns(i),

@@ -243,6 +243,8 @@ describe('the telltale bin', () => {
     expect(run.stdout).toContain('176.65.139.7');
     expect(run.stdout).toMatch(/examples\/incident\/firewall\/edge-fw\.cef\.log:\d+/);
     expect(run.stderr).toMatch(/ingest total: \d+ files, read (\d+) = ingested \1 \+ rejected 0/);
+    // without --now the clock is the end of the logs: the seed indicators were active then
+    expect(run.stderr).toContain('6 findings (2 critical, 4 high), one per incident from 13 hunt findings');
   });
 
   it('hunt --format json gives machine-readable findings', () => {

@@ -113,13 +113,13 @@ describe('toThreatIntelligenceRows', () => {
       now,
     );
     expect(rows.map((r) => [r.Active, r.ExpirationDateTime])).toEqual([
-      [false, seen(10)],
+      [true, seen(10)], // expired at `now`: the hunt's clock decides (a replay of older logs matches)
       [true, new Date(now.getTime() + 50 * 86_400_000).toISOString()],
       [true, new Date(now.getTime() + 3650 * 86_400_000).toISOString()],
     ]);
   });
 
-  it('marks expired or withdrawn indicators inactive', () => {
+  it('marks withdrawn indicators inactive and leaves expiry to the clock of the hunt', () => {
     const rows = toThreatIntelligenceRows(
       [
         { ...ipPort, expires: '2026-05-01T00:00:00.000Z' },
@@ -128,7 +128,7 @@ describe('toThreatIntelligenceRows', () => {
       now,
     );
     expect(rows.map((r) => [r.Active, r.ExpirationDateTime])).toEqual([
-      [false, '2026-05-01T00:00:00.000Z'],
+      [true, '2026-05-01T00:00:00.000Z'],
       [false, '2026-06-19T00:00:00.000Z'],
     ]);
   });
