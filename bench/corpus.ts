@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { packageRoot } from '../src/paths.js';
+import { packageRoot } from '../src/util/paths.js';
 import { missingConstructs, runCorpus, totals } from './corpus/runner.js';
 
 const dir = resolve(process.argv[2] ?? join(packageRoot, '..', 'shared', 'data', 'kql'));

@@ -41,7 +41,7 @@ import { SEVERITY_ORDER } from './hunts/model.js';
 import type { Finding } from './hunts/findings.js';
 import { mergeIncidents } from './hunts/incidents.js';
 import type { Reject } from './telemetry/types.js';
-import { append } from './append.js';
+import { append } from './util/append.js';
 import type { Skipped, WalkOptions } from './util/walk.js';
 
 export type { Finding } from './hunts/findings.js';

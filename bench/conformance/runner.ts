@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../../src/paths.js';
+import { packageRoot } from '../../src/util/paths.js';
 import { Store } from '../../src/store/db.js';
 import { KqlError, runKql } from '../../src/kql/index.js';
 import { difference } from './compare.js';

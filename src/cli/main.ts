@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { packageRoot } from '../paths.js';
+import { packageRoot } from '../util/paths.js';
 import { huntCommand } from './hunt.js';
 import { scanCommand } from './scan.js';
 import { rulesCommand } from './rules.js';

@@ -7,7 +7,7 @@
  * 10.0.0.1 would otherwise flag half the network).
  */
 import type { Store } from '../store/db.js';
-import { append } from '../append.js';
+import { append } from '../util/append.js';
 import type { Hunt, IndicatorListBinding } from './model.js';
 import {
   INTEL_LIST_TABLE,

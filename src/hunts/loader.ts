@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { contentDir } from '../paths.js';
+import { contentDir } from '../util/paths.js';
 import type { EntityMapping, Hunt, IndicatorListBinding, Severity } from './model.js';
 import { SEVERITY_ORDER } from './model.js';
 import { timespanMs } from './lookback.js';

@@ -5,11 +5,11 @@
  */
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { contentDir, packageRoot } from '../paths.js';
+import { contentDir, packageRoot } from '../util/paths.js';
 import { importIntelFile } from './import.js';
 import { dedupe, type Indicator } from './model.js';
 import type { IntelReject } from './model.js';
-import { append } from '../append.js';
+import { append } from '../util/append.js';
 import { lifetimeEnd } from './lifecycle.js';
 
 export const intelDir = join(contentDir, 'intel');

@@ -25,7 +25,7 @@ import { csvImporter, looksLikeIndicatorCsv, parseColumnSpec, parseCsv } from '.
 import { listImporter, looksLikeList, parseList } from './importers/list.js';
 import { readLineChunks, type LineImporter } from './importers/lines.js';
 import { looksLikeHtml, parseText } from './importers/text.js';
-import { append } from '../append.js';
+import { append } from '../util/append.js';
 
 export const INTEL_FORMATS = [
   'threatfox-api',

@@ -10,7 +10,7 @@ import type { TtlDays } from './lifecycle.js';
 import { IntelStore, type ImportCounts, type IntelFilter, type StoredIndicator } from './store.js';
 import { EXPORTERS, type ExportFile } from './exporters/index.js';
 import { statusOf, type Totals } from './report.js';
-import { append } from '../append.js';
+import { append } from '../util/append.js';
 
 export interface StoreImportOptions extends StreamOptions {
   now?: Date;

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import ipaddr from 'ipaddr.js';
-import { contentDir } from '../paths.js';
+import { contentDir } from '../util/paths.js';
 import { HASH_TYPES, type Indicator, type IndicatorType } from './model.js';
 import { hashType, isDomain, isIPv4, isIPv6 } from './validate.js';
 

@@ -15,7 +15,7 @@ import { callFunction } from './functions.js';
 import { dynamicAccess } from './functions-dynamic.js';
 import { parseDynamicLiteral } from './dynamic-literal.js';
 import { operatorFunction } from './op-functions.js';
-import { append } from '../append.js';
+import { append } from '../util/append.js';
 import { dialect } from './dialect.js';
 
 export type { Constant, Env, Sql };

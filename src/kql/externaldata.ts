@@ -9,6 +9,7 @@
  * caller (the corpus runner, a future `telltale feeds fetch`) can supply it. DuckDB reads the file;
  * every field is read as text and converted to the declared type the way Kusto does (bad values → null).
  */
+import { sqlString } from '../util/sql.js';
 import { existsSync, realpathSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,7 +136,7 @@ function readFile(source: ExternalSource, c: Compiler): string {
     return `SELECT ${outputs(['c0'])} FROM (${lines}${skip}) WHERE c0 <> ''`;
   }
   if (source.format === 'json' || source.format === 'multijson' || source.format === 'singlejson') {
-    const spec = source.columns.map((col) => `${quoteText(col.name)}: 'JSON'`).join(', ');
+    const spec = source.columns.map((col) => `${sqlString(col.name)}: 'JSON'`).join(', ');
     const fields = source.columns.map((col) => `json_extract_string(${ident(col.name)}, '$')`);
     return `SELECT ${outputs(fields)} FROM read_json(${path}, columns={${spec}}, format='auto')`;
   }
@@ -147,10 +148,6 @@ function readFile(source: ExternalSource, c: Compiler): string {
     `delim=${c.params.add(delim, 'string')}, quote='"', escape='"', auto_detect=false, null_padding=true, ` +
     `strict_mode=false)`
   );
-}
-
-function quoteText(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
 }
 
 /** A Relation reading every URL of an ExternalDataExpression from its local file. */

@@ -2,6 +2,7 @@
  * Shared shape of the scalar function library (functions-*.ts): one Impl per Kusto function name, taking
  * the bound argument nodes and returning SQL. Helpers here read arguments as typed SQL or as constants.
  */
+import { sqlString } from '../util/sql.js';
 import type { KNode } from './kusto.js';
 import type { Env, Sql } from './context.js';
 import { dialect } from './dialect.js';
@@ -23,7 +24,7 @@ export function constArg<T>(args: KNode[], i: number, env: Env, what: string, no
 
 /** SQL string literal for fixed engine text (never user input). */
 export function sqlText(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
+  return sqlString(text);
 }
 
 /** A value as JSON (dynamic): strings become JSON strings, dynamic stays, datetimes use Kusto's text. */

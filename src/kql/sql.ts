@@ -3,11 +3,12 @@
  * Query literals always travel as `$n` parameters (numbered, so a fragment can be reused anywhere in the
  * text); only identifiers and fixed engine constants are ever written into the SQL itself.
  */
+import { quoteIdent } from '../util/sql.js';
 import { dialect } from './dialect.js';
 
 /** An identifier exactly as given (a stored table's own column, the final result's Kusto name). */
 export function rawIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
+  return quoteIdent(name);
 }
 
 /**

@@ -10,6 +10,7 @@
  */
 
 import type { Params } from './sql.js';
+import { sqlString } from '../util/sql.js';
 
 export type TermMode = 'has' | 'prefix' | 'suffix';
 
@@ -20,10 +21,6 @@ const TERM_END = "'[0-9A-Za-z]$'";
 
 export function isTermChar(ch: string | undefined): boolean {
   return ch !== undefined && /^[0-9A-Za-z]$/.test(ch);
-}
-
-function sqlText(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
 }
 
 /** RE2 pattern for a known needle (already lower-cased when case-insensitive); escapes like RE2's QuoteMeta. */
@@ -62,11 +59,11 @@ export function termMatch(hay: string, needle: string, mode: TermMode, cs: boole
   const n = cs ? needle : `lower(${needle})`;
   const before =
     mode !== 'suffix'
-      ? `CASE WHEN regexp_matches(${n}, ${TERM_START}) THEN ${sqlText(BOUNDARY_BEFORE)} ELSE '' END`
+      ? `CASE WHEN regexp_matches(${n}, ${TERM_START}) THEN ${sqlString(BOUNDARY_BEFORE)} ELSE '' END`
       : "''";
   const after =
     mode !== 'prefix'
-      ? `CASE WHEN regexp_matches(${n}, ${TERM_END}) THEN ${sqlText(BOUNDARY_AFTER)} ELSE '' END`
+      ? `CASE WHEN regexp_matches(${n}, ${TERM_END}) THEN ${sqlString(BOUNDARY_AFTER)} ELSE '' END`
       : "''";
   return `(contains(${h}, ${n}) AND regexp_matches(${h}, concat(${before}, regexp_escape(${n}), ${after})))`;
 }

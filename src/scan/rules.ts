@@ -6,7 +6,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { contentDir } from '../paths.js';
+import { contentDir } from '../util/paths.js';
 import { defineExternals } from './externals.js';
 import { outline } from './outline.js';
 import type { RuleError } from './types.js';

@@ -14,7 +14,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { cefOdd, cefParse, cefRawField, cefValue } from './cef-sql.js';
 import { fileChunks, type FileChunk } from './chunks.js';
-import { quoteIdent, sqlString } from './sql.js';
+import { quoteIdent, sqlString } from '../util/sql.js';
 import { duckType, SOURCE_COLUMN, type SchemaSet } from './schema.js';
 import {
   BLANK_REASON,

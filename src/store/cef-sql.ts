@@ -7,7 +7,7 @@
  * reader, which does.
  */
 import type { LineLayout, LoadPlan, SourceField } from './plan.js';
-import { sqlString } from './sql.js';
+import { sqlString } from '../util/sql.js';
 
 type CefLayout = Extract<LineLayout, { kind: 'cef' }>;
 

@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { schemasDir } from '../paths.js';
+import { schemasDir } from '../util/paths.js';
 
 export type KqlType =
   | 'string'

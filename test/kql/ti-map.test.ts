@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/db.js';
 import { runKql } from '../../src/kql/index.js';
-import { packageRoot } from '../../src/paths.js';
+import { packageRoot } from '../../src/util/paths.js';
 import { NOW, storeWith } from './helpers.js';
 
 const DIR = join(packageRoot, '..', 'shared', 'data', 'kql', 'sentinel');

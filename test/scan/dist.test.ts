@@ -15,7 +15,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 it('scans from compiled JS through worker.js', () => {
   mkdirSync(out, { recursive: true });
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
-  const srcs = ['src/paths.ts', 'src/scan/index.ts', 'src/scan/worker.ts'].map((f) => join(root, f));
+  const srcs = ['src/util/paths.ts', 'src/scan/index.ts', 'src/scan/worker.ts'].map((f) => join(root, f));
   execFileSync(process.execPath, [
     tsc,
     ...['--outDir', join(out, 'dist'), '--rootDir', join(root, 'src'), '--module', 'NodeNext'],

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { contentDir } from '../../paths.js';
+import { contentDir } from '../../util/paths.js';
 import type { Exclusion } from './model.js';
 import { compilePredicate, ExclusionSyntaxError } from './when.js';
 

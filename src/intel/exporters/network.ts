@@ -10,7 +10,7 @@
  */
 import type { Indicator } from '../model.js';
 import { display, lines, oneLine, type ExportFile, type Exporter } from './types.js';
-import { append } from '../../append.js';
+import { append } from '../../util/append.js';
 
 const v6 = (i: Indicator) => i.value.includes(':');
 const ips = (list: readonly Indicator[], six: boolean) =>

@@ -19,7 +19,7 @@ import {
   typeFromName,
   type Observable,
 } from './fields.js';
-import { append } from '../../append.js';
+import { append } from '../../util/append.js';
 
 type Obj = Record<string, unknown>;
 

@@ -20,7 +20,7 @@ import {
   type Observable,
 } from './fields.js';
 import { isIPv6 } from '../validate.js';
-import { append } from '../../append.js';
+import { append } from '../../util/append.js';
 
 type Sdo = Record<string, unknown>;
 

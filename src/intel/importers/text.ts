@@ -9,7 +9,7 @@ import { decodeHTML } from 'entities';
 import { dedupe, type ParseResult } from '../model.js';
 import { extractIndicators } from '../extract.js';
 import { looksLikeIndicatorCsv, parseCsv } from './csv.js';
-import { append } from '../../append.js';
+import { append } from '../../util/append.js';
 
 export function looksLikeHtml(raw: string): boolean {
   return /^\s*(?:<!doctype html|<html|<head|<body)|<\/(?:p|div|body|html|table|li)>/i.test(

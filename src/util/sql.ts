@@ -1,4 +1,4 @@
-/** Quoting for the SQL the store writes (identifiers and literals; values are never spliced unquoted). */
+/** The one SQL quoting (DuckDB): identifiers and string literals, for the SQL the store and the KQL translator write. */
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
