@@ -37,6 +37,7 @@ const CHARTED = {
   crawl: 'mirai-sequential-crawl',
 } as const;
 const CHARTS_PER_KIND = 6;
+const EVENT_TABLES = ['CommonSecurityLog', 'DeviceNetworkEvents', 'DnsEvents', 'DeviceFileEvents'];
 
 /** A path relative to the working folder when it is inside it (reports travel; home folders need not). */
 function shortPath(file: string): string {
@@ -138,7 +139,7 @@ async function deviceCharts(
           `Connections per minute: ${String(row.SourceIP)} → ${String(row.DestinationIP)}`,
           'Flows from the device to the flooded target per minute, 30 minutes either side of the flood.',
           s.kql,
-          await floodChart(s.rows),
+          await floodChart(s.rows, s.window),
         );
       }
     } else if (f.huntId === CHARTED.beacon && budget.beacon > 0) {
@@ -181,7 +182,9 @@ export async function buildReport(
   result: HuntResult,
   options: BuildOptions,
 ): Promise<ReportData> {
-  const tables = [...new Set(result.ledgers.flatMap((l) => Object.keys(l.tables)))];
+  // the tables the logs filled; a run on a kept store (--db) with no new logs reads the usual ones
+  const filled = [...new Set(result.ledgers.flatMap((l) => Object.keys(l.tables)))];
+  const tables = filled.length ? filled : EVENT_TABLES.filter((t) => store.schemas.has(t));
   const timeCovered = await logTimeRange(store, options.now, tables);
   const maxDevices = options.maxDevices ?? 50;
   const devices = result.devices

@@ -65,11 +65,11 @@ export function portsChart(rows: PortBin[], ports: string[], daily: boolean): Pr
   }));
 }
 
-/** A flood: connections per minute from one device to one target. */
-export function floodChart(rows: MinuteBin[]): Promise<string> {
+/** A flood: connections per minute from one device to one target, over `window` (the flood and its context). */
+export function floodChart(rows: MinuteBin[], window: [Date, Date]): Promise<string> {
   return render((Plot) => ({
     height: 220,
-    x: { type: 'utc', label: 'minute (UTC)' },
+    x: { type: 'utc', label: 'minute (UTC)', domain: window },
     y: { label: 'connections per minute', grid: true },
     marks: [
       Plot.rectY(rows, {

@@ -110,7 +110,7 @@ export async function floodPerMinute(
   target: unknown,
   first: unknown,
   last: unknown,
-): Promise<Series<MinuteBin> | null> {
+): Promise<(Series<MinuteBin> & { window: [Date, Date] }) | null> {
   const [src, dst] = [ip(source), ip(target)];
   const [from, to] = [datetime(first), datetime(last)];
   if (!src || !dst || !from || !to) return null;
@@ -122,7 +122,12 @@ export async function floodPerMinute(
     '| order by Minute asc',
   ].join('\n');
   const rows = await run(store, kql, now);
-  return { kql, rows: rows.map((r) => ({ time: iso(r.Minute), connections: Number(r.Connections) })) };
+  const margin = 30 * 60_000;
+  return {
+    kql,
+    rows: rows.map((r) => ({ time: iso(r.Minute), connections: Number(r.Connections) })),
+    window: [new Date(Date.parse(String(first)) - margin), new Date(Date.parse(String(last)) + margin)],
+  };
 }
 
 /** Seconds between successive connections of one source to one ip:port (the first 5,000). */
