@@ -29,10 +29,7 @@ function timeExpr(store: Store, table: string): string | null {
  * the time-range queries small.
  */
 async function eventTables(store: Store): Promise<string[]> {
-  const rows = await store.query(
-    `SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary AND estimated_size > 0`,
-  );
-  const filled = new Set(rows.map((r) => String(r.table_name)));
+  const filled = await store.filledTables();
   return [...store.schemas.keys()].filter(
     (t) => t !== TI_TABLE && t !== FILE_SCAN_TABLE && filled.has(t) && timeExpr(store, t) !== null,
   );

@@ -15,7 +15,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { cefOdd, cefParse, cefRawField, cefValue } from './cef-sql.js';
 import { fileChunks, type FileChunk } from './chunks.js';
 import { quoteIdent, sqlString } from '../util/sql.js';
-import { duckType, SOURCE_COLUMN, type SchemaSet } from './schema.js';
+import type { SchemaSet } from './schema.js';
+import { FILE_COLUMN, fieldSqlType, forgetFile, LINE_COLUMN, nativeTable, registerFile } from './native.js';
 import {
   BLANK_REASON,
   COMMENT_REASON,
@@ -108,34 +109,17 @@ export interface LoadOptions {
   chunkBytes?: number;
   /** A folder for the pieces of a large or compressed file. */
   tempDir: () => string;
+  /** The native table family (`zeek_conn`, `cef`, …): a table per family and plan signature. */
+  source: string;
+  /** Recorded in tt_files. */
+  format?: string;
+  hash?: string;
+  bytes?: number;
 }
 
 /** Column names of a field in the stage: typed, and raw (before conversion). */
 const col = (name: string) => quoteIdent(`f_${name}`);
 const rawCol = (name: string) => quoteIdent(`r_${name}`);
-
-/** The SQL type a field has after conversion. */
-function convertedType(as: Conversion): string {
-  switch (as) {
-    case 'int':
-      return 'INTEGER';
-    case 'long':
-      return 'BIGINT';
-    case 'real':
-      return 'DOUBLE';
-    case 'bool':
-      return 'BOOLEAN';
-    case 'datetime':
-    case 'epoch':
-      return 'TIMESTAMP';
-    case 'dynamic':
-      return 'JSON';
-    case 'list':
-      return 'VARCHAR[]';
-    default:
-      return 'VARCHAR';
-  }
-}
 
 /**
  * `{ value, ok }`: the typed value from `raw`, and a test (over the stage's raw and typed columns, so
@@ -152,7 +136,7 @@ function convert(raw: string, field: SourceField, layout: LineLayout['kind']): {
     case 'int':
     case 'long':
     case 'real':
-      return checked(`TRY_CAST(${raw} AS ${convertedType(field.as)})`);
+      return checked(`TRY_CAST(${raw} AS ${fieldSqlType(field.as)})`);
     case 'bool':
       return checked(
         `CASE ${raw} WHEN 'T' THEN true WHEN 'F' THEN false ELSE TRY_CAST(${raw} AS BOOLEAN) END`,
@@ -292,8 +276,8 @@ function fieldType(plan: LoadPlan, name: string): Conversion {
   return field.as;
 }
 
-function present(plan: LoadPlan, name: string): string {
-  const c = col(name);
+function present(plan: LoadPlan, name: string, column: (name: string) => string): string {
+  const c = column(name);
   return fieldType(plan, name) === 'string' ? `(${c} IS NOT NULL AND ${c} <> '')` : `${c} IS NOT NULL`;
 }
 
@@ -301,7 +285,9 @@ function literal(value: string | number | boolean): string {
   return typeof value === 'string' ? sqlString(value) : String(value);
 }
 
-export function exprSql(expr: Expr, plan: LoadPlan): string {
+/** A target expression in SQL over the fields, each field read as `column(name)` (a stage or native column). */
+export function exprSql(expr: Expr, plan: LoadPlan, column: (name: string) => string = col): string {
+  const col = column;
   if ('field' in expr) {
     fieldType(plan, expr.field);
     return col(expr.field);
@@ -318,7 +304,7 @@ export function exprSql(expr: Expr, plan: LoadPlan): string {
     const [time, seconds] = expr.plusSeconds.map(col);
     return `${time} + to_microseconds(CAST(round(${seconds} * 1000) AS BIGINT) * 1000)`;
   }
-  if ('coalesce' in expr) return `coalesce(${expr.coalesce.map((e) => exprSql(e, plan)).join(', ')})`;
+  if ('coalesce' in expr) return `coalesce(${expr.coalesce.map((e) => exprSql(e, plan, column)).join(', ')})`;
   if ('joinLists' in expr) {
     const lists = expr.joinLists.map((f) => `coalesce(${col(f)}, []::VARCHAR[])`);
     return `nullif(array_to_string(flatten([${lists.join(', ')}]), ','), '')`;
@@ -330,15 +316,17 @@ export function exprSql(expr: Expr, plan: LoadPlan): string {
       expr.as === 'json'
         ? `${sqlString(JSON.stringify(name) + ':')} || to_json(${c})`
         : `${sqlString(name + '=')} || ${text}`;
-    return `CASE WHEN ${present(plan, name)} THEN ${piece} END`;
+    return `CASE WHEN ${present(plan, name, column)} THEN ${piece} END`;
   });
   if (expr.as === 'kv') return parts.length === 0 ? "''" : `concat_ws(';', ${parts.join(', ')})`;
   return parts.length === 0 ? `'{}'` : `'{' || concat_ws(',', ${parts.join(', ')}) || '}'`;
 }
 
 /**
- * Runs a plan on one file, one bounded piece of the file at a time (chunks.ts); throws, having written
- * nothing, if DuckDB refuses any piece.
+ * Runs a plan on one file, one bounded piece of the file at a time (chunks.ts): each piece's data lines
+ * go to the plan's native table (native.ts) with the file's id and their line numbers. Throws, having
+ * written nothing, if DuckDB refuses any piece. The file stays incomplete (invisible to the views) until
+ * the caller calls completeFile with the file id of the result.
  */
 export async function loadWithPlan(
   connection: DuckDBConnection,
@@ -347,45 +335,32 @@ export async function loadWithPlan(
   plan: LoadPlan,
   options: LoadOptions,
 ): Promise<LoadResult> {
-  const inserts = plan.targets.map((target) => {
-    const schema = schemas.get(target.table);
-    if (!schema) throw new Error(`plan: unknown table ${target.table}`);
-    const types = new Map(schema.columns.map((c) => [c.name, c.type]));
-    const names: string[] = [];
-    const values: string[] = [];
-    for (const [column, expr] of Object.entries(target.columns)) {
-      const type = types.get(column);
-      if (!type) throw new Error(`plan: ${target.table} has no column ${column}`);
-      names.push(quoteIdent(column));
-      values.push(`CAST(${exprSql(expr, plan)} AS ${duckType(type)})`);
-    }
-    names.push(quoteIdent(SOURCE_COLUMN));
-    values.push(`${sqlString(`${options.sourceName}:`)} || (rowid + ($offset))`);
-    const when = target.when
-      ? ` AND ${col(target.when.field)} IN (${target.when.in.map(sqlString).join(', ')})`
-      : '';
-    return {
-      table: target.table,
-      sql:
-        `INSERT INTO ${quoteIdent(target.table)} (${names.join(', ')}) ` +
-        `SELECT ${values.join(', ')} FROM tt_stage WHERE _kind = 'data'${when}`,
-    };
+  const native = await nativeTable(connection, schemas, plan, options.source, exprSql);
+  const fileId = await registerFile(connection, {
+    path: options.sourceName,
+    format: options.format,
+    native,
+    hash: options.hash,
+    bytes: options.bytes,
   });
-  const result: LoadResult = { lines: 0, ingested: 0, ignored: {}, toReader: [], tables: {} };
-  // One transaction per piece, so that each piece's stage is freed when it commits (a table dropped
-  // inside a transaction is kept until its end). Rows appended by this load have rowids above the
-  // tables' maximum before it: if DuckDB refuses a later piece, they are deleted again.
-  const tables = [...new Set(plan.targets.map((t) => t.table))];
-  const before = new Map<string, bigint>();
-  for (const table of tables) {
-    const max = await connection.runAndReadAll(`SELECT max(rowid) FROM ${quoteIdent(table)}`);
-    before.set(table, (max.getRows()[0]?.[0] as bigint | null) ?? -1n);
-  }
+  const names = plan.fields.map((f) => quoteIdent(f.name));
+  const insert =
+    `INSERT INTO ${quoteIdent(native)} (${[...names, FILE_COLUMN, LINE_COLUMN].join(', ')}) ` +
+    `SELECT ${[...plan.fields.map((f) => col(f.name)), String(fileId), 'rowid + ($offset)'].join(', ')} ` +
+    `FROM tt_stage WHERE _kind = 'data'`;
+  const targetCounts = plan.targets.map((t) =>
+    t.when
+      ? `count(*) FILTER (WHERE ${col(t.when.field)} IN (${t.when.in.map(sqlString).join(', ')}))`
+      : 'count(*)',
+  );
+  const counts = `SELECT ${targetCounts.join(', ')} FROM tt_stage WHERE _kind = 'data'`;
+  const result: LoadResult = { lines: 0, ingested: 0, ignored: {}, toReader: [], tables: {}, fileId };
   try {
     for await (const chunk of fileChunks(path, options)) {
+      // one transaction per piece, so that each piece's stage is freed when it commits
       await connection.run('BEGIN TRANSACTION');
       try {
-        await loadChunk(connection, chunk, plan, options, inserts, result);
+        await loadChunk(connection, chunk, plan, options, { insert, counts }, result);
         await connection.run('COMMIT');
       } catch (err) {
         await connection.run('ROLLBACK').catch(() => undefined);
@@ -395,8 +370,7 @@ export async function loadWithPlan(
       }
     }
   } catch (err) {
-    for (const table of tables)
-      await connection.run(`DELETE FROM ${quoteIdent(table)} WHERE rowid > ${before.get(table)}`);
+    await forgetFile(connection, fileId, native);
     throw err;
   }
   return result;
@@ -408,7 +382,7 @@ async function loadChunk(
   chunk: FileChunk,
   plan: LoadPlan,
   options: LoadOptions,
-  inserts: readonly { table: string; sql: string }[],
+  sql: { insert: string; counts: string },
   result: LoadResult,
 ): Promise<void> {
   // The stage keeps file order (parallel CREATE TABLE AS preserves insertion order), so a row's line is
@@ -418,10 +392,10 @@ async function loadChunk(
   await connection.run(stageSql(chunk.path, plan, { ...options, gzip: chunk.gzip }));
   const first = await connection.runAndReadAll('SELECT min(rowid) FROM tt_stage');
   const offset = BigInt(firstLine) - ((first.getRows()[0]?.[0] as bigint | null) ?? 0n);
-  const counts = await connection.runAndReadAll(
+  const kinds = await connection.runAndReadAll(
     'SELECT _kind, _ignored, count(*) AS c FROM tt_stage GROUP BY ALL',
   );
-  for (const [kind, reason, count] of counts.getRows()) {
+  for (const [kind, reason, count] of kinds.getRows()) {
     const c = Number(count);
     result.lines += c;
     if (kind === 'data') result.ingested += c;
@@ -431,10 +405,11 @@ async function loadChunk(
     `SELECT rowid + (${offset}) AS n, _raw FROM tt_stage WHERE _kind = 'reader' ORDER BY n`,
   );
   for (const [n, raw] of reader.getRows()) result.toReader.push({ line: Number(n), text: String(raw) });
-  for (const insert of inserts) {
-    const done = await connection.runAndReadAll(insert.sql.replace('$offset', String(offset)));
-    const written = Number(done.getRows()[0]?.[0] ?? 0);
-    if (written > 0) result.tables[insert.table] = (result.tables[insert.table] ?? 0) + written;
-  }
+  await connection.run(sql.insert.replace('$offset', String(offset)));
+  const [written] = (await connection.runAndReadAll(sql.counts)).getRows();
+  plan.targets.forEach((t, i) => {
+    const n = Number(written?.[i] ?? 0);
+    if (n > 0) result.tables[t.table] = (result.tables[t.table] ?? 0) + n;
+  });
   await connection.run('DROP TABLE tt_stage');
 }

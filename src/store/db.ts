@@ -13,6 +13,7 @@ import { installKqlFunctions } from '../kql/install.js';
 import type { Row } from './coerce.js';
 import { installBulkMacros, loadWithPlan, quoteIdent, sqlString } from './bulk.js';
 import type { LoadPlan, LoadResult } from './plan.js';
+import { completeFile, dropIncompleteFiles, installCatalog, rowsTable, viewTables } from './native.js';
 
 export type Params = unknown[];
 export { quoteIdent, sqlString };
@@ -20,6 +21,8 @@ export { quoteIdent, sqlString };
 export class Store {
   private stagingDir: string | undefined;
   private stagedFiles = 0;
+  /** Sentinel tables that are views over native tables (their plain rows live in tt_rows_<Table>). */
+  private views = new Set<string>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -39,6 +42,9 @@ export class Store {
     await installMacros(connection);
     await installBulkMacros(connection);
     installKqlFunctions(connection); // the KQL library's JavaScript functions (src/kql/udf.ts)
+    await installCatalog(connection);
+    await dropIncompleteFiles(connection);
+    store.views = await viewTables(connection);
     for (const schema of store.schemas.values()) await store.createTable(schema);
     return store;
   }
@@ -47,8 +53,13 @@ export class Store {
     const columns = schema.columns.map((c) => `${quoteIdent(c.name)} ${duckType(c.type)}`);
     columns.push(`${quoteIdent(SOURCE_COLUMN)} VARCHAR`);
     await this.connection.run(
-      `CREATE TABLE IF NOT EXISTS ${quoteIdent(schema.table)} (${columns.join(', ')})`,
+      `CREATE TABLE IF NOT EXISTS ${quoteIdent(this.rowsTable(schema.table))} (${columns.join(', ')})`,
     );
+  }
+
+  /** Where plain rows of a Sentinel table are written: the table, or the rows table behind its view. */
+  private rowsTable(table: string): string {
+    return this.views.has(table) ? rowsTable(table) : table;
   }
 
   schema(table: string): TableSchema {
@@ -89,7 +100,7 @@ export class Store {
     const names = columns.map((c) => quoteIdent(c.name)).join(', ');
     try {
       await this.connection.run(
-        `INSERT INTO ${quoteIdent(table)} (${names}) SELECT ${names} FROM read_ndjson(${sqlString(file)}, columns={${spec}}, ` +
+        `INSERT INTO ${quoteIdent(this.rowsTable(table))} (${names}) SELECT ${names} FROM read_ndjson(${sqlString(file)}, columns={${spec}}, ` +
           `timestampformat='%Y-%m-%dT%H:%M:%S.%gZ', maximum_object_size=67108864)`,
       );
     } finally {
@@ -105,15 +116,39 @@ export class Store {
   async loadFile(
     path: string,
     plan: LoadPlan,
-    options: { gzip?: boolean; sourceName?: string; maxLineBytes?: number; chunkBytes?: number } = {},
+    options: {
+      gzip?: boolean;
+      sourceName?: string;
+      maxLineBytes?: number;
+      chunkBytes?: number;
+      source?: string;
+      format?: string;
+      hash?: string;
+      bytes?: number;
+      /** false: the caller completes the file later (its rows are invisible until then). */
+      complete?: boolean;
+    } = {},
   ): Promise<LoadResult> {
-    return loadWithPlan(this.connection, this.schemas, path, plan, {
+    // the plan's tables become views first thing (even if DuckDB then refuses the file)
+    for (const target of plan.targets) this.views.add(target.table);
+    const result = await loadWithPlan(this.connection, this.schemas, path, plan, {
       gzip: options.gzip,
       sourceName: options.sourceName ?? path,
       maxLineBytes: options.maxLineBytes ?? 1024 * 1024,
       chunkBytes: options.chunkBytes,
       tempDir: () => this.tempDir(),
+      source: options.source ?? 'native',
+      format: options.format,
+      hash: options.hash,
+      bytes: options.bytes,
     });
+    if (options.complete !== false) await this.completeFile(result.fileId, result);
+    return result;
+  }
+
+  /** Makes a loaded file's rows visible in the views (after the JavaScript reader took its odd lines). */
+  async completeFile(id: number, counts: { lines: number; ingested: number }): Promise<void> {
+    await completeFile(this.connection, id, { lines: counts.lines, rows: counts.ingested });
   }
 
   async run(sql: string, params: Params = []): Promise<void> {
@@ -139,6 +174,23 @@ export class Store {
   async queryWithColumns(sql: string, params: Params = []): Promise<{ columns: string[]; rows: Row[] }> {
     const reader = await this.connection.runAndReadAll(sql, params as never);
     return { columns: reader.columnNames(), rows: reader.getRowObjectsJS().map(toPlainRow) };
+  }
+
+  /**
+   * The Sentinel tables that may hold rows: plain tables with rows, and the views over native tables
+   * (cheap to ask; an empty view just gives no rows).
+   */
+  async filledTables(): Promise<Set<string>> {
+    const rows = await this.query(
+      `SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' ` +
+        `AND NOT temporary AND estimated_size > 0`,
+    );
+    const filled = new Set([...this.views]);
+    for (const r of rows) {
+      const name = String(r.table_name);
+      filled.add(this.schemas.has(name) ? name : name.replace(/^tt_rows_/, ''));
+    }
+    return new Set([...filled].filter((t) => this.schemas.has(t)));
   }
 
   async count(table: string): Promise<number> {

@@ -123,8 +123,10 @@ export interface LoadResult {
   ignored: Record<string, number>;
   /** Lines the plan could not convert: the reader decides about them (line 1-based, raw text). */
   toReader: { line: number; text: string }[];
-  /** Rows written per table. */
+  /** Rows written per table (rows each view shows for this file). */
   tables: Record<string, number>;
+  /** The file's tt_files id: its rows are visible once the caller completes it (native.ts). */
+  fileId: number;
 }
 
 export const BLANK_REASON = 'blank line';

@@ -217,7 +217,13 @@ async function ingestDetected(
   if (plan) {
     let loaded: LoadResult | undefined;
     try {
-      loaded = await store.loadFile(path, plan.plan, { gzip: detection.gzip, maxLineBytes: maxLine });
+      loaded = await store.loadFile(path, plan.plan, {
+        gzip: detection.gzip,
+        maxLineBytes: maxLine,
+        source: plan.source,
+        format,
+        complete: false,
+      });
     } catch {
       loaded = undefined; // DuckDB cannot read this file (invalid UTF-8, a huge line…): the JavaScript path
     }
@@ -238,6 +244,7 @@ async function ingestDetected(
         await sink.maybeFlush();
       }
       await sink.flush();
+      await store.completeFile(loaded.fileId, { lines: loaded.lines, ingested: ledger.ingested });
       return ledger;
     }
   }
@@ -285,15 +292,19 @@ async function ingestDetected(
   return ledger;
 }
 
-/** A LoadPlan for the formats DuckDB reads itself, with the header lines that prime the JS reader. */
+/**
+ * A LoadPlan for the formats DuckDB reads itself, with the header lines that prime the JS reader and
+ * the native table family its rows are stored in (store/native.ts).
+ */
 async function planFor(
   format: LogFormat,
   path: string,
   detection: Detection,
   store: Store,
   options: IngestOptions,
-): Promise<{ plan: LoadPlan; header: string[] } | undefined> {
-  if (format === 'suricata-eve') return { plan: suricataPlan({ sensor: options.sensor }), header: [] };
+): Promise<{ plan: LoadPlan; header: string[]; source: string } | undefined> {
+  if (format === 'suricata-eve')
+    return { plan: suricataPlan({ sensor: options.sensor }), header: [], source: 'suricata_eve' };
   if (!['zeek-tsv', 'sentinel-ndjson', 'nfdump-csv', 'cef'].includes(format)) return undefined;
   const head: string[] = [];
   const sample: string[] = []; // the first data lines of the first chunk (NDJSON: which keys the file has)
@@ -317,17 +328,17 @@ async function planFor(
       connTables: options.connTables,
       path: zeekPathFromName(path),
     });
-    return plan && { plan, header: head };
+    return plan && { plan, header: head, source: 'zeek_conn' };
   }
   if (format === 'cef') {
     const year = options.referenceYear ?? new Date().getUTCFullYear();
-    return { plan: cefPlan(store.schema('CommonSecurityLog'), sample, year), header: [] };
+    return { plan: cefPlan(store.schema('CommonSecurityLog'), sample, year), header: [], source: 'cef' };
   }
   const first = head[head.length - 1];
   if (first === undefined) return undefined;
   if (format === 'nfdump-csv') {
     const plan = nfdumpPlan(first, { sensor: options.sensor });
-    return plan && { plan, header: [first] };
+    return plan && { plan, header: [first], source: 'nfdump' };
   }
   let record: unknown;
   try {
@@ -347,7 +358,7 @@ async function planFor(
     const obj = parseJsonObject(text);
     if (typeof obj !== 'string') for (const key in obj) keys.add(key);
   }
-  return { plan: sentinelNdjsonPlan(store.schema(table), keys), header: [] };
+  return { plan: sentinelNdjsonPlan(store.schema(table), keys), header: [], source: `export_${table}` };
 }
 
 /** Buffers typed rows per table and writes them in batches; keeps the ledger's counts. */

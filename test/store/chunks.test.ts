@@ -30,7 +30,7 @@ describe('Store.loadFile in pieces', () => {
     const zipped = await store.loadFile(gz, plan, { sourceName: 'gz', gzip: true, chunkBytes: 1500 });
     expect(whole.lines).toBe(400);
     for (const other of [pieces, zipped]) {
-      expect({ ...other, tables: {} }).toEqual({ ...whole, tables: {} });
+      expect({ ...other, tables: {}, fileId: 0 }).toEqual({ ...whole, tables: {}, fileId: 0 });
       expect(other.tables).toEqual(whole.tables);
     }
     expect(whole.toReader.map((r) => r.line)).toEqual([53, 106, 159, 212, 265, 318, 371]);

@@ -1,0 +1,214 @@
+/**
+ * The storage model: each event is stored once, in a native table of its source's own fields, typed as
+ * the source defines them (a LoadPlan's fields: Zeek conn's `ts`, `id.orig_h`…; CEF's header fields and
+ * extension keys; a Defender export's own columns), plus `_file` (a row of tt_files) and `_line`.
+ * Sentinel's tables are views over them: for each table a source feeds, a branch maps the native
+ * columns to every column of the schema (NULL where the source has none) and builds `_Source` =
+ * `path:line`; the view is the UNION ALL of its branches and of `tt_rows_<Table>`, the plain table that
+ * rows read line by line in JavaScript (and rows written by other code) go to.
+ *
+ * A Sentinel table stays a plain table until a native source first feeds it; then the table is renamed
+ * `tt_rows_<Table>` and the view takes its name. The catalog (tt_native, tt_branches, tt_files) lives in
+ * the store, so a `--db` file keeps its views and can be extended later.
+ *
+ * A file's rows are visible only once its tt_files row is `complete`: an ingest killed half way leaves
+ * rows no view shows, and the next open deletes them.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { duckType, SOURCE_COLUMN, type SchemaSet, type TableSchema } from './schema.js';
+import { quoteIdent, sqlString } from '../util/sql.js';
+import type { LoadPlan, TableTarget } from './plan.js';
+
+export const FILES_TABLE = 'tt_files';
+export const NATIVE_TABLE = 'tt_native';
+export const BRANCH_TABLE = 'tt_branches';
+export const FILE_COLUMN = '_file';
+export const LINE_COLUMN = '_line';
+
+/** The plain table behind a Sentinel view (rows from JavaScript readers and direct writers). */
+export const rowsTable = (table: string): string => `tt_rows_${table}`;
+
+type Sql = (sql: string) => Promise<unknown[][]>;
+
+function sqlRunner(connection: DuckDBConnection): Sql {
+  return async (sql) => (await connection.runAndReadAll(sql)).getRows() as unknown[][];
+}
+
+export async function installCatalog(connection: DuckDBConnection): Promise<void> {
+  await connection.run(
+    `CREATE TABLE IF NOT EXISTS ${FILES_TABLE} (id INTEGER PRIMARY KEY, path VARCHAR NOT NULL, format VARCHAR, ` +
+      `native VARCHAR, hash VARCHAR, bytes BIGINT, lines BIGINT, rows BIGINT, complete BOOLEAN NOT NULL, loaded_at TIMESTAMP)`,
+  );
+  await connection.run(
+    `CREATE TABLE IF NOT EXISTS ${NATIVE_TABLE} (name VARCHAR PRIMARY KEY, source VARCHAR, signature VARCHAR)`,
+  );
+  await connection.run(
+    `CREATE TABLE IF NOT EXISTS ${BRANCH_TABLE} (native VARCHAR, sentinel VARCHAR, branch VARCHAR)`,
+  );
+}
+
+/** Deletes what an interrupted ingest wrote (files never marked complete). */
+export async function dropIncompleteFiles(connection: DuckDBConnection): Promise<void> {
+  const sql = sqlRunner(connection);
+  const ids = (await sql(`SELECT id FROM ${FILES_TABLE} WHERE NOT complete`)).map((r) => Number(r[0]));
+  if (ids.length === 0) return;
+  for (const [name] of await sql(`SELECT name FROM ${NATIVE_TABLE}`))
+    await connection.run(
+      `DELETE FROM ${quoteIdent(String(name))} WHERE ${FILE_COLUMN} IN (${ids.join(', ')})`,
+    );
+  await connection.run(`DELETE FROM ${FILES_TABLE} WHERE id IN (${ids.join(', ')})`);
+}
+
+/** The SQL type of a plan field once converted. */
+export function fieldSqlType(as: LoadPlan['fields'][number]['as']): string {
+  switch (as) {
+    case 'int':
+      return 'INTEGER';
+    case 'long':
+      return 'BIGINT';
+    case 'real':
+      return 'DOUBLE';
+    case 'bool':
+      return 'BOOLEAN';
+    case 'datetime':
+    case 'epoch':
+      return 'TIMESTAMP';
+    case 'dynamic':
+      return 'JSON';
+    case 'list':
+      return 'VARCHAR[]';
+    default:
+      return 'VARCHAR';
+  }
+}
+
+/** Views and base tables of the store's own database (not attached ones, not temp). */
+async function objectKind(sql: Sql, name: string): Promise<'table' | 'view' | undefined> {
+  const q = `database_name = current_database() AND schema_name = 'main' AND ${'table_name'} = ${sqlString(name)}`;
+  if ((await sql(`SELECT 1 FROM duckdb_tables() WHERE ${q}`)).length > 0) return 'table';
+  const v = `database_name = current_database() AND schema_name = 'main' AND view_name = ${sqlString(name)}`;
+  if ((await sql(`SELECT 1 FROM duckdb_views() WHERE ${v}`)).length > 0) return 'view';
+  return undefined;
+}
+
+/** The Sentinel tables that are views in this store. */
+export async function viewTables(connection: DuckDBConnection): Promise<Set<string>> {
+  const rows = await sqlRunner(connection)(`SELECT DISTINCT sentinel FROM ${BRANCH_TABLE}`);
+  return new Set(rows.map((r) => String(r[0])));
+}
+
+export type FieldNamer = (name: string) => string;
+
+/** One view branch: a target's mapping over a native table, every schema column, `_Source` built. */
+function branchSql(
+  native: string,
+  target: TableTarget,
+  schema: TableSchema,
+  expr: (e: TableTarget['columns'][string], column: FieldNamer) => string,
+): string {
+  const n: FieldNamer = (name) => `n.${quoteIdent(name)}`;
+  const columns = schema.columns.map((c) => {
+    const e = target.columns[c.name];
+    const value = e ? `CAST(${expr(e, n)} AS ${duckType(c.type)})` : `CAST(NULL AS ${duckType(c.type)})`;
+    return `${value} AS ${quoteIdent(c.name)}`;
+  });
+  columns.push(`f.path || ':' || n.${LINE_COLUMN} AS ${quoteIdent(SOURCE_COLUMN)}`);
+  const when = target.when
+    ? ` AND ${n(target.when.field)} IN (${target.when.in.map(sqlString).join(', ')})`
+    : '';
+  return (
+    `SELECT ${columns.join(', ')} FROM ${quoteIdent(native)} n ` +
+    `JOIN ${FILES_TABLE} f ON f.id = n.${FILE_COLUMN} WHERE f.complete${when}`
+  );
+}
+
+/** (Re)writes a Sentinel table's view from its branches; the plain table becomes tt_rows_<Table>. */
+async function rebuildView(connection: DuckDBConnection, schema: TableSchema): Promise<void> {
+  const sql = sqlRunner(connection);
+  const table = schema.table;
+  const rows = rowsTable(table);
+  const kind = await objectKind(sql, table);
+  if (kind === 'table')
+    await connection.run(`ALTER TABLE ${quoteIdent(table)} RENAME TO ${quoteIdent(rows)}`);
+  const names = [...schema.columns.map((c) => c.name), SOURCE_COLUMN].map(quoteIdent).join(', ');
+  const branches = (
+    await sql(`SELECT branch FROM ${BRANCH_TABLE} WHERE sentinel = ${sqlString(table)} ORDER BY rowid`)
+  ).map((r) => String(r[0]));
+  const parts = [`SELECT ${names} FROM ${quoteIdent(rows)}`, ...branches];
+  await connection.run(`CREATE OR REPLACE VIEW ${quoteIdent(table)} AS ${parts.join(' UNION ALL ')}`);
+}
+
+/**
+ * The native table for a plan (one per source and field/mapping signature: a week of Zeek conn logs
+ * with one header shares one table), created with its view branches on first use.
+ */
+export async function nativeTable(
+  connection: DuckDBConnection,
+  schemas: SchemaSet,
+  plan: LoadPlan,
+  source: string,
+  expr: (e: TableTarget['columns'][string], plan: LoadPlan, column: FieldNamer) => string,
+): Promise<string> {
+  const sql = sqlRunner(connection);
+  const signature = JSON.stringify({
+    fields: plan.fields.map((f) => [f.name, f.as]),
+    targets: plan.targets,
+  });
+  const found = await sql(
+    `SELECT name FROM ${NATIVE_TABLE} WHERE source = ${sqlString(source)} AND signature = ${sqlString(signature)}`,
+  );
+  if (found.length > 0) return String(found[0][0]);
+  const taken = new Set((await sql(`SELECT name FROM ${NATIVE_TABLE}`)).map((r) => String(r[0])));
+  const base = source.replace(/[^A-Za-z0-9_]/g, '_');
+  let name = base;
+  for (let i = 2; taken.has(name) || (await objectKind(sql, name)) !== undefined; i++) name = `${base}_${i}`;
+  const columns = plan.fields.map((f) => `${quoteIdent(f.name)} ${fieldSqlType(f.as)}`);
+  columns.push(`${FILE_COLUMN} INTEGER`, `${LINE_COLUMN} BIGINT`);
+  await connection.run(`CREATE TABLE ${quoteIdent(name)} (${columns.join(', ')})`);
+  await connection.run(
+    `INSERT INTO ${NATIVE_TABLE} VALUES (${sqlString(name)}, ${sqlString(source)}, ${sqlString(signature)})`,
+  );
+  for (const target of plan.targets) {
+    const schema = schemas.get(target.table);
+    if (!schema) throw new Error(`plan: unknown table ${target.table}`);
+    const branch = branchSql(name, target, schema, (e, column) => expr(e, plan, column));
+    await connection.run(
+      `INSERT INTO ${BRANCH_TABLE} VALUES (${sqlString(name)}, ${sqlString(target.table)}, ${sqlString(branch)})`,
+    );
+    await rebuildView(connection, schema);
+  }
+  return name;
+}
+
+/** A new tt_files row (not complete yet); returns its id. */
+export async function registerFile(
+  connection: DuckDBConnection,
+  file: { path: string; format?: string; native?: string; hash?: string; bytes?: number },
+): Promise<number> {
+  const [[next]] = await sqlRunner(connection)(`SELECT coalesce(max(id), 0) + 1 FROM ${FILES_TABLE}`);
+  const id = Number(next);
+  await connection.run(
+    `INSERT INTO ${FILES_TABLE} (id, path, format, native, hash, bytes, complete, loaded_at) VALUES ($1, $2, $3, $4, $5, $6, false, now()::TIMESTAMP)`,
+    [id, file.path, file.format ?? null, file.native ?? null, file.hash ?? null, file.bytes ?? null] as never,
+  );
+  return id;
+}
+
+/** Makes a file's rows visible (its counts recorded). */
+export async function completeFile(
+  connection: DuckDBConnection,
+  id: number,
+  counts: { lines: number; rows: number },
+): Promise<void> {
+  await connection.run(`UPDATE ${FILES_TABLE} SET complete = true, lines = $1, rows = $2 WHERE id = $3`, [
+    counts.lines,
+    counts.rows,
+    id,
+  ] as never);
+}
+
+/** Deletes a file's native rows and its tt_files row (a load DuckDB refused half way). */
+export async function forgetFile(connection: DuckDBConnection, id: number, native: string): Promise<void> {
+  await connection.run(`DELETE FROM ${quoteIdent(native)} WHERE ${FILE_COLUMN} = ${id}`);
+  await connection.run(`DELETE FROM ${FILES_TABLE} WHERE id = ${id}`);
+}
