@@ -32,6 +32,7 @@ import { TI_TABLE } from './intel/ti-table.js';
 import { referencesName } from './kql/syntax.js';
 import { loadHunts, bundledHuntsDir } from './hunts/loader.js';
 import { runHunts, type HuntRun } from './hunts/runner.js';
+import { dataTimeRange } from './hunts/window.js';
 import { loadExclusions, bundledExclusionsDir } from './hunts/exclusions/load.js';
 import { isExpired, type Exclusion } from './hunts/exclusions/model.js';
 import { lintExclusions, type LintIssue } from './hunts/exclusions/lint.js';
@@ -163,6 +164,8 @@ export interface HuntResult {
   devices: DeviceView[];
   /** What was read of what was named, and every path skipped (walk, ingest and scan together). */
   inputs: InputAccount;
+  /** Things the analyst must know that are not errors (future-dated outliers kept off the clock…). */
+  warnings: string[];
 }
 
 export interface LoadedIntel {
@@ -243,6 +246,12 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
       scanRows.table,
       scanRows.rows.map((r) => coerceRow(store.schema(scanRows.table), r)),
     );
+    const warnings: string[] = [];
+    const range = await dataTimeRange(store);
+    if (range.outliers > 0)
+      warnings.push(
+        `${range.outliers} event${range.outliers === 1 ? '' : 's'} dated in the future (latest ${range.latestOutlier?.toISOString()}): outliers, kept off the replay clock (run with --now to set it)`,
+      );
     const runIntel = await prepareRunIntel(store, intel.indicators, now, {
       ...options,
       // the table itself, not a comment or a string that spells its name
@@ -292,6 +301,7 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
       exclusions: exclusionUse(exclusions, huntRuns, now),
       exclusionIssues,
       devices: entityView(huntFindings),
+      warnings,
       inputs: {
         named: paths.length,
         read:

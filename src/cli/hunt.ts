@@ -145,6 +145,7 @@ export function huntCommand(): Command {
       reportInputs(result.inputs);
       for (const r of result.indicators.rejects) err(`intel rejected ${r.file}:${r.line}: ${r.reason}`);
       for (const e of result.errors) err(`error: ${e}`);
+      for (const w of result.warnings) err(`warning: ${w}`);
       reportExclusions(result);
       const format = chooseFormat(opts.format as OutputFormat | undefined);
       if (opts.entities) {

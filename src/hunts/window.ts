@@ -71,11 +71,34 @@ async function allEventTimes(store: Store): Promise<string> {
     .join(' UNION ALL ');
 }
 
-/** Earliest and latest event time in the (windowed) store; nulls when there are no timed events. */
-export async function dataTimeRange(store: Store): Promise<{ min: Date | null; max: Date | null }> {
-  const [row] = await store.query(`SELECT min(t) AS lo, max(t) AS hi FROM (${await allEventTimes(store)})`);
+/** Event times later than the wall clock plus this much skew are outliers (a forged `rt=Dec 31 9999`). */
+export const FUTURE_SKEW_MS = 24 * 3600 * 1000;
+
+/**
+ * Earliest and latest event time in the (windowed) store; nulls when there are no timed events. Events
+ * dated after `wall + FUTURE_SKEW_MS` cannot be genuine: they are counted as `outliers` (with the latest
+ * of them) and do not move the replay clock, so one forged line cannot push an incident out of every
+ * lookback.
+ */
+export async function dataTimeRange(
+  store: Store,
+  wall: Date = new Date(),
+): Promise<{ min: Date | null; max: Date | null; outliers: number; latestOutlier: Date | null }> {
+  const cutoff = ts(new Date(wall.getTime() + FUTURE_SKEW_MS));
+  const [row] = await store.query(
+    `SELECT min(t) AS lo, max(t) FILTER (WHERE t <= ?::TIMESTAMP) AS hi,
+            count(*) FILTER (WHERE t > ?::TIMESTAMP) AS n, max(t) AS top
+     FROM (${await allEventTimes(store)})`,
+    [cutoff, cutoff],
+  );
   const date = (v: unknown) => (typeof v === 'string' ? new Date(v.endsWith('Z') ? v : `${v}Z`) : null);
-  return { min: date(row?.lo), max: date(row?.hi) };
+  const outliers = Number(row?.n ?? 0);
+  return {
+    min: date(row?.lo),
+    max: date(row?.hi),
+    outliers,
+    latestOutlier: outliers ? date(row?.top) : null,
+  };
 }
 
 /**
