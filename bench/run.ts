@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark, each side by side with its reference in the same run.
- * Sizes: BENCH_HUNT_EVENTS (default 10,000,000), BENCH_SCAN_MIB (default 1024), BENCH_EVENTS (default 1,000,000), BENCH_INTEL_ROWS (default
+ * Sizes: BENCH_HUNT_EVENTS (default 10,000,000), BENCH_SCAN_MIB (default 256 MiB per large file of the scan corpus), BENCH_EVENTS (default 1,000,000), BENCH_INTEL_ROWS (default
  * 1,000,000 ThreatFox CSV rows) and BENCH_FLOWS (default 10,000,000). `npm run bench -- intel` runs one.
  * `npm run bench -- scale` (logs at scale, see bench/scale.ts) runs only when named.
  */
@@ -28,7 +28,7 @@ function print(result: BenchResult): void {
 const only = process.argv[2];
 if (!only || only === 'hunts')
   print(await benchHunts({ events: Number(process.env.BENCH_HUNT_EVENTS ?? 10_000_000) }));
-if (!only || only === 'scan') print(await benchScan({ sizeMiB: Number(process.env.BENCH_SCAN_MIB ?? 1024) }));
+if (!only || only === 'scan') print(await benchScan({ sizeMiB: Number(process.env.BENCH_SCAN_MIB ?? 256) }));
 if (!only || only === 'ingest')
   print(await benchIngest({ events: Number(process.env.BENCH_EVENTS ?? 1_000_000) }));
 if (!only || only === 'intel')

@@ -1,27 +1,23 @@
 /**
  * File-scan throughput: Telltale's scanPaths (worker pool, read + SHA-256 + YARA-X + archive/carving
- * checks) against the Debian
- * `yara` 4.2 CLI (`yara -r -p N`) on the same deterministic corpus and the same rules: (a) seed 000's
- * rule, (b) the real Mirai-family rule sets both engines accept. Also splits Telltale's own cost in one
- * thread into engine (YARA-X scan) vs pipeline (walk + read + hash) time. CPU seconds are printed next to
- * wall time for both tools: this VM is shared, and CPU time is what other jobs disturb least.
+ * checks) with each YARA-X build (native addon in child processes, WASM in worker threads) against the
+ * Debian `yara` 4.2 CLI (`yara -r -p N`) on the same deterministic corpus (the issue's mixed corpus:
+ * 2 large files + 2,000 files of 1–128 KiB) and the same rules: (a) seed 000's rule, (b) the real
+ * Mirai-family rule sets both engines accept. Also: the per-object fixed cost (2,000 tiny files, one
+ * worker), and where the time goes on the real rules (engine only, one thread, per rule file, next to
+ * `yara -p 1` with the same file). CPU seconds are printed next to wall time for both tools: this VM is
+ * shared, and CPU time is what other jobs disturb least.
  *
- * Standalone: `npx tsx bench/scan.ts --size 256` (MiB) prints a table.
+ * Standalone: `npx tsx bench/scan.ts --size 256` (MiB per large file) prints a table.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import {
-  compileRules,
-  digests,
-  scanPaths,
-  someDigests,
-  walkPaths,
-  type RuleSource,
-} from '../src/scan/index.js';
-import { initYarax } from '../src/scan/yarax.js';
+import { compileWith, type EngineName } from '../src/scan/engines.js';
+import { scanPaths, someDigests, walkPaths, type RuleSource } from '../src/scan/index.js';
+import { loadNative } from '../src/scan/native.js';
 import type { BenchResult, BenchRow } from './types.js';
 
 const corpusRoot = resolve(import.meta.dirname, '.corpus');
@@ -68,45 +64,55 @@ function fileBytes(size: number, rand: () => number, infected: boolean): Buffer 
   return buf;
 }
 
-/** bench/.corpus/scan-<N>MiB/: ~12% of the bytes as many small files (1–128 KiB), the rest 8–32 MiB files. */
-export function ensureCorpus(sizeMiB: number): string {
-  const dir = join(corpusRoot, `scan-${sizeMiB}MiB`);
+const SMALL_FILES = 2000;
+
+/**
+ * bench/.corpus/scan-mixed-<N>MiB/: 2,000 files of 1–128 KiB (every 50th carries the seed strings) and
+ * 2 files of N MiB (the second carries them), all starting with `\x7fELF`.
+ */
+export function ensureCorpus(largeMiB: number): string {
+  const dir = join(corpusRoot, `scan-mixed-${largeMiB}MiB`);
   const done = join(dir, '.complete');
   if (existsSync(done)) return dir;
-  const rand = prng(0x7e11 + sizeMiB);
-  const total = sizeMiB * 1024 * 1024;
-  let written = 0;
-  let smallBytes = 0;
-  for (let i = 0; smallBytes < total * 0.12; i++) {
+  const rand = prng(0x7e11 + largeMiB);
+  for (let i = 0; i < SMALL_FILES; i++) {
     const sub = join(dir, 'small', String(i % 16).padStart(2, '0'));
     mkdirSync(sub, { recursive: true });
     const size = 1024 + (rand() % (127 * 1024));
     writeFileSync(join(sub, `f${String(i).padStart(5, '0')}.bin`), fileBytes(size, rand, i % 50 === 7));
-    smallBytes += size;
   }
-  written += smallBytes;
   mkdirSync(join(dir, 'large'), { recursive: true });
-  for (let i = 0; written < total; i++) {
-    const size = Math.min(total - written, (8 + (rand() % 25)) * 1024 * 1024);
-    writeFileSync(join(dir, 'large', `g${String(i).padStart(3, '0')}.bin`), fileBytes(size, rand, i === 1));
-    written += size;
-  }
+  for (let i = 0; i < 2; i++)
+    writeFileSync(join(dir, 'large', `g${i}.bin`), fileBytes(largeMiB * 1048576, rand, i === 1));
   writeFileSync(done, '');
+  return dir;
+}
+
+/** bench/.corpus/scan-tiny/: 2,000 files of 64 bytes, for the fixed cost per object. */
+function tinyCorpus(): string {
+  const dir = join(corpusRoot, 'scan-tiny');
+  if (existsSync(join(dir, '.complete'))) return dir;
+  const rand = prng(0x71);
+  for (let i = 0; i < SMALL_FILES; i++) {
+    const sub = join(dir, String(i % 16).padStart(2, '0'));
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, `t${String(i).padStart(5, '0')}.bin`), fileBytes(64, rand, false));
+  }
+  writeFileSync(join(dir, '.complete'), '');
   return dir;
 }
 
 /** Rule files both engines compile: YARA-X via compileRules, yara 4.2 via a scan of /dev/null. */
 function commonRealRules(): string[] | undefined {
   if (!existsSync(realRulesDir)) return undefined;
-  initYarax();
   const files = readdirSync(realRulesDir)
     .filter((f) => f.endsWith('.yar'))
     .sort()
     .map((f) => join(realRulesDir, f));
   return files.filter((file) => {
     const src: RuleSource = { file, namespace: 'n', text: readFileSync(file, 'utf8') };
-    const compiled = compileRules([src]);
-    compiled.rules.free();
+    const compiled = compileWith('wasm', [src], 1000);
+    compiled.scanner.free();
     return compiled.errors.length === 0 && spawnSync(YARA, [file, '/dev/null']).status === 0;
   });
 }
@@ -121,24 +127,38 @@ function best<T extends { seconds: number }>(run: () => T): T {
 async function timeTelltale(
   paths: string[],
   rules: string[],
+  engine: EngineName,
+  workers = 2,
 ): Promise<{ seconds: number; cpu: number; hits: number; ruleCount: number }> {
-  await scanPaths(paths, { rules }); // warm-up: page cache, JIT
+  const options = { rules, engine, workers, bundledRules: false };
+  await scanPaths(paths, options); // warm-up: page cache, JIT
   let seconds = Infinity;
   let cpu = Infinity;
   let hits = 0;
   let ruleCount = 0;
   for (let i = 0; i < 2; i++) {
     const t = performance.now();
-    const c = process.cpuUsage(); // all threads of this process: the workers included
-    const report = await scanPaths(paths, { rules });
+    const c = cpuNow();
+    const report = await scanPaths(paths, options);
     seconds = Math.min(seconds, (performance.now() - t) / 1000);
-    const used = process.cpuUsage(c);
-    cpu = Math.min(cpu, (used.user + used.system) / 1e6);
+    await new Promise((r) => setTimeout(r, 300)); // native workers exit after the scan: let them be reaped
+    cpu = Math.min(cpu, cpuNow() - c);
     // Top-level files only, as yara counts them (carved or archive members would add objects).
     hits = report.files.filter((f) => f.kind === 'file').reduce((n, f) => n + f.matches.length, 0);
     ruleCount = report.ruleCount;
   }
   return { seconds, cpu, hits, ruleCount };
+}
+
+/**
+ * CPU seconds of this process (all threads: WASM workers) and of its finished children (native workers:
+ * they exit after each scan, so wait for them: /proc/self/stat's cutime/cstime count only reaped ones).
+ */
+function cpuNow(): number {
+  const own = process.cpuUsage();
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  const ticks = Number(fields[13]) + Number(fields[14]); // cutime + cstime, in clock ticks (100/s)
+  return (own.user + own.system) / 1e6 + ticks / 100;
 }
 
 function timeYara(
@@ -167,42 +187,44 @@ function minSec(v: string | undefined): number {
   return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
 }
 
-/**
- * One thread, in process: walk + read + digests vs YARA-X scan time over the same bytes. `pipeline` is
- * what scanPaths does by default (SHA-256 only), `allHashes` with MD5 and SHA-1 too.
- */
-async function pipelineSplit(
-  dir: string,
-  sources: RuleSource[],
-): Promise<{ engine: number; pipeline: number; allHashes: number }> {
-  initYarax();
-  const compiled = compileRules(sources);
-  const scanner = compiled.rules.scanner();
-  let engine = 0;
-  let pipeline = 0;
-  let extra = 0;
+/** One thread, in process: the engine alone over the corpus's files (read before the clock starts). */
+async function engineOnly(engine: EngineName, dir: string, sources: RuleSource[]): Promise<number> {
+  const { scanner } = compileWith(engine, sources, 60_000);
+  let seconds = 0;
   try {
-    scanner.scan(new Uint8Array(64 * 1024 * 1024)); // grow wasm memory once, as a worker does
-    const w = performance.now();
+    scanner.scan(new Uint8Array(64 * 1024 * 1024)); // WASM: grow its memory once, as a worker does
     const { files } = await walkPaths([dir]);
-    pipeline += performance.now() - w;
     for (const file of files) {
-      const t0 = performance.now();
       const data = readFileSync(file);
-      someDigests(data, ['sha256']);
-      const t1 = performance.now();
+      const t = performance.now();
       scanner.scan(data);
-      const t2 = performance.now();
-      digests(data);
-      extra += performance.now() - t2;
-      engine += t2 - t1;
-      pipeline += t1 - t0;
+      seconds += (performance.now() - t) / 1000;
     }
   } finally {
     scanner.free();
-    compiled.rules.free();
   }
-  return { engine: engine / 1000, pipeline: pipeline / 1000, allHashes: (pipeline + extra) / 1000 };
+  return seconds;
+}
+
+/** One thread: read + SHA-256 of every file, what the pipeline adds to the engine's time. */
+async function readAndHash(dir: string): Promise<number> {
+  const t = performance.now();
+  const { files } = await walkPaths([dir]);
+  for (const file of files) someDigests(readFileSync(file), ['sha256']);
+  return (performance.now() - t) / 1000;
+}
+
+const source = (file: string, namespace: string): RuleSource => ({
+  file,
+  namespace,
+  text: readFileSync(file, 'utf8'),
+});
+
+/** The engines that load here (native first). */
+function engines(): EngineName[] {
+  const native = loadNative();
+  if ('reason' in native) console.error(`bench scan: ${native.reason}: WASM only`);
+  return 'reason' in native ? ['wasm'] : ['native', 'wasm'];
 }
 
 export async function benchScan(opts: { sizeMiB: number }): Promise<BenchResult> {
@@ -214,25 +236,27 @@ export async function benchScan(opts: { sizeMiB: number }): Promise<BenchResult>
   const ratios: Record<string, number> = {};
   const sets: { name: string; rules: string[] }[] = [{ name: 'seed rule', rules: [seedRule] }];
   const real = commonRealRules();
-  if (real) sets.push({ name: `real rules (${real.length} files)`, rules: real });
+  if (real) sets.push({ name: `real rules (${real.length} files)`, rules: [seedRule, ...real] });
   else console.error(`bench scan: ${realRulesDir} absent, skipping the real rule sets`);
+  const available = engines();
 
   for (const set of sets) {
-    // The bundled pack is the seed rule, so set (a) is the defaults and (b) adds the real files on top;
-    // yara gets the same files.
-    const extra = set.rules === sets[0].rules ? [] : set.rules;
-    const yaraRules = set.rules === sets[0].rules ? set.rules : [seedRule, ...set.rules];
-    const t = await timeTelltale([dir], extra);
-    const y2 = best(() => timeYara(yaraRules, dir, 2));
-    const y1 = best(() => timeYara(yaraRules, dir, 1));
-    if (y2.hits !== t.hits)
-      console.error(`bench scan: ${set.name}: telltale ${t.hits} matches, yara ${y2.hits}`);
-    rows.push({
-      label: `telltale scanPaths, ${set.name}, ${t.ruleCount} rules (cpu ${t.cpu.toFixed(2)} s)`,
-      seconds: t.seconds,
-      files,
-      bytes,
-    });
+    const y2 = best(() => timeYara(set.rules, dir, 2));
+    const y1 = best(() => timeYara(set.rules, dir, 1));
+    for (const engine of available) {
+      const t = await timeTelltale([dir], set.rules, engine);
+      if (y2.hits !== t.hits)
+        console.error(`bench scan: ${set.name}: telltale (${engine}) ${t.hits} matches, yara ${y2.hits}`);
+      rows.push({
+        label: `telltale ${engine}, ${set.name}, ${t.ruleCount} rules (cpu ${t.cpu.toFixed(2)} s)`,
+        seconds: t.seconds,
+        files,
+        bytes,
+      });
+      ratios[`telltale ${engine}/yara -p 2 throughput, ${set.name}`] = y2.seconds / t.seconds;
+      ratios[`telltale ${engine}/yara -p 2 CPU efficiency (yara cpu / telltale cpu), ${set.name}`] =
+        y2.cpu / t.cpu;
+    }
     rows.push({
       label: `yara 4.2 -p 2, ${set.name} (cpu ${y2.cpu.toFixed(2)} s)`,
       seconds: y2.seconds,
@@ -245,37 +269,33 @@ export async function benchScan(opts: { sizeMiB: number }): Promise<BenchResult>
       files,
       bytes,
     });
-    ratios[`telltale/yara -p 2 throughput, ${set.name}`] = y2.seconds / t.seconds;
-    ratios[`telltale/yara -p 2 CPU efficiency (yara cpu / telltale cpu), ${set.name}`] = y2.cpu / t.cpu;
   }
 
-  // The large files alone: YARA-X's fixed cost per scan (~4-5 ms in the wasm build) weighs little here.
-  const large = join(dir, 'large');
-  const { files: largeList } = await walkPaths([large]);
-  const largeBytes = largeList.reduce((n, f) => n + statSync(f).size, 0);
-  const tl = await timeTelltale([large], []);
-  const yl = best(() => timeYara([seedRule], large, 2));
-  rows.push({
-    label: 'telltale scanPaths, seed rule, large files only',
-    seconds: tl.seconds,
-    files: largeList.length,
-    bytes: largeBytes,
-  });
-  rows.push({
-    label: 'yara 4.2 -p 2, seed rule, large files only',
-    seconds: yl.seconds,
-    files: largeList.length,
-    bytes: largeBytes,
-  });
-  ratios['telltale/yara -p 2 throughput, seed rule, large files only'] = yl.seconds / tl.seconds;
+  // Fixed cost per object: 2,000 tiny files minus one, one worker (start-up and compile cancel out).
+  const tiny = tinyCorpus();
+  const { files: tinyList } = await walkPaths([tiny]);
+  for (const engine of available) {
+    const all = await timeTelltale([tiny], [seedRule], engine, 1);
+    const one = await timeTelltale([tinyList[0]], [seedRule], engine, 1);
+    ratios[`per-object fixed cost, ms (${engine}, one worker, target ≤ 0.2 native)`] =
+      ((all.seconds - one.seconds) / (tinyList.length - 1)) * 1000;
+  }
 
-  const sources = [{ file: seedRule, namespace: 'seed', text: readFileSync(seedRule, 'utf8') }];
-  const split = await pipelineSplit(dir, sources);
-  rows.push({ label: 'one thread: YARA-X engine only (seed rule)', seconds: split.engine, files, bytes });
-  rows.push({ label: 'one thread: walk + read + sha256 (default)', seconds: split.pipeline, files, bytes });
-  rows.push({ label: 'one thread: walk + read + md5/sha1/sha256', seconds: split.allHashes, files, bytes });
-  ratios['pipeline overhead / engine time, sha256 only (target ≤ 0.30)'] = split.pipeline / split.engine;
-  ratios['pipeline overhead / engine time, all three digests'] = split.allHashes / split.engine;
+  // Where the time goes (one thread): each real rule file alone with the engine, yara -p 1 alike.
+  rows.push({
+    label: 'one thread: read + sha256 of every file',
+    seconds: await readAndHash(dir),
+    files,
+    bytes,
+  });
+  const engine = available[0];
+  for (const file of [seedRule, ...(real ?? [])]) {
+    const name = file.split('/').pop()!;
+    const e = await engineOnly(engine, dir, [source(file, 'n')]);
+    const y = best(() => timeYara([file], dir, 1));
+    rows.push({ label: `one thread: ${engine} engine only, ${name}`, seconds: e, files, bytes });
+    rows.push({ label: `one thread: yara -p 1 (whole CLI), ${name}`, seconds: y.seconds, files, bytes });
+  }
   return { name: `scan (${(bytes / 1048576).toFixed(0)} MiB, ${files} files)`, rows, ratios };
 }
 

@@ -2,17 +2,19 @@
  * One object through YARA-X: externals (only if a rule uses them), the scan, the match filter, then the
  * digests — all three for an object that matched, the requested ones otherwise. Never throws.
  */
-import { setExternals } from './externals.js';
-import { toRuleMatches, type MatchFilter, type YxMatch } from './format.js';
+import type { RuleScanner } from './engines.js';
+import { externalValues } from './externals.js';
+import { toRuleMatches, type MatchFilter } from './format.js';
 import { ALL_HASHES, someDigests } from './hash.js';
 import type { FileResult, HashName, ObjectKind, ProcessRegion, Skipped } from './types.js';
 import { errText } from '../util/walk.js';
-import type { Scanner } from './yarax.js';
 
 export interface EngineConfig {
   hashes: HashName[];
   filter: MatchFilter;
   externals: boolean;
+  /** For the reason of an engine-level timeout (the native engine's own). */
+  timeoutMs: number;
 }
 
 export class ObjectScanner {
@@ -24,7 +26,7 @@ export class ObjectScanner {
   trapped = false;
 
   constructor(
-    private readonly scanner: Scanner,
+    private readonly scanner: RuleScanner,
     private readonly cfg: EngineConfig,
   ) {}
 
@@ -36,9 +38,17 @@ export class ObjectScanner {
   ): { result: FileResult } | { skipped: Skipped } {
     let matches;
     try {
-      if (this.cfg.externals) setExternals(this.scanner, name, data);
-      matches = toRuleMatches(this.scanner.scan(data) as { matches?: YxMatch[] }, data, this.cfg.filter);
+      const globals = this.cfg.externals ? externalValues(name, data) : undefined;
+      matches = toRuleMatches({ matches: this.scanner.scan(data, globals) }, data, this.cfg.filter);
     } catch (e) {
+      if (e instanceof Error && /^Scan timed out/.test(e.message))
+        return {
+          skipped: {
+            path: name,
+            reason: `YARA scan timed out after ${this.cfg.timeoutMs} ms`,
+            incomplete: true,
+          },
+        };
       if (!(e instanceof WebAssembly.RuntimeError))
         return { skipped: { path: name, reason: `YARA-X error: ${errText(e)}`, incomplete: true } };
       this.trapped = true;

@@ -4,7 +4,7 @@
  * (lower case, with the dot: `.sh`) and `filetype` (from the magic bytes: ELF, EXE, ZIP, GZIP…).
  * Defined for every compile (empty by default) and set per object only when a rule mentions one.
  */
-import type { Compiler, Scanner } from './yarax.js';
+import type { Compiler } from './yarax.js';
 
 export const EXTERNALS = ['filename', 'filepath', 'extension', 'filetype'] as const;
 
@@ -50,8 +50,4 @@ export function externalValues(name: string, data: Uint8Array): Record<(typeof E
     extension: dot > 0 ? filename.slice(dot).toLowerCase() : '',
     filetype: fileType(data),
   };
-}
-
-export function setExternals(scanner: Scanner, name: string, data: Uint8Array): void {
-  for (const [k, v] of Object.entries(externalValues(name, data))) scanner.setGlobal(k, v);
 }

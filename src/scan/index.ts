@@ -11,6 +11,7 @@ export type { WalkResult, WalkOptions } from '../util/walk.js';
 export { digests, someDigests } from './hash.js';
 export type { Digests } from './hash.js';
 export { escapeBytes } from './format.js';
+export { chooseEngine, type EngineChoice, type EngineName } from './engines.js';
 export {
   DEFAULT_LIMITS,
   DEFAULT_MAX_FILE_SIZE,

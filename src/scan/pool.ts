@@ -1,21 +1,18 @@
 /**
- * Worker pool. Each worker compiles the rules once and runs the jobs it is handed (a file, a buffer, a
- * process); the main thread only dispatches jobs and collects results, so both cores run YARA-X. A
- * watchdog enforces the per-object timeout by terminating the worker (then a fresh one takes over the
- * remaining jobs): YARA-X's own timeout is a no-op in its wasm build. The object that timed out or
- * crashed a worker is reported as skipped (results its job already sent are kept) and never retried.
+ * Worker pool. Each worker (a thread for WASM, a child process for the native engine: channel.ts)
+ * compiles the rules once and runs the jobs it is handed (a file, a buffer, a process); the main thread
+ * only dispatches jobs and collects results, so both cores run YARA-X. A watchdog enforces the
+ * per-object timeout by terminating the worker (then a fresh one takes over the remaining jobs): YARA-X's
+ * own timeout is a no-op in its wasm build, and the native one counts whole seconds. The object that
+ * timed out or crashed a worker is reported as skipped (results its job already sent are kept) and never
+ * retried.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { JobState, jobName, type FromWorker, type Job, type WorkerInit } from './protocol.js';
+import { openChannel, type Channel } from './channel.js';
+import { jobName, type FromWorker, type Job, type WorkerInit } from './protocol.js';
 import type { FileResult, RuleError, Skipped } from './types.js';
 
 export interface PoolConfig extends Omit<WorkerInit, 'state'> {
   size: number;
-  timeoutMs: number;
 }
 
 export interface PoolOutput {
@@ -30,39 +27,14 @@ export interface PoolOutput {
 const WINDOW = 2;
 
 interface Slot {
-  worker: Worker;
-  state: JobState;
+  channel: Channel;
   inflight: Set<number>;
   ready: boolean;
   dead: boolean;
 }
 
-/**
- * dist/: the compiled worker.js. From sources (vitest, tsx): worker.ts, loaded by a tiny bootstrap that
- * registers tsx's ESM hooks inside the worker first (`execArgv: ['--import', 'tsx']` is not honoured for
- * a worker's entry module on Node 20).
- */
-function workerEntry(): { source: string | URL; eval: boolean } {
-  const js = new URL('./worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return { source: js, eval: false };
-  const api = pathToFileURL(tsxEsmApi()).href;
-  const ts = new URL('./worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(api)}).then((t) => { t.register(); return import(${JSON.stringify(ts)}); });`;
-  return { source: boot, eval: true };
-}
-
-/** tsx's ESM API file (require.resolve would give its CommonJS twin, which can't register ESM hooks). */
-function tsxEsmApi(): string {
-  const pkgJson = createRequire(import.meta.url).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgJson, 'utf8')) as {
-    exports: Record<string, { import: { default: string } }>;
-  };
-  return resolve(dirname(pkgJson), pkg.exports['./esm/api'].import.default);
-}
-
 export function runPool(jobs: Job[], cfg: PoolConfig): Promise<PoolOutput> {
   return new Promise((resolve, reject) => {
-    const entry = workerEntry();
     const out: PoolOutput = { files: [], skipped: [], ruleErrors: [], ruleCount: 0 };
     const results: { job: number; seq: number; result: FileResult }[] = [];
     const seq = new Uint32Array(jobs.length);
@@ -88,7 +60,7 @@ export function runPool(jobs: Job[], cfg: PoolConfig): Promise<PoolOutput> {
         const id = take();
         if (id === undefined) return;
         slot.inflight.add(id);
-        slot.worker.postMessage({ id, job: jobs[id] });
+        slot.channel.send({ id, job: jobs[id] });
       }
     };
 
@@ -105,9 +77,9 @@ export function runPool(jobs: Job[], cfg: PoolConfig): Promise<PoolOutput> {
       if (slot.dead) return;
       slot.dead = true;
       slots.delete(slot);
-      const current = slot.state.current();
-      const object = slot.state.currentName();
-      void slot.worker.terminate();
+      const current = slot.channel.progress.current();
+      const object = slot.channel.progress.currentName();
+      slot.channel.kill();
       for (const id of slot.inflight) if (id !== current) requeued.push(id);
       if (current >= 0) finish(current, { path: object || jobName(jobs[current]), reason, incomplete: true });
       if (remaining > 0 && hasWork()) spawn();
@@ -118,47 +90,40 @@ export function runPool(jobs: Job[], cfg: PoolConfig): Promise<PoolOutput> {
       if (failed) return;
       failed = true;
       clearInterval(watchdog);
-      for (const s of slots) void s.worker.terminate();
+      for (const s of slots) s.channel.kill();
       reject(err);
     };
 
     const spawn = (): void => {
-      const state = new JobState();
-      const { size: _size, timeoutMs: _timeout, ...rest } = cfg;
-      const init: WorkerInit = { ...rest, state: state.buffer };
-      const worker = new Worker(entry.source, { workerData: init, eval: entry.eval });
-      const slot: Slot = {
-        worker,
-        state,
-        inflight: new Set(),
-        ready: false,
-        dead: false,
-      };
+      const { size: _size, ...init } = cfg;
+      const slot: Slot = { channel: openChannel(init), inflight: new Set(), ready: false, dead: false };
       slots.add(slot);
-      worker.on('message', (m: FromWorker) => {
-        if ('ready' in m) {
-          if (!gotRules) ({ errors: out.ruleErrors, ruleCount: out.ruleCount } = m);
-          gotRules = true;
-          slot.ready = true;
-        } else if ('result' in m) {
-          results.push({ job: m.id, seq: seq[m.id]++, result: m.result });
-        } else if ('skipped' in m) {
-          out.skipped.push(m.skipped);
-        } else {
-          slot.inflight.delete(m.id);
-          finish(m.id);
-        }
-        pump(slot);
-      });
-      worker.on('error', (err) => {
-        if (!slot.ready)
-          fail(err); // cannot start (missing worker file, tsx…): every worker would fail
-        else retire(slot, `scan worker crashed: ${err.message}`);
-      });
-      worker.on('exit', (code) => {
-        if (slot.dead || failed) return;
-        if (!slot.ready) fail(new Error(`scan worker exited during start-up (code ${code})`));
-        else retire(slot, `scan worker exited (code ${code})`);
+      slot.channel.on({
+        message: (m: FromWorker) => {
+          if ('ready' in m) {
+            if (!gotRules) ({ errors: out.ruleErrors, ruleCount: out.ruleCount } = m);
+            gotRules = true;
+            slot.ready = true;
+          } else if ('result' in m) {
+            results.push({ job: m.id, seq: seq[m.id]++, result: m.result });
+          } else if ('skipped' in m) {
+            out.skipped.push(m.skipped);
+          } else if ('done' in m) {
+            slot.inflight.delete(m.id);
+            finish(m.id);
+          }
+          pump(slot);
+        },
+        error: (err) => {
+          if (!slot.ready)
+            fail(err); // cannot start (missing worker file, tsx…): every worker would fail
+          else retire(slot, `scan worker crashed: ${err.message}`);
+        },
+        exit: (how) => {
+          if (slot.dead || failed) return;
+          if (!slot.ready) fail(new Error(`scan worker exited during start-up (${how})`));
+          else retire(slot, `scan worker exited (${how})`);
+        },
       });
     };
 
@@ -170,8 +135,7 @@ export function runPool(jobs: Job[], cfg: PoolConfig): Promise<PoolOutput> {
       out.files = results.map((r) => r.result);
       for (const s of slots) {
         s.dead = true;
-        s.worker.postMessage({ stop: true });
-        s.worker.unref();
+        s.channel.release();
       }
       resolve(out);
     };
@@ -180,7 +144,8 @@ export function runPool(jobs: Job[], cfg: PoolConfig): Promise<PoolOutput> {
     const watchdog = setInterval(() => {
       const now = Date.now();
       for (const s of slots) {
-        if (s.state.current() >= 0 && now - s.state.started[0] > cfg.timeoutMs) {
+        const p = s.channel.progress;
+        if (p.current() >= 0 && now - p.startedAt() > cfg.timeoutMs + p.graceMs) {
           retire(s, `YARA scan timed out after ${cfg.timeoutMs} ms`);
         }
       }

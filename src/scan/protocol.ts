@@ -1,4 +1,5 @@
 /** Messages between the pool (main thread) and scan workers. */
+import type { EngineName } from './engines.js';
 import type { MatchFilter } from './format.js';
 import type { RuleSource } from './rules.js';
 import type { ExpandLimits, FileResult, HashName, RuleError, Skipped } from './types.js';
@@ -14,7 +15,9 @@ export function jobName(job: Job): string {
 }
 
 export interface WorkerInit {
-  module: WebAssembly.Module;
+  engine: EngineName;
+  /** WASM only: the compiled module, shared with worker threads (not with child processes). */
+  module?: WebAssembly.Module;
   sources: RuleSource[];
   maxFileSize: number;
   maxRegionSize: number;
@@ -22,17 +25,75 @@ export interface WorkerInit {
   filter: MatchFilter;
   expand: boolean;
   limits: ExpandLimits;
-  /** See JobState. */
-  state: SharedArrayBuffer;
+  timeoutMs: number;
+  /** Worker threads: see JobState. Child processes report progress by message instead. */
+  state?: SharedArrayBuffer;
 }
 
-export type ToWorker = { id: number; job: Job } | { stop: true };
+export type ToWorker = { id: number; job: Job } | { stop: true } | { init: WorkerInit };
 
 export type FromWorker =
   | { ready: true; errors: RuleError[]; ruleCount: number }
+  | { progress: number; name: string }
   | { id: number; result: FileResult }
   | { id: number; skipped: Skipped }
   | { id: number; done: true };
+
+/** What the watchdog needs to know: the job in progress, its current object, since when. */
+export interface Progress {
+  /** The job id in progress, or -1. */
+  current(): number;
+  currentName(): string;
+  /** Date.now() when the current object (or job) started. */
+  startedAt(): number;
+  /** Extra time before the watchdog steps in (an engine-level timeout should fire first). */
+  readonly graceMs: number;
+}
+
+/** The worker side: a job starts, an object starts, the job ends. */
+export interface ProgressReporter {
+  begin(id: number): void;
+  object(name: string): void;
+  end(): void;
+}
+
+/**
+ * A child process's progress, as its messages tell it (the `done` message ends a job). The native
+ * engine's own timeout (whole seconds, rounded up) fires first; the watchdog (SIGKILL) is the backstop
+ * for a native call that never returns, 2 s later.
+ */
+export class MessageProgress implements Progress {
+  private job = -1;
+  private name = '';
+  private started = 0;
+  readonly graceMs: number;
+
+  constructor(timeoutMs: number) {
+    this.graceMs = Math.ceil(timeoutMs / 1000) * 1000 - timeoutMs + 2000;
+  }
+
+  update(m: { progress: number; name: string }): void {
+    this.job = m.progress;
+    this.name = m.name;
+    this.started = Date.now();
+  }
+
+  end(id: number): void {
+    if (this.job === id) this.job = -1;
+  }
+
+  current(): number {
+    return this.job;
+  }
+
+  currentName(): string {
+    return this.name;
+  }
+
+  startedAt(): number {
+    return this.started;
+  }
+}
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -41,8 +102,9 @@ const decoder = new TextDecoder();
  * Shared between a worker and the pool's watchdog: the job in progress (id + 1, 0 = idle), when its
  * current object started, and that object's name (UTF-8), so a timeout names the object, not the job.
  */
-export class JobState {
+export class JobState implements Progress, ProgressReporter {
   static readonly BYTES = 16 + 4 + 1024;
+  readonly graceMs = 0;
   readonly job: Int32Array;
   readonly started: Float64Array;
   private readonly nameLen: Int32Array;
@@ -77,5 +139,9 @@ export class JobState {
 
   currentName(): string {
     return decoder.decode(this.name.slice(0, this.nameLen[0]));
+  }
+
+  startedAt(): number {
+    return this.started[0];
   }
 }

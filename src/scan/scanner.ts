@@ -4,9 +4,10 @@
  * while the walk runs; the pool's workers compile them and report the compile errors and rule count.
  */
 import { availableParallelism } from 'node:os';
+import { chooseEngine, compileWith } from './engines.js';
 import { runPool, type PoolOutput } from './pool.js';
 import type { Job } from './protocol.js';
-import { compileRules, loadRuleSources } from './rules.js';
+import { loadRuleSources } from './rules.js';
 import {
   DEFAULT_LIMITS,
   DEFAULT_MAX_FILE_SIZE,
@@ -17,7 +18,7 @@ import {
   type ScanReport,
 } from './types.js';
 import { walkPaths } from '../util/walk.js';
-import { initYarax, yaraxModule } from './yarax.js';
+import { yaraxModule } from './yarax.js';
 
 export function scanPaths(paths: string[], options: ScanOptions = {}): Promise<ScanReport> {
   return scanInputs({ paths }, options);
@@ -25,6 +26,8 @@ export function scanPaths(paths: string[], options: ScanOptions = {}): Promise<S
 
 export async function scanInputs(inputs: ScanInputs, options: ScanOptions = {}): Promise<ScanReport> {
   const workers = Math.max(1, Math.floor(options.workers ?? Math.min(2, availableParallelism())));
+  const engine = chooseEngine(options.engine);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const [loaded, walked] = await Promise.all([
     loadRuleSources(options.rules, { bundled: options.bundledRules }),
     walkPaths(inputs.paths ?? [], options.walk),
@@ -38,18 +41,18 @@ export async function scanInputs(inputs: ScanInputs, options: ScanOptions = {}):
   let out: PoolOutput;
   if (jobs.length === 0) {
     // Nothing to scan: still compile, so rule errors and the count are reported.
-    initYarax();
-    const compiled = compileRules(loaded.sources);
-    compiled.rules.free();
+    const compiled = compileWith(engine, loaded.sources, timeoutMs);
+    compiled.scanner.free();
     out = { files: [], skipped: [], ruleErrors: compiled.errors, ruleCount: compiled.ruleCount };
   } else {
     out = await runPool(jobs, {
       size: workers,
-      module: yaraxModule(),
+      engine,
+      module: engine === 'wasm' ? yaraxModule() : undefined,
       sources: loaded.sources,
       maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
       maxRegionSize: options.maxRegionSize ?? DEFAULT_MAX_REGION_SIZE,
-      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      timeoutMs,
       hashes: options.hashes ?? ['sha256'],
       filter: { tags: options.tags, rules: options.ruleNames },
       expand: options.expand ?? true,
@@ -63,6 +66,7 @@ export async function scanInputs(inputs: ScanInputs, options: ScanOptions = {}):
     ruleErrors: [...loaded.errors, ...out.ruleErrors],
     ruleCount: out.ruleCount,
     bytes: out.files.reduce((n, f) => n + f.size, 0),
+    engine,
   };
 }
 

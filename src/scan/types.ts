@@ -1,5 +1,6 @@
 /** Public shapes of a scan. Kept apart so the worker, the pool and callers share one definition. */
 import type { Skipped, WalkOptions } from '../util/walk.js';
+import type { EngineChoice, EngineName } from './engines.js';
 
 export interface StringMatch {
   identifier: string;
@@ -94,6 +95,8 @@ export interface ScanOptions {
   maxRegionSize?: number;
   /** How folders are walked (links out of the given folders, pseudo file systems). */
   walk?: WalkOptions;
+  /** YARA-X build: `native` (N-API addon, child processes), `wasm`, or `auto` (default: TELLTALE_YARA_ENGINE, else native when it loads). */
+  engine?: EngineChoice;
 }
 
 /** What to scan besides paths. */
@@ -112,6 +115,8 @@ export interface ScanReport {
   ruleCount: number;
   /** Bytes scanned (sum of FileResult.size). */
   bytes: number;
+  /** The YARA-X build that scanned. */
+  engine: EngineName;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 256 * 1024 * 1024;

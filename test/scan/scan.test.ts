@@ -11,7 +11,7 @@ import {
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, scanPaths } from '../../src/scan/index.js';
+import { DEFAULT_LIMITS, chooseEngine, scanPaths } from '../../src/scan/index.js';
 import { runPool } from '../../src/scan/pool.js';
 import { loadRuleSources } from '../../src/scan/rules.js';
 import { yaraxModule } from '../../src/scan/yarax.js';
@@ -178,9 +178,11 @@ describe('walk and read failures are reported, never fatal', () => {
     unlinkSync(join(dir, 'gone.bin')); // the pool gets the walked list, as if deleted mid-scan
     const { sources } = await loadRuleSources();
     const jobs = ['gone.bin', 'kept.bin'].map((f) => ({ kind: 'file' as const, path: join(dir, f) }));
+    const engine = chooseEngine();
     const out = await runPool(jobs, {
       size: 1,
-      module: yaraxModule(),
+      engine,
+      module: engine === 'wasm' ? yaraxModule() : undefined,
       sources,
       maxFileSize: 1 << 20,
       maxRegionSize: 1 << 20,
