@@ -57,7 +57,7 @@ function threadChannel(init: Omit<WorkerInit, 'state'>): Channel {
 }
 
 function processChannel(init: Omit<WorkerInit, 'state'>): Channel {
-  const progress = new MessageProgress(init.timeoutMs);
+  const progress = new MessageProgress();
   const js = fileURLToPath(new URL('./worker.js', import.meta.url));
   const child: ChildProcess = existsSync(js)
     ? fork(js, [], { execArgv: [], serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })

@@ -13,8 +13,6 @@ export interface EngineConfig {
   hashes: HashName[];
   filter: MatchFilter;
   externals: boolean;
-  /** For the reason of an engine-level timeout (the native engine's own). */
-  timeoutMs: number;
 }
 
 export class ObjectScanner {
@@ -41,14 +39,6 @@ export class ObjectScanner {
       const globals = this.cfg.externals ? externalValues(name, data) : undefined;
       matches = toRuleMatches({ matches: this.scanner.scan(data, globals) }, data, this.cfg.filter);
     } catch (e) {
-      if (e instanceof Error && /^Scan timed out/.test(e.message))
-        return {
-          skipped: {
-            path: name,
-            reason: `YARA scan timed out after ${this.cfg.timeoutMs} ms`,
-            incomplete: true,
-          },
-        };
       if (!(e instanceof WebAssembly.RuntimeError))
         return { skipped: { path: name, reason: `YARA-X error: ${errText(e)}`, incomplete: true } };
       this.trapped = true;

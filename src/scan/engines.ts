@@ -15,7 +15,7 @@ export type EngineChoice = EngineName | 'auto';
 
 /** Scans one object at a time with the compiled rules. */
 export interface RuleScanner {
-  /** Throws on engine errors (a timeout: `Scan timed out`; a wasm trap: WebAssembly.RuntimeError). */
+  /** Throws on engine errors (a wasm trap: WebAssembly.RuntimeError). */
   scan(data: Uint8Array, globals?: Record<string, string>): YxMatch[];
   free(): void;
 }
@@ -29,9 +29,9 @@ export interface LoadedRules {
 }
 
 /** Compile `sources` with `engine` (WASM must be initialised in this thread first: initYarax). */
-export function loadRules(engine: EngineName, sources: RuleSource[], timeoutMs: number): LoadedRules {
+export function loadRules(engine: EngineName, sources: RuleSource[]): LoadedRules {
   if (engine === 'native') {
-    const { rules, ...rest } = compileNative(sources, timeoutMs);
+    const { rules, ...rest } = compileNative(sources);
     const scanner: RuleScanner = {
       scan: (data, globals) => nativeMatches(rules.scan(asBuffer(data), globals)),
       free: () => undefined,
@@ -82,7 +82,7 @@ function engineFromEnv(): EngineChoice {
 }
 
 /** For tests: compile once in this thread with the chosen engine. */
-export function compileWith(engine: EngineName, sources: RuleSource[], timeoutMs: number): LoadedRules {
+export function compileWith(engine: EngineName, sources: RuleSource[]): LoadedRules {
   if (engine === 'wasm') initYarax();
-  return loadRules(engine, sources, timeoutMs);
+  return loadRules(engine, sources);
 }

@@ -30,8 +30,6 @@ interface NativeMatch {
 export interface NativeRules {
   defineVariable(name: string, value: string): void;
   addRuleSources(sources: { namespace: string; source: string }[]): void;
-  /** Whole seconds; the scan then throws `Scan timed out`. */
-  setTimeout(seconds: number): void;
   scan(data: Buffer, variables?: Record<string, string>): NativeMatch[];
 }
 
@@ -81,7 +79,7 @@ export interface NativeCompiled {
  * rejected file is reported and the others still compile. Compiling is the slow part (~10 ms per small
  * file), so the common case compiles once.
  */
-export function compileNative(sources: RuleSource[], timeoutMs: number): NativeCompiled {
+export function compileNative(sources: RuleSource[]): NativeCompiled {
   const mod = nativeModule();
   const errors: RuleError[] = [];
   let accepted = sources;
@@ -97,7 +95,6 @@ export function compileNative(sources: RuleSource[], timeoutMs: number): NativeC
     rules = build(mod, accepted);
     if (!rules) throw new Error('native YARA-X rejected sources that each validate on their own');
   }
-  rules.setTimeout(Math.max(1, Math.ceil(timeoutMs / 1000)));
   const ruleCount = accepted.reduce((n, s) => n + outline(s.text).rules.length, 0);
   return { rules, accepted, errors, ruleCount };
 }

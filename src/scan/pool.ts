@@ -3,16 +3,18 @@
  * compiles the rules once and runs the jobs it is handed (a file, a buffer, a process); the main thread
  * only dispatches jobs and collects results, so both cores run YARA-X. A watchdog enforces the
  * per-object timeout by terminating the worker (then a fresh one takes over the remaining jobs): YARA-X's
- * own timeout is a no-op in its wasm build, and the native one counts whole seconds. The object that
- * timed out or crashed a worker is reported as skipped (results its job already sent are kept) and never
- * retried.
+ * own timeout is a no-op in its wasm build and fires early on large inputs in the native one. The object
+ * that timed out or crashed a worker is reported as skipped (results its job already sent are kept) and
+ * never retried.
  */
+import { statSync } from 'node:fs';
 import { openChannel, type Channel } from './channel.js';
 import { jobName, type FromWorker, type Job, type WorkerInit } from './protocol.js';
 import type { FileResult, RuleError, Skipped } from './types.js';
 
 export interface PoolConfig extends Omit<WorkerInit, 'state'> {
   size: number;
+  timeoutMs: number;
 }
 
 export interface PoolOutput {
@@ -23,12 +25,30 @@ export interface PoolOutput {
   ruleCount: number;
 }
 
-/** Jobs queued per worker: one scanning, one waiting, so a worker never idles on a message round trip. */
-const WINDOW = 2;
+/**
+ * Jobs handed to a worker ahead of time: enough small files that it never waits on a message round
+ * trip (on a loaded machine every wake-up costs milliseconds), but at most WINDOW_BYTES of files besides
+ * the one it starts with, so two large files never queue on one worker while the other has nothing.
+ */
+const WINDOW = 32;
+const WINDOW_BYTES = 4 * 1024 * 1024;
+
+/** A job's weight for the window: its size in bytes (a process's memory counts as a full window). */
+function jobBytes(job: Job): number {
+  if (job.kind === 'buffer') return job.data.length;
+  if (job.kind === 'pid') return WINDOW_BYTES;
+  try {
+    return statSync(job.path).size;
+  } catch {
+    return 0; // the worker reports why it cannot read it
+  }
+}
 
 interface Slot {
   channel: Channel;
   inflight: Set<number>;
+  /** Bytes of the jobs in flight. */
+  bytes: number;
   ready: boolean;
   dead: boolean;
 }
@@ -46,20 +66,32 @@ export function runPool(jobs: Job[], cfg: PoolConfig): Promise<PoolOutput> {
     let failed = false;
     const slots = new Set<Slot>();
 
-    const take = (): number | undefined => {
+    const sizes = new Float64Array(jobs.length).fill(-1);
+    const size = (id: number): number => (sizes[id] >= 0 ? sizes[id] : (sizes[id] = jobBytes(jobs[id])));
+
+    /** The next job to hand out (not yet taken). */
+    const peek = (): number | undefined => {
       while (requeued.length > 0) {
-        const id = requeued.pop()!;
+        const id = requeued[requeued.length - 1];
         if (!done[id]) return id;
+        requeued.pop();
       }
-      return next < jobs.length ? next++ : undefined;
+      return next < jobs.length ? next : undefined;
+    };
+    const take = (id: number): void => {
+      if (requeued.length > 0 && requeued[requeued.length - 1] === id) requeued.pop();
+      else next++;
     };
     const hasWork = (): boolean => requeued.some((id) => !done[id]) || next < jobs.length;
 
     const pump = (slot: Slot): void => {
       while (slot.ready && !slot.dead && slot.inflight.size < WINDOW) {
-        const id = take();
+        const id = peek();
         if (id === undefined) return;
+        if (slot.inflight.size > 0 && slot.bytes + size(id) > WINDOW_BYTES) return;
+        take(id);
         slot.inflight.add(id);
+        slot.bytes += size(id);
         slot.channel.send({ id, job: jobs[id] });
       }
     };
@@ -95,8 +127,14 @@ export function runPool(jobs: Job[], cfg: PoolConfig): Promise<PoolOutput> {
     };
 
     const spawn = (): void => {
-      const { size: _size, ...init } = cfg;
-      const slot: Slot = { channel: openChannel(init), inflight: new Set(), ready: false, dead: false };
+      const { size: _size, timeoutMs: _timeout, ...init } = cfg;
+      const slot: Slot = {
+        channel: openChannel(init),
+        inflight: new Set(),
+        bytes: 0,
+        ready: false,
+        dead: false,
+      };
       slots.add(slot);
       slot.channel.on({
         message: (m: FromWorker) => {
@@ -110,6 +148,7 @@ export function runPool(jobs: Job[], cfg: PoolConfig): Promise<PoolOutput> {
             out.skipped.push(m.skipped);
           } else if ('done' in m) {
             slot.inflight.delete(m.id);
+            slot.bytes -= size(m.id);
             finish(m.id);
           }
           pump(slot);
@@ -145,7 +184,7 @@ export function runPool(jobs: Job[], cfg: PoolConfig): Promise<PoolOutput> {
       const now = Date.now();
       for (const s of slots) {
         const p = s.channel.progress;
-        if (p.current() >= 0 && now - p.startedAt() > cfg.timeoutMs + p.graceMs) {
+        if (p.current() >= 0 && now - p.startedAt() > cfg.timeoutMs) {
           retire(s, `YARA scan timed out after ${cfg.timeoutMs} ms`);
         }
       }

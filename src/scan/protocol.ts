@@ -25,7 +25,6 @@ export interface WorkerInit {
   filter: MatchFilter;
   expand: boolean;
   limits: ExpandLimits;
-  timeoutMs: number;
   /** Worker threads: see JobState. Child processes report progress by message instead. */
   state?: SharedArrayBuffer;
 }
@@ -46,8 +45,6 @@ export interface Progress {
   currentName(): string;
   /** Date.now() when the current object (or job) started. */
   startedAt(): number;
-  /** Extra time before the watchdog steps in (an engine-level timeout should fire first). */
-  readonly graceMs: number;
 }
 
 /** The worker side: a job starts, an object starts, the job ends. */
@@ -57,20 +54,11 @@ export interface ProgressReporter {
   end(): void;
 }
 
-/**
- * A child process's progress, as its messages tell it (the `done` message ends a job). The native
- * engine's own timeout (whole seconds, rounded up) fires first; the watchdog (SIGKILL) is the backstop
- * for a native call that never returns, 2 s later.
- */
+/** A child process's progress, as its messages tell it (the `done` message ends a job). */
 export class MessageProgress implements Progress {
   private job = -1;
   private name = '';
   private started = 0;
-  readonly graceMs: number;
-
-  constructor(timeoutMs: number) {
-    this.graceMs = Math.ceil(timeoutMs / 1000) * 1000 - timeoutMs + 2000;
-  }
 
   update(m: { progress: number; name: string }): void {
     this.job = m.progress;
@@ -104,7 +92,6 @@ const decoder = new TextDecoder();
  */
 export class JobState implements Progress, ProgressReporter {
   static readonly BYTES = 16 + 4 + 1024;
-  readonly graceMs = 0;
   readonly job: Int32Array;
   readonly started: Float64Array;
   private readonly nameLen: Int32Array;

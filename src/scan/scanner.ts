@@ -41,7 +41,7 @@ export async function scanInputs(inputs: ScanInputs, options: ScanOptions = {}):
   let out: PoolOutput;
   if (jobs.length === 0) {
     // Nothing to scan: still compile, so rule errors and the count are reported.
-    const compiled = compileWith(engine, loaded.sources, timeoutMs);
+    const compiled = compileWith(engine, loaded.sources);
     compiled.scanner.free();
     out = { files: [], skipped: [], ruleErrors: compiled.errors, ruleCount: compiled.ruleCount };
   } else {

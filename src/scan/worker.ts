@@ -56,7 +56,7 @@ function messageReporter(port: Port): ProgressReporter {
 
 function start(init: WorkerInit, port: Port): void {
   if (init.engine === 'wasm') initYarax(init.module);
-  const loaded = loadRules(init.engine, init.sources, init.timeoutMs);
+  const loaded = loadRules(init.engine, init.sources);
   const progress = init.state ? new JobState(init.state) : messageReporter(port);
 
   let jobId = -1;
@@ -69,7 +69,6 @@ function start(init: WorkerInit, port: Port): void {
     hashes: init.hashes,
     filter: init.filter,
     externals: usesExternals(loaded.accepted.map((s) => s.text)),
-    timeoutMs: init.timeoutMs,
   });
   const runner = new JobRunner(new Expander(engine, sink, init.expand), sink, init);
 

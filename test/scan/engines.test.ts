@@ -56,7 +56,7 @@ describe.runIf(nativeLoads)('native and WASM builds agree', () => {
     data.set([0x61, 0, 0x62, 0], 40);
     data.set([0x63, 0x99, 0x64], 250);
     const results = (['native', 'wasm'] as const).map((engine) => {
-      const { scanner, errors } = compileWith(engine, sources, 5000);
+      const { scanner, errors } = compileWith(engine, sources);
       expect(errors).toEqual([]);
       try {
         return toRuleMatches({ matches: scanner.scan(data) }, data);
