@@ -95,5 +95,5 @@ describe.skipIf(!existsSync(casesFile))('YARA conformance cases through scanPath
     expect(report.engine).toBe(trapped.engine);
     expect(report.skipped.map((s) => `${s.path}: ${s.reason}`)).toEqual([]);
     expect(disagreements.map((d) => d.split(':').slice(0, 2).join(':'))).toEqual(KNOWN_DISAGREEMENTS);
-  }, 120_000);
+  }, 300_000);
 });

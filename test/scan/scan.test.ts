@@ -214,10 +214,10 @@ describe('timeout', () => {
     });
     const dir = dirWith('slow-target', { 'a.bin': Buffer.alloc(200_000), 'b.bin': SEED_STRINGS.join(' ') });
     const t = Date.now();
-    const report = await scanPaths([dir], { rules: [rules], timeoutMs: 1500, workers: 1 });
-    expect(Date.now() - t).toBeLessThan(20_000);
+    const report = await scanPaths([dir], { rules: [rules], timeoutMs: 4000, workers: 1 });
+    expect(Date.now() - t).toBeLessThan(60_000);
     expect(report.skipped).toEqual([
-      { path: join(dir, 'a.bin'), reason: 'YARA scan timed out after 1500 ms', incomplete: true },
+      { path: join(dir, 'a.bin'), reason: 'YARA scan timed out after 4000 ms', incomplete: true },
     ]);
     // b.bin (170 bytes: 29k iterations) is scanned by the replacement worker
     expect(report.files.map((f) => f.matches.map((m) => m.rule))).toEqual([
