@@ -106,7 +106,11 @@ const SCALAR: Library = {
       return `coalesce(${values.map((v) => `nullif(${v.sql}, '')`).join(', ')}, '')`;
     return `coalesce(${values.map((v) => v.sql).join(', ')})`;
   },
-  ipv4_is_private: (args, node, env) => `tt_ipv4_is_private(${str(args, 0, node, env)})`,
+  // Kusto's private ranges are RFC 1918's only (not loopback or link-local); a /n suffix is allowed
+  ipv4_is_private: (args, node, env) => {
+    const ip = `split_part(${str(args, 0, node, env)}, '/', 1)`;
+    return `(CASE WHEN tt_ipv4_to_int(${ip}) IS NOT NULL THEN regexp_full_match(${ip}, '(0?10\\.\\d+|172\\.0?(1[6-9]|2\\d|3[01])|192\\.168)\\.\\d+\\.\\d+') END)`;
+  },
   ipv4_is_in_range: (args, node, env) =>
     `tt_ipv4_in_range(${str(args, 0, node, env)}, ${str(args, 1, node, env)})`,
 };

@@ -6,6 +6,7 @@ import { CORE_FUNCTIONS } from './functions-core.js';
 import { DYNAMIC_FUNCTIONS } from './functions-dynamic.js';
 import { GEO_FUNCTIONS } from './functions-geo.js';
 import { IP_FUNCTIONS } from './functions-ip.js';
+import { JS_FUNCTIONS } from './functions-js.js';
 import { MATH_FUNCTIONS } from './functions-math.js';
 import { SERIES_FUNCTIONS } from './functions-series.js';
 import { STRING_FUNCTIONS } from './functions-string.js';
@@ -23,6 +24,7 @@ export const FAMILIES: FunctionFamily[] = [
   GEO_FUNCTIONS,
   MATH_FUNCTIONS,
   SERIES_FUNCTIONS,
+  JS_FUNCTIONS,
 ];
 
 export const FUNCTIONS = new FunctionRegistry(FAMILIES);

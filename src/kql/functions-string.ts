@@ -115,6 +115,13 @@ function parseUrl(args: KNode[], node: KNode, env: Env): string {
   return `(CASE WHEN regexp_matches(${url}, ${URL_RE}) THEN json_object(${fields}, 'Query Parameters', ${query}, 'Fragment', ${part(8)}) ELSE '{}'::JSON END)`;
 }
 
+/** What Kusto hashes: the value's text, a datetime always with seven fraction digits. */
+function hashInput(args: KNode[], node: KNode, env: Env): string {
+  const value = arg(args, 0, env);
+  if (value.type === 'datetime') return `coalesce(strftime(${value.sql}, '%Y-%m-%dT%H:%M:%S.%f0Z'), '')`;
+  return str(args, 0, node, env);
+}
+
 const SCALARS: Library = {
   parse_url: parseUrl,
   indexof: indexOf,
@@ -151,9 +158,9 @@ const SCALARS: Library = {
   base64_encode_tostring: (args, node, env) => `to_base64(encode(${str(args, 0, node, env)}))`,
   url_decode: (args, node, env) => `coalesce(try(url_decode(${str(args, 0, node, env)})), '')`,
   url_encode: (args, node, env) => `url_encode(${str(args, 0, node, env)})`,
-  hash_sha256: (args, node, env) => `sha256(${str(args, 0, node, env)})`,
-  hash_sha1: (args, node, env) => `sha1(${str(args, 0, node, env)})`,
-  hash_md5: (args, node, env) => `md5(${str(args, 0, node, env)})`,
+  hash_sha256: (args, node, env) => `sha256(${hashInput(args, node, env)})`,
+  hash_sha1: (args, node, env) => `sha1(${hashInput(args, node, env)})`,
+  hash_md5: (args, node, env) => `md5(${hashInput(args, node, env)})`,
 };
 SCALARS.base64_decodestring = SCALARS.base64_decode_tostring;
 SCALARS.base64_encodestring = SCALARS.base64_encode_tostring;

@@ -180,7 +180,7 @@ function toDatetime(args: KNode[], node: KNode, env: Env): string {
   if (v.type === 'datetime') return v.sql;
   const text = v.type === 'string' ? v.sql : str(args, 0, node, env);
   // an offset or Z means an instant: normalise it to UTC; a bare date/time is already UTC in Kusto
-  return `(CASE WHEN regexp_matches(trim(${text}), '(Z|[+-]\\d{2}:?\\d{2})$') THEN ${dialect.timestampFromMicros(dialect.epochMicros(`TRY_CAST(trim(${text}) AS TIMESTAMPTZ)`))} ELSE TRY_CAST(trim(${text}) AS TIMESTAMP) END)`;
+  return `(CASE WHEN regexp_matches(trim(${text}), '(Z|[+-]\\d{2}:?\\d{2})$') THEN ${dialect.timestampFromMicros(dialect.epochMicros(`TRY_CAST(trim(${text}) AS TIMESTAMPTZ)`))} ELSE coalesce(TRY_CAST(trim(${text}) AS TIMESTAMP), try_strptime(trim(${text}), ['%m-%d-%Y', '%m/%d/%Y', '%m/%d/%Y %H:%M:%S', '%m/%d/%Y %H:%M', '%m-%d-%Y %H:%M:%S'])) END)`;
 }
 
 function toBool(args: KNode[], _node: KNode, env: Env): string {

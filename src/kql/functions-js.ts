@@ -1,0 +1,88 @@
+/**
+ * Functions computed in JavaScript (one row-wise DuckDB UDF, `tt_kql_js(name, args)`, see udf.ts): the
+ * parsers, array / bag reshaping and series arithmetic whose SQL would be long and fragile. Arguments go
+ * in as one JSON array (dynamic values as JSON, datetimes as Kusto's ISO text, timespans as microseconds);
+ * the result comes back as JSON and is cast to the binder's type. These run once per row on the JS
+ * thread (`npm run bench -- kql-udf`): fine for a projection over a hunt's results, slow over whole
+ * tables, so functions a hunt filters on stay in SQL.
+ */
+import type { Env } from './context.js';
+import { dialect } from './dialect.js';
+import { arg, type Library } from './functions-common.js';
+import { JS_LIBRARY, type JsValue } from './js-library.js';
+import type { KNode } from './kusto.js';
+import type { FunctionFamily } from './registry.js';
+import type { JsFunction } from './udf.js';
+
+/** One argument as JSON: timespans as microseconds (JSON has no duration). */
+function jsonArg(args: KNode[], i: number, node: KNode, env: Env): string {
+  const value = arg(args, i, env);
+  if (value.type === 'timespan') return dialect.toJson(dialect.intervalMicros(value.sql));
+  if (value.type === 'dynamic') return `coalesce(${value.sql}, 'null'::JSON)`;
+  if (value.type === 'datetime' || value.type === 'guid')
+    return dialect.toJson(`nullif(${env.c.expr.asString(value, node, env)}, '')`);
+  return dialect.toJson(value.sql);
+}
+
+/** The JSON result as the binder's type. */
+function fromJson(json: string, type: string): string {
+  const text = `(${json} ->> '$')`;
+  switch (type) {
+    case 'string':
+      return `coalesce(${text}, '')`;
+    case 'dynamic':
+      return `(CASE WHEN ${dialect.jsonType(`CAST(${json} AS JSON)`)} = 'NULL' THEN NULL ELSE CAST(${json} AS JSON) END)`;
+    case 'datetime':
+      return `TRY_CAST(${text} AS TIMESTAMP)`;
+    case 'timespan':
+      return dialect.intervalFromMicros(`TRY_CAST(${text} AS BIGINT)`);
+  }
+  const duck = dialect.type(type);
+  return duck ? `TRY_CAST(${text} AS ${duck})` : `CAST(${json} AS JSON)`;
+}
+
+export function jsCall(name: string, args: KNode[], node: KNode, env: Env): string {
+  const list = args.map((_, i) => jsonArg(args, i, node, env));
+  const call = `tt_kql_js(${env.c.params.add(name, 'string')}, CAST(json_array(${list.join(', ')}) AS VARCHAR))`;
+  return fromJson(call, node.type?.name ?? 'dynamic');
+}
+
+/** NaN and ±∞ have no JSON form: they travel as the text DuckDB casts back to a double. */
+function toJsonText(value: JsValue | undefined): string {
+  return JSON.stringify(value ?? null, (_k, v: unknown) => {
+    if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
+    if (typeof v === 'bigint') return Number(v);
+    return v;
+  });
+}
+
+const DISPATCH: JsFunction = {
+  name: 'tt_kql_js',
+  parameters: ['string', 'string'],
+  returns: 'string',
+  apply: (name: string, args: string) => {
+    const fn = JS_LIBRARY[name];
+    if (!fn) throw new Error(`no JS function ${name}`);
+    return toJsonText(fn(...(JSON.parse(args) as JsValue[])));
+  },
+};
+
+/** Forms the JS functions do not implement, refused at compile time (TT001) rather than answered wrongly. */
+const REFUSED: Record<string, (args: KNode[], env: Env) => string | undefined> = {
+  array_sort_asc: (args, env) =>
+    args.length > 1 && arg(args, 1, env).type === 'dynamic' ? 'sorting several arrays' : undefined,
+  array_sort_desc: (args, env) =>
+    args.length > 1 && arg(args, 1, env).type === 'dynamic' ? 'sorting several arrays' : undefined,
+};
+
+const SCALARS: Library = Object.fromEntries(
+  Object.keys(JS_LIBRARY).map((name) => [
+    name,
+    (args: KNode[], node: KNode, env: Env) => {
+      const refused = REFUSED[name]?.(args, env);
+      return refused ? env.c.fail(node, `${name}: ${refused}`) : jsCall(name, args, node, env);
+    },
+  ]),
+);
+
+export const JS_FUNCTIONS: FunctionFamily = { name: 'js', scalars: SCALARS, udfs: [DISPATCH] };
