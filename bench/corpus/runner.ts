@@ -63,13 +63,22 @@ function constructOf(message: string): string {
 const MAX_FEEDS = 20;
 
 async function runOne(store: Store, file: string, options: CorpusOptions): Promise<Outcome> {
-  const query = readFileSync(file, 'utf8');
-  const name = relative(options.dir, file);
+  return runQuery(store, relative(options.dir, file), readFileSync(file, 'utf8'), options);
+}
+
+/** Runs one query of a corpus and classifies the outcome (`name` labels it in the report). */
+export async function runQuery(
+  store: Store,
+  name: string,
+  query: string,
+  options: Omit<CorpusOptions, 'dir'> & { watchlistsDir?: string },
+): Promise<Outcome> {
   for (let feeds = 0; feeds <= MAX_FEEDS; feeds++) {
     try {
       const result = await runKql(store, query, {
         now: options.now,
         externaldataDir: options.externaldataDir,
+        watchlistsDir: options.watchlistsDir,
       });
       return { file: name, status: 'ran', detail: `${result.rows.length} rows` };
     } catch (err) {

@@ -35,13 +35,18 @@ interface KqlOptions {
   format?: OutputFormat;
   file?: string;
   externaldataDir?: string;
+  watchlists?: string;
   interactive?: boolean;
 }
 
 /** Runs one query: rows on stdout, warnings and the row count on stderr. False on a KqlError. */
 async function runOne(store: Store, query: string, opts: KqlOptions): Promise<boolean> {
   try {
-    const result = await runKql(store, query, { now: opts.now, externaldataDir: opts.externaldataDir });
+    const result = await runKql(store, query, {
+      now: opts.now,
+      externaldataDir: opts.externaldataDir,
+      watchlistsDir: opts.watchlists,
+    });
     for (const warning of result.warnings) err(`warning: ${warning}`);
     process.stdout.write(renderRows(result.columns, result.rows, chooseFormat(opts.format)));
     err(`${result.rows.length} row${result.rows.length === 1 ? '' : 's'}`);
@@ -90,6 +95,7 @@ export function kqlCommand(): Command {
       '--externaldata-dir <dir>',
       'local files for externaldata URLs: https://host/a/b.csv → DIR/host/a/b.csv',
     )
+    .option('--watchlists <dir>', "Sentinel watchlist exports for _GetWatchlist('alias'): DIR/alias.csv")
     .option('--format <format>', 'table | json | ndjson | csv', parseFormat)
     .addHelpText(
       'after',

@@ -9,6 +9,7 @@ import { emitOperator, finalSelect } from './emit.js';
 import { externalData } from './externaldata.js';
 import { takeWarnings, warn } from './warnings.js';
 import { defenderPrelude } from './defender.js';
+import { asimPrelude } from '../asim/prelude.js';
 import { sourceOperator } from './op-sources.js';
 import { inlineCall, userFunction } from './op-userfn.js';
 import { kqlError, lineColumn, NeedsData, unsupported, KqlError } from './errors.js';
@@ -27,6 +28,10 @@ export interface CompileOptions {
   externaldataDir?: string;
   /** What `evaluate bag_unpack` found in the data, by probe id (filled by runKql; see op-evaluate.ts). */
   bagKeys?: Map<string, BagKey[]>;
+  /** Where `_GetWatchlist('alias')` finds its rows: DIR/alias.csv (see src/asim/watchlist.ts). */
+  watchlistsDir?: string;
+  /** Tables that are SQL, not stored (the ASIM parsers' rows): name → SELECT, read as a CTE. */
+  views?: ReadonlyMap<string, () => string>;
 }
 
 export interface CompiledQuery {
@@ -146,8 +151,9 @@ class Compilation implements Compiler {
     if (symbol?.kind === 'Table') {
       const schema = this.options.schemas.get(symbol.name);
       if (!schema) return this.fail(node, `table ${symbol.name} has no schema`);
+      const view = this.options.views?.get(symbol.name);
       const rel: Relation = {
-        from: rawIdent(schema.table),
+        from: view ? this.cte(view()) : rawIdent(schema.table),
         columns: schema.columns.map((c) => ({ name: c.name, type: c.type === 'double' ? 'real' : c.type })),
         source: this.options.keepSource === false ? 'none' : 'row',
         ordinal: false,
@@ -187,15 +193,19 @@ class Compilation implements Compiler {
 }
 
 export function compileKql(query: string, options: CompileOptions): CompiledQuery {
-  // Defender's built-in functions, when called, are declared in front of the query (one line)
+  // Defender's built-in functions and the ASIM parsers (and _GetWatchlist), when called, are declared
+  // in front of the query
   const prelude = defenderPrelude(query, options.schemas);
-  if (!prelude.text) return withColumnNaming(() => compile(query, options, []));
+  const asim = asimPrelude(query, options);
+  if (!prelude.text && !asim.text) return withColumnNaming(() => compile(query, options, []));
   try {
-    return withColumnNaming(() => compile(prelude.text + prelude.query, options, prelude.warnings));
+    const text = asim.text + prelude.text + prelude.query;
+    const withAsim = { ...options, schemas: asim.schemas, views: asim.views ?? options.views };
+    return withColumnNaming(() => compile(text, withAsim, [...asim.warnings, ...prelude.warnings]));
   } catch (e) {
     if (!(e instanceof KqlError)) throw e;
     // positions back in the caller's text
-    const start = prelude.original(e.start);
+    const start = prelude.original(e.start - asim.text.length);
     const { line, column } = lineColumn(query, start);
     const message = e.message.replace(/\(line \d+, column \d+\)$/, `(line ${line}, column ${column})`);
     throw Object.assign(Object.create(Object.getPrototypeOf(e) as object) as KqlError, e, {

@@ -132,6 +132,9 @@ const SCALARS: Library = {
     `replace(${str(args, 0, node, env)}, ${str(args, 1, node, env)}, ${str(args, 2, node, env)})`,
   replace_regex: (args, node, env) =>
     `coalesce(regexp_replace(${str(args, 0, node, env)}, ${str(args, 1, node, env)}, ${str(args, 2, node, env)}, 'g'), '')`,
+  // the deprecated name of replace_regex, still in Sentinel content
+  replace: (args, node, env) =>
+    `coalesce(regexp_replace(${str(args, 2, node, env)}, ${str(args, 0, node, env)}, ${str(args, 1, node, env)}, 'g'), '')`,
   trim: trimmer(true, true),
   trim_start: trimmer(true, false),
   trim_end: trimmer(false, true),

@@ -58,6 +58,8 @@ export interface RunOptions {
    * the default millisecond ISO string (a JavaScript Date's precision).
    */
   exactDatetimes?: boolean;
+  /** Directory of Sentinel watchlist exports for `_GetWatchlist('alias')`: DIR/alias.csv. */
+  watchlistsDir?: string;
 }
 
 /** The compiled SELECT with datetime columns turned into full-precision ISO text (by position). */
@@ -92,6 +94,7 @@ async function compileWithData(store: Store, query: string, options: RunOptions)
         schemas: store.schemas,
         now,
         externaldataDir: options.externaldataDir,
+        watchlistsDir: options.watchlistsDir,
         bagKeys,
       });
     } catch (e) {

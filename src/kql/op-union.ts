@@ -9,6 +9,7 @@ import type { Column, Compiler, Relation, SourceMode } from './context.js';
 import type { KNode } from './kusto.js';
 import { ident } from './sql.js';
 import { dialect } from './dialect.js';
+import { KqlError, UNSUPPORTED } from './errors.js';
 
 function parameter(op: KNode, name: string): KNode | undefined {
   return op
@@ -42,6 +43,11 @@ function label(node: KNode | undefined, index: number): string {
   return symbol?.kind === 'Table' || symbol?.kind === 'Variable' ? symbol.name : `union_arg${index}`;
 }
 
+/** isfuzzy: an input that reads a table, function or let nobody declared (`(X_CL | where …)`). */
+function unresolved(e: unknown): boolean {
+  return e instanceof KqlError && e.code === UNSUPPORTED && /reference to a unknown symbol/.test(e.message);
+}
+
 export function union(op: KNode, input: Relation | undefined, out: Column[], c: Compiler): Relation {
   const kind = parameter(op, 'kind')?.node('Expression')?.text.trim().toLowerCase();
   if (kind && kind !== 'outer') return c.fail(op, `union kind=${kind}`);
@@ -56,7 +62,11 @@ export function union(op: KNode, input: Relation | undefined, out: Column[], c: 
       !['Table', 'Variable', 'Function'].includes(e.symbol?.kind ?? '')
     )
       continue; // isfuzzy: a table that does not exist is left out
-    inputs.push({ rel: c.tabular(e), label: label(e, inputs.length) });
+    try {
+      inputs.push({ rel: c.tabular(e), label: label(e, inputs.length) });
+    } catch (err) {
+      if (!fuzzy || !unresolved(err)) throw err; // … also one inside a subquery
+    }
   }
   if (inputs.length === 0) return c.fail(op, 'union without inputs');
 

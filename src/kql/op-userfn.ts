@@ -34,9 +34,17 @@ export function inlineCall<T>(
     restoreTable = c.bindTable(first.key, input);
     params = params.slice(1);
   }
+  // `f(a, n=5)`: positional arguments first, then named ones (Kusto allows both for user functions)
+  const positional = args.filter((a) => a.kind !== 'SimpleNamedExpression');
+  const named = new Map(
+    args
+      .filter((a) => a.kind === 'SimpleNamedExpression')
+      .map((a) => [a.node('Name')?.simpleName?.toLowerCase(), a.node('Expression')] as const),
+  );
   const bindings: [unknown, KNode][] = params.map((p, i) => {
     const name = p.node('NameAndType')?.node('Name');
-    const value = args[i] ?? p.node('DefaultValue')?.node('Value');
+    const value =
+      positional[i] ?? named.get(name?.simpleName?.toLowerCase()) ?? p.node('DefaultValue')?.node('Value');
     if (!name?.symbol || !value) return c.fail(p, 'function parameter without a value');
     return [name.symbol.key, value];
   });

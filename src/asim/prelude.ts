@@ -1,0 +1,111 @@
+/**
+ * The declarations a query needs, in front of it: the ASIM parsers it calls (and the internal ones they
+ * are built on) and `_GetWatchlist`. A name the query declares itself, or that is a table, is left
+ * alone. Filtering parameters no call passes filter nothing, so their clauses are left out of the
+ * declaration: DuckDB then sees plain branches without parameter tests.
+ */
+import type { SchemaSet } from '../store/schema.js';
+import { parsers } from './parsers.js';
+import { parserViews, withParserTables } from './views.js';
+import { WATCHLIST_FUNCTION, watchlistPrelude } from './watchlist.js';
+
+export interface AsimPrelude {
+  /** Declarations (one line each), to put in front of the query; '' when the query needs none. */
+  text: string;
+  warnings: string[];
+  /** The schemas to bind with (the store's, plus the parsers' tables when a parser is called). */
+  schemas: SchemaSet;
+  /** SQL of the parsers' tables, by table name (see views.ts). */
+  views?: Map<string, () => string>;
+}
+
+export interface AsimOptions {
+  schemas: SchemaSet;
+  /** Directory of watchlist exports (`<alias>.csv`) for `_GetWatchlist`. */
+  watchlistsDir?: string;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The text between a call's parentheses (`start` is just after the opening one), strings skipped. */
+function argumentText(query: string, start: number): string {
+  let depth = 1;
+  for (let i = start; i < query.length; i++) {
+    const ch = query[i];
+    if (ch === "'" || ch === '"') {
+      const end = query.indexOf(ch, i + 1);
+      if (end < 0) break;
+      i = end;
+    } else if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') {
+      if (--depth === 0) return query.slice(start, i);
+    }
+  }
+  return query.slice(start);
+}
+
+/** Top-level comma-separated parts of an argument list. */
+function topLevelParts(args: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < args.length; i++) {
+    const ch = args[i];
+    if (ch === "'" || ch === '"') {
+      const end = args.indexOf(ch, i + 1);
+      i = end < 0 ? args.length : end;
+    } else if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') depth--;
+    else if (ch === ',' && depth === 0) {
+      parts.push(args.slice(from, i));
+      from = i + 1;
+    }
+  }
+  parts.push(args.slice(from));
+  return parts.map((p) => p.trim()).filter((p) => p !== '');
+}
+
+/** The parameters calls of `name` pass by name; 'all' when one passes any positionally. */
+function passedParameters(query: string, name: string): Set<string> | 'all' {
+  const passed = new Set<string>();
+  for (const m of query.matchAll(new RegExp(`\\b${escapeRegExp(name)}\\s*\\(`, 'g'))) {
+    for (const part of topLevelParts(argumentText(query, m.index + m[0].length))) {
+      const named = /^([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)/.exec(part);
+      if (!named) return 'all';
+      passed.add(named[1]);
+    }
+  }
+  return passed;
+}
+
+function mentions(query: string, name: string): boolean {
+  return new RegExp(`(^|[^A-Za-z0-9_])${escapeRegExp(name)}($|[^A-Za-z0-9_])`).test(query);
+}
+
+function declaresItself(query: string, name: string): boolean {
+  return new RegExp(`\\blet\\s+${escapeRegExp(name)}\\s*=`).test(query);
+}
+
+export function asimPrelude(query: string, options: AsimOptions): AsimPrelude {
+  const lines: string[] = [];
+  let used = false;
+  for (const fn of parsers(options.schemas).functions.values()) {
+    if (!mentions(query, fn.name) || declaresItself(query, fn.name) || options.schemas.has(fn.name)) continue;
+    lines.push(fn.declare(passedParameters(query, fn.name)));
+    used = true;
+  }
+  const warnings: string[] = [];
+  if (mentions(query, WATCHLIST_FUNCTION) && !declaresItself(query, WATCHLIST_FUNCTION)) {
+    const watchlists = watchlistPrelude(query, options.watchlistsDir, options.schemas);
+    lines.push(watchlists.text);
+    warnings.push(...watchlists.warnings);
+  }
+  return {
+    text: lines.map((l) => `${l}\n`).join(''),
+    warnings,
+    schemas: used ? withParserTables(options.schemas) : options.schemas,
+    views: used ? parserViews(options.schemas) : undefined,
+  };
+}
