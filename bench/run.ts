@@ -11,6 +11,7 @@ import { benchIntel } from './intel.js';
 import { benchKql } from './kql.js';
 import { benchKqlUdf } from './kql-udf.js';
 import { benchScale } from './scale.js';
+import { benchAsim } from './asim.js';
 import type { BenchResult } from './types.js';
 
 function print(result: BenchResult): void {
@@ -51,3 +52,5 @@ if (only === 'scale')
       big: process.env.BENCH_SCALE_BIG === '1',
     }),
   );
+if (!only || only === 'asim')
+  print(await benchAsim({ rows: Number(process.env.BENCH_ASIM_ROWS ?? 2_000_000) }));

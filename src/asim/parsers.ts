@@ -185,11 +185,8 @@ function typed(expr: string, type: string, table: Map<string, string>): string {
   return `${convert}(${expr})`;
 }
 
-function sourceBody(
-  schema: AsimSchema,
-  source: SourceParser,
-  schemas: SchemaSet,
-): { kql: string; fields: string[] } {
+/** A source's fields (with the common defaults), each converted to its schema type. */
+function typedFields(schema: AsimSchema, source: SourceParser, schemas: SchemaSet): Map<string, string> {
   const tableSchema = schemas.get(source.table);
   if (!tableSchema) throw new Error(`ASIM ${schema.schema} parser ${source.name}: no table ${source.table}`);
   const columns = new Map(tableSchema.columns.map((c) => [c.name, c.type === 'double' ? 'real' : c.type]));
@@ -203,13 +200,46 @@ function sourceBody(
     TimeGenerated: 'TimeGenerated',
     ...source.fields,
   };
-  const list = Object.entries(fields).map(([name, expr]) => {
-    const field = schema.fields.find((f) => f.name === name);
-    if (!field) throw new Error(`ASIM ${schema.schema} parser ${source.name}: no field ${name}`);
-    return `${name} = ${typed(expr, field.type, columns)}`;
+  return new Map(
+    Object.entries(fields).map(([name, expr]) => {
+      const field = schema.fields.find((f) => f.name === name);
+      if (!field) throw new Error(`ASIM ${schema.schema} parser ${source.name}: no field ${name}`);
+      return [name, typed(expr, field.type, columns)];
+    }),
+  );
+}
+
+/**
+ * One projection of a table for the sources that share it (CommonSecurityLog holds Zeek, Suricata,
+ * nfdump and firewalls today): a field that differs between them is a `case` on each source's
+ * filter, so the table is scanned once, not once per source.
+ */
+function sourceBody(
+  schema: AsimSchema,
+  sources: SourceParser[],
+  schemas: SchemaSet,
+): { kql: string; fields: string[] } {
+  const perSource = sources.map((s) => typedFields(schema, s, schemas));
+  const names = [...new Set(perSource.flatMap((f) => [...f.keys()]))];
+  const table = sources[0].table;
+  if (sources.length === 1) {
+    const where = sources[0].where ? ` | where ${sources[0].where}` : '';
+    const list = names.map((name) => `${name} = ${perSource[0].get(name)}`);
+    return { kql: `${table}${where} | project ${list.join(', ')}`, fields: names };
+  }
+  // which source a row is: its filters are tested once, the fields read the number
+  const which = `case(${sources.map((s, i) => `${s.where || 'true'}, ${i}`).join(', ')}, int(null))`;
+  const list = names.map((name) => {
+    const type = schema.fields.find((f) => f.name === name)!.type;
+    const exprs = perSource.map((f) => f.get(name) ?? NULL_OF[type]);
+    if (exprs.every((e) => e === exprs[0])) return `${name} = ${exprs[0]}`;
+    const arms = exprs.slice(0, -1).map((e, i) => `_tt_source == ${i}, ${e}`);
+    return `${name} = case(${arms.join(', ')}, ${exprs[exprs.length - 1]})`;
   });
-  const where = source.where ? ` | where ${source.where}` : '';
-  return { kql: `${source.table}${where} | project ${list.join(', ')}`, fields: Object.keys(fields) };
+  return {
+    kql: `${table} | extend _tt_source = ${which} | where isnotnull(_tt_source) | project ${list.join(', ')}`,
+    fields: names,
+  };
 }
 
 const NULL_OF: Record<string, string> = {
@@ -271,12 +301,13 @@ function buildParsers(schemas: SchemaSet): Parsers {
   for (const name of SCHEMA_NAMES) {
     const schema = asimSchema(name);
     const base = `_tt_asim_${name}`;
-    const sourceLet = (s: SourceParser) => `_tt_${s.name}`;
     const table = (tableName: string, sources: SourceParser[]) => {
-      const bodies = sources.map((s) => sourceBody(schema, s, schemas));
+      const byTable = new Map<string, SourceParser[]>();
+      for (const s of sources) byTable.set(s.table, [...(byTable.get(s.table) ?? []), s]);
+      const bodies = [...byTable.values()].map((group) => sourceBody(schema, group, schemas));
       const present = new Set(bodies.flatMap((b) => b.fields));
-      const lets = bodies.map((b, i) => `let ${sourceLet(sources[i])} = ${b.kql};\n`).join('');
-      const union = `union ${sources.map(sourceLet).join(', ')} | ${aliasExtend(schema, present)}`;
+      const lets = bodies.map((b, i) => `let _tt_${i} = ${b.kql};\n`).join('');
+      const union = `union ${bodies.map((_, i) => `_tt_${i}`).join(', ')} | ${aliasExtend(schema, present)}`;
       tables.set(tableName, { name: tableName, schema: name, kql: lets + union });
     };
     const filtering = (fn: string, input: string, fixed?: string, disabled = false): ParserFunction => {
