@@ -111,6 +111,8 @@ export interface HuntOptions extends IntelOptions {
   walk?: WalkOptions;
   /** Reads the run's store before it closes (the report's chart queries), with the result. */
   inspect?: (store: Store, result: HuntResult) => Promise<void>;
+  /** Sentinel watchlist exports for `_GetWatchlist('alias')`: DIR/alias.csv. */
+  watchlists?: string;
 }
 
 /**
@@ -270,6 +272,7 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
         exclusions: enabled.filter((e) => !broken.has(e.id)),
         evidence: options.evidence,
         intelLists: runIntel.intelLists,
+        watchlistsDir: options.watchlists,
       });
     } finally {
       await runIntel.release(); // before sightings open the store for writing

@@ -5,7 +5,8 @@
  */
 import { compileKql } from '../kql/compile.js';
 import { SOURCE_COLUMN, type SchemaSet, type TableSchema } from '../store/schema.js';
-import { duckTypeOf, rawIdent } from '../kql/sql.js';
+import { rawIdent } from '../kql/sql.js';
+import { dialect } from '../kql/dialect.js';
 import { parsers, type ParserTable } from './parsers.js';
 import { asimSchema } from './schema.js';
 
@@ -55,7 +56,7 @@ export function parserTableSql(base: SchemaSet, table: ParserTable): string {
     const list = asimSchema(table.schema).fields.map((f) =>
       present.has(f.name)
         ? rawIdent(f.name)
-        : `CAST(NULL AS ${duckTypeOf(f.type) ?? 'VARCHAR'}) AS ${rawIdent(f.name)}`,
+        : `CAST(NULL AS ${dialect.type(f.type) ?? 'VARCHAR'}) AS ${rawIdent(f.name)}`,
     );
     sql = `SELECT ${list.join(', ')}, ${rawIdent(SOURCE_COLUMN)} FROM (${inner}) AS "_${table.name}"`;
     cache.set(table.name, sql);

@@ -82,6 +82,7 @@ export function withRunOptions(command: Command): Command {
     .option('--allowlist <file>', 'extra allow-list file for this run (repeatable)', collect, [])
     .option('--rules <path>', 'extra YARA rule file or folder (repeatable)', collect, [])
     .option('--hunts <dir>', 'run the hunts in this folder instead of the bundled ones (repeatable)', collect)
+    .option('--watchlists <dir>', "Sentinel watchlist exports for _GetWatchlist('alias'): DIR/alias.csv")
     .option(
       '--exclusions <file>',
       'exclusion YAML file or folder, added to the bundled templates (repeatable)',
@@ -111,6 +112,7 @@ export function runOptions(opts: Record<string, unknown>): HuntOptions {
     intel: opts.intel as string[],
     rules: opts.rules as string[],
     hunts: opts.hunts as string[] | undefined,
+    watchlists: opts.watchlists as string | undefined,
     format: opts.logFormat as string | undefined,
     now: opts.now as Date | undefined,
     since: opts.since as Date | undefined,

@@ -34,6 +34,8 @@ export interface RunOptions {
   evidence?: number | 'all';
   /** The intel store's lists are attached (intel/attach-lists.ts): bind large lists to them. */
   intelLists?: { skipIds: readonly string[] };
+  /** Sentinel watchlist exports for `_GetWatchlist('alias')`: DIR/alias.csv. */
+  watchlistsDir?: string;
 }
 
 export interface HuntRun {
@@ -86,7 +88,7 @@ async function execute(
   try {
     for (const clock of clocks) {
       if (narrow) await narrowToWindow(store, { since: ctx.window.since, until: clock });
-      for (const row of (await runKql(store, query, { now: clock })).rows) {
+      for (const row of (await runKql(store, query, { now: clock, watchlistsDir: ctx.watchlistsDir })).rows) {
         const key = rowKey(row);
         if (seen.has(key)) continue;
         seen.add(key);
