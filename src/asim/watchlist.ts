@@ -5,48 +5,38 @@
  * the item's columns. A watchlist with no file is an empty table and one warning, as in a workspace
  * that never created it.
  */
-import { closeSync, existsSync, openSync, readdirSync, readSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { analyze } from '../kql/kusto.js';
 import type { SchemaSet } from '../store/schema.js';
+import { CsvRecordJoiner, parseCsvRecord } from '../telemetry/csv.js';
 
 export const WATCHLIST_FUNCTION = '_GetWatchlist';
 
 /** Columns Sentinel's _GetWatchlist adds itself (not item columns). */
 const FIXED = new Set(['_DTItemId', 'LastUpdatedTimeUTC', 'SearchKey', 'WatchlistItem']);
 
-/** The header row of a CSV file (the first line, RFC 4180 quoting). */
-function csvHeader(path: string): string[] {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.alloc(64 * 1024);
-    const n = readSync(fd, buffer, 0, buffer.length, 0);
-    const text = buffer
-      .subarray(0, n)
-      .toString('utf8')
-      .replace(/^\uFEFF/, '');
-    const names: string[] = [];
-    let field = '';
-    let quoted = false;
-    for (let i = 0; i < text.length; i++) {
-      const ch = text[i];
-      if (quoted) {
-        if (ch === '"' && text[i + 1] === '"') field += text[i++];
-        else if (ch === '"') quoted = false;
-        else field += ch;
-      } else if (ch === '"') quoted = true;
-      else if (ch === ',') {
-        names.push(field.trim());
-        field = '';
-      } else if (ch === '\n' || ch === '\r') break;
-      else field += ch;
+/** A CSV file's records (RFC 4180, the way Sentinel exports); a broken record names its line. */
+function readCsv(path: string): string[][] {
+  const text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+  const joiner = new CsvRecordJoiner();
+  const records: string[][] = [];
+  const add = (record: { text: string; line: number } | undefined) => {
+    if (!record || record.text.trim() === '') return;
+    try {
+      records.push(parseCsvRecord(record.text).map((v) => v ?? ''));
+    } catch (e) {
+      throw new Error(`${path}:${record.line}: ${e instanceof Error ? e.message : String(e)}`);
     }
-    names.push(field.trim());
-    return names;
-  } finally {
-    closeSync(fd);
-  }
+  };
+  text.split(/\r?\n/).forEach((line, i) => add(joiner.push(line, i + 1)));
+  add(joiner.flush());
+  return records;
+}
+
+/** A KQL string literal (plain, with escapes: values may hold quotes, backslashes and newlines). */
+function kqlText(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
 }
 
 /** The aliases a query names as literals (`_GetWatchlist('x')`), or undefined when one is computed. */
@@ -78,14 +68,15 @@ export interface WatchlistPrelude {
   warnings: string[];
 }
 
-/** One watchlist file: its rows in Sentinel's shape, plus the alias to select by. */
-function fileRows(alias: string, path: string, header: string[]): string {
+/** One watchlist file: its rows in Sentinel's shape (as a datatable), plus the alias to select by. */
+function fileRows(alias: string, header: string[], records: string[][]): string {
   const item = header.filter((c) => !FIXED.has(c));
   const declared = header.map((c) => `${columnName(c)}:string`).join(', ');
+  const values = records.flatMap((r) => header.map((_, i) => kqlText(r[i] ?? '')));
   const searchKey = header.includes('SearchKey') ? 'SearchKey' : columnName(item[0] ?? "''");
   const bag = item.map((c) => `${kqlString(c)}, ${columnName(c)}`).join(', ');
   return (
-    `(externaldata(${declared})[${kqlString(pathToFileURL(path).href)}] with(format='csv', ignoreFirstRecord=true)` +
+    `(datatable(${declared})[${values.join(', ')}]` +
     ` | extend _tt_alias = ${kqlString(alias)}, _DTItemId = '', LastUpdatedTimeUTC = datetime(null),` +
     ` SearchKey = tostring(${searchKey}), WatchlistItem = bag_pack(${bag}))`
   );
@@ -147,8 +138,11 @@ export function watchlistPrelude(
       ? `watchlist '${w}': no ${w}.csv in ${base}; read as an empty table`
       : `watchlist '${w}': no --watchlists directory; read as an empty table`,
   );
-  const headers = found.map((f) => csvHeader(f.path).map((h, i) => (h === '' ? `Column${i + 1}` : h)));
-  const inputs = found.map((f, i) => fileRows(f.alias, f.path, headers[i]));
+  const files = found
+    .map((f) => ({ alias: f.alias, records: readCsv(f.path) }))
+    .filter((f) => f.records.length > 0);
+  const headers = files.map(({ records }) => records[0].map((h, i) => (h === '' ? `Column${i + 1}` : h)));
+  const inputs = files.map((f, i) => fileRows(f.alias, headers[i], f.records.slice(1)));
   let text = declaration(inputs, []);
   if (missing.length) {
     const known = new Set(headers.flat());
