@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { schemasDir } from '../paths.js';
+import { schemasDir } from '../util/paths.js';
 
 export type SchemaName = 'NetworkSession' | 'Dns' | 'FileEvent' | 'ProcessEvent';
 
