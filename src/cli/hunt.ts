@@ -52,6 +52,19 @@ function reportExclusions(result: HuntResult): void {
     );
 }
 
+/** A hunt whose every required table was empty found nothing because it read nothing: say so. */
+function reportCoverage(result: HuntResult): void {
+  const unread = new Map<string, string[]>();
+  for (const run of result.huntRuns) {
+    if (run.coverage.length === 0 || run.coverage.some((c) => c.rows !== 0)) continue;
+    for (const { table } of run.coverage) unread.set(table, [...(unread.get(table) ?? []), run.hunt.key]);
+  }
+  for (const [table, hunts] of unread)
+    err(
+      `warning: ${table} is empty: ${hunts.length} hunt${hunts.length === 1 ? '' : 's'} had no data to read (${hunts.join(', ')})`,
+    );
+}
+
 function deviceRows(result: HuntResult): Record<string, unknown>[] {
   return result.devices.map((d) => ({
     severity: d.severity,
@@ -149,6 +162,7 @@ export function huntCommand(): Command {
       for (const e of result.errors) err(`error: ${e}`);
       for (const w of result.warnings) err(`warning: ${w}`);
       reportExclusions(result);
+      reportCoverage(result);
       const format = chooseFormat(opts.format as OutputFormat | undefined);
       if (opts.entities) {
         const rows = deviceRows(result);

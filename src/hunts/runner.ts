@@ -49,9 +49,38 @@ export interface HuntRun {
   clock: string | null;
   ms: number;
   error?: string;
+  /** The tables the hunt needs (its requiredDataConnectors) and the rows each held in the run's window. */
+  coverage: TableCoverage[];
+}
+
+export interface TableCoverage {
+  table: string;
+  /** Rows in the window; null when the table (or ASIM parser) could not be counted. */
+  rows: number | null;
+}
+
+/** Rows per required table, counted once per run through KQL (so ASIM parsers count as Sentinel's do). */
+async function tableCoverage(store: Store, tables: string[], cache: Map<string, number | null>) {
+  const coverage: TableCoverage[] = [];
+  for (const table of tables) {
+    if (!cache.has(table)) {
+      let rows: number | null = null;
+      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(table))
+        try {
+          rows = Number((await runKql(store, `${table} | count`)).rows[0]?.Count ?? 0);
+        } catch {
+          rows = null;
+        }
+      cache.set(table, rows);
+    }
+    coverage.push({ table, rows: cache.get(table) ?? null });
+  }
+  return coverage;
 }
 
 interface RunContext extends RunOptions {
+  /** Row counts of required tables, shared by the run's hunts. */
+  counts: Map<string, number | null>;
   intelNow: Date;
   window: TimeWindow;
   end: Date;
@@ -106,6 +135,7 @@ async function execute(
 
 export async function runHunt(store: Store, hunt: Hunt, ctx: RunContext): Promise<HuntRun> {
   const started = performance.now();
+  const coverage = await tableCoverage(store, hunt.requiredTables, ctx.counts);
   const base = {
     huntId: hunt.key,
     title: hunt.name,
@@ -148,6 +178,7 @@ export async function runHunt(store: Store, hunt: Hunt, ctx: RunContext): Promis
       clock: clock?.toISOString() ?? null,
       ms: performance.now() - started,
       error: applicable.errors.length ? applicable.errors.join('; ') : undefined,
+      coverage,
     };
   } catch (err) {
     return {
@@ -159,6 +190,7 @@ export async function runHunt(store: Store, hunt: Hunt, ctx: RunContext): Promis
       clock: null,
       ms: performance.now() - started,
       error: `${hunt.file}: ${(err as Error).message}`,
+      coverage,
     };
   }
 }
@@ -173,7 +205,7 @@ export async function runHunts(store: Store, hunts: Hunt[], options: RunOptions 
     // indicators are judged at the clock the hunt runs at: replayed over last month's logs, an indicator
     // that was active then still matches (a bundled or --intel feed ages out of live hunting, not of replay)
     const intelNow = options.intelNow ?? options.now ?? end;
-    const ctx: RunContext = { ...options, intelNow, window, end };
+    const ctx: RunContext = { ...options, intelNow, window, end, counts: new Map() };
     const runs: HuntRun[] = [];
     for (const hunt of hunts) runs.push(await runHunt(store, hunt, ctx));
     return runs;

@@ -117,6 +117,15 @@ async function huntSections(store: Store, result: HuntResult, options: BuildOpti
   }));
 }
 
+/** The behaviour hunts report ASIM names (SrcIpAddr…); the chart queries take CommonSecurityLog's. */
+function sessionColumns(row: Record<string, unknown>) {
+  return {
+    SourceIP: row.SrcIpAddr ?? row.SourceIP,
+    DestinationIP: row.DstIpAddr ?? row.DestinationIP,
+    DestinationPort: row.DstPortNumber ?? row.DestinationPort,
+  };
+}
+
 async function deviceCharts(
   store: Store,
   now: Date,
@@ -128,8 +137,8 @@ async function deviceCharts(
   const add = (kind: Chart['kind'], title: string, caption: string, kql: string, svg: string) =>
     charts.push({ id: `${device.id}-${kind}-${charts.length + 1}`, kind, title, caption, kql, svg });
   for (const f of findings) {
-    const row = f.evidence[0];
-    if (!row) continue;
+    if (!f.evidence[0]) continue;
+    const row = sessionColumns(f.evidence[0]);
     if (f.huntId === CHARTED.flood && budget.flood > 0) {
       const s = await floodPerMinute(store, now, row.SourceIP, row.DestinationIP, f.firstSeen, f.lastSeen);
       if (s?.rows.length) {

@@ -167,7 +167,7 @@ describe('telltale hunt examples/incident', () => {
     const [worm, ...rest] = byHunt(findings, 'mirai-worm-propagation');
     expect(rest).toEqual([]);
     expect(worm.entities).toEqual([{ type: 'IP', identifier: 'Address', value: '10.20.0.17' }]);
-    expect(worm.evidence.map((r) => [r.DestinationPort, r.Hosts, r.Attempts])).toEqual([
+    expect(worm.evidence.map((r) => [r.DstPortNumber, r.Hosts, r.Attempts])).toEqual([
       [7547, 20, 20],
       [23, 20, 20],
     ]);

@@ -124,7 +124,7 @@ describe('exclusions in a hunt run', () => {
     reason: the lab gateway's scheduled TR-069 sweep
     hunts: [mirai-worm-propagation]
     when:
-      - { column: SourceIP, cidr: [10.20.0.0/24] }
+      - { column: SrcIpAddr, cidr: [10.20.0.0/24] }
   - id: everything
     reason: seed 000's broken NMS filter, enabled by mistake
     predicate: DeviceAction != "accept" or DeviceAction != "deny"

@@ -38,7 +38,7 @@ CommonSecurityLog
     const byKey = new Map(loadHunts().map((h) => [h.key, h]));
     expect(byKey.get('mirai-indicator-hits-commonsecuritylog')?.severityColumn).toBe('AlertSeverity');
     expect(byKey.get('mirai-port-spike')).toMatchObject({
-      groupBy: ['DestinationPort'],
+      groupBy: ['DstPortNumber'],
       queryFrequencyMs: 86_400_000,
     });
     expect(byKey.get('mirai-top-ports-24h')?.view).toBe(true);

@@ -24,7 +24,7 @@ describe('generated scenarios', () => {
     expect(result.errors).toEqual([]);
     expect(flagged(result, 'mirai-sequential-crawl')).toEqual(['10.30.0.5']);
     const [crawl] = result.huntFindings.filter((f) => f.huntId === 'mirai-sequential-crawl');
-    expect(crawl.evidence[0]).toMatchObject({ DestinationPort: 7547, Probes: 60, CrawlScore: 1 });
+    expect(crawl.evidence[0]).toMatchObject({ DstPortNumber: 7547, Probes: 60, CrawlScore: 1 });
     expect(flagged(result, 'mirai-worm-propagation').sort()).toEqual(['10.30.0.5', '10.30.0.6']);
     expect(
       result.huntFindings
@@ -37,7 +37,7 @@ describe('generated scenarios', () => {
     const result = await run(dir, 'beacon-vs-browsing');
     expect(flagged(result, 'mirai-c2-beaconing')).toEqual(['10.30.1.7 93.115.20.40']);
     const [beacon] = result.huntFindings;
-    expect(beacon.evidence[0]).toMatchObject({ DestinationPort: 443, Connections: 72 });
+    expect(beacon.evidence[0]).toMatchObject({ DstPortNumber: 443, Connections: 72 });
     expect(Number(beacon.evidence[0].Jitter)).toBeLessThan(0.2);
     expect(result.huntFindings).toHaveLength(1);
   });
@@ -46,7 +46,7 @@ describe('generated scenarios', () => {
     const result = await run(dir, 'spike-7547');
     const spikes = result.huntFindings.filter((f) => f.huntId === 'mirai-port-spike');
     expect(spikes.map((f) => f.entities)).toEqual([
-      [{ type: 'Field', identifier: 'DestinationPort', value: '7547' }],
+      [{ type: 'Field', identifier: 'DstPortNumber', value: '7547' }],
     ]);
     expect(spikes[0].evidence[0]).toMatchObject({ CurrentSources: 80 });
     expect(spikes[0].firstSeen! >= '2026-05-21').toBe(true);

@@ -29,6 +29,10 @@ describe('a Sentinel-style ago(1d) hunt on logs from 2026-05-21, without --now',
     expect(run.findings.map((f) => f.entities[0].value)).toEqual(['10.20.0.17']);
     expect(run.replays).toBe(1);
     expect(run.clock).toBe('2026-05-22T00:00:00.000Z');
+    // coverage: a hunt over an empty table says it had nothing to read; the ASIM hunt saw every conn line
+    const dns = result.huntRuns.find((r) => r.hunt.key === 'threatfox-mirai-dns')!;
+    expect(dns.coverage).toEqual([{ table: 'DnsEvents', rows: 0 }]);
+    expect(run.coverage).toEqual([{ table: '_Im_NetworkSession', rows: 190 }]);
   });
 
   it('--since/--until narrow every table; ago() at an explicit --now far later finds nothing', async () => {
