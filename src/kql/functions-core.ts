@@ -9,6 +9,7 @@ import { arg, str, type Impl, type Library } from './functions-common.js';
 import type { FunctionFamily } from './registry.js';
 import { NUMERIC } from './sql.js';
 import { dialect } from './dialect.js';
+import { IPV4_PATTERN } from '../store/macros.js';
 
 // micros between 0001-01-01 and 1970-01-01: Kusto bins datetimes from year 1, not from the Unix epoch
 export const YEAR_ONE_OFFSET_US = '62135596800000000';
@@ -108,8 +109,9 @@ const SCALAR: Library = {
   },
   // Kusto's private ranges are RFC 1918's only (not loopback or link-local); a /n suffix is allowed
   ipv4_is_private: (args, node, env) => {
-    const ip = `split_part(${str(args, 0, node, env)}, '/', 1)`;
-    return `(CASE WHEN tt_ipv4_to_int(${ip}) IS NOT NULL THEN regexp_full_match(${ip}, '(0?10\\.\\d+|172\\.0?(1[6-9]|2\\d|3[01])|192\\.168)\\.\\d+\\.\\d+') END)`;
+    // two DFA regexes on the text (no split): a valid address with an optional /0–32, then the ranges
+    const ip = str(args, 0, node, env);
+    return `(CASE WHEN regexp_full_match(${ip}, '${IPV4_PATTERN}(/([0-9]|[12][0-9]|3[0-2]))?') THEN regexp_full_match(${ip}, '(0?10\\.\\d+|172\\.0?(1[6-9]|2\\d|3[01])|192\\.168)\\.\\d+\\.\\d+(/\\d+)?') END)`;
   },
   ipv4_is_in_range: (args, node, env) =>
     `tt_ipv4_in_range(${str(args, 0, node, env)}, ${str(args, 1, node, env)})`,
