@@ -16,7 +16,7 @@ import { beaconChart, crawlChart, floodChart, portsChart } from './charts.js';
 import { iocSummary, matchedIndicators, mitigations } from './indicators.js';
 import type { Chart, DeviceSection, ExclusionSummary, HuntSection, ReportData } from './model.js';
 import { beaconGaps, crawlProbes, floodPerMinute, logTimeRange, portsPerHour } from './series.js';
-import { deviceSection, DEFAULT_LIMITS, type TimelineLimits } from './timeline.js';
+import { deviceSection, DEFAULT_LIMITS, REPORT_ROW_BUDGET, type TimelineLimits } from './timeline.js';
 
 export interface BuildOptions {
   title?: string;
@@ -196,9 +196,10 @@ export async function buildReport(
   const tables = filled.length ? filled : EVENT_TABLES.filter((t) => store.schemas.has(t));
   const timeCovered = await logTimeRange(store, options.now, tables);
   const maxDevices = options.maxDevices ?? 50;
-  const devices = result.devices
-    .slice(0, maxDevices)
-    .map((view, i) => deviceSection(view, i, options.limits ?? DEFAULT_LIMITS));
+  const shown = result.devices.slice(0, maxDevices);
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const perDevice = Math.min(limits.rowsPerDevice, Math.floor(REPORT_ROW_BUDGET / Math.max(1, shown.length)));
+  const devices = shown.map((view, i) => deviceSection(view, i, { ...limits, rowsPerDevice: perDevice }));
   const budget = { flood: CHARTS_PER_KIND, beacon: CHARTS_PER_KIND, crawl: CHARTS_PER_KIND };
   for (const [i, device] of devices.entries())
     device.charts = await deviceCharts(store, options.now, device, result.devices[i].findings, budget);

@@ -24,6 +24,9 @@ figure{margin:12px 0 24px}figcaption{color:var(--muted);margin-top:4px}.muted{co
 details{margin:4px 0 12px}summary{cursor:pointer;color:#1f5fa8}section.device{border-top:1px solid var(--line)}
 `;
 
+/** Findings listed per device; the timeline still samples all of them. */
+const MAX_FINDINGS_SHOWN = 300;
+
 const sev = (s: string) => `<span class="sev sev-${h(s)}">${h(s)}</span>`;
 const table = (head: string[], rows: string[][], cls = '') =>
   `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${head.map((c) => `<th>${c}</th>`).join('')}</tr></thead><tbody>${rows
@@ -102,14 +105,16 @@ function summary(data: ReportData): string {
 function device(d: DeviceSection): string {
   const findings = table(
     ['Severity', 'Hunt', 'First seen', 'Last seen', 'Rows', 'Entities'],
-    d.findings.map((f) => [
-      tdHtml(sev(f.severity)),
-      tdHtml(`${h(f.title)}<br><span class="muted">${h(f.hunt)}</span>`),
-      td(time(f.firstSeen), 't'),
-      td(time(f.lastSeen), 't'),
-      td(f.shown < f.rows ? `${f.rows} (${f.shown} shown)` : f.rows, 'num'),
-      td(f.entities.join(', '), 'what'),
-    ]),
+    d.findings
+      .slice(0, MAX_FINDINGS_SHOWN)
+      .map((f) => [
+        tdHtml(sev(f.severity)),
+        tdHtml(`${h(f.title)}<br><span class="muted">${h(f.hunt)}</span>`),
+        td(time(f.firstSeen), 't'),
+        td(time(f.lastSeen), 't'),
+        td(f.shown < f.rows ? `${f.rows} (${f.shown} shown)` : f.rows, 'num'),
+        td(f.entities.join(', '), 'what'),
+      ]),
   );
   const timeline = table(
     ['Time', 'Severity', 'Hunt', 'Evidence', 'Source'],
@@ -122,13 +127,17 @@ function device(d: DeviceSection): string {
     ]),
     'timeline',
   );
+  const moreFindings =
+    d.findings.length > MAX_FINDINGS_SHOWN
+      ? `<p class="muted">${d.findings.length - MAX_FINDINGS_SHOWN} further findings of this device are not listed; their sampled evidence is in the timeline.</p>`
+      : '';
   const omitted = d.omitted
-    ? `<p class="muted">${d.omitted} further evidence rows of these findings are not shown (sampled: every finding keeps its first row). Run <code>telltale hunt --evidence all</code> for all of them.</p>`
+    ? `<p class="muted">${d.omitted} further evidence rows of these findings are not shown (sampled: round-robin over the findings). Run <code>telltale hunt --evidence all</code> for all of them.</p>`
     : '';
   return `<section class="device" id="${h(d.id)}" data-device="${h(d.names.join(' '))}">
 <h3>${sev(d.severity)} ${h(d.names.join(' · '))}</h3>
 <dl class="kv"><dt>Score</dt><dd>${d.score}</dd><dt>Active</dt><dd>${h(time(d.firstSeen))} – ${h(time(d.lastSeen))}</dd><dt>Hunts</dt><dd>${h(d.hunts.join(', '))}</dd></dl>
-<h4>Findings</h4>${findings}${d.charts.map(chart).join('')}
+<h4>Findings</h4>${findings}${moreFindings}${d.charts.map(chart).join('')}
 <h4>Timeline</h4>${timeline}${omitted}</section>`;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Per device: its findings and their evidence rows in time order, each row with its `file:line`.
- * Evidence is sampled (every finding keeps its first row; the rest share a per-device budget), so a
+ * Evidence is sampled (round-robin over the findings within a per-device budget), so a
  * device behind a million scan attempts stays a readable page and the report a few megabytes.
  */
 import type { DeviceView, Finding } from '../index.js';
@@ -14,6 +14,9 @@ export interface TimelineLimits {
 }
 
 export const DEFAULT_LIMITS: TimelineLimits = { rowsPerDevice: 400, sourcesPerRow: 5 };
+
+/** Evidence rows in a whole report (≈0.7 KB each in HTML): shared by the devices, so it stays a few MB. */
+export const REPORT_ROW_BUDGET = 6000;
 
 const TIME_COLUMNS = ['TimeGenerated', 'Timestamp', 'FirstSeen', 'FirstProbe', 'WindowStart', 'time'];
 const HIDDEN = new Set(['_Source', 'Exclusion', 'AlertSeverity']);
@@ -50,10 +53,10 @@ function sources(row: Record<string, unknown>, limit: number): string[] {
   return list.length > limit ? [...list.slice(0, limit), `+${list.length - limit} more`] : list;
 }
 
-/** How many evidence rows each finding shows: one each, then the budget shared in finding order. */
+/** How many evidence rows each finding shows: round-robin in finding order (one each first) within the budget. */
 function shares(findings: Finding[], budget: number): number[] {
-  const take = findings.map((f) => Math.min(1, f.evidence.length));
-  let left = budget - take.reduce((a, b) => a + b, 0);
+  const take = findings.map(() => 0);
+  let left = budget;
   for (let more = true; left > 0 && more;) {
     more = false;
     for (let i = 0; i < findings.length && left > 0; i++)
