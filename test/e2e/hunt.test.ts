@@ -41,6 +41,8 @@ describe('telltale hunt examples/incident', () => {
       'mirai-tr069-file-hashes',
       'mirai-worm-propagation',
       'mirai-worm-propagation-devicenetworkevents',
+      'network-horizontal-address-scan',
+      'network-vertical-port-scan',
       'threatfox-mirai-c2-commonsecuritylog',
       'threatfox-mirai-c2-devicenetworkevents',
       'threatfox-mirai-dns',
