@@ -88,10 +88,22 @@ function declaresItself(query: string, name: string): boolean {
   return new RegExp(`\\blet\\s+${escapeRegExp(name)}\\s*=`).test(query);
 }
 
+/**
+ * The parsers a schema set can hold. A store without the Sentinel tables behind them (the exclusion
+ * linter's one-table store) has none: its queries cannot name a parser, and must not fail for it.
+ */
+function availableParsers(schemas: SchemaSet) {
+  try {
+    return [...parsers(schemas).functions.values()];
+  } catch {
+    return [];
+  }
+}
+
 export function asimPrelude(query: string, options: AsimOptions): AsimPrelude {
   const lines: string[] = [];
   let used = false;
-  for (const fn of parsers(options.schemas).functions.values()) {
+  for (const fn of availableParsers(options.schemas)) {
     if (!mentions(query, fn.name) || declaresItself(query, fn.name) || options.schemas.has(fn.name)) continue;
     lines.push(fn.declare(passedParameters(query, fn.name)));
     used = true;

@@ -14,7 +14,7 @@ async function flagged(path: string): Promise<{ flags: Record<string, string[]>;
   return { flags, errors: result.errors };
 }
 
-const ZEEK: [string, string, Record<string, string[]>][] = [
+const ZEEK: [string, string, Record<string, unknown>][] = [
   // NjRAT: 237 flows labelled "Malicious CC" from 192.168.1.115 to 41.108.179.197:1177, every 9-14 s
   [
     '001 NjRAT (labelled)',
@@ -26,11 +26,20 @@ const ZEEK: [string, string, Record<string, string[]>][] = [
   [
     '002 nmap port scans (2022)',
     'zeek/stratosphere/002-zeek-scenario-port-scanning',
-    { 'mirai-sequential-crawl': ['172.16.1.11'] },
+    {
+      'mirai-sequential-crawl': ['172.16.1.11'],
+      // Zeek's scan.zeek shapes: one sweep per port, and each probed host a vertical scan of its own
+      'network-horizontal-address-scan': expect.arrayContaining([expect.stringMatching(/^172\.16\.1\.11 /)]),
+      'network-vertical-port-scan': expect.arrayContaining([expect.stringMatching(/^172\.16\.1\.11 /)]),
+    },
   ],
   ['005 Simda DGA', 'zeek/stratosphere/005-zeek-scenario-malicious', {}],
   ['slips horizontal scan (port 80)', 'zeek/slips/port-scans/horizontal', {}],
-  ['slips vertical scan (44 ports, one host)', 'zeek/slips/port-scans/vertical', {}],
+  [
+    'slips vertical scan (44 ports, one host)',
+    'zeek/slips/port-scans/vertical',
+    { 'network-vertical-port-scan': ['192.168.1.9 45.33.32.156'] },
+  ],
   ['slips mixed Zeek dir (benign browsing)', 'zeek/slips/test9-mixed-zeek-dir', {}],
 ];
 

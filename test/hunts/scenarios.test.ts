@@ -29,8 +29,20 @@ describe('generated scenarios', () => {
     expect(
       result.huntFindings
         .map((f) => f.huntId)
-        .filter((h) => h !== 'mirai-worm-propagation' && h !== 'mirai-sequential-crawl'),
+        .filter(
+          (h) =>
+            !['mirai-worm-propagation', 'mirai-sequential-crawl', 'network-horizontal-address-scan'].includes(
+              h,
+            ),
+        ),
     ).toEqual([]);
+    // both sweep 7547 with unanswered attempts: Zeek's address scan sees both
+    expect(
+      result.huntFindings
+        .filter((f) => f.huntId === 'network-horizontal-address-scan')
+        .map((f) => f.entities[0].value)
+        .sort(),
+    ).toEqual(['10.30.0.5', '10.30.0.6']);
   });
 
   it('beacon-vs-browsing: the jittered beacon is found, browsing and NTP are not', async () => {
