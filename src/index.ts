@@ -3,7 +3,7 @@
  * scan, hunts → findings). The CLI calls only this module.
  */
 import { Store } from './store/db.js';
-import { ingestPaths } from './telemetry/ingest.js';
+import { ingestPaths, type IngestOptions } from './telemetry/ingest.js';
 import type { IngestLedger } from './telemetry/types.js';
 import {
   scanInputs,
@@ -15,7 +15,7 @@ import {
   type ScanOptions,
   type ScanReport,
 } from './scan/index.js';
-import { coerceRow } from './store/coerce.js';
+import { coerceRow, type Row } from './store/coerce.js';
 import { bundledIndicators } from './intel/bundled.js';
 import { importIntelFile } from './intel/import.js';
 import type { Indicator } from './intel/model.js';
@@ -356,11 +356,21 @@ export async function scan(paths: string[], options: ScanCommandOptions = {}): P
 /** Ingests logs into a store and returns the ledgers (read = ingested + rejected). */
 export async function ingest(
   paths: string[],
-  options: { db?: string; format?: string; walk?: WalkOptions } = {},
+  options: {
+    db?: string;
+    format?: string;
+    walk?: WalkOptions;
+    memoryLimit?: string;
+    onProgress?: IngestOptions['onProgress'];
+  } = {},
 ): Promise<{ ledgers: IngestLedger[]; inputs: InputAccount }> {
-  const store = await Store.open({ path: options.db });
+  const store = await Store.open({ path: options.db, memoryLimit: options.memoryLimit });
   try {
-    const result = await ingestPaths(store, paths, { format: options.format, walk: options.walk });
+    const result = await ingestPaths(store, paths, {
+      format: options.format,
+      walk: options.walk,
+      onProgress: options.onProgress,
+    });
     const notLogs = result.unrecognised.map((path) => ({
       path,
       reason: `not a log: ${result.reasons[path]}`,
@@ -374,6 +384,16 @@ export async function ingest(
         skipped: [...result.skipped, ...ledgerSkips(result.ledgers), ...notLogs],
       },
     };
+  } finally {
+    store.close();
+  }
+}
+
+/** `telltale ingest --list`: the files and tables a kept store holds. */
+export async function datasets(db: string): Promise<{ files: Row[]; tables: Row[] }> {
+  const store = await Store.open({ path: db });
+  try {
+    return await store.datasets();
   } finally {
     store.close();
   }

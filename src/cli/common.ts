@@ -80,7 +80,7 @@ export function err(text: string): void {
 
 const MAX_REJECTS_SHOWN = 10;
 
-export function reportLedgers(ledgers: IngestLedger[]): void {
+export function reportLedgers(ledgers: IngestLedger[], options: { quiet?: boolean } = {}): void {
   if (ledgers.length === 0) return;
   const total = { read: 0, ingested: 0, rejected: 0 };
   for (const l of ledgers) {
@@ -90,13 +90,22 @@ export function reportLedgers(ledgers: IngestLedger[]): void {
     const tables = Object.entries(l.tables)
       .map(([t, n]) => `${t} ${n}`)
       .join(', ');
+    if (options.quiet) continue;
+    if (l.alreadyLoaded !== undefined) {
+      err(
+        `ingest ${l.file} [${l.format}]: already loaded (same content as ${l.alreadyLoaded}): nothing added`,
+      );
+      continue;
+    }
+    const resumed = l.resumedAt !== undefined ? `, grown: from line ${l.resumedAt}` : '';
     err(
-      `ingest ${l.file} [${l.format}]: read ${l.read} = ingested ${l.ingested} + rejected ${l.rejected.length}${tables ? ` (${tables})` : ''}`,
+      `ingest ${l.file} [${l.format}]: read ${l.read} = ingested ${l.ingested} + rejected ${l.rejected.length}${tables ? ` (${tables})` : ''}${resumed}`,
     );
   }
-  err(
-    `ingest total: ${ledgers.length} files, read ${total.read} = ingested ${total.ingested} + rejected ${total.rejected}`,
-  );
+  if (!options.quiet)
+    err(
+      `ingest total: ${ledgers.length} files, read ${total.read} = ingested ${total.ingested} + rejected ${total.rejected}`,
+    );
   const rejects = ledgers.flatMap((l) => l.rejected);
   for (const r of rejects.slice(0, MAX_REJECTS_SHOWN)) err(`  rejected ${r.file}:${r.line}: ${r.reason}`);
   if (rejects.length > MAX_REJECTS_SHOWN) err(`  … ${rejects.length - MAX_REJECTS_SHOWN} more rejects`);

@@ -16,7 +16,7 @@ import { cefOdd, cefParse, cefRawField, cefValue } from './cef-sql.js';
 import { fileChunks, type FileChunk } from './chunks.js';
 import { quoteIdent, sqlString } from '../util/sql.js';
 import type { SchemaSet } from './schema.js';
-import { FILE_COLUMN, fieldSqlType, forgetFile, LINE_COLUMN, nativeTable, registerFile } from './native.js';
+import { FILE_COLUMN, fieldSqlType, forgetRows, LINE_COLUMN, nativeTable } from './native.js';
 import {
   BLANK_REASON,
   COMMENT_REASON,
@@ -111,10 +111,14 @@ export interface LoadOptions {
   tempDir: () => string;
   /** The native table family (`zeek_conn`, `cef`, …): a table per family and plan signature. */
   source: string;
-  /** Recorded in tt_files. */
-  format?: string;
-  hash?: string;
-  bytes?: number;
+  /** The file's tt_files row (native.ts registerFile). */
+  fileId: number;
+  /** Number of the first line read (a grown file continues after the lines loaded before). */
+  firstLine?: number;
+  /** Bytes of the (decompressed) file to skip: those lines were loaded before. */
+  skipBytes?: number;
+  /** Called after each piece is written: lines and (decompressed) bytes read so far. */
+  onPiece?: (lines: number, bytesRead: number) => void;
 }
 
 /** Column names of a field in the stage: typed, and raw (before conversion). */
@@ -336,13 +340,7 @@ export async function loadWithPlan(
   options: LoadOptions,
 ): Promise<LoadResult> {
   const native = await nativeTable(connection, schemas, plan, options.source, exprSql);
-  const fileId = await registerFile(connection, {
-    path: options.sourceName,
-    format: options.format,
-    native,
-    hash: options.hash,
-    bytes: options.bytes,
-  });
+  const fileId = options.fileId;
   const names = plan.fields.map((f) => quoteIdent(f.name));
   const insert =
     `INSERT INTO ${quoteIdent(native)} (${[...names, FILE_COLUMN, LINE_COLUMN].join(', ')}) ` +
@@ -354,7 +352,15 @@ export async function loadWithPlan(
       : 'count(*)',
   );
   const counts = `SELECT ${targetCounts.join(', ')} FROM tt_stage WHERE _kind = 'data'`;
-  const result: LoadResult = { lines: 0, ingested: 0, ignored: {}, toReader: [], tables: {}, fileId };
+  const result: LoadResult = {
+    lines: 0,
+    ingested: 0,
+    ignored: {},
+    toReader: [],
+    tables: {},
+    fileId,
+    native,
+  };
   try {
     for await (const chunk of fileChunks(path, options)) {
       // one transaction per piece, so that each piece's stage is freed when it commits
@@ -362,6 +368,7 @@ export async function loadWithPlan(
       try {
         await loadChunk(connection, chunk, plan, options, { insert, counts }, result);
         await connection.run('COMMIT');
+        options.onPiece?.(result.lines, chunk.bytesRead);
       } catch (err) {
         await connection.run('ROLLBACK').catch(() => undefined);
         throw err;
@@ -370,7 +377,7 @@ export async function loadWithPlan(
       }
     }
   } catch (err) {
-    await forgetFile(connection, fileId, native);
+    await forgetRows(connection, fileId, native);
     throw err;
   }
   return result;
@@ -387,7 +394,7 @@ async function loadChunk(
 ): Promise<void> {
   // The stage keeps file order (parallel CREATE TABLE AS preserves insertion order), so a row's line is
   // its rowid less the stage's first rowid (rows created inside a transaction do not start at 0).
-  const firstLine = result.lines + 1;
+  const firstLine = (options.firstLine ?? 1) + result.lines;
   await connection.run('DROP TABLE IF EXISTS tt_stage');
   await connection.run(stageSql(chunk.path, plan, { ...options, gzip: chunk.gzip }));
   const first = await connection.runAndReadAll('SELECT min(rowid) FROM tt_stage');

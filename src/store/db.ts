@@ -13,7 +13,17 @@ import { installKqlFunctions } from '../kql/install.js';
 import type { Row } from './coerce.js';
 import { installBulkMacros, loadWithPlan, quoteIdent, sqlString } from './bulk.js';
 import type { LoadPlan, LoadResult } from './plan.js';
-import { completeFile, dropIncompleteFiles, installCatalog, rowsTable, viewTables } from './native.js';
+import {
+  completeFile,
+  dropIncompleteFiles,
+  FILES_TABLE,
+  installCatalog,
+  registerFile,
+  rowsTable,
+  viewTables,
+  type FileRecord,
+  type PriorFile,
+} from './native.js';
 
 export type Params = unknown[];
 export { quoteIdent, sqlString };
@@ -32,18 +42,32 @@ export class Store {
   ) {}
 
   /** Opens (or creates) a store; `path` undefined means in memory. All schema tables exist afterwards. */
-  static async open(options: { path?: string; schemas?: SchemaSet } = {}): Promise<Store> {
+  static async open(
+    options: {
+      path?: string;
+      schemas?: SchemaSet;
+      /** DuckDB's memory_limit (`4GB`, `80%`); beyond it DuckDB spills to a temp folder. */
+      memoryLimit?: string;
+    } = {},
+  ): Promise<Store> {
     const path = options.path ?? ':memory:';
     const instance = await DuckDBInstance.create(path);
     const connection = await instance.connect();
     const store = new Store(instance, connection, options.schemas ?? loadSchemas(), path);
     // Zone-less times are UTC everywhere in Telltale (logs carry no machine zone).
     await connection.run("SET TimeZone = 'UTC'");
+    if (options.memoryLimit !== undefined)
+      await connection.run(`SET memory_limit = ${sqlString(options.memoryLimit)}`);
+    // An in-memory store spills too (DuckDB's default temp folder exists only for on-disk databases).
+    if (path === ':memory:') await connection.run(`SET temp_directory = ${sqlString(store.tempDir())}`);
     await installMacros(connection);
     await installBulkMacros(connection);
     installKqlFunctions(connection); // the KQL library's JavaScript functions (src/kql/udf.ts)
     await installCatalog(connection);
-    await dropIncompleteFiles(connection);
+    await dropIncompleteFiles(
+      connection,
+      [...store.schemas.keys()].flatMap((t) => [t, rowsTable(t)]),
+    );
     store.views = await viewTables(connection);
     for (const schema of store.schemas.values()) await store.createTable(schema);
     return store;
@@ -62,12 +86,18 @@ export class Store {
     return this.views.has(table) ? rowsTable(table) : table;
   }
 
+  /** A store kept in a file (`--db`): it knows the files it holds (persistent datasets). */
+  get persistent(): boolean {
+    return this.path !== ':memory:';
+  }
+
   schema(table: string): TableSchema {
     const schema = this.schemas.get(table);
     if (!schema) throw new Error(`unknown table ${table}`);
     return schema;
   }
 
+  /** A folder of this store's own (staged pieces, spill files), deleted on close. */
   private tempDir(): string {
     return (this.stagingDir ??= mkdtempSync(join(tmpdir(), 'telltale-')));
   }
@@ -121,34 +151,88 @@ export class Store {
       sourceName?: string;
       maxLineBytes?: number;
       chunkBytes?: number;
+      /** Native table family (native.ts). */
       source?: string;
-      format?: string;
-      hash?: string;
-      bytes?: number;
-      /** false: the caller completes the file later (its rows are invisible until then). */
-      complete?: boolean;
+      /** The file's tt_files row (registerFile); by default one is made and completed here. */
+      fileId?: number;
+      firstLine?: number;
+      skipBytes?: number;
+      onPiece?: (lines: number, bytesRead: number) => void;
     } = {},
   ): Promise<LoadResult> {
+    const sourceName = options.sourceName ?? path;
+    const fileId = options.fileId ?? (await this.registerFile({ path: sourceName }));
     // the plan's tables become views first thing (even if DuckDB then refuses the file)
     for (const target of plan.targets) this.views.add(target.table);
     const result = await loadWithPlan(this.connection, this.schemas, path, plan, {
       gzip: options.gzip,
-      sourceName: options.sourceName ?? path,
+      sourceName,
       maxLineBytes: options.maxLineBytes ?? 1024 * 1024,
       chunkBytes: options.chunkBytes,
       tempDir: () => this.tempDir(),
       source: options.source ?? 'native',
-      format: options.format,
-      hash: options.hash,
-      bytes: options.bytes,
+      fileId,
+      firstLine: options.firstLine,
+      skipBytes: options.skipBytes,
+      onPiece: options.onPiece,
     });
-    if (options.complete !== false) await this.completeFile(result.fileId, result);
+    if (options.fileId === undefined) await this.completeFile(fileId, result);
     return result;
   }
 
-  /** Makes a loaded file's rows visible in the views (after the JavaScript reader took its odd lines). */
-  async completeFile(id: number, counts: { lines: number; ingested: number }): Promise<void> {
-    await completeFile(this.connection, id, { lines: counts.lines, rows: counts.ingested });
+  /** A new file in the tt_files catalog, invisible in the views until completeFile. */
+  registerFile(file: FileRecord): Promise<number> {
+    return registerFile(this.connection, file);
+  }
+
+  /** Makes a file's rows visible in the views; `lines` counts from the file's start. */
+  async completeFile(
+    id: number,
+    counts: { lines: number; ingested: number; native?: string },
+  ): Promise<void> {
+    await completeFile(this.connection, id, {
+      lines: counts.lines,
+      rows: counts.ingested,
+      native: counts.native,
+    });
+  }
+
+  /**
+   * What the store holds: each file (path, format, lines, events, when loaded) and each Sentinel
+   * table with rows (events, files, first and last event time).
+   */
+  async datasets(): Promise<{ files: Row[]; tables: Row[] }> {
+    const files = await this.query(
+      `SELECT path AS file, format, lines, rows AS events, native AS stored_in, strftime(loaded_at, '%Y-%m-%dT%H:%M:%SZ') AS loaded ` +
+        `FROM ${FILES_TABLE} WHERE complete ORDER BY id`,
+    );
+    const tables: Row[] = [];
+    for (const table of [...(await this.filledTables())].sort()) {
+      const names = new Set(this.schema(table).columns.map((c) => c.name));
+      const time = ['TimeGenerated', 'Timestamp'].filter((c) => names.has(c)).map(quoteIdent);
+      const t =
+        time.length === 0 ? 'NULL::TIMESTAMP' : time.length === 1 ? time[0] : `coalesce(${time.join(', ')})`;
+      const [row] = await this.query(
+        `SELECT count(*) AS events, count(DISTINCT regexp_replace(${quoteIdent(SOURCE_COLUMN)}, ':[0-9]+$', '')) AS files, ` +
+          `strftime(min(${t}), '%Y-%m-%dT%H:%M:%SZ') AS first, strftime(max(${t}), '%Y-%m-%dT%H:%M:%SZ') AS last FROM ${quoteIdent(table)}`,
+      );
+      if (Number(row.events) > 0) tables.push({ table, ...row });
+    }
+    return { files, tables };
+  }
+
+  /** The files this store holds completely, with their content hash (persistent datasets). */
+  async priorFiles(): Promise<PriorFile[]> {
+    const rows = await this.query(
+      `SELECT id, path, hash, bytes, lines FROM ${FILES_TABLE} WHERE complete AND hash IS NOT NULL AND bytes IS NOT NULL`,
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      path: String(r.path),
+      hash: String(r.hash),
+      bytes: Number(r.bytes),
+      lines: Number(r.lines ?? 0),
+    }));
   }
 
   async run(sql: string, params: Params = []): Promise<void> {

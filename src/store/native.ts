@@ -37,7 +37,8 @@ function sqlRunner(connection: DuckDBConnection): Sql {
 export async function installCatalog(connection: DuckDBConnection): Promise<void> {
   await connection.run(
     `CREATE TABLE IF NOT EXISTS ${FILES_TABLE} (id INTEGER PRIMARY KEY, path VARCHAR NOT NULL, format VARCHAR, ` +
-      `native VARCHAR, hash VARCHAR, bytes BIGINT, lines BIGINT, rows BIGINT, complete BOOLEAN NOT NULL, loaded_at TIMESTAMP)`,
+      `native VARCHAR, hash VARCHAR, bytes BIGINT, first_line BIGINT, lines BIGINT, rows BIGINT, ` +
+      `complete BOOLEAN NOT NULL, loaded_at TIMESTAMP)`,
   );
   await connection.run(
     `CREATE TABLE IF NOT EXISTS ${NATIVE_TABLE} (name VARCHAR PRIMARY KEY, source VARCHAR, signature VARCHAR)`,
@@ -47,16 +48,38 @@ export async function installCatalog(connection: DuckDBConnection): Promise<void
   );
 }
 
-/** Deletes what an interrupted ingest wrote (files never marked complete). */
-export async function dropIncompleteFiles(connection: DuckDBConnection): Promise<void> {
+/**
+ * Deletes what an interrupted ingest wrote (files never marked complete): their native rows, and the
+ * rows the JavaScript readers wrote to the plain tables (`rowTables`), known by `_Source` = path:line
+ * from the file's first line on.
+ */
+export async function dropIncompleteFiles(
+  connection: DuckDBConnection,
+  rowTables: readonly string[],
+): Promise<void> {
   const sql = sqlRunner(connection);
-  const ids = (await sql(`SELECT id FROM ${FILES_TABLE} WHERE NOT complete`)).map((r) => Number(r[0]));
-  if (ids.length === 0) return;
+  const files = await sql(`SELECT id, path, first_line FROM ${FILES_TABLE} WHERE NOT complete`);
+  if (files.length === 0) return;
+  const ids = files.map((r) => Number(r[0])).join(', ');
   for (const [name] of await sql(`SELECT name FROM ${NATIVE_TABLE}`))
-    await connection.run(
-      `DELETE FROM ${quoteIdent(String(name))} WHERE ${FILE_COLUMN} IN (${ids.join(', ')})`,
-    );
-  await connection.run(`DELETE FROM ${FILES_TABLE} WHERE id IN (${ids.join(', ')})`);
+    await connection.run(`DELETE FROM ${quoteIdent(String(name))} WHERE ${FILE_COLUMN} IN (${ids})`);
+  const existing = new Set(
+    (
+      await sql(
+        `SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'`,
+      )
+    ).map((r) => String(r[0])),
+  );
+  for (const [, path, firstLine] of files) {
+    const prefix = `${String(path)}:`;
+    for (const table of rowTables.filter((t) => existing.has(t)))
+      await connection.run(
+        `DELETE FROM ${quoteIdent(table)} WHERE starts_with(${quoteIdent(SOURCE_COLUMN)}, $1) ` +
+          `AND TRY_CAST(substr(${quoteIdent(SOURCE_COLUMN)}, $2) AS BIGINT) >= $3`,
+        [prefix, prefix.length + 1, Number(firstLine ?? 1)] as never,
+      );
+  }
+  await connection.run(`DELETE FROM ${FILES_TABLE} WHERE id IN (${ids})`);
 }
 
 /** The SQL type of a plan field once converted. */
@@ -180,35 +203,52 @@ export async function nativeTable(
   return name;
 }
 
+/** A file the store holds completely (a tt_files row with its content hash). */
+export interface PriorFile {
+  id: number;
+  path: string;
+  hash: string;
+  bytes: number;
+  /** Lines of that file from its start (so a grown copy continues at lines + 1). */
+  lines: number;
+}
+
+/** What tt_files records of a file. */
+export interface FileRecord {
+  path: string;
+  format?: string;
+  hash?: string;
+  /** Bytes of the (decompressed) content. */
+  bytes?: number;
+  /** The first line this load reads (a grown file: after the lines loaded before). */
+  firstLine?: number;
+}
+
 /** A new tt_files row (not complete yet); returns its id. */
-export async function registerFile(
-  connection: DuckDBConnection,
-  file: { path: string; format?: string; native?: string; hash?: string; bytes?: number },
-): Promise<number> {
+export async function registerFile(connection: DuckDBConnection, file: FileRecord): Promise<number> {
   const [[next]] = await sqlRunner(connection)(`SELECT coalesce(max(id), 0) + 1 FROM ${FILES_TABLE}`);
   const id = Number(next);
   await connection.run(
-    `INSERT INTO ${FILES_TABLE} (id, path, format, native, hash, bytes, complete, loaded_at) VALUES ($1, $2, $3, $4, $5, $6, false, now()::TIMESTAMP)`,
-    [id, file.path, file.format ?? null, file.native ?? null, file.hash ?? null, file.bytes ?? null] as never,
+    `INSERT INTO ${FILES_TABLE} (id, path, format, hash, bytes, first_line, complete, loaded_at) ` +
+      `VALUES ($1, $2, $3, $4, $5, $6, false, now()::TIMESTAMP)`,
+    [id, file.path, file.format ?? null, file.hash ?? null, file.bytes ?? null, file.firstLine ?? 1] as never,
   );
   return id;
 }
 
-/** Makes a file's rows visible (its counts recorded). */
+/** Makes a file's rows visible; `lines` counts from the file's start, `rows` this load's events. */
 export async function completeFile(
   connection: DuckDBConnection,
   id: number,
-  counts: { lines: number; rows: number },
+  counts: { lines: number; rows: number; native?: string },
 ): Promise<void> {
-  await connection.run(`UPDATE ${FILES_TABLE} SET complete = true, lines = $1, rows = $2 WHERE id = $3`, [
-    counts.lines,
-    counts.rows,
-    id,
-  ] as never);
+  await connection.run(
+    `UPDATE ${FILES_TABLE} SET complete = true, lines = $1, rows = $2, native = $3 WHERE id = $4`,
+    [counts.lines, counts.rows, counts.native ?? null, id] as never,
+  );
 }
 
-/** Deletes a file's native rows and its tt_files row (a load DuckDB refused half way). */
-export async function forgetFile(connection: DuckDBConnection, id: number, native: string): Promise<void> {
+/** Deletes a file's native rows (a load DuckDB refused half way: the JavaScript reader takes the file). */
+export async function forgetRows(connection: DuckDBConnection, id: number, native: string): Promise<void> {
   await connection.run(`DELETE FROM ${quoteIdent(native)} WHERE ${FILE_COLUMN} = ${id}`);
-  await connection.run(`DELETE FROM ${FILES_TABLE} WHERE id = ${id}`);
 }

@@ -127,6 +127,8 @@ export interface LoadResult {
   tables: Record<string, number>;
   /** The file's tt_files id: its rows are visible once the caller completes it (native.ts). */
   fileId: number;
+  /** The native table the data lines went to. */
+  native: string;
 }
 
 export const BLANK_REASON = 'blank line';

@@ -37,6 +37,7 @@ import {
   type TableRow,
 } from './types.js';
 import { errCode as errorText, walkPaths, type Skipped, type WalkOptions } from '../util/walk.js';
+import { identify, type Identity } from './datasets.js';
 import { zeekJsonParser, zeekPathFromName, zeekTsvParser, zeekTsvPlan, type ConnTable } from './zeek.js';
 
 export interface IngestOptions {
@@ -56,6 +57,17 @@ export interface IngestOptions {
   maxLineBytes?: number;
   /** How folders are walked (links out of the given folders, pseudo file systems). */
   walk?: WalkOptions;
+  /** Bytes of a file DuckDB stages at once (default 32 MiB): bounds the memory of one load. */
+  chunkBytes?: number;
+  /** Called as a file is read (after each staged piece). */
+  onProgress?: (progress: IngestProgress) => void;
+}
+
+/** How far the ingest of one file is: lines read so far (from the file's start), bytes read. */
+export interface IngestProgress {
+  file: string;
+  lines: number;
+  bytes: number;
 }
 
 const MAX_REASON = 300;
@@ -180,6 +192,30 @@ async function ingestDetected(
     ignored: 0,
     tables: {},
   };
+  // A persistent store knows its files by content (datasets.ts): the same content again loads
+  // nothing; a grown file loads only the lines after those loaded before.
+  let identity: Identity | undefined;
+  if (store.persistent) {
+    try {
+      identity = await identify(path, { gzip: detection.gzip }, await store.priorFiles());
+    } catch (err) {
+      return fileReject(path, format, `unreadable file: ${errorText(err)}`);
+    }
+    if (identity.same) {
+      ledger.alreadyLoaded = identity.same.path;
+      return ledger;
+    }
+  }
+  const firstLine = (identity?.grown?.lines ?? 0) + 1;
+  if (identity?.grown) ledger.resumedAt = firstLine;
+  const fileId = await store.registerFile({
+    path,
+    format,
+    hash: identity?.hash,
+    bytes: identity?.bytes,
+    firstLine,
+  });
+  let lastLine = firstLine - 1;
   const maxLine = options.maxLineBytes ?? MAX_LINE_BYTES;
   const sink = new RowSink(store, ledger, options.batchRows ?? 50_000);
   const onIgnored = (reason: string): void => {
@@ -193,6 +229,11 @@ async function ingestDetected(
     return fileReject(path, format, `no reader: ${(err as Error).message}`);
   }
   const handle = (text: string | null, line: number): void => {
+    if (line < firstLine) {
+      if (text !== null) parser(text, line); // loaded before: only primes the reader (headers)
+      return;
+    }
+    if (line > lastLine) lastLine = line;
     if (text === null) {
       ledger.read++;
       sink.reject(line, `line too long (over ${maxLine} bytes): skipped`);
@@ -221,8 +262,11 @@ async function ingestDetected(
         gzip: detection.gzip,
         maxLineBytes: maxLine,
         source: plan.source,
-        format,
-        complete: false,
+        fileId,
+        firstLine,
+        skipBytes: identity?.grown?.bytes,
+        chunkBytes: options.chunkBytes,
+        onPiece: (lines, bytes) => options.onProgress?.({ file: path, lines: firstLine - 1 + lines, bytes }),
       });
     } catch {
       loaded = undefined; // DuckDB cannot read this file (invalid UTF-8, a huge line…): the JavaScript path
@@ -244,7 +288,11 @@ async function ingestDetected(
         await sink.maybeFlush();
       }
       await sink.flush();
-      await store.completeFile(loaded.fileId, { lines: loaded.lines, ingested: ledger.ingested });
+      await store.completeFile(fileId, {
+        lines: firstLine - 1 + loaded.lines,
+        ingested: ledger.ingested,
+        native: loaded.native,
+      });
       return ledger;
     }
   }
@@ -289,6 +337,7 @@ async function ingestDetected(
     sink.reject(0, `read error: ${errorText(err)}`);
   }
   await sink.flush();
+  await store.completeFile(fileId, { lines: lastLine, ingested: ledger.ingested });
   return ledger;
 }
 

@@ -18,6 +18,10 @@ export interface IngestLedger {
   /** Why lines were ignored, where a reader says (blank, header, Suricata event types without a table). */
   ignoredReasons?: Record<string, number>;
   tables: Record<string, number>;
+  /** A persistent store already held this content (under this path): nothing was loaded. */
+  alreadyLoaded?: string;
+  /** The file grew since it was loaded: reading resumed at this line. */
+  resumedAt?: number;
 }
 
 export interface TableRow {
