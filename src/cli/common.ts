@@ -1,6 +1,6 @@
 /** Option parsing and stderr summaries shared by the commands. */
 import { type Command, InvalidArgumentError } from 'commander';
-import type { IngestLedger } from '../telemetry/types.js';
+import { LOG_FORMATS, type IngestLedger, type LogFormat } from '../telemetry/types.js';
 import type { Finding } from '../hunts/findings.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../output/findings.js';
 import { stripControl } from '../output/sanitize.js';
@@ -62,6 +62,13 @@ export function parseFormat(value: string): OutputFormat {
   if (!(OUTPUT_FORMATS as string[]).includes(value))
     throw new InvalidArgumentError(`expected one of ${OUTPUT_FORMATS.join(', ')}`);
   return value as OutputFormat;
+}
+
+/** `--log-format`: a reader's name; anything else is a usage error, not a silent fallback to detection. */
+export function parseLogFormat(value: string): LogFormat {
+  if (!(LOG_FORMATS as readonly string[]).includes(value))
+    throw new InvalidArgumentError(`expected one of ${LOG_FORMATS.join(', ')}`);
+  return value as LogFormat;
 }
 
 export function parseNow(value: string): Date {

@@ -10,6 +10,7 @@ import {
   err,
   exitStatus,
   parseFormat,
+  parseLogFormat,
   parseNow,
   reportInputs,
   reportLedgers,
@@ -102,7 +103,7 @@ export function withRunOptions(command: Command): Command {
       collect,
       [],
     )
-    .option('--log-format <format>', 'force the telemetry format of every log file')
+    .option('--log-format <format>', 'force the telemetry format of every log file', parseLogFormat)
     .option('--since <iso>', 'only events at or after this time', parseNow)
     .option('--until <iso>', 'only events before this time', parseNow)
     .option(

@@ -2,7 +2,14 @@ import { Command } from 'commander';
 import { statSync } from 'node:fs';
 import { datasets, ingest } from '../index.js';
 import { renderRows } from '../output/findings.js';
-import { exitStatus, reportInputs, reportLedgers, walkOptions, withWalkOptions } from './common.js';
+import {
+  exitStatus,
+  parseLogFormat,
+  reportInputs,
+  reportLedgers,
+  walkOptions,
+  withWalkOptions,
+} from './common.js';
 import { withStdinSpooled } from './stdin.js';
 
 export function ingestCommand(): Command {
@@ -10,7 +17,7 @@ export function ingestCommand(): Command {
     .description('load logs into Sentinel-shaped tables and account for every line')
     .argument('[paths...]', 'log files and folders; - reads stdin')
     .option('--db <file>', 'keep the DuckDB store in this file (default: in memory, a dry run)')
-    .option('--log-format <format>', 'force the telemetry format of every file')
+    .option('--log-format <format>', 'force the telemetry format of every file', parseLogFormat)
     .option('--list', 'list the files and tables the --db store holds (events, time range) and exit')
     .option('--memory-limit <size>', "DuckDB's memory limit (e.g. 4GB, 50%); beyond it DuckDB spills to disk")
     .option('-q, --quiet', 'no per-file summary (rejects and errors are still printed)')

@@ -1,8 +1,9 @@
 /** Loads hunts from Sentinel hunting-query YAML files (content/hunts/ plus user folders). */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { contentDir } from '../util/paths.js';
+import { walkPathsSync } from '../util/walk.js';
 import type { EntityMapping, Hunt, IndicatorListBinding, Severity } from './model.js';
 import { SEVERITY_ORDER } from './model.js';
 import { timespanMs } from './lookback.js';
@@ -11,15 +12,18 @@ export const bundledHuntsDir = resolve(contentDir, 'hunts');
 
 export class HuntLoadError extends Error {}
 
+/**
+ * The YAML files under the given paths, through the one walker (a symlink loop is skipped, not a crash).
+ * Links are followed: a hunt folder is configuration, and a shared pack linked in is common. A named
+ * file is taken whatever its extension; a named path that yields no YAML is an error.
+ */
 function yamlFiles(path: string): string[] {
-  if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path)
-    .sort()
-    .flatMap((name) => {
-      const full = join(path, name);
-      if (statSync(full).isDirectory()) return yamlFiles(full);
-      return /\.ya?ml$/i.test(name) ? [full] : [];
-    });
+  const walked = walkPathsSync([path], { followLinks: true });
+  const lost = walked.skipped.find((s) => s.incomplete);
+  if (lost) throw new HuntLoadError(`${lost.path}: ${lost.reason}`);
+  const files = walked.files.filter((file) => file === path || /\.ya?ml$/i.test(file));
+  if (files.length === 0) throw new HuntLoadError(`${path}: no hunt YAML file (.yaml, .yml) in this folder`);
+  return files;
 }
 
 function asStringList(value: unknown): string[] {

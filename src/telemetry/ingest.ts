@@ -13,7 +13,7 @@ import { CoerceError, type Row } from '../store/coerce.js';
 import { SOURCE_COLUMN } from '../store/schema.js';
 import { cefPlan, parseCefLine, setCefSchema } from './cef.js';
 import { CsvRecordJoiner } from './csv.js';
-import { detectFile, type Detection } from './detect.js';
+import { detectFile, isLogFormat, type Detection } from './detect.js';
 import { JsonArraySplitter } from './json-array.js';
 import { MAX_LINE_BYTES, openInput, readLineBatches } from './lines.js';
 import {
@@ -30,6 +30,7 @@ import { isBlank, parseJsonObject } from './text.js';
 import { rowCoercer, type RowCoercer } from './typed.js';
 import {
   IGNORED,
+  LOG_FORMATS,
   type IngestLedger,
   type LogFormat,
   type RecordParser,
@@ -107,6 +108,7 @@ export async function ingestPaths(
   paths: string[],
   options: IngestOptions = {},
 ): Promise<IngestPathsResult> {
+  checkFormat(options.format);
   const { files, skipped, unread } = await walkPaths(paths, options.walk);
   const result: IngestPathsResult = { ledgers: [], unrecognised: [], reasons: {}, skipped, unread };
   for (const file of files) {
@@ -125,6 +127,12 @@ export async function ingestPaths(
     } else result.ledgers.push(await ingestDetected(store, file, detection, options));
   }
   return result;
+}
+
+/** An unknown forced format is the caller's error: every file would otherwise fall back to a YARA scan. */
+function checkFormat(format: string | undefined): void {
+  if (format !== undefined && !isLogFormat(format))
+    throw new Error(`unknown log format "${format}" (known: ${LOG_FORMATS.join(', ')})`);
 }
 
 function fileReject(file: string, format: string, reason: string): IngestLedger {

@@ -17,6 +17,7 @@
  * loops, duplicates, special files, pseudo file systems) are reported but do not make a run incomplete.
  */
 import type { Stats } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync, statfsSync } from 'node:fs';
 import { lstat, readdir, realpath, stat, statfs } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 
@@ -55,7 +56,94 @@ const PSEUDO_FS = new Map<number, string>([
   [0x1cd1, 'devpts'],
 ]);
 
+/**
+ * The file system calls the walk makes. The walk itself is one generator that yields each call; a
+ * driver performs it (awaited or synchronously), so `walkPaths` and `walkPathsSync` share every rule.
+ */
+interface FsCalls {
+  lstat(path: string): Stats;
+  stat(path: string): Stats;
+  realpath(path: string): string;
+  readdir(path: string): string[];
+  statfsType(path: string): number;
+}
+type FsCall = { [K in keyof FsCalls]: [K, string] }[keyof FsCalls];
+type Walk = Generator<FsCall, WalkResult, unknown>;
+
+/** One file system call from inside the walk: `const st = yield* call('lstat', path)`. */
+function* call<K extends keyof FsCalls>(name: K, path: string): Generator<FsCall, ReturnType<FsCalls[K]>> {
+  return (yield [name, path] as FsCall) as ReturnType<FsCalls[K]>;
+}
+
+/** The value of a call, or undefined where it fails. */
+function* attempt<K extends keyof FsCalls>(
+  name: K,
+  path: string,
+): Generator<FsCall, ReturnType<FsCalls[K]> | undefined> {
+  try {
+    return yield* call(name, path);
+  } catch {
+    return undefined;
+  }
+}
+
+const ASYNC_FS: { [K in keyof FsCalls]: (path: string) => Promise<ReturnType<FsCalls[K]>> } = {
+  lstat: (p) => lstat(p),
+  stat: (p) => stat(p),
+  realpath: (p) => realpath(p),
+  readdir: (p) => readdir(p),
+  statfsType: (p) => statfs(p).then((s) => s.type),
+};
+
+const SYNC_FS: FsCalls = {
+  lstat: (p) => lstatSync(p),
+  stat: (p) => statSync(p),
+  realpath: (p) => realpathSync(p),
+  readdir: (p) => readdirSync(p),
+  statfsType: (p) => statfsSync(p).type,
+};
+
+type Outcome = { value: unknown } | { error: unknown };
+
+/** Hands a call's outcome back to the walk: its value, or its error thrown where the call was made. */
+function resume(walk: Walk, outcome: Outcome): IteratorResult<FsCall, WalkResult> {
+  return 'error' in outcome ? walk.throw(outcome.error) : walk.next(outcome.value);
+}
+
 export async function walkPaths(paths: readonly string[], options: WalkOptions = {}): Promise<WalkResult> {
+  const walk = walker(paths, options);
+  let step = walk.next();
+  while (!step.done) {
+    const [name, path] = step.value;
+    step = resume(
+      walk,
+      await ASYNC_FS[name](path).then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      ),
+    );
+  }
+  return step.value;
+}
+
+/** The same walk, synchronously (hunt YAML folders are loaded by synchronous code). */
+export function walkPathsSync(paths: readonly string[], options: WalkOptions = {}): WalkResult {
+  const walk = walker(paths, options);
+  let step = walk.next();
+  while (!step.done) {
+    const [name, path] = step.value;
+    let outcome: Outcome;
+    try {
+      outcome = { value: SYNC_FS[name](path) };
+    } catch (error) {
+      outcome = { error };
+    }
+    step = resume(walk, outcome);
+  }
+  return step.value;
+}
+
+function* walker(paths: readonly string[], options: WalkOptions): Walk {
   const files: string[] = [];
   const skipped: Skipped[] = [];
   const unread: string[] = [];
@@ -67,68 +155,65 @@ export async function walkPaths(paths: readonly string[], options: WalkOptions =
   const skip = (path: string, reason: string, incomplete = false): void =>
     void skipped.push(incomplete ? { path, reason, incomplete: true } : { path, reason });
 
-  const pseudo = async (path: string, st: Stats): Promise<string | undefined> => {
+  function* pseudo(path: string, st: Stats): Generator<FsCall, string | undefined> {
     if (options.pseudoFs) return undefined;
     if (!devChecked.has(st.dev)) {
-      const type = await statfs(path).then(
-        (s) => s.type,
-        () => 0,
-      );
+      const type = (yield* attempt('statfsType', path)) ?? 0;
       devChecked.set(st.dev, PSEUDO_FS.get(type));
     }
     return devChecked.get(st.dev);
-  };
+  }
 
   const insideRoots = (real: string): boolean =>
     roots.some((r) => real === r || real.startsWith(r.endsWith(sep) ? r : r + sep));
 
-  const visitDir = async (dir: string, st: Stats, ancestors: Set<string>): Promise<void> => {
+  function* visitDir(dir: string, st: Stats, ancestors: Set<string>): Generator<FsCall, void> {
     const key = `${st.dev}:${st.ino}`;
     if (ancestors.has(key)) return skip(dir, 'symlink loop');
     if (seenDirs.has(key)) return skip(dir, 'folder already read via another path');
     seenDirs.add(key);
     let names: string[];
     try {
-      names = await readdir(dir);
+      names = yield* call('readdir', dir);
     } catch (e) {
       return skip(dir, `unreadable folder: ${errText(e)}`, true);
     }
     names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const inner = new Set(ancestors).add(key);
-    for (const name of names) await visit(join(dir, name), inner, false);
-  };
+    for (const name of names) yield* visit(join(dir, name), inner, false);
+  }
 
-  const visit = async (path: string, ancestors: Set<string>, named: boolean): Promise<void> => {
+  function* visit(path: string, ancestors: Set<string>, named: boolean): Generator<FsCall, void> {
     let st: Stats;
     try {
-      const link = await lstat(path);
+      const link = yield* call('lstat', path);
       if (link.isSymbolicLink() && !named && !options.followLinks) {
-        const real = await realpath(path).catch(() => undefined);
+        const real = yield* attempt('realpath', path);
         if (real !== undefined && !insideRoots(real))
           return skip(path, `symlink leaves the given folders (to ${real}): not followed`);
       }
-      st = link.isSymbolicLink() ? await stat(path) : link;
+      st = link.isSymbolicLink() ? yield* call('stat', path) : link;
     } catch (e) {
-      return skip(path, await statFailure(path, e), named);
+      return skip(path, yield* statFailure(path, e), named);
     }
-    const fs = await pseudo(path, st);
+    const fs = yield* pseudo(path, st);
     if (fs) return skip(path, `${fs} (kernel pseudo file system): not read`);
-    if (st.isDirectory()) return visitDir(path, st, ancestors);
+    if (st.isDirectory()) return yield* visitDir(path, st, ancestors);
     if (!st.isFile()) return skip(path, `special file (${kind(st)})`);
     const key = `${st.dev}:${st.ino}`;
     const first = seenFiles.get(key);
     if (first !== undefined) return skip(path, `same file as ${first}: read once`);
     seenFiles.set(key, path);
     files.push(path);
-  };
+  }
 
   for (const p of paths) {
-    const real = await realpath(p).catch(() => undefined);
+    const real = yield* attempt('realpath', p);
     if (real !== undefined) roots.push(real);
   }
   for (const p of paths) {
     const before = { files: files.length, skipped: skipped.length };
-    await visit(p, new Set(), true);
+    yield* visit(p, new Set(), true);
     if (files.length > before.files) continue;
     unread.push(p);
     if (!skipped.slice(before.skipped).some((s) => s.path === p))
@@ -137,15 +222,12 @@ export async function walkPaths(paths: readonly string[], options: WalkOptions =
   return { files, skipped, unread };
 }
 
-async function statFailure(path: string, e: unknown): Promise<string> {
+function* statFailure(path: string, e: unknown): Generator<FsCall, string> {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ELOOP') return 'symlink loop';
   if (code === 'ENOENT') {
-    const isLink = await lstat(path).then(
-      (l) => l.isSymbolicLink(),
-      () => false,
-    );
-    return isLink ? 'broken symlink' : 'not found';
+    const link = yield* attempt('lstat', path);
+    return link?.isSymbolicLink() ? 'broken symlink' : 'not found';
   }
   return `unreadable: ${errText(e)}`;
 }
