@@ -25,6 +25,12 @@ export interface Dialect {
   listLength(list: string): string;
   /** Any value as the engine's JSON type. */
   toJson(value: string): string;
+  /**
+   * A timestamp as Kusto's ISO text with 7 fraction digits. Timestamps keep microseconds; the last
+   * microsecond of a second stands for its last 100 ns tick (.9999999), the value of Kusto's endofday /
+   * endofmonth …, which a microsecond cannot hold.
+   */
+  isoTicks(timestamp: string): string;
   /** The JSON type name of a JSON value: 'VARCHAR', 'BIGINT', 'DOUBLE', 'BOOLEAN', 'ARRAY', 'OBJECT', 'NULL'. */
   jsonType(json: string): string;
 }
@@ -40,6 +46,8 @@ const duckdb: Dialect = {
   listLength: (list) => `len(${list})`,
   toJson: (value) => `to_json(${value})`,
   jsonType: (json) => `json_type(${json})`,
+  isoTicks: (ts) =>
+    `(strftime(${ts}, '%Y-%m-%dT%H:%M:%S.%f') || CASE WHEN (epoch_us(${ts}) % 1000000 + 1000000) % 1000000 = 999999 THEN '9' ELSE '0' END || 'Z')`,
 };
 
 /** The engine Telltale runs on. */

@@ -231,7 +231,7 @@ export function toStringSql(s: Sql, node: KNode, env: Env): string {
     case 'datetime': // ISO 8601 like Kusto: fractional seconds only when present
       return (
         `coalesce(CASE WHEN ${dialect.epochMicros(s.sql)} % 1000000 = 0 THEN strftime(${s.sql}, '%Y-%m-%dT%H:%M:%SZ') ` +
-        `ELSE strftime(${s.sql}, '%Y-%m-%dT%H:%M:%S.%f0Z') END, '')`
+        `ELSE ${dialect.isoTicks(s.sql)} END, '')`
       );
     case 'dynamic': // a JSON string value converts to its text, anything else to its JSON
       return `coalesce(CASE WHEN ${dialect.jsonType(s.sql)} = 'VARCHAR' THEN ${s.sql} ->> '$' ELSE CAST(${s.sql} AS VARCHAR) END, '')`;

@@ -14,7 +14,34 @@ const prefixArg =
 const v4Prefix = prefixArg(2, 32);
 const v6Prefix = prefixArg(2, 128);
 
+/** A 32-bit address as dotted text. */
+const dotted = (n: string) =>
+  `concat_ws('.', ${[24, 16, 8, 0].map((s) => `CAST((${n} >> ${s}) & 255 AS VARCHAR)`).join(', ')})`;
+
+/** `format_ipv4(ip[, mask])` / `format_ipv4_mask`: the network of the address, '' when invalid. */
+function formatIpv4(withSuffix: boolean): Impl {
+  return (args, node, env) => {
+    const value = arg(args, 0, env);
+    const ip = value.type === 'string' ? value.sql : undefined;
+    const number = ip === undefined ? `CAST(${value.sql} AS BIGINT)` : `tt_ipv4_strict(${ip})`;
+    const own = ip === undefined ? '32' : `tt_ip_prefix(${ip}, 32)`;
+    const mask = args.length > 1 ? `CAST(${arg(args, 1, env).sql} AS INTEGER)` : '32';
+    const prefix = `least(${own}, ${mask})`;
+    const network = `((${number} >> (32 - ${prefix})) << (32 - ${prefix}))`;
+    const text = withSuffix ? `${dotted(network)} || '/' || CAST(${prefix} AS VARCHAR)` : dotted(network);
+    return `coalesce(CASE WHEN ${mask} BETWEEN 0 AND 32 AND ${number} BETWEEN 0 AND 4294967295 THEN ${text} END, '')`;
+  };
+}
+
 const SCALARS: Library = {
+  format_ipv4: formatIpv4(false),
+  format_ipv4_mask: formatIpv4(true),
+  ipv4_netmask_suffix: (args, node, env) => {
+    const ip = str(args, 0, node, env);
+    return `(CASE WHEN tt_ipv4_strict(${ip}) IS NOT NULL THEN tt_ip_prefix(${ip}, 32) END)`;
+  },
+  ipv6_is_in_range: (args, node, env) =>
+    `(tt_ipv6_compare(${str(args, 0, node, env)}, ${str(args, 1, node, env)}, 128) = 0)`,
   ipv4_compare: (args, node, env) =>
     `CAST(tt_ipv4_compare(${str(args, 0, node, env)}, ${str(args, 1, node, env)}, ${v4Prefix(args, node, env)}) AS BIGINT)`,
   ipv4_is_match: (args, node, env) =>

@@ -85,4 +85,22 @@ const SCALARS: Library = Object.fromEntries(
   ]),
 );
 
-export const JS_FUNCTIONS: FunctionFamily = { name: 'js', scalars: SCALARS, udfs: [DISPATCH] };
+/** `make_bag(bag)` / `make_bag_if(bag, predicate)`: the rows' bags merged (bag_merge: the first value of a key). */
+function makeBag(args: KNode[], env: Env, where?: KNode): string {
+  const bag = arg(args, 0, env).sql;
+  const condition = where ? ` AND ${env.c.expr.scalar(where, env).sql}` : '';
+  const bags = `coalesce(list(${bag}) FILTER (WHERE ${bag} IS NOT NULL${condition}), [])`;
+  return `CAST(tt_kql_js(${env.c.params.add('bag_merge', 'string')}, CAST(${dialect.toJson(bags)} AS VARCHAR)) AS JSON)`;
+}
+
+const AGGREGATES: Library = {
+  make_bag: (args, _node, env) => makeBag(args, env),
+  make_bag_if: (args, _node, env) => makeBag(args, env, args[1]),
+};
+
+export const JS_FUNCTIONS: FunctionFamily = {
+  name: 'js',
+  scalars: SCALARS,
+  aggregates: AGGREGATES,
+  udfs: [DISPATCH],
+};

@@ -8,6 +8,7 @@ import { GEO_FUNCTIONS } from './functions-geo.js';
 import { IP_FUNCTIONS } from './functions-ip.js';
 import { JS_FUNCTIONS } from './functions-js.js';
 import { MATH_FUNCTIONS } from './functions-math.js';
+import { NUMERIC_FUNCTIONS } from './functions-numeric.js';
 import { SERIES_FUNCTIONS } from './functions-series.js';
 import { STRING_FUNCTIONS } from './functions-string.js';
 import { TIME_FUNCTIONS } from './functions-time.js';
@@ -23,6 +24,7 @@ export const FAMILIES: FunctionFamily[] = [
   IP_FUNCTIONS,
   GEO_FUNCTIONS,
   MATH_FUNCTIONS,
+  NUMERIC_FUNCTIONS,
   SERIES_FUNCTIONS,
   JS_FUNCTIONS,
 ];

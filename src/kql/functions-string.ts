@@ -118,7 +118,7 @@ function parseUrl(args: KNode[], node: KNode, env: Env): string {
 /** What Kusto hashes: the value's text, a datetime always with seven fraction digits. */
 function hashInput(args: KNode[], node: KNode, env: Env): string {
   const value = arg(args, 0, env);
-  if (value.type === 'datetime') return `coalesce(strftime(${value.sql}, '%Y-%m-%dT%H:%M:%S.%f0Z'), '')`;
+  if (value.type === 'datetime') return `coalesce(${dialect.isoTicks(value.sql)}, '')`;
   return str(args, 0, node, env);
 }
 

@@ -1,6 +1,7 @@
 /**
  * Logic, conversion and datetime functions. Datetimes are DuckDB TIMESTAMPs in UTC with microsecond
- * precision (Kusto keeps 100 ns ticks: `endofday` ends at .999999, one tick before Kusto's .9999999).
+ * precision (Kusto keeps 100 ns ticks): `endofday` ends at .999999, the last microsecond, which prints as
+ * Kusto's last tick .9999999 (dialect.isoTicks).
  * Kusto weeks start on Sunday (DuckDB's dayofweek: Sunday = 0).
  */
 import { arg, constArg, str, type Impl, type Library } from './functions-common.js';
@@ -216,6 +217,17 @@ export function timespanText(span: string): string {
   );
 }
 
+/** `make_datetime(y, m, d[, h, mi, s])`: null for an impossible date (Kusto), not an error. */
+function makeDatetime(args: KNode[], node: KNode, env: Env): string {
+  const k = args[5] ? env.c.expr.constant(args[5], env.c)?.value : undefined;
+  // datetimes keep microseconds: a constant with finer seconds cannot be answered exactly
+  if (typeof k === 'number' && Math.abs(k * 1e6 - Math.round(k * 1e6)) > 1e-6)
+    env.c.fail(args[5], 'make_datetime with seconds finer than a microsecond');
+  const parts = [0, 1, 2, 3, 4].map((i) => (args[i] ? `CAST(${arg(args, i, env).sql} AS BIGINT)` : '0'));
+  const seconds = args[5] ? `CAST(${arg(args, 5, env).sql} AS DOUBLE)` : '0';
+  return `TRY_CAST(try(make_timestamp(${parts.join(', ')}, ${seconds})) AS TIMESTAMP)`;
+}
+
 const unixtime =
   (factor: number): Impl =>
   (args, _node, env) =>
@@ -262,6 +274,9 @@ const SCALARS: Library = {
   unixtime_seconds_todatetime: unixtime(1_000_000),
   unixtime_milliseconds_todatetime: unixtime(1000),
   unixtime_microseconds_todatetime: unixtime(1),
+  unixtime_nanoseconds_todatetime: (args, _node, env) =>
+    dialect.timestampFromMicros(`CAST(floor(${arg(args, 0, env).sql} / 1000) AS BIGINT)`),
+  make_datetime: makeDatetime,
 };
 SCALARS.toboolean = toBool;
 SCALARS.getmonth = SCALARS.monthofyear;

@@ -2,6 +2,7 @@
  * KQL → DuckDB SQL. `compileKql` turns a Sentinel/ADX query into parameterised SQL over the store's
  * tables; `runKql` compiles and runs it. See docs/kql.md for what is supported and the semantics chosen.
  */
+import { dialect } from './dialect.js';
 import type { Store } from '../store/db.js';
 import { compileKql } from './compile.js';
 import { kqlError, NeedsData } from './errors.js';
@@ -67,9 +68,7 @@ function withExactDatetimes(sql: string, columns: { name: string; type: string }
   if (!columns.some((c) => c.type === 'datetime')) return sql;
   const list = columns.map((c, i) => {
     const as = `"${c.name.replace(/"/g, '""')}"`;
-    return c.type === 'datetime'
-      ? `strftime(#${i + 1}, '%Y-%m-%dT%H:%M:%S.%f0Z') AS ${as}`
-      : `#${i + 1} AS ${as}`;
+    return c.type === 'datetime' ? `${dialect.isoTicks(`#${i + 1}`)} AS ${as}` : `#${i + 1} AS ${as}`;
   });
   return `SELECT ${list.join(', ')} FROM (${sql})`;
 }

@@ -3,6 +3,10 @@
  * as JSON values (dynamic as parsed JSON, datetimes as ISO text, timespans as microseconds) and returns a
  * JSON value, null for Kusto's null. Semantics follow Microsoft's function reference pages.
  */
+import { CODEC_LIBRARY } from './js-codec.js';
+import { MEASURE_LIBRARY } from './js-measure.js';
+import { NETWORK_LIBRARY } from './js-network.js';
+
 export type JsValue = null | boolean | number | string | JsValue[] | { [key: string]: JsValue };
 type Fn = (...args: JsValue[]) => JsValue | undefined;
 
@@ -248,6 +252,9 @@ function rangeArray(start: JsValue, stop: JsValue, step: JsValue = 1): JsValue {
 }
 
 export const JS_LIBRARY: Record<string, Fn> = {
+  ...CODEC_LIBRARY,
+  ...MEASURE_LIBRARY,
+  ...NETWORK_LIBRARY,
   array_sort_asc: sortArray(false),
   array_sort_desc: sortArray(true),
   array_shift_left: shift,

@@ -54,6 +54,7 @@ const AGGREGATES: Record<string, Impl> = {
   maxif: (args, _n, env) => `max(${kept(sql(args, 0, env))}) FILTER (WHERE ${sql(args, 1, env).sql})`,
   minif: (args, _n, env) => `min(${kept(sql(args, 0, env))}) FILTER (WHERE ${sql(args, 1, env).sql})`,
   percentile: (args, _n, env) => `quantile_disc(${sql(args, 0, env).sql}, ${fraction(args[1], env)})`,
+  make_list_with_nulls: (args, _n, env) => dialect.toJson(`coalesce(list(${sql(args, 0, env).sql}), [])`),
   make_set_if: collect(true),
   make_list_if: collect(false),
 };
