@@ -16,18 +16,4 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
-  {
-    // Imports point down the pipeline (shared/DESIGN.md): the KQL compiler knows nothing of hunts or the CLI.
-    files: ['src/kql/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['**/hunts/*', '**/cli/*'], message: 'src/kql must not import hunts/ or cli/' },
-          ],
-        },
-      ],
-    },
-  },
 );

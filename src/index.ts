@@ -1,26 +1,14 @@
 /**
  * Telltale's public API: the one place that wires the stages (intel → store, telemetry → store,
- * scan, hunts → findings). The CLI calls only this module.
+ * scan, hunts → findings), and the one door of the CLI (a lint rule holds src/cli/ to it). What a
+ * Node user imports; docs/api.md describes it with examples.
  */
 import { Store } from './store/db.js';
 import { ingestPaths, type IngestOptions } from './telemetry/ingest.js';
 import type { IngestLedger } from './telemetry/types.js';
-import {
-  scanInputs,
-  scanPaths,
-  scanResultRows,
-  type FileResult,
-  type HashName,
-  type ScanInputs,
-  type ScanOptions,
-  type ScanReport,
-} from './scan/index.js';
+import { scanInputs, scanPaths, scanResultRows, type FileResult, type HashName } from './scan/index.js';
 import { coerceRow, type Row } from './store/coerce.js';
-import { bundledIndicators } from './intel/bundled.js';
-import { importIntelFile } from './intel/import.js';
-import type { Indicator } from './intel/model.js';
-import { dedupe } from './intel/model.js';
-import { flagWarninglisted, loadWarninglists } from './intel/warninglists.js';
+import { collectIndicators } from './intel/collect.js';
 import {
   loadRunIndicators,
   prepareRunIntel,
@@ -36,20 +24,85 @@ import { dataTimeRange } from './hunts/window.js';
 import { loadExclusions, bundledExclusionsDir } from './hunts/exclusions/load.js';
 import { isExpired, type Exclusion } from './hunts/exclusions/model.js';
 import { lintExclusions, type LintIssue } from './hunts/exclusions/lint.js';
-import { entityView, type DeviceView } from './hunts/entity-view.js';
+import { entityView } from './hunts/entity-view.js';
 import { hashFindings, hashIndicatorIndex, hashTypes, yaraFindings } from './hunts/file-findings.js';
 import { SEVERITY_ORDER } from './hunts/model.js';
 import type { Finding } from './hunts/findings.js';
 import { mergeIncidents } from './hunts/incidents.js';
-import type { Reject } from './telemetry/types.js';
-import { append } from './util/append.js';
+import { armTemplate, huntingYaml, prepareSentinelHunts, type ExportedHunt } from './export/sentinel.js';
 import type { Skipped, WalkOptions } from './util/walk.js';
+import type {
+  ExclusionUse,
+  HuntOptions,
+  HuntResult,
+  InputAccount,
+  IntelOptions,
+  LoadedIntel,
+  ScanCommandOptions,
+  ScanCommandResult,
+} from './types.js';
 
+// ---- Types of the API's options and results
+export type * from './types.js';
 export type { Finding } from './hunts/findings.js';
 export type { DeviceView } from './hunts/entity-view.js';
 export type { HuntRun } from './hunts/runner.js';
 export type { Hunt, Severity } from './hunts/model.js';
+export type { Exclusion } from './hunts/exclusions/model.js';
 export type { LintIssue } from './hunts/exclusions/lint.js';
+export type { IngestLedger, Reject } from './telemetry/types.js';
+export { LOG_FORMATS, type LogFormat } from './telemetry/types.js';
+export type { Skipped, WalkOptions } from './util/walk.js';
+export type { ScanReport, RuleFileDescription } from './scan/index.js';
+export type { ExportedHunt } from './export/sentinel.js';
+
+// ---- Stores and KQL
+export { Store } from './store/db.js';
+export { runKql, compileKql, KqlError } from './kql/index.js';
+
+// ---- Hunts, exclusions and YARA rules as content
+export { loadHunts, parseHunt, bundledHuntsDir } from './hunts/loader.js';
+export { loadExclusions, bundledExclusionsDir } from './hunts/exclusions/load.js';
+export {
+  scanResultRows,
+  describeRules,
+  describePatterns,
+  allPids,
+  DEFAULT_MAX_FILE_SIZE,
+} from './scan/index.js';
+
+// ---- Threat intel: the run's indicators, and the persistent store (`telltale intel …`)
+export { collectIndicators } from './intel/collect.js';
+export {
+  importIntel,
+  parseIntel,
+  extractReportIndicators,
+  listIntel,
+  showIntel,
+  intelStats,
+  removeIntel,
+  exportIntel,
+  updateIntel,
+  type IntelDbOption,
+  type IntelImportOptions,
+  type IntelQueryOptions,
+  type IntelUpdateOptions,
+  type IndicatorRecord,
+} from './intel/api.js';
+export { defaultIntelDbPath, type IntelFilter, type StoredIndicator } from './intel/store.js';
+export { INTEL_FORMATS, type ImportResult, type IntelFormat } from './intel/import.js';
+export { parseTtl } from './intel/lifecycle.js';
+export { INDICATOR_TYPES, type Indicator, type IndicatorType } from './intel/model.js';
+export { EXPORTERS, fileParts, fileText, type ExportFile } from './intel/exporters/index.js';
+export type { FileImport, StoreSummary, FamilySummary } from './intel/pipeline.js';
+export type { UpdateResult } from './intel/feeds.js';
+export { listRow, LIST_COLUMNS, summaryText, totalsText } from './intel/report.js';
+
+// ---- Rendering: findings and rows as table/json/ndjson/csv, the incident report
+export { renderFindings, renderRows, OUTPUT_FORMATS, type OutputFormat } from './output/findings.js';
+export { stripControl } from './output/sanitize.js';
+export { reportRun, REPORT_FORMATS, type ReportFormat } from './report/index.js';
+export { packageRoot } from './util/paths.js';
 
 /** `telltale exclusions lint`: load exclusion files and lint every entry, enabled or not. */
 export async function lintExclusionFiles(
@@ -59,73 +112,41 @@ export async function lintExclusionFiles(
   const exclusions = loadExclusions(paths);
   return { count: exclusions.length, issues: await lintExclusions(exclusions, now) };
 }
-export type { IngestLedger } from './telemetry/types.js';
-export type { Skipped, WalkOptions } from './util/walk.js';
-export type { ScanReport } from './scan/index.js';
-export {
-  scanResultRows,
-  describeRules,
-  describePatterns,
-  allPids,
-  DEFAULT_MAX_FILE_SIZE,
-} from './scan/index.js';
-export type { RuleFileDescription } from './scan/index.js';
-export { Store } from './store/db.js';
-export { runKql, compileKql, KqlError } from './kql/index.js';
-export { EXPORTERS, fileText } from './intel/exporters/index.js';
-export { prepareSentinelHunts } from './export/sentinel.js';
-export type { Indicator } from './intel/model.js';
 
-export interface IntelOptions {
-  /** Extra indicator files (ThreatFox JSON/CSV, free text) loaded for this run. */
-  intel?: string[];
-  /** Load the bundled seed indicators (default true). */
-  bundled?: boolean;
-  /** The persistent intel store (`telltale intel import --db`): its active indicators join the run, and the run's sightings are recorded in it. */
-  intelDb?: string;
-  /** Match indicators on a warning list too (default: they are flagged and left out). */
-  includeWarninglisted?: boolean;
-  /** Extra allow-list files for this run (bundled MISP lists and the user's allow-list folder always apply). */
-  allowlists?: string[];
-}
-
-export interface HuntOptions extends IntelOptions {
-  db?: string;
-  /** The clock for ago()/now() and for indicator/exclusion expiry (default: end of data / wall clock). */
-  now?: Date;
-  /** Only events at or after `since` and before `until`. */
-  since?: Date;
-  until?: Date;
-  rules?: string[];
-  /** Whose files these are: the DeviceName of the scan's TelltaleFileScan rows (default ''). */
-  device?: string;
+export interface SentinelExportOptions extends IntelOptions {
+  /** Hunt files or folders (default: the bundled hunts). */
   hunts?: string[];
-  format?: string;
-  /** Exclusion files or folders, added to the bundled ones (content/exclusions/, disabled templates). */
+  /** Exclusion files or folders, added to the bundled ones; the enabled ones are folded into the queries. */
   exclusions?: string[];
-  /** Minimum indicator ConfidenceScore (default DEFAULT_MIN_CONFIDENCE). */
-  minConfidence?: number;
-  /** Evidence rows per finding (default 5), or every row. */
-  evidence?: number | 'all';
-  /** How folders are walked (links out of the given folders, pseudo file systems). */
-  walk?: WalkOptions;
-  /** Reads the run's store before it closes (the report's chart queries), with the result. */
-  inspect?: (store: Store, result: HuntResult) => Promise<void>;
-  /** Sentinel watchlist exports for `_GetWatchlist('alias')`: DIR/alias.csv. */
-  watchlists?: string;
+  /** The clock for indicator and exclusion expiry (default: now). */
+  now?: Date;
 }
 
-/**
- * What a run read of what the user named: the base of the exit-code policy (docs/cli.md): nothing read
- * is an error; something not read (an `incomplete` Skipped item) is a warning and a distinct status.
- */
-export interface InputAccount {
-  /** Inputs the user named (paths, stdin, processes). */
-  named: number;
-  /** Files read: ingested as a log or scanned. */
-  read: number;
-  /** Every path not read, or not wholly: walker skips, unreadable files, scan timeouts, non-logs given to ingest. */
-  skipped: Skipped[];
+export interface SentinelExport {
+  hunts: ExportedHunt[];
+  /** One hunting-query YAML per hunt (`<key>.yaml`), in the Azure-Sentinel repository's format. */
+  yaml: Array<{ name: string; text: string }>;
+  /** Every hunt as one ARM template of saved searches (`telltale-hunts.arm.json`). */
+  armTemplate: string;
+}
+
+/** `telltale export sentinel`: the hunts with their IOC lists filled from the indicators and exclusions folded in. */
+export async function exportSentinel(options: SentinelExportOptions = {}): Promise<SentinelExport> {
+  const now = options.now ?? new Date();
+  const { store } = await openLoadedStore([], { ...options, now });
+  try {
+    const hunts = await prepareSentinelHunts(store, loadHunts(options.hunts ?? [bundledHuntsDir]), {
+      now,
+      exclusions: loadExclusions([bundledExclusionsDir, ...(options.exclusions ?? [])]),
+    });
+    return {
+      hunts,
+      yaml: hunts.map((e) => ({ name: `${e.hunt.key}.yaml`, text: huntingYaml(e) })),
+      armTemplate: JSON.stringify(armTemplate(hunts), null, 2) + '\n',
+    };
+  } finally {
+    store.close();
+  }
 }
 
 /** A file the ingest could not open or refused whole (line 0 reject): read neither as log nor scanned. */
@@ -137,59 +158,6 @@ function ledgerSkips(ledgers: IngestLedger[]): Skipped[] {
   return ledgers
     .filter(unreadLedger)
     .map((l) => ({ path: l.file, reason: l.rejected[0].reason, incomplete: true as const }));
-}
-
-export interface ExclusionUse {
-  exclusion: Exclusion;
-  /** Findings it suppressed in this run. */
-  findings: number;
-  rows: number;
-  expired: boolean;
-}
-
-export interface HuntResult {
-  /** One finding per incident, worst first: each lists in `hunts` every hunt that saw it (per-hunt findings are in `huntRuns`). */
-  findings: Finding[];
-  /** Each hunt's (and each YARA rule's and hash indicator's) own findings, before incidents were merged. */
-  huntFindings: Finding[];
-  ledgers: IngestLedger[];
-  scan: ScanReport;
-  huntRuns: HuntRun[];
-  indicators: { loaded: number; rejects: Reject[] };
-  errors: string[];
-  /** Findings an exclusion suppressed (each has `suppressedBy`), and the count per exclusion. */
-  suppressed: Finding[];
-  exclusions: ExclusionUse[];
-  /** Load-time lint of the enabled exclusions; one with an error (always true/false…) is not applied. */
-  exclusionIssues: LintIssue[];
-  /** Per device, its findings in time order and a combined severity, worst first. */
-  devices: DeviceView[];
-  /** What was read of what was named, and every path skipped (walk, ingest and scan together). */
-  inputs: InputAccount;
-  /** Things the analyst must know that are not errors (future-dated outliers kept off the clock…). */
-  warnings: string[];
-}
-
-export interface LoadedIntel {
-  indicators: Indicator[];
-  rejects: Reject[];
-}
-
-/** The run's own indicators; `now`, a run's clock, dates the bundled ones (intel/bundled.ts). */
-export function collectIndicators(options: IntelOptions, now?: Date): LoadedIntel {
-  const indicators: Indicator[] = options.bundled === false ? [] : bundledIndicators(now);
-  const rejects: Reject[] = [];
-  for (const file of options.intel ?? []) {
-    const result = importIntelFile(file);
-    append(indicators, result.indicators);
-    append(rejects, result.rejects);
-  }
-  // Warning-listed values (public resolvers, private ranges, top sites…) are flagged, not matched.
-  const flagged = flagWarninglisted(dedupe(indicators), loadWarninglists(options.allowlists));
-  return {
-    indicators: options.includeWarninglisted ? flagged : flagged.filter((i) => !i.warninglists),
-    rejects,
-  };
 }
 
 /** Digests a scan must compute: those of the run's hash indicators, in memory and in the intel store. */
@@ -318,19 +286,6 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
     store.close();
   }
 }
-
-export interface ScanCommandResult {
-  report: ScanReport;
-  findings: Finding[];
-  inputs: InputAccount;
-}
-
-export type ScanCommandOptions = IntelOptions &
-  Omit<ScanOptions, 'hashes'> &
-  Omit<ScanInputs, 'paths'> & {
-    /** MD5, SHA-1 and SHA-256 for every object (default: SHA-256, plus the types of the loaded hash indicators). */
-    allHashes?: boolean;
-  };
 
 /** Files, stdin, archives, firmware images and process memory: YARA rules plus hash indicators. */
 export async function scan(paths: string[], options: ScanCommandOptions = {}): Promise<ScanCommandResult> {

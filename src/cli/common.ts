@@ -1,11 +1,17 @@
 /** Option parsing and stderr summaries shared by the commands. */
 import { type Command, InvalidArgumentError } from 'commander';
-import { LOG_FORMATS, type IngestLedger, type LogFormat } from '../telemetry/types.js';
-import type { Finding } from '../hunts/findings.js';
-import { OUTPUT_FORMATS, type OutputFormat } from '../output/findings.js';
-import { stripControl } from '../output/sanitize.js';
-import type { ScanReport } from '../scan/index.js';
-import type { InputAccount, WalkOptions } from '../index.js';
+import {
+  LOG_FORMATS,
+  OUTPUT_FORMATS,
+  stripControl,
+  type Finding,
+  type IngestLedger,
+  type LogFormat,
+  type InputAccount,
+  type OutputFormat,
+  type ScanReport,
+  type WalkOptions,
+} from '../index.js';
 
 /**
  * Exit status of hunt, ingest and scan (docs/cli.md "Exit status"): 0 everything named was read, no
@@ -130,4 +136,12 @@ export function summarise(findings: Finding[]): string {
   for (const f of findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
   const parts = [...counts].map(([s, n]) => `${n} ${s}`);
   return `${findings.length} finding${findings.length === 1 ? '' : 's'}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+}
+
+/** Writes to stdout, waiting for the pipe to drain (a large export must not pile up in memory). */
+export function writeOut(text: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (process.stdout.write(text)) resolve();
+    else process.stdout.once('drain', () => resolve());
+  });
 }

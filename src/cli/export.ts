@@ -1,10 +1,7 @@
 import { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openLoadedStore } from '../index.js';
-import { bundledHuntsDir, loadHunts } from '../hunts/loader.js';
-import { bundledExclusionsDir, loadExclusions } from '../hunts/exclusions/load.js';
-import { armTemplate, huntingYaml, prepareSentinelHunts } from '../export/sentinel.js';
+import { exportSentinel } from '../index.js';
 import { collect, err, EXIT_NONE, parseNow } from './common.js';
 
 export function exportCommand(): Command {
@@ -29,29 +26,25 @@ export function exportCommand(): Command {
       '\nExample:\n  $ telltale export sentinel --out sentinel/ --exclusions site-exclusions.yaml\n  $ telltale export sentinel > telltale-hunts.arm.json',
     )
     .action(async (opts) => {
-      const now: Date = opts.now ?? new Date();
-      const { store } = await openLoadedStore([], { intel: opts.intel, intelDb: opts.intelDb, now });
-      try {
-        const exported = await prepareSentinelHunts(store, loadHunts(opts.hunts ?? [bundledHuntsDir]), {
-          now,
-          exclusions: loadExclusions([bundledExclusionsDir, ...opts.exclusions]),
-        });
-        for (const e of exported.flatMap((x) => x.errors)) err(`warning: ${e}`);
-        const template = JSON.stringify(armTemplate(exported), null, 2) + '\n';
-        if (!opts.out) process.stdout.write(template);
-        else {
-          mkdirSync(opts.out, { recursive: true });
-          for (const e of exported) writeFileSync(join(opts.out, `${e.hunt.key}.yaml`), huntingYaml(e));
-          writeFileSync(join(opts.out, 'telltale-hunts.arm.json'), template);
-        }
-        const folded = exported.reduce((n, e) => n + e.exclusions.length, 0);
-        err(
-          `${exported.length} hunts exported${opts.out ? ` to ${opts.out}` : ''}, ${folded} exclusions folded in`,
-        );
-        process.exitCode = EXIT_NONE;
-      } finally {
-        store.close();
+      const exported = await exportSentinel({
+        hunts: opts.hunts,
+        intel: opts.intel,
+        intelDb: opts.intelDb,
+        exclusions: opts.exclusions,
+        now: opts.now,
+      });
+      for (const e of exported.hunts.flatMap((x) => x.errors)) err(`warning: ${e}`);
+      if (!opts.out) process.stdout.write(exported.armTemplate);
+      else {
+        mkdirSync(opts.out, { recursive: true });
+        for (const file of exported.yaml) writeFileSync(join(opts.out, file.name), file.text);
+        writeFileSync(join(opts.out, 'telltale-hunts.arm.json'), exported.armTemplate);
       }
+      const folded = exported.hunts.reduce((n, e) => n + e.exclusions.length, 0);
+      err(
+        `${exported.hunts.length} hunts exported${opts.out ? ` to ${opts.out}` : ''}, ${folded} exclusions folded in`,
+      );
+      process.exitCode = EXIT_NONE;
     });
   return command;
 }

@@ -1,9 +1,15 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
-import { defaultIntelDbPath } from '../intel/store.js';
-import { hunt, type HuntOptions, type HuntResult } from '../index.js';
-import { reportRun } from '../report/index.js';
-import { renderFindings, renderRows, type OutputFormat } from '../output/findings.js';
+import {
+  defaultIntelDbPath,
+  hunt,
+  renderFindings,
+  renderRows,
+  reportRun,
+  type HuntOptions,
+  type HuntResult,
+  type OutputFormat,
+} from '../index.js';
 import {
   chooseFormat,
   collect,

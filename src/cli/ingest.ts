@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { statSync } from 'node:fs';
-import { datasets, ingest } from '../index.js';
-import { renderRows } from '../output/findings.js';
+import { datasets, ingest, renderRows } from '../index.js';
 import {
   exitStatus,
   parseLogFormat,

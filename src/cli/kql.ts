@@ -1,9 +1,15 @@
 import { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { openLoadedStore, runKql, KqlError } from '../index.js';
-import type { Store } from '../store/db.js';
-import { renderRows, type OutputFormat } from '../output/findings.js';
+import {
+  openLoadedStore,
+  parseHunt,
+  renderRows,
+  runKql,
+  KqlError,
+  type OutputFormat,
+  type Store,
+} from '../index.js';
 import {
   chooseFormat,
   collect,
@@ -14,7 +20,6 @@ import {
   parseNow,
   reportLedgers,
 } from './common.js';
-import { parseHunt } from '../hunts/loader.js';
 
 /** A `.kql` file or a hunt YAML (its `query`). */
 function readQueryFile(file: string): string {

@@ -2,13 +2,13 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { packageRoot } from '../util/paths.js';
+import { packageRoot } from '../index.js';
 import { huntCommand } from './hunt.js';
 import { scanCommand } from './scan.js';
 import { rulesCommand } from './rules.js';
 import { kqlCommand } from './kql.js';
 import { ingestCommand } from './ingest.js';
-import { intelCommand } from './intel.js';
+import { intelCommand } from './intel/index.js';
 import { exclusionsCommand } from './exclusions.js';
 import { exportCommand } from './export.js';
 import { reportCommand } from './report.js';

@@ -1,6 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { hunt } from '../index.js';
-import { REPORT_FORMATS, reportRun, type ReportFormat } from '../report/index.js';
+import { hunt, REPORT_FORMATS, reportRun, type ReportFormat } from '../index.js';
 import { err, exitStatus, reportInputs, reportLedgers, summarise } from './common.js';
 import { withStdinSpooled } from './stdin.js';
 import { runOptions, withRunOptions } from './hunt.js';

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import { describeRules, describePatterns, type RuleFileDescription } from '../index.js';
-import { stripControl } from '../output/sanitize.js';
+import { describeRules, describePatterns, stripControl, type RuleFileDescription } from '../index.js';
 import { EXIT_ERROR, EXIT_NONE, err } from './common.js';
 
 function render(f: RuleFileDescription): string {

@@ -1,7 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { allPids, DEFAULT_MAX_FILE_SIZE, scan, scanResultRows, type Skipped } from '../index.js';
-import { renderFindings, type OutputFormat } from '../output/findings.js';
+import {
+  allPids,
+  DEFAULT_MAX_FILE_SIZE,
+  renderFindings,
+  scan,
+  scanResultRows,
+  type OutputFormat,
+  type Skipped,
+} from '../index.js';
 import {
   chooseFormat,
   collect,

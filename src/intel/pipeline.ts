@@ -9,7 +9,9 @@ import { flagWarninglisted, loadWarninglists } from './warninglists.js';
 import type { TtlDays } from './lifecycle.js';
 import { IntelStore, type ImportCounts, type IntelFilter, type StoredIndicator } from './store.js';
 import { EXPORTERS, type ExportFile } from './exporters/index.js';
-import { statusOf, type Totals } from './report.js';
+import { statusOf, type StoreSummary, type Totals } from './report.js';
+
+export type { FamilySummary, StoreSummary } from './report.js';
 import { append } from '../util/append.js';
 
 export interface StoreImportOptions extends StreamOptions {
@@ -72,18 +74,6 @@ export async function exportFromStore(store: IntelStore, request: ExportRequest)
   const now = request.now ?? new Date();
   const indicators = await store.list({ ...request, warninglisted: false }, now);
   return exporter(indicators, { title: request.title, now });
-}
-
-export interface FamilySummary {
-  family: string;
-  total: number;
-  types: IndicatorType[];
-  /** The family's table rows: all of them, or the first `rows` asked for. */
-  indicators: StoredIndicator[];
-}
-
-export interface StoreSummary extends Totals {
-  families: FamilySummary[];
 }
 
 /**

@@ -4,7 +4,7 @@
  * defanged values so the summary can be pasted into a report without creating live links).
  */
 import { defang } from './refang.js';
-import type { FamilySummary } from './pipeline.js';
+import type { IndicatorType } from './model.js';
 import type { StoredIndicator } from './store.js';
 import { display } from './exporters/types.js';
 
@@ -91,4 +91,16 @@ export function totalsText(t: Totals): string {
     `Sighted: ${t.sighted}`,
     '',
   ].join('\n');
+}
+
+export interface FamilySummary {
+  family: string;
+  total: number;
+  types: IndicatorType[];
+  /** The family's table rows: all of them, or the first `rows` asked for. */
+  indicators: StoredIndicator[];
+}
+
+export interface StoreSummary extends Totals {
+  families: FamilySummary[];
 }

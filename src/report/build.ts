@@ -4,14 +4,12 @@
  * hit and their blocklists, and each hunt's query as Sentinel would run it.
  */
 import { isAbsolute, relative } from 'node:path';
-import {
-  prepareSentinelHunts,
-  type Finding,
-  type HuntResult,
-  type Indicator,
-  type Severity,
-  type Store,
-} from '../index.js';
+import { prepareSentinelHunts } from '../export/sentinel.js';
+import type { Finding } from '../hunts/findings.js';
+import type { Severity } from '../hunts/model.js';
+import type { Indicator } from '../intel/model.js';
+import type { Store } from '../store/db.js';
+import type { HuntResult } from '../types.js';
 import { beaconChart, crawlChart, floodChart, portsChart } from './charts.js';
 import { iocSummary, matchedIndicators, mitigations } from './indicators.js';
 import type { Chart, DeviceSection, ExclusionSummary, HuntSection, ReportData } from './model.js';

@@ -4,13 +4,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import {
-  collectIndicators,
-  type HuntOptions,
-  type HuntResult,
-  type Indicator,
-  type Store,
-} from '../index.js';
+import { collectIndicators } from '../intel/collect.js';
+import type { Indicator } from '../intel/model.js';
+import type { Store } from '../store/db.js';
+import type { HuntOptions, HuntResult } from '../types.js';
 import { buildReport, type BuildOptions } from './build.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';

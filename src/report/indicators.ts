@@ -3,7 +3,9 @@
  * value, threat type, first seen, confidence), and ready-to-load blocklists for them from the existing
  * exporters (nftables, RPZ, Suricata).
  */
-import { EXPORTERS, fileText, type Finding, type Indicator } from '../index.js';
+import { EXPORTERS, fileText } from '../intel/exporters/index.js';
+import type { Indicator } from '../intel/model.js';
+import type { Finding } from '../hunts/findings.js';
 import type { IocRow, IocSummary, Mitigation } from './model.js';
 
 /** Every value a finding names: its entities and its evidence cells, lowercased. */

@@ -3,7 +3,7 @@
  * from a log or a feed: renderers escape all of it. Evidence is sampled and series are aggregated when
  * the report is built, so a report's size depends on the findings, not on the number of events.
  */
-import type { Severity } from '../index.js';
+import type { Severity } from '../hunts/model.js';
 
 export interface SourceRead {
   file: string;

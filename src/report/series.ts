@@ -4,7 +4,8 @@
  * are validated before they enter a query, and the KQL is kept so the report can show it.
  */
 import { isIP } from 'node:net';
-import { compileKql, type Store } from '../index.js';
+import { compileKql } from '../kql/index.js';
+import type { Store } from '../store/db.js';
 
 export interface Series<T> {
   kql: string;

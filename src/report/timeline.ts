@@ -3,7 +3,8 @@
  * Evidence is sampled (round-robin over the findings within a per-device budget), so a
  * device behind a million scan attempts stays a readable page and the report a few megabytes.
  */
-import type { DeviceView, Finding } from '../index.js';
+import type { DeviceView } from '../hunts/entity-view.js';
+import type { Finding } from '../hunts/findings.js';
 import type { DeviceFinding, DeviceSection, TimelineRow } from './model.js';
 
 export interface TimelineLimits {

@@ -6,12 +6,10 @@
 import type { YxMatch } from './format.js';
 import { asBuffer, compileNative, loadNative, nativeMatches } from './native.js';
 import { compileRules, type RuleSource } from './rules.js';
-import type { RuleError } from './types.js';
+import type { EngineChoice, EngineName, RuleError } from './types.js';
 import { initYarax } from './yarax.js';
 
-export type EngineName = 'native' | 'wasm';
-/** `auto`: native when it loads, else WASM (said once per process on stderr). */
-export type EngineChoice = EngineName | 'auto';
+export type { EngineChoice, EngineName } from './types.js';
 
 /** Scans one object at a time with the compiled rules. */
 export interface RuleScanner {

@@ -1,6 +1,11 @@
 /** Public shapes of a scan. Kept apart so the worker, the pool and callers share one definition. */
 import type { Skipped, WalkOptions } from '../util/walk.js';
-import type { EngineChoice, EngineName } from './engines.js';
+
+/** The YARA-X builds (engines.ts). */
+export type EngineName = 'native' | 'wasm';
+
+/** `auto`: native when it loads, else WASM (said once per process on stderr). */
+export type EngineChoice = EngineName | 'auto';
 
 export interface StringMatch {
   identifier: string;
