@@ -100,9 +100,10 @@ export function reportLedgers(ledgers: IngestLedger[], options: { quiet?: boolea
     total.read += l.read;
     total.ingested += l.ingested;
     total.rejected += l.rejected.length;
-    const tables = Object.entries(l.tables)
-      .map(([t, n]) => `${t} ${n}`)
-      .join(', ');
+    const tables =
+      Object.entries(l.tables)
+        .map(([t, n]) => `${t} ${n}`)
+        .join(', ') || (l.nativeTable && l.ingested > 0 ? `${l.nativeTable} ${l.ingested}` : '');
     if (options.quiet) continue;
     if (l.alreadyLoaded !== undefined) {
       err(

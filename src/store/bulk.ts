@@ -235,6 +235,10 @@ function stageSql(path: string, plan: LoadPlan, options: LoadOptions): string {
   const converted = plan.fields.map((f) => ({ field: f, ...convert(rawCol(f.name), f, layout.kind) }));
   const fieldsOk = converted.map((c) => c.ok).filter((ok) => ok !== 'true');
   const absent = (plan.absent ?? []).map((path) => `${jsonPath('_j', path)} IS NOT NULL`);
+  if (plan.closedKeys) {
+    const keys = [...new Set(plan.fields.map((f) => (f.at as readonly string[])[0]))].map(sqlString);
+    absent.push(`len(list_filter(json_keys(l), k -> k NOT IN (${keys.join(', ')}))) > 0`);
+  }
   const parseFailed =
     layout.kind === 'json'
       ? [`_j IS NULL OR NOT starts_with(ltrim(l), '{')`, ...absent].join(' OR ')
@@ -308,6 +312,9 @@ export function exprSql(expr: Expr, plan: LoadPlan, column: (name: string) => st
     const [time, seconds] = expr.plusSeconds.map(col);
     return `${time} + to_microseconds(CAST(round(${seconds} * 1000) AS BIGINT) * 1000)`;
   }
+  if ('ipsOf' in expr)
+    return `nullif(array_to_string(list_filter(${col(expr.ipsOf)}, x -> tt_ip_type(x) IS NOT NULL), ','), '')`;
+  if ('text' in expr) return `CAST(${col(expr.text)} AS VARCHAR)`;
   if ('coalesce' in expr) return `coalesce(${expr.coalesce.map((e) => exprSql(e, plan, column)).join(', ')})`;
   if ('joinLists' in expr) {
     const lists = expr.joinLists.map((f) => `coalesce(${col(f)}, []::VARCHAR[])`);
@@ -413,10 +420,13 @@ async function loadChunk(
   );
   for (const [n, raw] of reader.getRows()) result.toReader.push({ line: Number(n), text: String(raw) });
   await connection.run(sql.insert.replace('$offset', String(offset)));
-  const [written] = (await connection.runAndReadAll(sql.counts)).getRows();
-  plan.targets.forEach((t, i) => {
-    const n = Number(written?.[i] ?? 0);
-    if (n > 0) result.tables[t.table] = (result.tables[t.table] ?? 0) + n;
-  });
+  if (plan.targets.length > 0) {
+    // a plan without targets fills its native table only (a Zeek log no Sentinel table maps)
+    const [written] = (await connection.runAndReadAll(sql.counts)).getRows();
+    plan.targets.forEach((t, i) => {
+      const n = Number(written?.[i] ?? 0);
+      if (n > 0) result.tables[t.table] = (result.tables[t.table] ?? 0) + n;
+    });
+  }
   await connection.run('DROP TABLE tt_stage');
 }

@@ -77,7 +77,11 @@ export type Expr =
   /** The listed fields that have a value (not null, not '', not []), as a JSON object or `k=v;k=v`. */
   | { extras: readonly string[]; as: 'json' | 'kv' }
   /** The items of list fields, concatenated, joined by `,`; null when none. */
-  | { joinLists: readonly string[] };
+  | { joinLists: readonly string[] }
+  /** The items of a list field that are IP addresses, joined by `,`; null when none (DNS answers). */
+  | { ipsOf: string }
+  /** A field's value as text (a number where the column is a string). */
+  | { text: string };
 
 export interface TableTarget {
   table: string;
@@ -111,6 +115,11 @@ export interface LoadPlan {
    * goes to the reader, so nothing is dropped; the SQL converts only the keys the file has.
    */
   absent?: readonly (readonly string[])[];
+  /**
+   * JSON layout: the record may have no key beyond the fields' (top-level) keys; a line with another
+   * key goes to the reader (Zeek JSON, whose keys the plan learnt from a sample of the file).
+   */
+  closedKeys?: boolean;
 }
 
 /** What the store did with a file under a plan. */

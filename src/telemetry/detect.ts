@@ -9,7 +9,6 @@ import { loadSchemas, type SchemaSet } from '../store/schema.js';
 import { openInput } from './lines.js';
 import { tableFromColumns, tableFromFileName } from './sentinel-export.js';
 import { LOG_FORMATS, type LogFormat } from './types.js';
-import { ZEEK_PATHS } from './zeek.js';
 
 export interface Detection {
   /** A reader's format; 'none' for binary content (scan it); null for text no reader knows. */
@@ -124,13 +123,7 @@ export function detectSample(
   const trimmed = text.trimStart();
 
   if (first.startsWith('#separator') || first.startsWith('#fields')) {
-    const path = /^#path\t(\S+)/m.exec(text)?.[1];
-    if (path !== undefined && !(ZEEK_PATHS as readonly string[]).includes(path))
-      return {
-        format: null,
-        reason: `Zeek ${path} log: no table mapping (supported: ${ZEEK_PATHS.join(', ')})`,
-      };
-    return { format: 'zeek-tsv', reason: 'Zeek TSV header' };
+    return { format: 'zeek-tsv', reason: 'Zeek TSV header' }; // any log path: each has its native table
   }
   const head = nonBlank.slice(0, 20);
   if (head.filter((l) => CEF_MARK.test(l.slice(0, 400))).length * 2 >= head.length)
@@ -162,9 +155,7 @@ export function detectSample(
           : 'query' in obj || 'qtype' in obj
             ? 'dns'
             : undefined;
-      if (!zeekKind)
-        return { format: null, reason: 'Zeek JSON log other than conn or dns: no table mapping' };
-      return { format: 'zeek-json', reason: `Zeek ${zeekKind} JSON lines` };
+      return { format: 'zeek-json', reason: `Zeek ${zeekKind ?? 'log'} JSON lines` };
     }
     if (knownColumns(keys, schemas) >= 2 || 'TimeGenerated' in obj || 'Timestamp' in obj)
       return { format: 'sentinel-ndjson', reason: 'JSON lines of table rows' };

@@ -39,7 +39,15 @@ import {
 } from './types.js';
 import { errCode as errorText, walkPaths, type Skipped, type WalkOptions } from '../util/walk.js';
 import { identify, type Identity } from './datasets.js';
-import { zeekJsonParser, zeekPathFromName, zeekTsvParser, zeekTsvPlan, type ConnTable } from './zeek.js';
+import {
+  zeekJsonParser,
+  zeekJsonPlan,
+  zeekLogName,
+  zeekPathFromName,
+  zeekTsvParser,
+  zeekTsvPlan,
+  type ConnTable,
+} from './zeek.js';
 
 export interface IngestOptions {
   /** Skip detection and read every file as this format. */
@@ -253,6 +261,8 @@ async function ingestDetected(
     } catch (err) {
       result = `reader error: ${(err as Error).message}`;
     }
+    if (nativeOnly && Array.isArray(result) && result.length === 0)
+      result = 'not stored: DuckDB could not read the file into its native table';
     if (result === IGNORED) {
       ledger.ignored++;
       return;
@@ -263,6 +273,10 @@ async function ingestDetected(
   };
 
   const plan = await planFor(format, path, detection, store, options);
+  // a log no Sentinel table maps lives in its native table only: the plan's own reader names the field
+  // that did not convert, and a line it would accept could only have gone to the native table
+  const nativeOnly = plan !== undefined && plan.plan.targets.length === 0;
+  if (nativeOnly) parser = planParser(plan.plan, onIgnored);
   if (plan) {
     let loaded: LoadResult | undefined;
     try {
@@ -280,6 +294,7 @@ async function ingestDetected(
       loaded = undefined; // DuckDB cannot read this file (invalid UTF-8, a huge line…): the JavaScript path
     }
     if (loaded) {
+      ledger.nativeTable = loaded.native;
       ledger.read += loaded.ingested;
       ledger.ingested += loaded.ingested;
       for (const [reason, n] of Object.entries(loaded.ignored)) {
@@ -362,7 +377,7 @@ async function planFor(
 ): Promise<{ plan: LoadPlan; header: string[]; source: string } | undefined> {
   if (format === 'suricata-eve')
     return { plan: suricataPlan({ sensor: options.sensor }), header: [], source: 'suricata_eve' };
-  if (!['zeek-tsv', 'sentinel-ndjson', 'nfdump-csv', 'cef'].includes(format)) return undefined;
+  if (!['zeek-tsv', 'zeek-json', 'sentinel-ndjson', 'nfdump-csv', 'cef'].includes(format)) return undefined;
   const head: string[] = [];
   const sample: string[] = []; // the first data lines of the first chunk (NDJSON: which keys the file has)
   for await (const batch of readLineBatches(path, { gzip: detection.gzip, maxLineBytes: 65536 })) {
@@ -379,13 +394,14 @@ async function planFor(
     break;
   }
   if (sample.length === 0 && head.length === 0) return undefined;
+  const zeek = { sensor: options.sensor, connTables: options.connTables, path: zeekLogName(path) };
   if (format === 'zeek-tsv') {
-    const plan = zeekTsvPlan(head, {
-      sensor: options.sensor,
-      connTables: options.connTables,
-      path: zeekPathFromName(path),
-    });
-    return plan && { plan, header: head, source: 'zeek_conn' };
+    const found = zeekTsvPlan(head, zeek);
+    return found && { ...found, header: head };
+  }
+  if (format === 'zeek-json') {
+    const found = zeekJsonPlan(sample, zeek);
+    return found && { ...found, header: [] };
   }
   if (format === 'cef') {
     const year = options.referenceYear ?? new Date().getUTCFullYear();

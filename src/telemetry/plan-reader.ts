@@ -71,6 +71,15 @@ function evaluate(expr: Expr, values: Values): unknown {
     if (!(time instanceof Date) || typeof seconds !== 'number') return null;
     return new Date(time.getTime() + Math.round(seconds * 1000));
   }
+  if ('ipsOf' in expr) {
+    const items = values.get(expr.ipsOf);
+    const ips = Array.isArray(items) ? items.filter((a) => typeof a === 'string' && ipType(a) !== null) : [];
+    return ips.length > 0 ? ips.join(',') : null;
+  }
+  if ('text' in expr) {
+    const v = values.get(expr.text);
+    return v === null || v === undefined ? null : String(v);
+  }
   if ('coalesce' in expr) {
     for (const e of expr.coalesce) {
       const v = evaluate(e, values);
@@ -144,6 +153,11 @@ export function planParser(
     if (plan.layout.kind === 'json') {
       const record = parseJsonObject(text);
       if (typeof record === 'string') return record;
+      if (plan.closedKeys) {
+        const known = new Set(plan.fields.map((f) => (f.at as readonly string[])[0]));
+        const other = Object.keys(record).find((k) => !known.has(k));
+        if (other !== undefined) return `key ${JSON.stringify(other)}: not one of the fields the plan reads`;
+      }
       raws = plan.fields.map((field) => at(record, field.at as readonly string[]));
     } else {
       const cut = delimitedRecord(text, plan);

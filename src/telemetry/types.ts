@@ -18,6 +18,8 @@ export interface IngestLedger {
   /** Why lines were ignored, where a reader says (blank, header, Suricata event types without a table). */
   ignoredReasons?: Record<string, number>;
   tables: Record<string, number>;
+  /** The native table the file's events are stored in (store/native.ts), when DuckDB read it. */
+  nativeTable?: string;
   /** A persistent store already held this content (under this path): nothing was loaded. */
   alreadyLoaded?: string;
   /** The file grew since it was loaded: reading resumed at this line. */

@@ -8,7 +8,7 @@
  * Fields without a column are kept: AdditionalFields (dynamic) for DeviceNetworkEvents,
  * AdditionalExtensions (`key=value;…`) for CommonSecurityLog.
  */
-import type { Conversion, Expr, LoadPlan, SourceField } from '../store/plan.js';
+import type { Conversion, Expr, LoadPlan, SourceField, TableTarget } from '../store/plan.js';
 import { DNE_PROTOCOL, flowTargets } from './flow-plan.js';
 import { IGNORED, type RecordParser, type RecordResult, type TableRow } from './types.js';
 import { ipType } from './iptype.js';
@@ -28,6 +28,7 @@ export interface ZeekOptions {
 
 export type ZeekRecord = Record<string, unknown>;
 
+/** The Zeek logs a Sentinel table maps; every other log is kept in its native table only. */
 export const ZEEK_PATHS = ['conn', 'dns'] as const;
 
 /** `conn.log`, `conn.00:00:00-01:00:00.log.gz`, `labeled-conn.log` → conn. */
@@ -72,7 +73,8 @@ export function mapZeekRecord(path: string, rec: ZeekRecord, options: ZeekOption
   if (path === 'conn')
     return mapConn(rec, time, sensor, options.connTables ?? ['DeviceNetworkEvents', 'CommonSecurityLog']);
   if (path === 'dns') return { table: 'DnsEvents', row: mapDns(rec, time, sensor) };
-  return `Zeek ${path} log: no table mapping (supported: ${ZEEK_PATHS.join(', ')})`;
+  // other logs live in their native tables only (DuckDB's reader); here only lines it could not store
+  return `Zeek ${path} log: a value does not fit its type (no Sentinel table maps ${path}; its native table takes only well-formed lines)`;
 }
 
 function zeekTime(ts: unknown): Date | null | undefined {
@@ -317,28 +319,62 @@ function conversionOf(type: string): Conversion {
   }
 }
 
+/** Zeek's name of a log from its file name, of any kind (`http.00:00:00-01:00:00.log.gz` → http). */
+export function zeekLogName(name: string): string | undefined {
+  const base = name.toLowerCase().replace(/^.*[\\/]/, '');
+  return zeekPathFromName(name) ?? /^(?:.*-)?([a-z][a-z0-9_]*)\.(?:log|json|\d)/.exec(base)?.[1];
+}
+
+/** The native table family of a Zeek log: one per log path (zeek_conn, zeek_dns, zeek_http, …). */
+export function zeekSource(path: string | undefined): string {
+  return `zeek_${(path ?? 'log').replace(/[^A-Za-z0-9_]/g, '_')}`;
+}
+
+/** A Zeek log as a plan, and the native table family its rows are stored in. */
+export interface ZeekPlan {
+  plan: LoadPlan;
+  source: string;
+}
+
 /**
- * The plan for a Zeek conn TSV log from its header lines, or undefined when the SQL path does not apply
- * (dns logs, a header without #fields/#types, a separator other than one character): the JavaScript
- * parser then reads the file. Lines with `\` (Zeek's `\xHH` escapes) are left to that parser.
+ * The Sentinel tables a Zeek log's fields feed: conn → DeviceNetworkEvents and CommonSecurityLog, dns →
+ * DnsEvents, every other log none (its native table only: http, ssl, files, notice… keep all their
+ * fields there). Undefined when a conn log lacks the fields a flow needs (the JavaScript reader decides).
  */
-export function zeekTsvPlan(headerLines: readonly string[], options: ZeekOptions = {}): LoadPlan | undefined {
-  const header = newZeekHeader(options.path);
-  for (const text of headerLines) readZeekHeaderLine(header, text);
-  const { separator, setSeparator, empty, unset, path, fields: names, types } = header;
-  if (path !== 'conn' || !names || !types || types.length !== names.length || separator.length !== 1)
-    return undefined;
-  const fields: SourceField[] = names.map((name, i) => ({ name, at: i, as: conversionOf(types![i]) }));
+function zeekTargets(
+  path: string | undefined,
+  names: readonly string[],
+  fields: readonly SourceField[],
+  options: ZeekOptions,
+): TableTarget[] | undefined {
   const has = new Set(names);
-  const field = (name: string): Expr => (has.has(name) ? { field: name } : { const: '' });
-  const need = ['ts', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto'];
-  if (need.some((n) => !has.has(n))) return undefined;
+  const opt = (name: string): Expr | undefined => (has.has(name) ? { field: name } : undefined);
   const sensorFields = ['_system_name', '_node_name'].filter((n) => has.has(n)).map((n) => ({ field: n }));
   const sensor: Expr = { coalesce: [...sensorFields, { const: options.sensor ?? '' }] };
-  const extras = names.filter((n) => !CONN_MAPPED.has(n));
-  const opt = (name: string): Expr | undefined => (has.has(name) ? { field: name } : undefined);
+  if (path === 'dns') {
+    const answers = fields.find((f) => f.name === 'answers')?.as === 'list';
+    const qtype: Expr[] = [opt('qtype_name'), has.has('qtype') ? { text: 'qtype' } : undefined].filter(
+      (e): e is Expr => e !== undefined,
+    );
+    const columns: Record<string, Expr | undefined> = {
+      TimeGenerated: opt('ts'),
+      Computer: sensor,
+      ClientIP: opt('id.orig_h'),
+      Name: opt('query'),
+      QueryType: qtype.length > 0 ? { coalesce: qtype } : undefined,
+      IPAddresses: answers ? { ipsOf: 'answers' } : undefined,
+      ResultCode: opt('rcode'),
+      SubType: { const: 'LookupQuery' },
+      Type: { const: 'DnsEvents' },
+    };
+    const defined = Object.entries(columns).filter((e): e is [string, Expr] => e[1] !== undefined);
+    return [{ table: 'DnsEvents', columns: Object.fromEntries(defined) }];
+  }
+  if (path !== 'conn') return [];
+  const need = ['ts', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto'];
+  if (need.some((n) => !has.has(n))) return undefined;
   const { dne, csl } = flowTargets({
-    time: field('ts'),
+    time: { field: 'ts' },
     end: has.has('duration') ? { plusSeconds: ['ts', 'duration'] } : undefined,
     sensor,
     actionType: has.has('conn_state') ? { lookup: 'conn_state', values: ACTION_TYPE } : undefined,
@@ -354,10 +390,28 @@ export function zeekTsvPlan(headerLines: readonly string[], options: ZeekOptions
     appProtocol: opt('service'),
     sent: opt('orig_bytes'),
     received: opt('resp_bytes'),
-    extras,
+    extras: names.filter((n) => !CONN_MAPPED.has(n)),
   });
   const tables = options.connTables ?? ['DeviceNetworkEvents', 'CommonSecurityLog'];
-  return {
+  return tables.map((t) => (t === 'DeviceNetworkEvents' ? dne : csl));
+}
+
+/**
+ * The plan for a Zeek TSV log of any path from its header lines (fields typed by `#types`), or undefined
+ * when the SQL path does not apply (no #fields/#types, a separator other than one character, a conn log
+ * without the flow fields): the JavaScript parser then reads the file. In logs a Sentinel table maps,
+ * lines with `\` (Zeek's `\xHH` escapes) are left to that parser; a log kept in its native table only
+ * keeps such values as Zeek wrote them.
+ */
+export function zeekTsvPlan(headerLines: readonly string[], options: ZeekOptions = {}): ZeekPlan | undefined {
+  const header = newZeekHeader(options.path);
+  for (const text of headerLines) readZeekHeaderLine(header, text);
+  const { separator, setSeparator, empty, unset, path, fields: names, types } = header;
+  if (!names || !types || types.length !== names.length || separator.length !== 1) return undefined;
+  const fields: SourceField[] = names.map((name, i) => ({ name, at: i, as: conversionOf(types[i]) }));
+  const targets = zeekTargets(path, names, fields, options);
+  if (!targets) return undefined;
+  const plan: LoadPlan = {
     layout: {
       kind: 'delimited',
       separator,
@@ -365,10 +419,56 @@ export function zeekTsvPlan(headerLines: readonly string[], options: ZeekOptions
       unset,
       empty,
       listSeparator: setSeparator,
-      readerIfContains: '\\',
+      readerIfContains: targets.length > 0 ? '\\' : undefined,
     },
     fields,
     commentPrefix: '#',
-    targets: tables.map((t) => (t === 'DeviceNetworkEvents' ? dne : csl)),
+    targets,
   };
+  return { plan, source: zeekSource(path) };
+}
+
+/** How a Zeek JSON value is read (JSON carries no #types: the values of a sample say). */
+function jsonConversion(key: string, value: unknown): Conversion {
+  if (key === 'ts') return 'datetime'; // epoch seconds, or ISO 8601 with JSON::TS_ISO8601
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? (key.endsWith('_p') ? 'int' : 'long') : 'real';
+  if (typeof value === 'boolean') return 'bool';
+  if (Array.isArray(value))
+    return value.every((v) => v === null || typeof v !== 'object') ? 'list' : 'dynamic';
+  return value !== null && typeof value === 'object' ? 'dynamic' : 'string';
+}
+
+/**
+ * The plan for Zeek JSON lines of any path, from a sample of the file's records: one field per key the
+ * sample has, typed by its values (integers that later turn fractional, or keys the sample never had,
+ * send their lines to the JavaScript reader, so nothing is dropped).
+ */
+export function zeekJsonPlan(sample: readonly string[], options: ZeekOptions = {}): ZeekPlan | undefined {
+  const kinds = new Map<string, Conversion>();
+  let first: ZeekRecord | undefined;
+  for (const text of sample) {
+    let rec: unknown;
+    try {
+      rec = JSON.parse(text);
+    } catch {
+      continue;
+    }
+    if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) continue;
+    first ??= rec as ZeekRecord;
+    for (const [key, value] of Object.entries(rec)) {
+      if (value === null) continue;
+      const as = jsonConversion(key, value);
+      const prev = kinds.get(key);
+      const numbers = new Set<Conversion>(['int', 'long', 'real']);
+      if (prev === undefined || prev === as) kinds.set(key, as);
+      else kinds.set(key, numbers.has(prev) && numbers.has(as) ? 'real' : 'string');
+    }
+  }
+  if (!first) return undefined;
+  const path = recordPath(first) ?? options.path; // the records' own fields before the file name
+  const fields: SourceField[] = [...kinds].map(([name, as]) => ({ name, at: [name], as }));
+  const targets = zeekTargets(path, [...kinds.keys()], fields, options);
+  if (!targets) return undefined;
+  return { plan: { layout: { kind: 'json' }, fields, targets, closedKeys: true }, source: zeekSource(path) };
 }

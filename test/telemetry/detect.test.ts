@@ -40,10 +40,9 @@ describe('format detection', () => {
       Buffer.from('# Title\n\nSee `CEF:0|a|b` in the table.\nmore\nmore\n'),
     );
     expect(readme).toEqual({ format: null, reason: 'text in no known log format' });
-    expect(detect('http.log', '#separator \\x09\n#path\thttp\n#fields\tts\n')).toBeNull();
-    expect(detectSample('http.log', Buffer.from('#separator \\x09\n#path\thttp\n')).reason).toMatch(
-      /Zeek http log/,
-    );
+    // every Zeek log is read (a log no Sentinel table maps is kept in its native table)
+    expect(detect('http.log', '#separator \\x09\n#path\thttp\n#fields\tts\n')).toBe('zeek-tsv');
+    expect(detect('ssl.log', '{"ts":1.5,"uid":"C1","server_name":"a.b"}\n')).toBe('zeek-json');
     expect(detectSample('eve.json', Buffer.from('{"timestamp":"x","event_type":"flow"}\n')).reason).toMatch(
       /Suricata/,
     );

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/db.js';
 import { ingestFile, ingestPaths } from '../../src/telemetry/ingest.js';
@@ -142,7 +143,7 @@ describe('Zeek dns and JSON', () => {
     expect(parse('{"ts":', 3)).toMatch(/invalid JSON/);
     expect(parse('[1]', 4)).toMatch(/not a JSON object/);
     expect(parse('{"ts":"yesterday","conn_state":"S0"}', 5)).toMatch(/ts is not a time/);
-    expect(zeekJsonParser({ path: 'http' })('{"ts":1}', 1)).toMatch(/Zeek http log: no table mapping/);
+    expect(zeekJsonParser({ path: 'http' })('{"ts":1}', 1)).toMatch(/no Sentinel table maps http/);
   });
 
   it('infers the log kind from the file name', () => {
@@ -182,6 +183,122 @@ describe('Zeek dns and JSON', () => {
     expect(ledger.rejected).toEqual([{ file, line: 10, reason: '1 fields, #fields names 14' }]);
     expect(ledger.tables).toEqual({ DeviceNetworkEvents: 1, CommonSecurityLog: 1 });
     expect(await store.query('SELECT _Source FROM DeviceNetworkEvents')).toEqual([{ _Source: `${file}:9` }]);
+    store.close();
+  });
+});
+
+const HTTP_TSV = [
+  '#separator \\x09',
+  '#set_separator\t,',
+  '#empty_field\t(empty)',
+  '#unset_field\t-',
+  '#path\thttp',
+  '#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tmethod\turi\tstatus_code\tresp_mime_types',
+  '#types\ttime\tstring\taddr\tport\taddr\tport\tstring\tstring\tcount\tvector[string]',
+  '1700000000.25\tC1\t10.0.0.5\t40000\t203.0.113.9\t80\tGET\t/bins/mirai.arm7\t200\tapplication/x-executable,text/plain',
+  '1700000001\tC2\t10.0.0.6\t40001\t203.0.113.9\t80\tPOST\t/x\t-\t(empty)',
+  '1700000002\tC3\t10.0.0.6\t40001\t203.0.113.9\tnotaport\tPOST\t/x\t-\t-',
+  '#close\tx',
+  '',
+].join('\n');
+
+async function columnTypes(store: Store, table: string): Promise<Record<string, string>> {
+  const rows = await store.query(
+    `SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = '${table}'`,
+  );
+  return Object.fromEntries(rows.map((r) => [String(r.column_name), String(r.data_type)]));
+}
+
+describe('Zeek logs of every path in native tables (DuckDB reads them)', () => {
+  it('keeps an http TSV log in zeek_http, typed by #types, plain or gzip', async () => {
+    const dir = tempDir();
+    const plain = writeTemp(dir, 'http.log', HTTP_TSV);
+    const gz = writeTemp(dir, 'http.00:00:00-01:00:00.log.gz', gzipSync(HTTP_TSV.replace('C1', 'G1')));
+    const store = await Store.open();
+    for (const file of [plain, gz]) {
+      const ledger = await ingestFile(store, file);
+      expect(ledger, file).toMatchObject({
+        format: 'zeek-tsv',
+        read: 3,
+        ingested: 2,
+        nativeTable: 'zeek_http',
+      });
+      expect(ledger.rejected).toEqual([{ file, line: 10, reason: 'id.resp_p: not an int: "notaport"' }]);
+      expect(ledger.tables).toEqual({});
+    }
+    expect(await columnTypes(store, 'zeek_http')).toMatchObject({
+      ts: 'TIMESTAMP',
+      'id.orig_h': 'VARCHAR',
+      'id.resp_p': 'INTEGER',
+      status_code: 'BIGINT',
+      resp_mime_types: 'VARCHAR[]',
+    });
+    const rows = await store.query(
+      'SELECT uid, ts, status_code, resp_mime_types AS types, _line FROM zeek_http ORDER BY uid',
+    );
+    expect(rows.map((r) => [r.uid, r.ts, r.status_code, r.types, r._line])).toEqual(
+      [
+        ['C1', '2023-11-14T22:13:20.250Z', 200, ['application/x-executable', 'text/plain'], 8],
+        ['C2', '2023-11-14T22:13:21.000Z', null, null, 9],
+        ['G1', '2023-11-14T22:13:20.250Z', 200, ['application/x-executable', 'text/plain'], 8],
+        ['C2', '2023-11-14T22:13:21.000Z', null, null, 9],
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
+    store.close();
+  });
+
+  it('reads Zeek JSON dns through DuckDB into zeek_dns and the DnsEvents view, as the line reader maps it', async () => {
+    const dir = tempDir();
+    const record = (i: number, extra = '') =>
+      `{"ts":${1700000000 + i},"uid":"C${i}","id.orig_h":"10.0.0.9","id.orig_p":5353,"id.resp_h":"8.8.8.8","id.resp_p":53,` +
+      `"proto":"udp","query":"q${i}.example","qtype":1,"qtype_name":"A","rcode":0,"answers":["cdn.example","176.65.139.${i % 250}"]${extra}}`;
+    // 1,000 sampled lines, then one with a key the sample never had: it goes to the line reader, not lost
+    const lines = Array.from({ length: 1000 }, (_, i) => record(i));
+    lines.push(record(1000, ',"TTLs":[60.0]'));
+    const file = writeTemp(dir, 'dns.log', lines.join('\n') + '\n');
+    const store = await Store.open();
+    const ledger = await ingestFile(store, file);
+    expect(ledger).toMatchObject({
+      format: 'zeek-json',
+      read: 1001,
+      ingested: 1001,
+      nativeTable: 'zeek_dns',
+    });
+    expect(ledger.rejected).toEqual([]);
+    expect(ledger.tables).toEqual({ DnsEvents: 1001 });
+    const [native] = await store.query('SELECT count(*) AS n FROM zeek_dns');
+    expect(native.n).toBe(1000);
+    const viewRow = await store.query("SELECT * EXCLUDE (_Source) FROM DnsEvents WHERE Name = 'q7.example'");
+    const jsRow = rows(zeekJsonParser()(record(7), 1))[0].row;
+    const expected = Object.fromEntries(
+      Object.entries(jsRow).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]),
+    );
+    expect(viewRow[0]).toMatchObject(expected);
+    const [late] = await store.query(
+      "SELECT _Source, IPAddresses FROM DnsEvents WHERE Name = 'q1000.example'",
+    );
+    expect(late).toEqual({ _Source: `${file}:1001`, IPAddresses: '176.65.139.0' });
+    store.close();
+  });
+
+  it('keeps a Zeek JSON log no table maps (ssl) in zeek_ssl with its values typed', async () => {
+    const dir = tempDir();
+    const file = writeTemp(
+      dir,
+      'ssl.log',
+      '{"ts":1700000000.5,"uid":"C1","id.orig_h":"10.0.0.5","id.orig_p":443,"server_name":"c2.example","established":true,"cert_chain_fps":["ab","cd"]}\n',
+    );
+    const store = await Store.open();
+    const ledger = await ingestFile(store, file);
+    expect(ledger).toMatchObject({ format: 'zeek-json', read: 1, ingested: 1, nativeTable: 'zeek_ssl' });
+    expect(await columnTypes(store, 'zeek_ssl')).toMatchObject({
+      ts: 'TIMESTAMP',
+      'id.orig_p': 'INTEGER',
+      established: 'BOOLEAN',
+      cert_chain_fps: 'VARCHAR[]',
+    });
+    const [row] = await store.query('SELECT server_name, established, cert_chain_fps FROM zeek_ssl');
+    expect(row).toEqual({ server_name: 'c2.example', established: true, cert_chain_fps: ['ab', 'cd'] });
     store.close();
   });
 });
