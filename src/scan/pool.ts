@@ -7,6 +7,7 @@
  * that timed out or crashed a worker is reported as skipped (results its job already sent are kept) and
  * never retried.
  */
+import type { ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { openChannel, type Channel } from './channel.js';
 import { jobName, type FromWorker, type Job, type WorkerInit } from './protocol.js';
@@ -53,7 +54,8 @@ interface Slot {
   dead: boolean;
 }
 
-export function runPool(jobs: Job[], cfg: PoolConfig): Promise<PoolOutput> {
+/** `spares`: native workers forked ahead (forkWorker); the pool takes them before forking more. */
+export function runPool(jobs: Job[], cfg: PoolConfig, spares: ChildProcess[] = []): Promise<PoolOutput> {
   return new Promise((resolve, reject) => {
     const out: PoolOutput = { files: [], skipped: [], ruleErrors: [], ruleCount: 0 };
     const results: { job: number; seq: number; result: FileResult }[] = [];
@@ -129,7 +131,7 @@ export function runPool(jobs: Job[], cfg: PoolConfig): Promise<PoolOutput> {
     const spawn = (): void => {
       const { size: _size, timeoutMs: _timeout, ...init } = cfg;
       const slot: Slot = {
-        channel: openChannel(init),
+        channel: openChannel(init, spares),
         inflight: new Set(),
         bytes: 0,
         ready: false,
@@ -142,14 +144,14 @@ export function runPool(jobs: Job[], cfg: PoolConfig): Promise<PoolOutput> {
             if (!gotRules) ({ errors: out.ruleErrors, ruleCount: out.ruleCount } = m);
             gotRules = true;
             slot.ready = true;
-          } else if ('result' in m) {
-            results.push({ job: m.id, seq: seq[m.id]++, result: m.result });
-          } else if ('skipped' in m) {
-            out.skipped.push(m.skipped);
-          } else if ('done' in m) {
-            slot.inflight.delete(m.id);
-            slot.bytes -= size(m.id);
-            finish(m.id);
+          } else {
+            for (const result of m.results) results.push({ job: m.id, seq: seq[m.id]++, result });
+            out.skipped.push(...m.skipped);
+            if (m.done) {
+              slot.inflight.delete(m.id);
+              slot.bytes -= size(m.id);
+              finish(m.id);
+            }
           }
           pump(slot);
         },

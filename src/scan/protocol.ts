@@ -31,12 +31,21 @@ export interface WorkerInit {
 
 export type ToWorker = { id: number; job: Job } | { stop: true } | { init: WorkerInit };
 
-export type FromWorker =
-  | { ready: true; errors: RuleError[]; ruleCount: number }
-  | { progress: number; name: string }
-  | { id: number; result: FileResult }
-  | { id: number; skipped: Skipped }
-  | { id: number; done: true };
+export type FromWorker = { ready: true; errors: RuleError[]; ruleCount: number } | JobOutput;
+
+/**
+ * What a job produced since its last message, in one message (a message round trip costs more than a
+ * small file's scan). Sent when the job ends (`done`), and when an object inside it starts (`next`: its
+ * name; a child process's progress, see MessageProgress), so the results of a job cut short by a crash
+ * or a timeout are kept up to its last object.
+ */
+export interface JobOutput {
+  id: number;
+  results: FileResult[];
+  skipped: Skipped[];
+  next?: string;
+  done?: true;
+}
 
 /** What the watchdog needs to know: the job in progress, its current object, since when. */
 export interface Progress {
@@ -54,24 +63,34 @@ export interface ProgressReporter {
   end(): void;
 }
 
-/** A child process's progress, as its messages tell it (the `done` message ends a job). */
+/**
+ * A child process's progress, as the pool infers it: the child runs its jobs in the order sent, so a
+ * job starts when it is sent to an idle child or when the job before it is done. An object that is
+ * not the job itself (an archive member, a memory region) is announced by a `next` message.
+ */
 export class MessageProgress implements Progress {
-  private job = -1;
+  private readonly queue: number[] = [];
   private name = '';
   private started = 0;
 
-  update(m: { progress: number; name: string }): void {
-    this.job = m.progress;
-    this.name = m.name;
+  sent(id: number): void {
+    this.queue.push(id);
+    if (this.queue.length === 1) this.object('');
+  }
+
+  object(name: string): void {
+    this.name = name;
     this.started = Date.now();
   }
 
-  end(id: number): void {
-    if (this.job === id) this.job = -1;
+  done(id: number): void {
+    if (this.queue[0] !== id) return;
+    this.queue.shift();
+    if (this.queue.length > 0) this.object('');
   }
 
   current(): number {
-    return this.job;
+    return this.queue.length > 0 ? this.queue[0] : -1;
   }
 
   currentName(): string {

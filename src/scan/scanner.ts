@@ -1,10 +1,13 @@
 /**
  * scanInputs: walk → jobs (files, buffers, processes) → worker pool (read + YARA-X + digests +
  * expansion per job) → report in a stable order (walk order, then each job's own order). Rules load
- * while the walk runs; the pool's workers compile them and report the compile errors and rule count.
+ * and native worker processes start while the walk runs; the pool's workers compile the rules and
+ * report the compile errors and rule count.
  */
 import { availableParallelism } from 'node:os';
-import { chooseEngine, compileWith } from './engines.js';
+import type { ChildProcess } from 'node:child_process';
+import { dismiss, forkWorker } from './channel.js';
+import { chooseEngine, compileWith, type EngineName } from './engines.js';
 import { runPool, type PoolOutput } from './pool.js';
 import type { Job } from './protocol.js';
 import { loadRuleSources } from './rules.js';
@@ -28,6 +31,21 @@ export async function scanInputs(inputs: ScanInputs, options: ScanOptions = {}):
   const workers = Math.max(1, Math.floor(options.workers ?? Math.min(2, availableParallelism())));
   const engine = chooseEngine(options.engine);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // Native workers start now, while the rules load and the folders are walked.
+  const spares = engine === 'native' ? Array.from({ length: workers }, forkWorker) : [];
+  try {
+    return await scan(inputs, options, { engine, workers, timeoutMs }, spares);
+  } finally {
+    for (const child of spares) dismiss(child); // the ones the pool did not take
+  }
+}
+
+async function scan(
+  inputs: ScanInputs,
+  options: ScanOptions,
+  { engine, workers, timeoutMs }: { engine: EngineName; workers: number; timeoutMs: number },
+  spares: ChildProcess[],
+): Promise<ScanReport> {
   const [loaded, walked] = await Promise.all([
     loadRuleSources(options.rules, { bundled: options.bundledRules }),
     walkPaths(inputs.paths ?? [], options.walk),
@@ -45,19 +63,23 @@ export async function scanInputs(inputs: ScanInputs, options: ScanOptions = {}):
     compiled.scanner.free();
     out = { files: [], skipped: [], ruleErrors: compiled.errors, ruleCount: compiled.ruleCount };
   } else {
-    out = await runPool(jobs, {
-      size: workers,
-      engine,
-      module: engine === 'wasm' ? yaraxModule() : undefined,
-      sources: loaded.sources,
-      maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
-      maxRegionSize: options.maxRegionSize ?? DEFAULT_MAX_REGION_SIZE,
-      timeoutMs,
-      hashes: options.hashes ?? ['sha256'],
-      filter: { tags: options.tags, rules: options.ruleNames },
-      expand: options.expand ?? true,
-      limits: { ...DEFAULT_LIMITS, ...options.limits },
-    });
+    out = await runPool(
+      jobs,
+      {
+        size: workers,
+        engine,
+        module: engine === 'wasm' ? yaraxModule() : undefined,
+        sources: loaded.sources,
+        maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+        maxRegionSize: options.maxRegionSize ?? DEFAULT_MAX_REGION_SIZE,
+        timeoutMs,
+        hashes: options.hashes ?? ['sha256'],
+        filter: { tags: options.tags, rules: options.ruleNames },
+        expand: options.expand ?? true,
+        limits: { ...DEFAULT_LIMITS, ...options.limits },
+      },
+      spares,
+    );
   }
 
   return {
