@@ -23,7 +23,7 @@ import { isStix, parseStix } from './importers/stix.js';
 import { isMispEvent, isMispManifest, parseMispEvent, parseMispManifest } from './importers/misp.js';
 import { csvImporter, looksLikeIndicatorCsv, parseColumnSpec, parseCsv } from './importers/csv.js';
 import { listImporter, looksLikeList, parseList } from './importers/list.js';
-import { readLineChunks, type LineImporter } from './importers/lines.js';
+import { parseLineChunks, type LineImporter } from './importers/lines.js';
 import { looksLikeHtml, parseText } from './importers/text.js';
 import { append } from '../util/append.js';
 
@@ -118,7 +118,7 @@ export interface ImportStream {
    * Its parse results in input order: one for most files; one per chunk of lines for large ThreatFox
    * CSV, CSV and plain-list files, which are never held whole (and not deduplicated here: the store does).
    */
-  chunks: Iterable<ParseResult>;
+  chunks: AsyncIterable<ParseResult>;
 }
 
 /** `importIntelPath` for the store: the same files and formats, large line-based files streamed. */
@@ -129,7 +129,13 @@ export function importIntelStreams(path: string, options: StreamOptions = {}): I
   return files.map((f) => streamFile(f, { ...options, displayPath: undefined }));
 }
 
-const wholeStream = (r: ImportResult): ImportStream => ({ file: r.file!, format: r.format, chunks: [r] });
+const wholeStream = (r: ImportResult): ImportStream => ({
+  file: r.file!,
+  format: r.format,
+  chunks: (async function* () {
+    yield r;
+  })(),
+});
 
 const LINE_IMPORTERS: Partial<Record<IntelFormat, (file: string, options: ImportOptions) => LineImporter>> = {
   'threatfox-csv': (file) => threatFoxCsvImporter(file),
@@ -166,11 +172,9 @@ function streamFile(path: string, options: StreamOptions): ImportStream {
   return {
     file,
     format: format!,
-    chunks: (function* () {
-      for (const { lines, first } of readLineChunks(path, chunkBytes)) {
-        const result = parser.chunk(lines, first);
+    chunks: (async function* () {
+      for await (const result of parseLineChunks(parser, path, file, { chunkBytes }))
         yield { ...result, indicators: withSource(result.indicators, options.source) };
-      }
     })(),
   };
 }

@@ -43,7 +43,7 @@ export async function importIntoStore(
       let skipped = 0;
       const batch = await store.beginImport({ now: options.now, ttl: options.ttl });
       try {
-        for (const chunk of chunks) {
+        for await (const chunk of chunks) {
           append(rejects, chunk.rejects);
           skipped += chunk.skipped ?? 0;
           await batch.add(flagWarninglisted(chunk.indicators, lists));

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { PriorFile } from '../store/native.js';
-import { openInput } from './lines.js';
+import { openInput } from '../util/lines.js';
 
 export type { PriorFile };
 

@@ -6,7 +6,7 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { loadSchemas, type SchemaSet } from '../store/schema.js';
-import { openInput } from './lines.js';
+import { openInput } from '../util/lines.js';
 import { tableFromColumns, tableFromFileName } from './sentinel-export.js';
 import { LOG_FORMATS, type LogFormat } from './types.js';
 

@@ -15,7 +15,7 @@ import { cefPlan, parseCefLine, setCefSchema } from './cef.js';
 import { CsvRecordJoiner } from './csv.js';
 import { detectFile, isLogFormat, type Detection } from './detect.js';
 import { JsonArraySplitter } from './json-array.js';
-import { MAX_LINE_BYTES, openInput, readLineBatches } from './lines.js';
+import { MAX_LINE_BYTES, openInput, readLineBatches } from '../util/lines.js';
 import {
   ndjsonTable,
   sentinelExportParser,

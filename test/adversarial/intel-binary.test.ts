@@ -37,11 +37,12 @@ describe('binary input to the text importers', () => {
     expect(r.rejects).toEqual([{ file: path, line: 0, reason: expect.stringMatching(/^binary input/) }]);
   });
 
-  it('the streaming path (files over the chunk size) refuses it too', () => {
+  it('the streaming path (files over the chunk size) refuses it too', async () => {
     const path = join(tmp.dir, 'big-random.bin');
     writeFileSync(path, noise);
     const [stream] = importIntelStreams(path, { chunkBytes: 4096 });
-    const results = [...stream.chunks];
+    const results = [];
+    for await (const chunk of stream.chunks) results.push(chunk);
     expect(results.flatMap((c) => c.indicators)).toEqual([]);
     expect(results.flatMap((c) => c.rejects)[0].reason).toMatch(/^binary input/);
   });

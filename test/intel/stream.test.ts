@@ -5,7 +5,8 @@ import { copyMatchableIndicators, IntelStore } from '../../src/intel/store.js';
 import { HUNT_LISTS } from '../../src/intel/hunt-lists.js';
 import { Store } from '../../src/store/db.js';
 import { importIntoStore } from '../../src/intel/pipeline.js';
-import { readLineChunks } from '../../src/intel/importers/lines.js';
+import { readLineBatches } from '../../src/util/lines.js';
+import { importIntelStreams } from '../../src/intel/import.js';
 
 const { dir, file } = scratchDir('telltale-stream');
 const now = new Date('2026-05-22T00:00:00Z');
@@ -46,12 +47,27 @@ async function importWith(path: string, chunkBytes?: number) {
 }
 
 describe('streamed import of line-based files', () => {
-  it('reads a file in chunks with the right line numbers, across chunk boundaries', () => {
-    const chunks = [...readLineChunks(THREATFOX, 64)];
+  it('reads a file in chunks with the right line numbers, across chunk boundaries', async () => {
+    const chunks = [];
+    for await (const batch of readLineBatches(THREATFOX, { chunkBytes: 64 })) chunks.push(batch);
     expect(chunks.length).toBeGreaterThan(3);
-    const lines = chunks.flatMap((c) => c.lines);
+    const lines = chunks.flatMap((c) => c.texts);
     expect(lines[0]).toBe('# ThreatFox IOCs: CSV export');
-    for (const c of chunks) expect(lines[c.first - 1]).toBe(c.lines[0]);
+    for (const c of chunks) expect(lines[c.first - 1]).toBe(c.texts[0]);
+  });
+
+  it('a line over the 1 MiB cap is a reject with its line number, and the lines after it still import', async () => {
+    const path = file('no-newline.txt', `45.9.20.7\n${'a'.repeat(2 << 20)}\nc2.example-bad.su\n`);
+    const [stream] = importIntelStreams(path, { chunkBytes: 4096 });
+    const results = [];
+    for await (const chunk of stream.chunks) results.push(chunk);
+    expect(results.flatMap((r) => r.rejects)).toEqual([
+      { file: path, line: 2, reason: 'line too long (over 1048576 bytes): skipped' },
+    ]);
+    expect(results.flatMap((r) => r.indicators.map((i) => i.value))).toEqual([
+      '45.9.20.7',
+      'c2.example-bad.su',
+    ]);
   });
 
   for (const [name, path] of [

@@ -1,11 +1,10 @@
 /**
  * Line-based importers (ThreatFox CSV, generic CSV, plain lists) take their input a chunk of lines at a
  * time, keeping what they learnt from earlier lines (the header) — so a whole file in memory
- * (`parseLines`) and a file streamed in bounded chunks (`readLineChunks`) give the same indicators.
+ * (`parseLines`) and a file streamed in bounded chunks (`parseLineChunks`) give the same indicators.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
-import type { ParseResult } from '../model.js';
+import type { IntelReject, ParseResult } from '../model.js';
+import { MAX_LINE_BYTES, readLineBatches } from '../../util/lines.js';
 
 export interface LineImporter {
   /** Parses the next `lines` of the input (no newlines), the first of them being line `first` (1-based). */
@@ -17,31 +16,28 @@ export function parseLines(importer: LineImporter, raw: string): ParseResult {
   return importer.chunk(raw.split('\n'), 1);
 }
 
-/** A file's lines in chunks of about `chunkBytes` (a BOM dropped), with the number of each chunk's first line. */
-export function* readLineChunks(
+/**
+ * A file parsed in chunks of about `chunkBytes`, read by the project's one line reader (util/lines.ts,
+ * BOM and CR dropped): a line over `maxLineBytes` is a reject, never a string that grows without bound.
+ */
+export async function* parseLineChunks(
+  importer: LineImporter,
   path: string,
-  chunkBytes = 4 << 20,
-): Generator<{ lines: string[]; first: number }> {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(chunkBytes);
-    const decoder = new StringDecoder('utf8');
-    let carry = '';
-    let first = 1;
-    for (let start = true; ; start = false) {
-      const n = readSync(fd, buffer, 0, chunkBytes, null);
-      let text = carry + (n > 0 ? decoder.write(buffer.subarray(0, n)) : decoder.end());
-      if (start) text = text.replace(/^\uFEFF/, '');
-      const cut = n > 0 ? text.lastIndexOf('\n') : text.length;
-      if (cut >= 0) {
-        const lines = text.slice(0, cut).split('\n');
-        if (lines.length > 1 || lines[0]) yield { lines, first };
-        first += lines.length;
-        carry = text.slice(cut + 1);
-      } else carry = text;
-      if (n === 0) return;
-    }
-  } finally {
-    closeSync(fd);
+  file: string,
+  options: { chunkBytes?: number; maxLineBytes?: number } = {},
+): AsyncGenerator<ParseResult> {
+  const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
+  for await (const { texts, first } of readLineBatches(path, {
+    chunkBytes: options.chunkBytes,
+    maxLineBytes,
+  })) {
+    const tooLong: IntelReject[] = [];
+    const lines = texts.map((text, i) => {
+      if (text !== null) return text;
+      tooLong.push({ file, line: first + i, reason: `line too long (over ${maxLineBytes} bytes): skipped` });
+      return ''; // a blank line keeps the numbering; every importer skips it
+    });
+    const result = importer.chunk(lines, first);
+    yield tooLong.length ? { ...result, rejects: [...tooLong, ...result.rejects] } : result;
   }
 }
