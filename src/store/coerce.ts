@@ -3,6 +3,7 @@
  * Readers stay format-only; type rules live here once. Empty strings and '-' placeholders become null.
  */
 import type { KqlType, TableSchema } from './schema.js';
+import { parseCefTime, parseIso, parseUsLocale, utcDate } from '../telemetry/time.js';
 
 export type Row = Record<string, unknown>;
 
@@ -17,9 +18,28 @@ export function toIsoTimestamp(value: unknown): string | null {
   const text = String(value).trim();
   if (NULLISH.has(text)) return null;
   if (/^\d+(\.\d+)?$/.test(text)) return epochToIso(Number(text));
-  const ms = Date.parse(text.includes('T') || text.includes(' ') ? text : text);
-  if (Number.isNaN(ms)) throw new CoerceError(`not a datetime: ${JSON.stringify(text.slice(0, 40))}`);
-  return new Date(ms).toISOString();
+  const date =
+    parseIso(text) ??
+    parseUsLocale(text) ??
+    parseCefTime(text, new Date().getUTCFullYear()) ??
+    parseLoose(text);
+  if (!date) throw new CoerceError(`not a datetime: ${JSON.stringify(text.slice(0, 40))}`);
+  return date.toISOString();
+}
+
+/** A zone at the end of a date text: `Z`, `UTC`, `GMT`, `+02:00`, `-0500`, or a US zone name (`EST`). */
+const ZONE_AT_END = /(?:\b(?:Z|UTC|GMT|[ECMP][SD]T)|[+-]\d{2}:?\d{2})$/i;
+
+/**
+ * Other spellings (`Mon, 01 Jan 2024 10:00:00`, `2024-01-01`): Date.parse, which reads a zone-less
+ * text in the machine's zone, so such a text is read as UTC — the answer must not depend on where the
+ * hunt runs.
+ */
+function parseLoose(text: string): Date | null {
+  const dateOnly = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (dateOnly) return utcDate(+dateOnly[1], +dateOnly[2] - 1, +dateOnly[3]);
+  const ms = Date.parse(ZONE_AT_END.test(text) ? text : `${text} UTC`);
+  return Number.isNaN(ms) ? null : new Date(ms);
 }
 
 /** Epoch seconds (Zeek), milliseconds (CEF rt) or microseconds, told apart by magnitude. */
