@@ -326,11 +326,13 @@ export async function ingest(
       walk: options.walk,
       onProgress: options.onProgress,
     });
-    const notLogs = result.unrecognised.map((path) => ({
-      path,
-      reason: `not a log: ${result.reasons[path]}`,
-      incomplete: true as const,
-    }));
+    const notLogs = result.unrecognised
+      .filter((path) => !result.expanded.includes(path)) // an archive whose logs were read
+      .map((path) => ({
+        path,
+        reason: `not a log: ${result.reasons[path]}`,
+        incomplete: true as const,
+      }));
     return {
       ledgers: result.ledgers,
       inputs: {

@@ -13,6 +13,7 @@ import { CoerceError, type Row } from '../store/coerce.js';
 import { SOURCE_COLUMN } from '../store/schema.js';
 import { cefPlan, parseCefLine, setCefSchema } from './cef.js';
 import { CsvRecordJoiner } from './csv.js';
+import { eachArchiveMember } from './archive-logs.js';
 import { detectFile, isLogFormat, type Detection } from './detect.js';
 import { JsonArraySplitter } from './json-array.js';
 import { MAX_LINE_BYTES, openInput, readLineBatches } from '../util/lines.js';
@@ -109,6 +110,26 @@ export interface IngestPathsResult {
   skipped: Skipped[];
   /** Named paths that yielded no file at all. */
   unread: string[];
+  /** Archives (among `unrecognised`) whose log members were read: each member has its own ledger. */
+  expanded: string[];
+}
+
+/** Reads the log members of an archive into `ledgers`; returns how many there were. */
+async function ingestArchive(
+  store: Store,
+  path: string,
+  options: IngestOptions,
+  ledgers: IngestLedger[],
+): Promise<number> {
+  let logs = 0;
+  await eachArchiveMember(path, async (member) => {
+    if (!member.file) return; // the scanner reports what it cannot extract
+    const detection = await detectFile(member.file, options.format).catch(() => undefined);
+    if (!detection || detection.format === null || detection.format === 'none') return;
+    ledgers.push(await ingestDetected(store, member.file, detection, options, member.name));
+    logs++;
+  });
+  return logs;
 }
 
 export async function ingestPaths(
@@ -118,7 +139,14 @@ export async function ingestPaths(
 ): Promise<IngestPathsResult> {
   checkFormat(options.format);
   const { files, skipped, unread } = await walkPaths(paths, options.walk);
-  const result: IngestPathsResult = { ledgers: [], unrecognised: [], reasons: {}, skipped, unread };
+  const result: IngestPathsResult = {
+    ledgers: [],
+    unrecognised: [],
+    reasons: {},
+    skipped,
+    unread,
+    expanded: [],
+  };
   for (const file of files) {
     let detection: Detection;
     try {
@@ -130,8 +158,10 @@ export async function ingestPaths(
       continue;
     }
     if (detection.format === null || detection.format === 'none') {
-      result.unrecognised.push(file);
+      result.unrecognised.push(file); // scanned; an archive's logs are also read
       result.reasons[file] = detection.reason;
+      if (detection.archive && (await ingestArchive(store, file, options, result.ledgers)) > 0)
+        result.expanded.push(file);
     } else result.ledgers.push(await ingestDetected(store, file, detection, options));
   }
   return result;
@@ -195,13 +225,16 @@ async function ingestDetected(
   path: string,
   detection: Detection,
   options: IngestOptions,
+  /** The name in ledgers and `_Source` (`archive!member`); default the path. */
+  name = path,
 ): Promise<IngestLedger> {
   const format = detection.format;
   if (format === null || format === 'none')
-    return fileReject(path, format ?? 'unknown', `not a log: ${detection.reason}`);
+    return fileReject(name, format ?? 'unknown', `not a log: ${detection.reason}`);
   const ledger: IngestLedger = {
-    file: path,
+    file: name,
     format,
+    detected: detection.reason,
     read: 0,
     ingested: 0,
     rejected: [],
@@ -215,7 +248,7 @@ async function ingestDetected(
     try {
       identity = await identify(path, { gzip: detection.gzip }, await store.priorFiles());
     } catch (err) {
-      return fileReject(path, format, `unreadable file: ${errorText(err)}`);
+      return fileReject(name, format, `unreadable file: ${errorText(err)}`);
     }
     if (identity.same) {
       ledger.alreadyLoaded = identity.same.path;
@@ -225,7 +258,7 @@ async function ingestDetected(
   const firstLine = (identity?.grown?.lines ?? 0) + 1;
   if (identity?.grown) ledger.resumedAt = firstLine;
   const fileId = await store.registerFile({
-    path,
+    path: name,
     format,
     hash: identity?.hash,
     bytes: identity?.bytes,
@@ -240,10 +273,11 @@ async function ingestDetected(
   };
   let parser: RecordParser;
   try {
-    parser = makeParser(format, path, store, options, onIgnored);
+    parser = makeParser(format, name, store, options, onIgnored);
   } catch (err) {
-    return fileReject(path, format, `no reader: ${(err as Error).message}`);
+    return fileReject(name, format, `no reader: ${(err as Error).message}`);
   }
+  for (const text of detection.header ?? []) parser(text, 0); // header lines the file lacks
   const handle = (text: string | null, line: number): void => {
     if (line < firstLine) {
       if (text !== null) parser(text, line); // loaded before: only primes the reader (headers)
@@ -272,7 +306,7 @@ async function ingestDetected(
     else sink.add(Array.isArray(result) ? result : [result], line);
   };
 
-  const plan = await planFor(format, path, detection, store, options);
+  const plan = await planFor(format, path, detection, store, options, name);
   // a log no Sentinel table maps lives in its native table only: the plan's own reader names the field
   // that did not convert, and a line it would accept could only have gone to the native table
   const nativeOnly = plan !== undefined && plan.plan.targets.length === 0;
@@ -282,13 +316,14 @@ async function ingestDetected(
     try {
       loaded = await store.loadFile(path, plan.plan, {
         gzip: detection.gzip,
+        sourceName: name,
         maxLineBytes: maxLine,
         source: plan.source,
         fileId,
         firstLine,
         skipBytes: identity?.grown?.bytes,
         chunkBytes: options.chunkBytes,
-        onPiece: (lines, bytes) => options.onProgress?.({ file: path, lines: firstLine - 1 + lines, bytes }),
+        onPiece: (lines, bytes) => options.onProgress?.({ file: name, lines: firstLine - 1 + lines, bytes }),
       });
     } catch {
       loaded = undefined; // DuckDB cannot read this file (invalid UTF-8, a huge line…): the JavaScript path
@@ -374,6 +409,7 @@ async function planFor(
   detection: Detection,
   store: Store,
   options: IngestOptions,
+  name: string,
 ): Promise<{ plan: LoadPlan; header: string[]; source: string } | undefined> {
   if (format === 'suricata-eve')
     return { plan: suricataPlan({ sensor: options.sensor }), header: [], source: 'suricata_eve' };
@@ -394,8 +430,9 @@ async function planFor(
     break;
   }
   if (sample.length === 0 && head.length === 0) return undefined;
-  const zeek = { sensor: options.sensor, connTables: options.connTables, path: zeekLogName(path) };
+  const zeek = { sensor: options.sensor, connTables: options.connTables, path: zeekLogName(name) };
   if (format === 'zeek-tsv') {
+    if (!head.some((h) => h.startsWith('#fields'))) head.unshift(...(detection.header ?? []));
     const found = zeekTsvPlan(head, zeek);
     return found && { ...found, header: head };
   }
@@ -423,7 +460,7 @@ async function planFor(
   const table = ndjsonTable(record as Record<string, unknown>, {
     schemas: store.schemas,
     table: options.table,
-    fileName: path,
+    fileName: name,
   });
   if (table === undefined) return undefined;
   const keys = new Set<string>();

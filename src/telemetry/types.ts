@@ -11,6 +11,8 @@ export interface Reject {
 export interface IngestLedger {
   file: string;
   format: string;
+  /** Why it was taken as `format` (what detection saw, or "format given"). */
+  detected?: string;
   read: number;
   ingested: number;
   rejected: Reject[];

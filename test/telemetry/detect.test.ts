@@ -60,7 +60,7 @@ describe('format detection', () => {
       reason: expect.stringMatching(/unknown format/),
     });
     const gz = writeTemp(dir, 'conn.log.gz', gzipSync('#separator \\x09\n#path\tconn\n#fields\tts\n'));
-    expect(await detectFile(gz)).toEqual({ format: 'zeek-tsv', reason: 'Zeek TSV header', gzip: true });
+    expect(await detectFile(gz)).toEqual({ format: 'zeek-tsv', reason: 'gzip: Zeek TSV header', gzip: true });
     const tgz = writeTemp(dir, 'firmware.tar.gz', gzipSync('binary stuff'));
     expect((await detectFile(tgz)).format).toBe('none');
   });
