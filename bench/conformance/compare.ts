@@ -22,7 +22,7 @@ export function difference(
   if (columns.join('\u0000') !== answer.columns.join('\u0000'))
     return `columns ${JSON.stringify(answer.columns)}, docs ${JSON.stringify(columns)}`;
   if (expected.length !== answer.rows.length) return `${answer.rows.length} rows, docs ${expected.length}`;
-  const unorderedArrays = /\bmake_(set|list|bag)/i.test(query);
+  const unorderedArrays = UNORDERED_LISTS.test(query);
   const rowMatches = (want: string[], got: Record<string, unknown>) =>
     columns.every((c, i) => cellMatches(want[i] ?? '', got[c], answer.types[i], unorderedArrays));
   if (isOrdered(query)) {
@@ -42,6 +42,13 @@ export function difference(
   }
   return undefined;
 }
+
+/**
+ * Functions whose arrays have no documented order: make_set / make_list of unsorted input (the README's
+ * rule), and the geo cell lists (neighbours, polygon coverings), which Kusto documents as a set of cells.
+ */
+const UNORDERED_LISTS =
+  /\bmake_(set|list|bag)|\bgeo_(geohash|s2cell|h3cell)_neighbors\b|\bgeo_polygon_to_h3cells\b/i;
 
 /** The query fixes the row order (the README's rule). */
 export function isOrdered(query: string): boolean {
@@ -196,6 +203,7 @@ function deepMatches(want: unknown, got: unknown, unordered: boolean): boolean {
   if (want === null || typeof want !== 'object') return want === got;
   if (Array.isArray(want)) {
     if (!Array.isArray(got) || got.length !== want.length) return false;
+    if (isRing(want) && isRing(got)) return ringMatches(want, got);
     if (!unordered) return want.every((w, i) => deepMatches(w, got[i], unordered));
     const unused = new Set(got.keys());
     return want.every((w) => {
@@ -215,4 +223,19 @@ function deepMatches(want: unknown, got: unknown, unordered: boolean): boolean {
         deepMatches((want as Record<string, unknown>)[k], (got as Record<string, unknown>)[k], unordered),
     )
   );
+}
+
+/** A closed GeoJSON linear ring: at least four [lng, lat] positions, the last equal to the first. */
+function isRing(value: unknown[]): value is number[][] {
+  const isPosition = (p: unknown) =>
+    Array.isArray(p) && p.length >= 2 && p.every((x) => typeof x === 'number');
+  return (
+    value.length >= 4 && value.every(isPosition) && deepMatches(value[0], value[value.length - 1], false)
+  );
+}
+
+/** Rings are equal when their vertices are, from any starting vertex (GeoJSON fixes no start). */
+function ringMatches(want: number[][], got: number[][]): boolean {
+  const [w, g] = [want.slice(0, -1), got.slice(0, -1)];
+  return g.some((_, shift) => w.every((p, i) => deepMatches(p, g[(i + shift) % g.length], false)));
 }

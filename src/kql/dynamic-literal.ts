@@ -89,6 +89,13 @@ function value(r: Reader): unknown {
     }
   }
   if (/['"@]/.test(ch) || (/[hH]/.test(ch) && /['"@]/.test(r.text[r.i + 1] ?? ''))) return string(r);
+  // a nested dynamic(…) literal is its inner value
+  const nested = /^dynamic\s*\(/i.exec(r.text.slice(r.i));
+  if (nested) {
+    r.i += nested[0].length;
+    const inner = value(r);
+    return (r.expect(')'), inner);
+  }
   // a bare token: number, true/false/null, a typed scalar `name(...)`, or a timespan like 1d
   const m = /^([A-Za-z_]+)\s*\(([^)]*)\)|^[^\s,\]}]+/.exec(r.text.slice(r.i));
   if (!m) throw new LiteralError('dynamic literal: unexpected end');

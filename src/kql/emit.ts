@@ -227,6 +227,7 @@ const OPERATORS: Record<string, Emitter> = {
   MvExpandOperator: mvExpand,
   InvokeOperator: invoke,
   ParseOperator: parse,
+  ParseWhereOperator: parse,
   EvaluateOperator: evaluate,
   MakeSeriesOperator: makeSeries,
   // render only draws a chart in Kusto's clients; the rows are unchanged (documented in docs/kql.md)

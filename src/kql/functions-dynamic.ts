@@ -2,7 +2,7 @@
  * Dynamic values (DuckDB JSON): parse_json, property and index access (`d.key`, `d["key"]`, `a[0]`,
  * `a[-1]`), and the array / bag functions. A JSON null read from a document is SQL NULL, as in Kusto.
  */
-import { arg, constArg, str, toJsonSql, type Library } from './functions-common.js';
+import { arg, constArg, sqlText, str, toJsonSql, type Library } from './functions-common.js';
 import type { FunctionFamily } from './registry.js';
 import type { Env, Sql } from './context.js';
 import type { KNode } from './kusto.js';
@@ -77,19 +77,21 @@ const SCALARS: Library = {
     const v = toJsonSql(arg(args, 1, env), node, env);
     return `(CASE WHEN ${isArray(d)} THEN list_contains(CAST(${asJsonList(d)} AS VARCHAR[]), CAST(${v} AS VARCHAR)) END)`;
   },
-  array_index_of: (args, node, env) => {
-    const d = arg(args, 0, env).sql;
-    const v = toJsonSql(arg(args, 1, env), node, env);
-    return `CAST(CASE WHEN ${isArray(d)} THEN list_position(CAST(${asJsonList(d)} AS VARCHAR[]), CAST(${v} AS VARCHAR)) - 1 END AS BIGINT)`;
-  },
   array_concat: (args, _node, env) =>
     dialect.toJson(`flatten([${args.map((_, i) => asJsonList(arg(args, i, env).sql)).join(', ')}])`),
   bag_keys: (args, _node, env) => {
     const d = arg(args, 0, env).sql;
     return `(CASE WHEN ${dialect.jsonType(d)} = 'OBJECT' THEN ${dialect.toJson(`json_keys(${d})`)} END)`;
   },
-  bag_has_key: (args, node, env) =>
-    `coalesce(json_exists(${arg(args, 0, env).sql}, '$."' || replace(${str(args, 1, node, env)}, '"', '\\"') || '"'), false)`,
+  bag_has_key: (args, node, env) => {
+    const key = env.c.expr.constant(args[1], env.c)?.value;
+    // a constant `$.a.b` is a JSONPath into nested bags; anything else is one top-level key
+    const path =
+      typeof key === 'string' && /^\$(\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])+$/.test(key)
+        ? sqlText(key)
+        : `'$."' || replace(${str(args, 1, node, env)}, '"', '\\"') || '"'`;
+    return `coalesce(json_exists(${arg(args, 0, env).sql}, ${path}), false)`;
+  },
   bag_pack: bagPack,
   pack_array: (args, node, env) =>
     `json_array(${args.map((_, i) => toJsonSql(arg(args, i, env), node, env)).join(', ')})`,
@@ -128,8 +130,6 @@ const SCALARS: Library = {
       `'avg', list_avg(${list}), 'stdev', list_stddev_samp(${list}), 'variance', list_var_samp(${list}))`
     );
   },
-  dynamic_to_json: (args, node, env) =>
-    `coalesce(CAST(${toJsonSql(arg(args, 0, env), node, env)} AS VARCHAR), '')`,
 };
 SCALARS.todynamic = SCALARS.parse_json;
 SCALARS.toobject = SCALARS.parse_json;

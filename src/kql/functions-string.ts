@@ -160,7 +160,6 @@ const SCALARS: Library = {
     `try(${dialect.toJson(base64ToBytes(str(args, 0, node, env)))})`,
   base64_encode_tostring: (args, node, env) => `to_base64(encode(${str(args, 0, node, env)}))`,
   url_decode: (args, node, env) => `coalesce(try(url_decode(${str(args, 0, node, env)})), '')`,
-  url_encode: (args, node, env) => `url_encode(${str(args, 0, node, env)})`,
   hash_sha256: (args, node, env) => `sha256(${hashInput(args, node, env)})`,
   hash_sha1: (args, node, env) => `sha1(${hashInput(args, node, env)})`,
   hash_md5: (args, node, env) => `md5(${hashInput(args, node, env)})`,

@@ -179,9 +179,14 @@ function parseTimespanText(s: string): string {
 function toDatetime(args: KNode[], node: KNode, env: Env): string {
   const v = arg(args, 0, env);
   if (v.type === 'datetime') return v.sql;
-  const text = v.type === 'string' ? v.sql : str(args, 0, node, env);
-  // an offset or Z means an instant: normalise it to UTC; a bare date/time is already UTC in Kusto
-  return `(CASE WHEN regexp_matches(trim(${text}), '(Z|[+-]\\d{2}:?\\d{2})$') THEN ${dialect.timestampFromMicros(dialect.epochMicros(`TRY_CAST(trim(${text}) AS TIMESTAMPTZ)`))} ELSE coalesce(TRY_CAST(trim(${text}) AS TIMESTAMP), try_strptime(trim(${text}), ['%m-%d-%Y', '%m/%d/%Y', '%m/%d/%Y %H:%M:%S', '%m/%d/%Y %H:%M', '%m-%d-%Y %H:%M:%S'])) END)`;
+  return datetimeOfText(v.type === 'string' ? v.sql : str(args, 0, node, env));
+}
+
+/** Kusto's reading of datetime text (todatetime, parse's typed columns): null when it is none. */
+export function datetimeOfText(text: string): string {
+  // an offset after a time, or Z, means an instant: normalise it to UTC; a bare date/time is already UTC
+  // in Kusto (and `12-02-2022` ends in `-2022`, which is no offset)
+  return `(CASE WHEN regexp_matches(trim(${text}), '(Z|\\d:\\d{2}(:\\d{2}(\\.\\d*)?)?\\s*[+-]\\d{2}:?\\d{2})$') THEN ${dialect.timestampFromMicros(dialect.epochMicros(`TRY_CAST(trim(${text}) AS TIMESTAMPTZ)`))} ELSE coalesce(TRY_CAST(trim(${text}) AS TIMESTAMP), try_strptime(trim(${text}), ['%m-%d-%Y', '%m/%d/%Y', '%m/%d/%Y %H:%M:%S', '%m/%d/%Y %H:%M', '%m-%d-%Y %H:%M:%S'])) END)`;
 }
 
 function toBool(args: KNode[], _node: KNode, env: Env): string {

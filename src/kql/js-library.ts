@@ -126,6 +126,9 @@ function hasIpv4Prefix(source: JsValue, prefix: JsValue): JsValue {
   return ipv4sIn(source, false).some((ip) => ip.startsWith(prefix));
 }
 
+/** Percent-escapes with lower-case hex digits, as .NET writes them. */
+const lowerHex = (s: string) => s.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase());
+
 const listArgs = (args: JsValue[]): JsValue[] => (args.length === 1 && isArray(args[0]) ? args[0] : args);
 
 function toHex(n: JsValue, minLength: JsValue = 0): JsValue {
@@ -251,7 +254,34 @@ function rangeArray(start: JsValue, stop: JsValue, step: JsValue = 1): JsValue {
   return out;
 }
 
+/** `array_index_of(arr, value[, start[, length[, occurrence]]])`: -1 when not found; start < 0 counts from the end. */
+function arrayIndexOf(
+  arr: JsValue,
+  value: JsValue,
+  start: JsValue = 0,
+  length: JsValue = -1,
+  nth: JsValue = 1,
+): JsValue {
+  if (!isArray(arr) || typeof start !== 'number' || typeof length !== 'number' || typeof nth !== 'number')
+    return null;
+  const from = start < 0 ? Math.max(0, arr.length + start) : start;
+  const to = length < 0 ? arr.length : Math.min(arr.length, from + length);
+  let seen = 0;
+  for (let i = from; i < to; i++) if (key(arr[i]) === key(value) && ++seen === nth) return i;
+  return -1;
+}
+
+/** The value with every bag's keys in ordinal order (dynamic_to_json's canonical form). */
+function sortedKeys(v: JsValue): JsValue {
+  if (isArray(v)) return v.map(sortedKeys);
+  if (!isBag(v)) return v;
+  const keys = Object.keys(v).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(keys.map((k) => [k, sortedKeys(v[k])]));
+}
+
 export const JS_LIBRARY: Record<string, Fn> = {
+  dynamic_to_json: (v) => JSON.stringify(sortedKeys(v)),
+  array_index_of: arrayIndexOf,
   ...CODEC_LIBRARY,
   ...MEASURE_LIBRARY,
   ...NETWORK_LIBRARY,
@@ -289,8 +319,16 @@ export const JS_LIBRARY: Record<string, Fn> = {
   unicode_codepoints_to_string: codepointsToString,
   replace_strings: replaceStrings,
   // .NET's encoding: lower-case hex digits
-  url_encode_component: (s) =>
-    typeof s === 'string' ? encodeURIComponent(s).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()) : null,
+  url_encode_component: (s) => (typeof s === 'string' ? lowerHex(encodeURIComponent(s)) : null),
+  // .NET's form encoding (HttpUtility.UrlEncode): a space is '+', and ' and ~ are escaped too
+  url_encode: (s) =>
+    typeof s === 'string'
+      ? lowerHex(
+          encodeURIComponent(s)
+            .replace(/%20/g, '+')
+            .replace(/['~]/g, (c) => `%${c.charCodeAt(0).toString(16)}`),
+        )
+      : null,
   has_ipv4: hasIpv4,
   has_ipv4_prefix: hasIpv4Prefix,
   has_any_ipv4: (source, ...ips) => listArgs(ips).some((ip) => hasIpv4(source, ip) === true),

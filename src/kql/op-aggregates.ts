@@ -93,7 +93,8 @@ function argExtreme(fn: 'arg_max' | 'arg_min', node: KNode, out: Column[], env: 
   }
   if (fields.length !== tuple.length) env.c.fail(node, 'arg_max/arg_min arguments');
   const struct = `struct_pack(${fields.map((f, i) => `f${i} := ${f}`).join(', ')})`;
-  const picked = `${fn}(${struct}, ${key})`;
+  // a group whose keys are all null still gives a row (Kusto's): the first one
+  const picked = `coalesce(${fn}(${struct}, ${key}), first(${struct}))`;
   return out.map((col, i) => ({ ...col, sql: fieldOf(picked, i, col.type) }));
 }
 
