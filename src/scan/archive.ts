@@ -2,10 +2,13 @@
  * Archive members, one at a time, within a Budget: zip through fflate (central directory first, so
  * declared sizes and ratios are checked before anything is inflated; a lying size header only truncates,
  * as fflate inflates into a buffer of the declared size), tar through tar-stream. Gzip is gzip.ts.
+ * Both libraries load on the first archive: fflate builds its Huffman tables when imported, and every
+ * scan worker would pay that at start-up for corpora without a single archive.
  */
-import { unzipSync, type UnzipFileInfo } from 'fflate';
-import { extract } from 'tar-stream';
+import type { UnzipFileInfo } from 'fflate';
 import type { Budget } from './limits.js';
+
+type Unzip = (typeof import('fflate'))['unzipSync'];
 
 export type ArchiveKind = 'zip' | 'tar' | 'gzip';
 
@@ -33,7 +36,8 @@ function isUstar(data: Uint8Array): boolean {
 /** Zip members are inflated in groups of at most this many declared bytes (bounded memory). */
 const ZIP_GROUP_BYTES = 64 * 1024 * 1024;
 
-export function* zipMembers(data: Uint8Array, budget: Budget): Generator<Member> {
+export async function* zipMembers(data: Uint8Array, budget: Budget): AsyncGenerator<Member> {
+  const { unzipSync } = await import('fflate');
   const entries: UnzipFileInfo[] = [];
   unzipSync(data, {
     filter: (f) => {
@@ -45,7 +49,7 @@ export function* zipMembers(data: Uint8Array, budget: Budget): Generator<Member>
   let groupBytes = 0;
   const flush = function* (): Generator<Member> {
     if (group.size === 0) return;
-    yield* inflateGroup(data, group);
+    yield* inflateGroup(unzipSync, data, group);
     group = new Set();
     groupBytes = 0;
   };
@@ -66,14 +70,14 @@ export function* zipMembers(data: Uint8Array, budget: Budget): Generator<Member>
   yield* flush();
 }
 
-function* inflateGroup(data: Uint8Array, names: Set<string>): Generator<Member> {
+function* inflateGroup(unzipSync: Unzip, data: Uint8Array, names: Set<string>): Generator<Member> {
   let files: Record<string, Uint8Array>;
   try {
     files = unzipSync(data, { filter: (f) => names.has(f.name) });
   } catch {
     // One bad member (encrypted, corrupt) fails the group: retry one by one to name it.
     if (names.size > 1) {
-      for (const name of names) yield* inflateGroup(data, new Set([name]));
+      for (const name of names) yield* inflateGroup(unzipSync, data, new Set([name]));
       return;
     }
     const [name] = names;
@@ -84,6 +88,7 @@ function* inflateGroup(data: Uint8Array, names: Set<string>): Generator<Member> 
 }
 
 export async function* tarMembers(data: Uint8Array, budget: Budget): AsyncGenerator<Member> {
+  const { extract } = await import('tar-stream');
   const ex = extract();
   ex.end(Buffer.from(data.buffer, data.byteOffset, data.length));
   for await (const entry of ex) {
