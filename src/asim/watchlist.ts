@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyze } from '../kql/kusto.js';
 import type { SchemaSet } from '../store/schema.js';
-import { CsvRecordJoiner, parseCsvRecord } from '../telemetry/csv.js';
+import { CsvRecordJoiner, parseCsvRecord } from '../util/csv.js';
 
 export const WATCHLIST_FUNCTION = '_GetWatchlist';
 
@@ -24,7 +24,7 @@ function readCsv(path: string): string[][] {
   const add = (record: { text: string; line: number } | undefined) => {
     if (!record || record.text.trim() === '') return;
     try {
-      records.push(parseCsvRecord(record.text).map((v) => v ?? ''));
+      records.push(parseCsvRecord(record.text, { nulls: true }).map((v) => v ?? ''));
     } catch (e) {
       throw new Error(`${path}:${record.line}: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -12,7 +12,7 @@ import type { Store } from '../store/db.js';
 import { CoerceError, type Row } from '../store/coerce.js';
 import { SOURCE_COLUMN } from '../store/schema.js';
 import { cefPlan, parseCefLine, setCefSchema } from './cef.js';
-import { CsvRecordJoiner } from './csv.js';
+import { CsvRecordJoiner } from '../util/csv.js';
 import { eachArchiveMember } from './archive-logs.js';
 import { detectFile, isLogFormat, type Detection } from './detect.js';
 import { JsonArraySplitter } from './json-array.js';

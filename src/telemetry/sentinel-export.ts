@@ -13,7 +13,7 @@ import { basename } from 'node:path';
 import type { Row } from '../store/coerce.js';
 import type { Conversion, Expr, LoadPlan, SourceField } from '../store/plan.js';
 import type { KqlType, SchemaSet, TableSchema } from '../store/schema.js';
-import { parseCsvRecord } from './csv.js';
+import { parseCsvRecord } from '../util/csv.js';
 import { isBlank, parseJsonObject } from './text.js';
 import { parseIso, parseUsLocale } from './time.js';
 import { IGNORED, type RecordParser, type RecordResult } from './types.js';
@@ -109,7 +109,7 @@ export function sentinelExportParser(format: ExportFormat, options: ExportOption
       if (isBlank(text)) return IGNORED;
       let fields: (string | null)[];
       try {
-        fields = parseCsvRecord(text);
+        fields = parseCsvRecord(text, { nulls: true });
       } catch (err) {
         return `CSV: ${(err as Error).message}`;
       }

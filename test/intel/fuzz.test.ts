@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { importIntelText, INTEL_FORMATS } from '../../src/intel/import.js';
 import { parseStixPattern } from '../../src/intel/importers/stix-pattern.js';
-import { splitCsvRecord } from '../../src/intel/csv-record.js';
+import { parseCsvRecord } from '../../src/util/csv.js';
 
 describe('parsers on arbitrary input', () => {
   it('importIntelText never throws, whatever the forced format', () => {
@@ -57,7 +57,7 @@ describe('parsers on arbitrary input', () => {
         ),
         (fields) => {
           const line = fields.map((f) => `"${f.replace(/"/g, '""')}"`).join(',');
-          expect(splitCsvRecord(line)).toEqual(fields);
+          expect(parseCsvRecord(line, { trim: true })).toEqual(fields);
         },
       ),
     );

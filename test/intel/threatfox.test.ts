@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { importIntelText } from '../../src/intel/import.js';
-import { splitCsvRecord } from '../../src/intel/csv-record.js';
+import { parseCsvRecord } from '../../src/util/csv.js';
 
 const API = `{
   "query_status": "ok",
@@ -174,8 +174,14 @@ const CSV_OLD =
 
 describe('ThreatFox CSV export', () => {
   it('splits quoted records separated by ", " with "" escapes', () => {
-    expect(splitCsvRecord('"a", "b ""q"" c",  "", d ,"e,f"')).toEqual(['a', 'b "q" c', '', 'd', 'e,f']);
-    expect(() => splitCsvRecord('"a", "b')).toThrow('unterminated quoted field');
+    expect(parseCsvRecord('"a", "b ""q"" c",  "", d ,"e,f"', { trim: true })).toEqual([
+      'a',
+      'b "q" c',
+      '',
+      'd',
+      'e,f',
+    ]);
+    expect(() => parseCsvRecord('"a", "b', { trim: true })).toThrow('unterminated quoted field');
   });
 
   it('maps columns from the header comment; a malformed row is rejected with its file line, the rest imports', () => {
@@ -196,7 +202,7 @@ describe('ThreatFox CSV export', () => {
       ],
     ]);
     expect(r.rejects).toEqual([
-      { file: 'recent.csv', line: 9, reason: 'unexpected "d" after field 3' },
+      { file: 'recent.csv', line: 9, reason: 'unexpected "d" after the closing quote of field 3' },
       { file: 'recent.csv', line: 10, reason: 'port out of range: "176.65.139.7:0"' },
       { file: 'recent.csv', line: 11, reason: 'expected 15 fields, found 4' },
     ]);

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/db.js';
 import { loadSchemas } from '../../src/store/schema.js';
-import { CsvRecordJoiner, parseCsvRecord } from '../../src/telemetry/csv.js';
+import { CsvRecordJoiner, parseCsvRecord } from '../../src/util/csv.js';
 import { ingestFile } from '../../src/telemetry/ingest.js';
 import { JsonArraySplitter } from '../../src/telemetry/json-array.js';
 import {
@@ -76,7 +76,7 @@ describe('values', () => {
 
 describe('CSV', () => {
   it('splits quoted fields, "" escapes, literal null and empty', () => {
-    expect(parseCsvRecord('a,"b,c","d""e",null,,"null",""')).toEqual([
+    expect(parseCsvRecord('a,"b,c","d""e",null,,"null",""', { nulls: true })).toEqual([
       'a',
       'b,c',
       'd"e',
@@ -85,9 +85,9 @@ describe('CSV', () => {
       'null',
       '',
     ]);
-    expect(parseCsvRecord('x,')).toEqual(['x', null]);
+    expect(parseCsvRecord('x,', { nulls: true })).toEqual(['x', null]);
     expect(() => parseCsvRecord('"open')).toThrow(/unterminated/);
-    expect(() => parseCsvRecord('"a"b')).toThrow(/after a closing quote/);
+    expect(() => parseCsvRecord('"a"b')).toThrow(/after the closing quote/);
   });
 
   it('joins records whose quoted fields span lines, keeping the first line number', () => {
@@ -103,7 +103,7 @@ describe('CSV', () => {
     fc.assert(
       fc.property(fc.array(fc.string({ maxLength: 20 }), { minLength: 1, maxLength: 8 }), (fields) => {
         const text = fields.map((f) => `"${f.replace(/"/g, '""')}"`).join(',');
-        expect(parseCsvRecord(text)).toEqual(fields);
+        expect(parseCsvRecord(text, { nulls: true })).toEqual(fields);
       }),
     );
   });

@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import type { Indicator, ParseResult } from '../model.js';
-import { splitCsvRecord } from '../csv-record.js';
+import { parseCsvRecord } from '../../util/csv.js';
 import { parseLines, type LineImporter } from './lines.js';
 import {
   collectEntries,
@@ -101,7 +101,7 @@ export function looksLikeIndicatorCsv(raw: string): boolean {
   if (!first) return false;
   const d = delimiterOf(first);
   try {
-    const header = splitCsvRecord(first, d);
+    const header = parseCsvRecord(first, { delimiter: d, trim: true });
     return header.length > 1 && resolveColumns(header).value !== undefined;
   } catch {
     return false;
@@ -160,7 +160,7 @@ export function csvImporter(file: string, mapping?: Partial<Record<CsvField, str
         try {
           columns = numeric
             ? resolveColumns([], mapping)
-            : resolveColumns(splitCsvRecord(header.line, d), mapping);
+            : resolveColumns(parseCsvRecord(header.line, { delimiter: d, trim: true }), mapping);
           if (columns.value === undefined) throw new Error('no value column (use --columns value=NAME)');
         } catch (err) {
           failed = true;
@@ -170,7 +170,7 @@ export function csvImporter(file: string, mapping?: Partial<Record<CsvField, str
       }
       const entries: Array<Entry<string[]>> = lines.map(({ line, n }) => {
         try {
-          return { line: n, entry: splitCsvRecord(line, d) };
+          return { line: n, entry: parseCsvRecord(line, { delimiter: d, trim: true }) };
         } catch (err) {
           return { line: n, entry: (err as Error).message };
         }

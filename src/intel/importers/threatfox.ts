@@ -5,7 +5,7 @@
  */
 import type { Indicator, IndicatorType, ParseResult } from '../model.js';
 import { objectLines } from '../json-lines.js';
-import { splitCsvRecord } from '../csv-record.js';
+import { parseCsvRecord } from '../../util/csv.js';
 import { parseLines, type LineImporter } from './lines.js';
 import {
   collectEntries,
@@ -203,7 +203,7 @@ export function looksLikeThreatFoxCsv(text: string): boolean {
   const first = lines.find((l) => l.trim() && !l.startsWith('#'));
   if (!first || !/^"\d{4}-\d{2}-\d{2}/.test(first)) return false;
   try {
-    const n = splitCsvRecord(first.replace(/\r$/, '')).length;
+    const n = parseCsvRecord(first.replace(/\r$/, ''), { trim: true }).length;
     return n === 14 || n === 15;
   } catch {
     return false;
@@ -221,12 +221,12 @@ export function threatFoxCsvImporter(file: string): LineImporter {
         const n = first + k;
         if (!line.trim()) continue;
         if (line.startsWith('#')) {
-          if (CSV_HEADER.test(line)) columns = splitCsvRecord(line.replace(/^#\s*/, ''));
+          if (CSV_HEADER.test(line)) columns = parseCsvRecord(line.replace(/^#\s*/, ''), { trim: true });
           continue;
         }
         let fields: string[];
         try {
-          fields = splitCsvRecord(line);
+          fields = parseCsvRecord(line, { trim: true });
         } catch (err) {
           entries.push({ entry: (err as Error).message, line: n });
           continue;
