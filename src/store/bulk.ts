@@ -36,11 +36,12 @@ const DOTTED_QUAD = [OCTET, OCTET, OCTET, OCTET].join('\\.');
 
 /** Macros the plans compile to (installed with the store). */
 export const BULK_MACROS = [
-  // epoch seconds, milliseconds or microseconds told apart by magnitude (as the JavaScript coercer does)
+  // epoch seconds, milliseconds or microseconds told apart by magnitude, NULL (the line goes to the
+  // JavaScript reader, which rejects it with the reason) where out of range: telemetry/time.ts epochMs
   `CREATE OR REPLACE MACRO tt_epoch_time(x) AS (
-     CASE WHEN x IS NULL OR isnan(x) OR isinf(x) OR abs(x) > 1e17 THEN NULL
-          WHEN x > 1e14 THEN make_timestamp(CAST(x AS BIGINT))
-          WHEN x > 1e11 THEN make_timestamp(CAST(x * 1000 AS BIGINT))
+     CASE WHEN x IS NULL OR isnan(x) OR isinf(x) OR x < 0 OR x >= 1e17 OR (x >= 1e14 AND x < 1e15) THEN NULL
+          WHEN x >= 1e15 THEN make_timestamp(CAST(x AS BIGINT))
+          WHEN x >= 1e11 THEN make_timestamp(CAST(x * 1000 AS BIGINT))
           ELSE make_timestamp(CAST(x * 1000000 AS BIGINT)) END)`,
   // TIMESTAMP casts zone-less and `Z` text fast but drops an offset; TIMESTAMPTZ honours it (5× slower)
   `CREATE OR REPLACE MACRO tt_parse_time(s) AS (

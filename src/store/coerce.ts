@@ -3,7 +3,7 @@
  * Readers stay format-only; type rules live here once. Empty strings and '-' placeholders become null.
  */
 import type { KqlType, TableSchema } from './schema.js';
-import { parseCefTime, parseIso, parseUsLocale, utcDate } from '../telemetry/time.js';
+import { epochMs, parseCefTime, parseIso, parseUsLocale, utcDate } from '../telemetry/time.js';
 
 export type Row = Record<string, unknown>;
 
@@ -42,12 +42,11 @@ function parseLoose(text: string): Date | null {
   return Number.isNaN(ms) ? null : new Date(ms);
 }
 
-/** Epoch seconds (Zeek), milliseconds (CEF rt) or microseconds, told apart by magnitude. */
+/** Epoch seconds (Zeek), milliseconds (CEF rt) or microseconds, told apart by magnitude (time.ts epochMs). */
 function epochToIso(n: number): string {
-  const ms = n > 1e14 ? n / 1000 : n > 1e11 ? n : n * 1000;
-  const date = new Date(ms);
-  if (Number.isNaN(date.getTime())) throw new CoerceError(`not a datetime: ${n}`);
-  return date.toISOString();
+  const ms = epochMs(n);
+  if (typeof ms === 'string') throw new CoerceError(`not a datetime: ${ms}`);
+  return new Date(ms).toISOString();
 }
 
 function toInteger(value: unknown, type: KqlType): number | null {

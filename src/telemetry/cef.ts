@@ -17,7 +17,7 @@ import type { Conversion, Expr, LoadPlan, SourceField } from '../store/plan.js';
 import type { KqlType, TableSchema } from '../store/schema.js';
 import { CEF_KEY_COLUMNS } from './cef-fields.js';
 import { parseSyslogHeader } from './syslog.js';
-import { parseCefTime } from './time.js';
+import { epochMs, parseCefTime } from './time.js';
 
 export interface CefOptions {
   /** Year for timestamps that have none (RFC 3164 headers, `MMM dd HH:mm:ss`); default: this year. */
@@ -90,7 +90,16 @@ function parse(line: string, year: number): CefResult {
   const extras: string[] = [];
   readExtension(line, start, (key, value) => mapPair(row, extras, key, value, year));
   if (extras.length > 0) row.AdditionalExtensions = extras.join(';');
+  const badEpoch = outOfRangeEpoch(row.ReceiptTime);
+  if (badEpoch) return { reason: `rt: ${badEpoch}` };
   return { row };
+}
+
+/** An epoch `rt` no date can be (year 9999 in ms read as 1978 before): the line is a reject. */
+function outOfRangeEpoch(rt: unknown): string | undefined {
+  if (typeof rt !== 'string' || !/^\d+(\.\d+)?$/.test(rt.trim())) return undefined;
+  const ms = epochMs(Number(rt));
+  return typeof ms === 'string' ? ms : undefined;
 }
 
 function mapPair(row: Row, extras: string[], key: string, value: string, year: number): void {

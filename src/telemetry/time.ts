@@ -31,13 +31,25 @@ export function utcDate(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, 
   return date.getUTCDate() === d ? date : null;
 }
 
-/** Epoch seconds, milliseconds or microseconds, told apart by magnitude (as store/coerce does). */
+/**
+ * Epoch seconds, milliseconds or microseconds, told apart by magnitude (store/bulk.ts tt_epoch_time
+ * draws the same lines): seconds below 1e11 (year 5138), milliseconds below 1e14, microseconds from 1e15
+ * (2001) to 1e17. Between 1e14 and 1e15 a value is milliseconds beyond year 5138 or microseconds before
+ * 2001 (`253402300799000`, year 9999 in ms, was read as 1978): out of range, as are negative values and
+ * anything past 1e17. Returns epoch milliseconds, or the reason the value is no time.
+ */
+export function epochMs(n: number): number | string {
+  if (!Number.isFinite(n)) return `epoch ${n} is not a number`;
+  if (n < 0) return `epoch ${n} is negative (before 1970)`;
+  if (n < 1e11) return n * 1000;
+  if (n < 1e14) return n;
+  if (n >= 1e15 && n < 1e17) return n / 1000;
+  return `epoch ${n} is out of range (neither seconds, milliseconds nor microseconds of a date before 5138)`;
+}
+
 export function epochDate(n: number): Date | null {
-  if (!Number.isFinite(n)) return null;
-  const ms = n > 1e14 ? n / 1000 : n > 1e11 ? n : n * 1000;
-  const date = new Date(ms);
-  const y = date.getUTCFullYear();
-  return Number.isNaN(y) || y > 9999 || y < 1 ? null : date;
+  const ms = epochMs(n);
+  return typeof ms === 'number' ? new Date(ms) : null;
 }
 
 /** Minutes east of UTC for `Z`, `UTC`, `GMT`, `+02:00`, `-0500`, `GMT+01:00`; undefined if unknown. */

@@ -66,7 +66,20 @@ const CONN_MAPPED = new Set([
   '_node_name',
 ]);
 
+/** Fields without which a log's rows would have NULL times or addresses: its mapping needs them. */
+const ZEEK_NEEDS: Record<string, readonly string[]> = {
+  conn: ['ts', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto'],
+  dns: ['ts', 'id.orig_h', 'query'],
+};
+
+/** The needed fields of a `path` log that `has` lacks (every log needs `ts`). */
+export function zeekMissing(path: string | undefined, has: (field: string) => boolean): string[] {
+  return (ZEEK_NEEDS[path ?? ''] ?? ['ts']).filter((f) => !has(f));
+}
+
 export function mapZeekRecord(path: string, rec: ZeekRecord, options: ZeekOptions): RecordResult {
+  const missing = zeekMissing(path, (f) => f in rec);
+  if (missing.length > 0) return `Zeek ${path} record lacks ${missing.join(', ')}: its mapping needs them`;
   const time = zeekTime(rec.ts);
   if (time === undefined) return `Zeek ts is not a time: ${JSON.stringify(String(rec.ts).slice(0, 40))}`;
   const sensor = String(rec._system_name ?? rec._node_name ?? options.sensor ?? '');
@@ -79,7 +92,7 @@ export function mapZeekRecord(path: string, rec: ZeekRecord, options: ZeekOption
 
 function zeekTime(ts: unknown): Date | null | undefined {
   if (ts === null || ts === undefined) return null;
-  if (typeof ts === 'number') return Number.isFinite(ts) ? new Date(ts * 1000) : undefined;
+  if (typeof ts === 'number') return ts >= 0 && ts < 1e11 ? new Date(ts * 1000) : undefined; // seconds to 5138
   return parseIso(String(ts)) ?? undefined; // JSON writer with JSON::TS_ISO8601
 }
 
@@ -276,6 +289,9 @@ export function zeekTsvParser(options: ZeekOptions = {}): RecordParser {
     if (isBlank(text)) return IGNORED;
     if (!fields) return 'Zeek TSV data before the #fields header';
     if (path === undefined) return 'Zeek TSV log without #path (conn or dns?)';
+    const missing = zeekMissing(path, (f) => fields.includes(f));
+    if (missing.length > 0)
+      return `Zeek ${path} log: #fields lacks ${missing.join(', ')} (the ${path} mapping needs them): file rejected`;
     const values = text.split(separator);
     if (values.length !== fields.length) return `${values.length} fields, #fields names ${fields.length}`;
     const rec: ZeekRecord = {};
@@ -348,6 +364,7 @@ function zeekTargets(
   options: ZeekOptions,
 ): TableTarget[] | undefined {
   const has = new Set(names);
+  if (zeekMissing(path, (f) => has.has(f)).length > 0) return undefined; // the reader rejects with the reason
   const opt = (name: string): Expr | undefined => (has.has(name) ? { field: name } : undefined);
   const sensorFields = ['_system_name', '_node_name'].filter((n) => has.has(n)).map((n) => ({ field: n }));
   const sensor: Expr = { coalesce: [...sensorFields, { const: options.sensor ?? '' }] };
@@ -371,8 +388,6 @@ function zeekTargets(
     return [{ table: 'DnsEvents', columns: Object.fromEntries(defined) }];
   }
   if (path !== 'conn') return [];
-  const need = ['ts', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto'];
-  if (need.some((n) => !has.has(n))) return undefined;
   const { dne, csl } = flowTargets({
     time: { field: 'ts' },
     end: has.has('duration') ? { plusSeconds: ['ts', 'duration'] } : undefined,

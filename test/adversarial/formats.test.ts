@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ingest } from '../../src/index.js';
 import { zeekConnHeader } from '../../src/telemetry/detect.js';
 import { scratchDir } from '../helpers.js';
+import { ingestOne } from './helpers.js';
 
 const tmp = scratchDir('adv-formats');
 
@@ -25,16 +26,6 @@ const zeekRows = (n: number): string[] =>
   );
 const CEF = (i: number): string =>
   `<134>May 20 10:00:${String(i % 60).padStart(2, '0')} fw01 CEF:0|Acme|EdgeFirewall|7.2|200|Connection allowed|3|rt=1779321783000 src=10.20.0.${i + 2} spt=34892 dst=140.82.121.4 dpt=123 proto=TCP act=accept`;
-
-/** One file's ledger after ingest (in memory). */
-async function ingestOne(path: string) {
-  const { ledgers, inputs } = await ingest([path]);
-  expect(inputs.skipped).toEqual([]);
-  expect(ledgers).toHaveLength(1);
-  const [ledger] = ledgers;
-  expect(ledger.read).toBe(ledger.ingested + ledger.rejected.length);
-  return ledger;
-}
 
 describe('formats from content, not from the name', () => {
   it('rotated names: eve.json.1.gz, conn.log.1.gz, syslog.2.gz are read as logs', async () => {
