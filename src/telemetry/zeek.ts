@@ -78,10 +78,10 @@ export function zeekMissing(path: string | undefined, has: (field: string) => bo
 }
 
 export function mapZeekRecord(path: string, rec: ZeekRecord, options: ZeekOptions): RecordResult {
-  const missing = zeekMissing(path, (f) => f in rec);
-  if (missing.length > 0) return `Zeek ${path} record lacks ${missing.join(', ')}: its mapping needs them`;
   const time = zeekTime(rec.ts);
   if (time === undefined) return `Zeek ts is not a time: ${JSON.stringify(String(rec.ts).slice(0, 40))}`;
+  const missing = zeekMissing(path, (f) => f in rec);
+  if (missing.length > 0) return `Zeek ${path} record lacks ${missing.join(', ')}: its mapping needs them`;
   const sensor = String(rec._system_name ?? rec._node_name ?? options.sensor ?? '');
   if (path === 'conn')
     return mapConn(rec, time, sensor, options.connTables ?? ['DeviceNetworkEvents', 'CommonSecurityLog']);

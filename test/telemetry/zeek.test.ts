@@ -138,7 +138,12 @@ describe('Zeek dns and JSON', () => {
 
   it('tells conn from dns per record, rejects broken JSON and unknown kinds', () => {
     const parse = zeekJsonParser();
-    expect(rows(parse('{"ts":1,"id.orig_h":"1.1.1.1","conn_state":"S0","proto":"tcp"}', 1))).toHaveLength(2);
+    const conn =
+      '"ts":1,"id.orig_h":"1.1.1.1","id.orig_p":1,"id.resp_h":"2.2.2.2","id.resp_p":23,"proto":"tcp"';
+    expect(rows(parse(`{${conn},"conn_state":"S0"}`, 1))).toHaveLength(2);
+    expect(parse('{"ts":1,"id.orig_h":"1.1.1.1","conn_state":"S0"}', 1)).toMatch(
+      /conn record lacks id.orig_p, id.resp_h, id.resp_p, proto/,
+    );
     expect(parse('{"ts":1,"method":"GET"}', 2)).toMatch(/unknown kind/);
     expect(parse('{"ts":', 3)).toMatch(/invalid JSON/);
     expect(parse('[1]', 4)).toMatch(/not a JSON object/);
