@@ -5,14 +5,10 @@
 import ipaddr from 'ipaddr.js';
 import { parse as parseDomain } from 'tldts';
 import type { IndicatorType } from './model.js';
-
-const OCTET = /^(?:0|[1-9]\d{0,2})$/;
+import { isIPv4 } from '../util/ipv4.js';
 
 /** Dotted-quad IPv4 with no leading zeros (`010.` is octal to some parsers: ambiguous, so refused). */
-export function isIPv4(text: string): boolean {
-  const parts = text.split('.');
-  return parts.length === 4 && parts.every((p) => OCTET.test(p) && Number(p) <= 255);
-}
+export { isIPv4 };
 
 export function isIPv6(text: string): boolean {
   return text.includes(':') && ipaddr.IPv6.isValid(text);

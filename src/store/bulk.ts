@@ -27,12 +27,9 @@ import {
   type LoadResult,
   type SourceField,
 } from './plan.js';
+import { IPV4_PATTERN } from '../util/ipv4.js';
 
 export { quoteIdent, sqlString };
-
-/** An IPv4 address written the canonical way: four octets 0–255 without leading zeros. */
-const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
-const DOTTED_QUAD = [OCTET, OCTET, OCTET, OCTET].join('\\.');
 
 /** Macros the plans compile to (installed with the store). */
 export const BULK_MACROS = [
@@ -83,7 +80,7 @@ export const BULK_MACROS = [
   // classified by DFA tests on its text; anything else takes the general macro above.
   `CREATE OR REPLACE MACRO tt_ip_type(ip) AS (
      CASE WHEN ip IS NULL THEN NULL
-          WHEN NOT regexp_full_match(ip, '${DOTTED_QUAD}') THEN tt_ip_type_any(ip)
+          WHEN NOT regexp_full_match(ip, '${IPV4_PATTERN}') THEN tt_ip_type_any(ip)
           WHEN regexp_matches(ip, '^(?:10\\.|172\\.(?:1[6-9]|2[0-9]|3[01])\\.|192\\.168\\.|100\\.(?:6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\\.)')
             THEN 'Private'
           WHEN starts_with(ip, '127.') THEN 'Loopback'
