@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark, each side by side with its reference in the same run.
- * Sizes: BENCH_HUNT_EVENTS (default 10,000,000), BENCH_SCAN_MIB (default 256 MiB per large file of the scan corpus), BENCH_EVENTS (default 1,000,000), BENCH_INTEL_ROWS (default
+ * Sizes: BENCH_HUNT_EVENTS (default 10,000,000 flows from Zeek, CEF and Defender files), BENCH_SCAN_MIB (default 256 MiB per large file of the scan corpus), BENCH_EVENTS (default 1,000,000), BENCH_INTEL_ROWS (default
  * 1,000,000 ThreatFox CSV rows) and BENCH_FLOWS (default 10,000,000). `npm run bench -- intel` runs one.
  * `npm run bench -- scale` (logs at scale, see bench/scale.ts) runs only when named.
  */

@@ -17,6 +17,7 @@ import {
 } from './intel/run.js';
 import { recordSightings } from './intel/sightings.js';
 import { TI_TABLE } from './intel/ti-table.js';
+import { TI_STIX_TABLE } from './intel/ti-indicators.js';
 import { referencesName } from './kql/syntax.js';
 import { loadHunts, bundledHuntsDir } from './hunts/loader.js';
 import { runHunts, type HuntRun } from './hunts/runner.js';
@@ -46,7 +47,7 @@ import type {
 export type * from './types.js';
 export type { Finding } from './hunts/findings.js';
 export type { DeviceView } from './hunts/entity-view.js';
-export type { HuntRun } from './hunts/runner.js';
+export type { HuntRun, TableCoverage } from './hunts/runner.js';
 export type { Hunt, Severity } from './hunts/model.js';
 export type { Exclusion } from './hunts/exclusions/model.js';
 export type { LintIssue } from './hunts/exclusions/lint.js';
@@ -226,7 +227,7 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
       ...options,
       // the table itself, not a comment or a string that spells its name
       readsThreatIntelligence: [...hunts.map((h) => h.query), ...enabled.map((e) => e.predicate)].some(
-        (text) => referencesName(text, TI_TABLE),
+        (text) => referencesName(text, TI_TABLE) || referencesName(text, TI_STIX_TABLE),
       ),
     });
     let huntRuns: HuntRun[];

@@ -9,6 +9,7 @@ import {
   type HuntOptions,
   type HuntResult,
   type OutputFormat,
+  type TableCoverage,
 } from '../index.js';
 import {
   chooseFormat,
@@ -59,17 +60,65 @@ function reportExclusions(result: HuntResult): void {
     );
 }
 
-/** A hunt whose every required table was empty found nothing because it read nothing: say so. */
+/**
+ * What the hunts read, one line per table (ASIM parsers with their rows per source), and a warning for
+ * each empty table: a hunt whose every required table was empty found nothing because it read nothing.
+ */
 function reportCoverage(result: HuntResult): void {
+  const tables = new Map<string, { coverage: TableCoverage; hunts: string[] }>();
   const unread = new Map<string, string[]>();
   for (const run of result.huntRuns) {
+    for (const c of run.coverage) {
+      const entry = tables.get(c.table) ?? { coverage: c, hunts: [] };
+      entry.hunts.push(run.hunt.key);
+      tables.set(c.table, entry);
+    }
     if (run.coverage.length === 0 || run.coverage.some((c) => c.rows !== 0)) continue;
     for (const { table } of run.coverage) unread.set(table, [...(unread.get(table) ?? []), run.hunt.key]);
+  }
+  for (const [table, { coverage, hunts }] of tables) {
+    if (!coverage.rows) continue;
+    const sources = Object.entries(coverage.sources ?? {})
+      .map(([source, rows]) => `${source || 'unnamed'} ${rows}`)
+      .join(', ');
+    err(
+      `read: ${table} ${coverage.rows} rows${sources ? ` (${sources})` : ''} by ${hunts.length} hunt${hunts.length === 1 ? '' : 's'}`,
+    );
   }
   for (const [table, hunts] of unread)
     err(
       `warning: ${table} is empty: ${hunts.length} hunt${hunts.length === 1 ? '' : 's'} had no data to read (${hunts.join(', ')})`,
     );
+}
+
+/** Each hunt with the tables it read, their rows in the window and, for ASIM parsers, the rows per source. */
+function coverageOf(result: HuntResult) {
+  return result.huntRuns.map((run) => ({
+    hunt: run.hunt.key,
+    title: run.hunt.name,
+    findings: run.findings.length,
+    ...(run.error ? { error: run.error } : {}),
+    tables: run.coverage,
+    read: run.coverage.length === 0 || run.coverage.some((c) => c.rows !== 0),
+  }));
+}
+
+/** `--format json`: one document a script can rely on: the incidents, what each hunt read, the inputs. */
+function jsonDocument(result: HuntResult): string {
+  return (
+    JSON.stringify(
+      {
+        findings: result.findings,
+        suppressed: result.suppressed,
+        coverage: coverageOf(result),
+        inputs: result.inputs,
+        errors: result.errors,
+        warnings: result.warnings,
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 function deviceRows(result: HuntResult): Record<string, unknown>[] {
@@ -174,8 +223,9 @@ export function huntCommand(): Command {
       if (opts.entities) {
         const rows = deviceRows(result);
         process.stdout.write(renderRows(rows.length ? Object.keys(rows[0]) : ['device'], rows, format));
-      } else process.stdout.write(renderFindings(result.findings, format));
-      if (opts.showSuppressed && result.suppressed.length) {
+      } else if (format === 'json') process.stdout.write(jsonDocument(result));
+      else process.stdout.write(renderFindings(result.findings, format));
+      if (opts.showSuppressed && result.suppressed.length && format !== 'json') {
         if (format === 'table') process.stdout.write(`\n# suppressed (${result.suppressed.length})\n`);
         process.stdout.write(renderFindings(result.suppressed, format));
       }

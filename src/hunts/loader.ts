@@ -82,7 +82,11 @@ export function parseHunt(text: string, file: string): Hunt {
     indicatorLists,
     severityColumn: typeof extra.severityColumn === 'string' ? extra.severityColumn : undefined,
     groupBy: asStringList(extra.groupBy),
-    queryFrequencyMs: frequency(extra.queryFrequency, file),
+    // a scheduled analytics rule runs every queryFrequency in Sentinel: replayed the same way here
+    queryFrequencyMs: frequency(
+      extra.queryFrequency ?? (doc.kind === 'Scheduled' ? doc.queryFrequency : undefined),
+      file,
+    ),
     view: extra.view === true,
     labelResearchScanners: extra.labelResearchScanners === true,
     file,

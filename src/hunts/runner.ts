@@ -57,30 +57,44 @@ export interface TableCoverage {
   table: string;
   /** Rows in the window; null when the table (or ASIM parser) could not be counted. */
   rows: number | null;
+  /** For an ASIM parser: rows per source product (Zeek, a firewall, Defender…), so a hunt says which sources it read. */
+  sources?: Record<string, number>;
+}
+
+/** ASIM parser names (`_Im_X`, `imX`, `_ASim_X`, `ASimX`): their rows are counted per source product. */
+const ASIM_NAME = /^(_Im_|_ASim_|im[A-Z]|ASim[A-Z])/;
+
+async function countTable(store: Store, table: string): Promise<Omit<TableCoverage, 'table'>> {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) return { rows: null };
+  try {
+    if (!ASIM_NAME.test(table))
+      return { rows: Number((await runKql(store, `${table} | count`)).rows[0]?.Count ?? 0) };
+    const bySource = await runKql(store, `${table} | summarize Rows = count() by EventProduct`);
+    const sources: Record<string, number> = {};
+    for (const row of bySource.rows) sources[String(row.EventProduct ?? '')] = Number(row.Rows);
+    return { rows: Object.values(sources).reduce((sum, n) => sum + n, 0), sources };
+  } catch {
+    return { rows: null };
+  }
 }
 
 /** Rows per required table, counted once per run through KQL (so ASIM parsers count as Sentinel's do). */
-async function tableCoverage(store: Store, tables: string[], cache: Map<string, number | null>) {
+async function tableCoverage(
+  store: Store,
+  tables: string[],
+  cache: Map<string, Omit<TableCoverage, 'table'>>,
+) {
   const coverage: TableCoverage[] = [];
   for (const table of tables) {
-    if (!cache.has(table)) {
-      let rows: number | null = null;
-      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(table))
-        try {
-          rows = Number((await runKql(store, `${table} | count`)).rows[0]?.Count ?? 0);
-        } catch {
-          rows = null;
-        }
-      cache.set(table, rows);
-    }
-    coverage.push({ table, rows: cache.get(table) ?? null });
+    if (!cache.has(table)) cache.set(table, await countTable(store, table));
+    coverage.push({ table, ...cache.get(table)! });
   }
   return coverage;
 }
 
 interface RunContext extends RunOptions {
   /** Row counts of required tables, shared by the run's hunts. */
-  counts: Map<string, number | null>;
+  counts: Map<string, Omit<TableCoverage, 'table'>>;
   intelNow: Date;
   window: TimeWindow;
   end: Date;

@@ -6,6 +6,7 @@
  */
 import { quoteIdent, type Store } from '../store/db.js';
 import { TI_TABLE } from '../intel/ti-table.js';
+import { TI_STIX_TABLE } from '../intel/ti-indicators.js';
 import { FILE_SCAN_TABLE } from '../scan/rows.js';
 
 export interface TimeWindow {
@@ -30,8 +31,9 @@ function timeExpr(store: Store, table: string): string | null {
  */
 async function eventTables(store: Store): Promise<string[]> {
   const filled = await store.filledTables();
+  const reference = new Set([TI_TABLE, TI_STIX_TABLE, FILE_SCAN_TABLE]);
   return [...store.schemas.keys()].filter(
-    (t) => t !== TI_TABLE && t !== FILE_SCAN_TABLE && filled.has(t) && timeExpr(store, t) !== null,
+    (t) => !reference.has(t) && filled.has(t) && timeExpr(store, t) !== null,
   );
 }
 

@@ -8,6 +8,7 @@ import type { Store } from '../store/db.js';
 import { coerceRow, type Row } from '../store/coerce.js';
 import { indicatorKey, type Indicator } from './model.js';
 import { expiryOf } from './lifecycle.js';
+import { TI_STIX_TABLE, toThreatIntelIndicatorsRows } from './ti-indicators.js';
 
 export const TI_TABLE = 'ThreatIntelligenceIndicator';
 
@@ -120,5 +121,13 @@ export async function loadIndicators(
 ): Promise<number> {
   const schema = store.schema(TI_TABLE);
   const rows = toThreatIntelligenceRows(indicators, now).map((r) => coerceRow(schema, r));
+  // the same indicators in Sentinel's STIX table, for the rules written against it
+  if (store.schemas.has(TI_STIX_TABLE)) {
+    const stix = store.schema(TI_STIX_TABLE);
+    await store.insertRows(
+      TI_STIX_TABLE,
+      toThreatIntelIndicatorsRows(indicators, now, indicatorId).map((r) => coerceRow(stix, r)),
+    );
+  }
   return store.insertRows(TI_TABLE, rows);
 }

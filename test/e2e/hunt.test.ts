@@ -249,16 +249,29 @@ describe('the telltale bin', () => {
     expect(run.stderr).toContain('6 findings (2 critical, 4 high), one per incident from 13 hunt findings');
   });
 
-  it('hunt --format json gives machine-readable findings', () => {
+  it('hunt --format json gives the findings and what each hunt read', () => {
     const run = telltale('hunt', INCIDENT, '--format', 'json');
     expect(run.status).toBe(1);
-    const parsed = JSON.parse(run.stdout) as Finding[];
+    const doc = JSON.parse(run.stdout) as {
+      findings: Finding[];
+      coverage: {
+        hunt: string;
+        read: boolean;
+        tables: { table: string; rows: number | null; sources?: Record<string, number> }[];
+      }[];
+    };
     // one finding per incident: the seed DNS hunt is listed inside the incident it shares with its twin
-    const dns = parsed.filter((f) => f.hunts?.some((h) => h.huntId === 'threatfox-mirai-dns'));
+    const dns = doc.findings.filter((f) => f.hunts?.some((h) => h.huntId === 'threatfox-mirai-dns'));
     expect(dns.map((f) => f.hunts?.map((h) => h.huntId))).toEqual([
       ['mirai-indicator-domains-dns', 'threatfox-mirai-dns'],
       ['mirai-indicator-domains-dns', 'threatfox-mirai-dns'],
     ]);
+    // the worm hunt read ASIM sessions from the firewall's CEF and from Zeek; every hunt is accounted for
+    const worm = doc.coverage.find((c) => c.hunt === 'mirai-worm-propagation');
+    expect(worm?.read).toBe(true);
+    expect(Object.keys(worm?.tables[0].sources ?? {}).sort()).toEqual(expect.arrayContaining(['Zeek']));
+    expect(worm?.tables[0].rows).toBeGreaterThan(0);
+    expect(doc.coverage.length).toBeGreaterThanOrEqual(17);
   });
 
   it('exits 0 when there is nothing to find (the 3-of-4-strings near miss)', () => {
