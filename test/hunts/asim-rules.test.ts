@@ -21,8 +21,10 @@ async function flagged(path: string): Promise<{ flags: Record<string, string[]>;
   const result = await hunt([path], { hunts: ruleFiles });
   const flags: Record<string, string[]> = {};
   const ruleKeys = new Set(result.huntRuns.map((r) => r.hunt.key));
-  for (const f of result.huntFindings.filter((x) => ruleKeys.has(x.huntId)))
-    for (const e of f.entities) (flags[f.huntId] ??= []).includes(e.value) || flags[f.huntId].push(e.value);
+  for (const f of result.huntFindings.filter((x) => ruleKeys.has(x.huntId))) {
+    const values = (flags[f.huntId] ??= []);
+    for (const e of f.entities) if (!values.includes(e.value)) values.push(e.value);
+  }
   for (const list of Object.values(flags)) list.sort();
   return { flags, errors: result.errors };
 }
