@@ -4,15 +4,13 @@
  * header), byte arrays and GUIDs from base64, and the XXH64 hash behind `hash()` / `hash_xxhash64()`.
  */
 import { deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib';
-import type { JsValue } from './js-library.js';
-
-type Fn = (...args: JsValue[]) => JsValue | undefined;
+import type { JsFn, JsValue } from './js-value.js';
 
 const bytesOf = (base64: string): Buffer | null =>
   /^[A-Za-z0-9+/]*={0,2}$/.test(base64) && base64.length % 4 !== 1 ? Buffer.from(base64, 'base64') : null;
 
 /** A decompressor's text, or Kusto's empty string when the input is not valid (never an error). */
-function decompressed(inflate: (b: Buffer) => Buffer): Fn {
+function decompressed(inflate: (b: Buffer) => Buffer): JsFn {
   return (text) => {
     const bytes = typeof text === 'string' ? bytesOf(text) : null;
     if (!bytes) return '';
@@ -87,7 +85,7 @@ function hashText(text: JsValue, mod: JsValue = null): JsValue {
   return Number(r < 0n ? -r : r);
 }
 
-export const CODEC_LIBRARY: Record<string, Fn> = {
+export const CODEC_LIBRARY: Record<string, JsFn> = {
   gzip_compress_to_base64_string: gzipText,
   gzip_decompress_from_base64_string: decompressed(gunzipSync),
   zlib_compress_to_base64_string: (text) =>

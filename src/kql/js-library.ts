@@ -6,9 +6,11 @@
 import { CODEC_LIBRARY } from './js-codec.js';
 import { MEASURE_LIBRARY } from './js-measure.js';
 import { NETWORK_LIBRARY } from './js-network.js';
+import { PARSER_LIBRARY } from './js-parsers.js';
 
-export type JsValue = null | boolean | number | string | JsValue[] | { [key: string]: JsValue };
-type Fn = (...args: JsValue[]) => JsValue | undefined;
+import type { JsFn as Fn, JsValue } from './js-value.js';
+
+export type { JsValue };
 
 const isArray = (v: JsValue): v is JsValue[] => Array.isArray(v);
 const isBag = (v: JsValue): v is { [key: string]: JsValue } =>
@@ -285,6 +287,7 @@ export const JS_LIBRARY: Record<string, Fn> = {
   ...CODEC_LIBRARY,
   ...MEASURE_LIBRARY,
   ...NETWORK_LIBRARY,
+  ...PARSER_LIBRARY,
   array_sort_asc: sortArray(false),
   array_sort_desc: sortArray(true),
   array_shift_left: shift,

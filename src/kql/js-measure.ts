@@ -3,9 +3,7 @@
  * the units Kusto documents), the error function, and a few text tests (see js-library.ts for the
  * calling convention).
  */
-import type { JsValue } from './js-library.js';
-
-type Fn = (...args: JsValue[]) => JsValue | undefined;
+import type { JsFn, JsValue } from './js-value.js';
 
 /** Factor of each unit to the quantity's base unit. */
 const UNITS: Record<string, Record<string, number>> = {
@@ -140,7 +138,7 @@ const TEMPERATURE: Record<string, [(x: number) => number, (k: number) => number]
   DegreeRoemer: [(x) => ((x - 7.5) * 40) / 21 + 273.15, (k) => ((k - 273.15) * 21) / 40 + 7.5],
 };
 
-function convert(quantity: string): Fn {
+function convert(quantity: string): JsFn {
   const table = UNITS[quantity];
   return (value, from, to) => {
     if (typeof value !== 'number' || typeof from !== 'string' || typeof to !== 'string') return null;
@@ -196,7 +194,7 @@ function hasAnyIndex(text: JsValue, lookups: JsValue): JsValue {
   });
 }
 
-export const MEASURE_LIBRARY: Record<string, Fn> = {
+export const MEASURE_LIBRARY: Record<string, JsFn> = {
   ...Object.fromEntries(Object.keys(UNITS).map((q) => [`convert_${q}`, convert(q)])),
   convert_temperature: convertTemperature,
   erf,

@@ -3,9 +3,7 @@
  * convention); addresses parsed by ipaddr.js.
  */
 import ipaddr from 'ipaddr.js';
-import type { JsValue } from './js-library.js';
-
-type Fn = (...args: JsValue[]) => JsValue | undefined;
+import type { JsFn, JsValue } from './js-value.js';
 
 /** An IPv4 or IPv6 address (optionally `/prefix`) as 16 bytes and an IPv6 prefix length. */
 function v6Bytes(text: string): { bytes: number[]; prefix: number } | null {
@@ -58,7 +56,7 @@ function rangeToCidrs(start: JsValue, end: JsValue): JsValue {
   return out;
 }
 
-export const NETWORK_LIBRARY: Record<string, Fn> = {
+export const NETWORK_LIBRARY: Record<string, JsFn> = {
   parse_ipv6: parseIpv6,
   ipv4_range_to_cidr_list: rangeToCidrs,
 };

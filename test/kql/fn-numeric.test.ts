@@ -68,3 +68,17 @@ describe('encodings, hashes and conversions computed in JavaScript', () => {
     expect(r.rows[0]).toEqual({ all: { a: 1, b: 2 }, some: { a: 1 } });
   });
 });
+
+describe('text parsers computed in JavaScript', () => {
+  it.each([
+    ['parse_csv("a,\\"b,\\"\\"c\\"\\"\\",d\\nnext,record")', ['a', 'b,"c"', 'd']],
+    [
+      'parse_command_line("copy \\"C:\\\\a b\\\\x.txt\\" d:\\\\ /y", "windows")',
+      ['copy', 'C:\\a b\\x.txt', 'd:\\', '/y'],
+    ],
+    ['parse_version("1.2") < parse_version("1.10")', true],
+    ['parse_version("1.2.3.4.5")', null],
+  ])('%s', async (expr, expected) => {
+    expect(await value(expr)).toEqual(expected);
+  });
+});
