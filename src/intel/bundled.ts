@@ -3,10 +3,9 @@
  * auto-detection. Provenance paths are package-relative (`content/intel/threatfox-mirai.json:5`) so
  * findings read the same on every machine.
  */
-import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { contentDir, packageRoot } from '../util/paths.js';
-import { importIntelFile } from './import.js';
+import { filesUnder, importIntelFile } from './import.js';
 import { dedupe, type Indicator } from './model.js';
 import type { IntelReject } from './model.js';
 import { append } from '../util/append.js';
@@ -21,24 +20,13 @@ export function loadBundledIntel(dir: string = intelDir): {
 } {
   const indicators: Indicator[] = [];
   const rejects: IntelReject[] = [];
-  for (const path of filesUnder(dir)) {
+  // READMEs are documentation, not intel
+  for (const path of filesUnder(dir).filter((f) => !/(^|\/)readme(\.md)?$/i.test(f))) {
     const result = importIntelFile(path, { displayPath: relative(packageRoot, path).split('\\').join('/') });
     append(indicators, result.indicators);
     append(rejects, result.rejects);
   }
   return { indicators: dedupe(indicators), rejects };
-}
-
-/** Every regular file below `dir`, sorted, skipping dot-files and READMEs (documentation, not intel). */
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name.startsWith('.') || /^readme(\.md)?$/i.test(entry.name)) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) append(out, filesUnder(path));
-    else if (entry.isFile()) out.push(path);
-  }
-  return out.sort();
 }
 
 /**

@@ -7,8 +7,8 @@
  *   text → ThreatFox CSV (its header) | CSV with a recognisable value column | plain list (one token a
  *          line) | HTML | free text.
  */
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 import { dedupe, type Indicator, type IntelReject, type ParseResult } from './model.js';
 import {
   isThreatFoxApi,
@@ -25,7 +25,7 @@ import { csvImporter, looksLikeIndicatorCsv, parseColumnSpec, parseCsv } from '.
 import { listImporter, looksLikeList, parseList } from './importers/list.js';
 import { parseLineChunks, type LineImporter } from './importers/lines.js';
 import { looksLikeHtml, parseText } from './importers/text.js';
-import { append } from '../util/append.js';
+import { walkPathsSync } from '../util/walk.js';
 
 export const INTEL_FORMATS = [
   'threatfox-api',
@@ -208,15 +208,18 @@ function readHead(path: string): string {
 const withSource = (indicators: Indicator[], source?: string): Indicator[] =>
   source ? indicators.map((i) => ({ ...i, source })) : indicators;
 
+/**
+ * Every file below `dir`, through the project's one walker (util/walk.ts: links out of the folder,
+ * loops and special files skipped), sorted by path; dot-files and dot-folders skipped.
+ */
 export function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name.startsWith('.')) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) append(out, filesUnder(path));
-    else if (entry.isFile()) out.push(path);
-  }
-  return out.sort();
+  const hidden = (file: string) =>
+    relative(dir, file)
+      .split(sep)
+      .some((part) => part.startsWith('.'));
+  return walkPathsSync([dir])
+    .files.filter((f) => !hidden(f))
+    .sort();
 }
 
 function detect(raw: string, json: unknown, options: ImportOptions): IntelFormat {
