@@ -121,6 +121,26 @@ function jsonDocument(result: HuntResult): string {
   );
 }
 
+/**
+ * `--explain`: why the result is what it is. Each input and what it was taken as (and why), the files
+ * only scanned with YARA, and per hunt the tables it read with their row counts in the window.
+ */
+function reportExplain(result: HuntResult): void {
+  err('explain: inputs');
+  for (const l of result.ledgers)
+    err(
+      `  ${l.file}: ${l.format}${l.detected ? ` (${l.detected})` : ''}, ${l.ingested} of ${l.read} records`,
+    );
+  const scanned = result.scan.files.filter((f) => f.kind === 'file');
+  for (const f of scanned) err(`  ${f.path}: scanned with YARA only (not a log)`);
+  err('explain: hunts (table: rows in the window)');
+  for (const run of result.huntRuns) {
+    const tables = run.coverage.map((c) => `${c.table}: ${c.rows ?? 'not counted'}`).join(', ');
+    const outcome = run.error ? `error: ${run.error}` : `${run.findings.length} findings`;
+    err(`  ${run.hunt.key}: ${outcome}; read ${tables || 'no declared table'}`);
+  }
+}
+
 function deviceRows(result: HuntResult): Record<string, unknown>[] {
   return result.devices.map((d) => ({
     severity: d.severity,
@@ -200,6 +220,7 @@ export function huntCommand(): Command {
       .argument('<paths...>', 'log files, binaries and folders (recursive); - reads stdin'),
   )
     .option('--show-suppressed', 'also print the findings an exclusion suppressed')
+    .option('--explain', 'say what each input was read as and which tables (with row counts) each hunt read')
     .option('--entities', 'print the entity view (per device, combined severity) instead of findings')
     .option('-f, --format <format>', 'table | json | ndjson | csv', parseFormat)
     .option('--report <file>', 'also write the incident report (HTML; .md for a Markdown brief)')
@@ -219,6 +240,7 @@ export function huntCommand(): Command {
       for (const w of result.warnings) err(`warning: ${w}`);
       reportExclusions(result);
       reportCoverage(result);
+      if (opts.explain) reportExplain(result);
       const format = chooseFormat(opts.format as OutputFormat | undefined);
       if (opts.entities) {
         const rows = deviceRows(result);

@@ -192,7 +192,7 @@ function voteLines(lines: readonly string[], schemas: SchemaSet): Omit<Detection
   if (support * 2 < lines.length) return undefined;
   const [format, { n, why, header }] = best;
   const share = n === lines.length ? `all ${n}` : `${n} of ${lines.length}`;
-  return { format, reason: `${why} (${share} sampled lines)`, ...(header ? { header } : {}) };
+  return { format, reason: `${why}: ${share} sampled lines`, ...(header ? { header } : {}) };
 }
 
 function classifyLine(line: string, schemas: SchemaSet): LineVote {
