@@ -115,7 +115,7 @@ async function huntSections(store: Store, result: HuntResult, options: BuildOpti
   }));
 }
 
-/** The behaviour hunts report ASIM names (SrcIpAddr…); the chart queries take CommonSecurityLog's. */
+/** A finding's session columns: ASIM names (the behaviour hunts) or CommonSecurityLog's (the seed hunts). */
 function sessionColumns(row: Record<string, unknown>) {
   return {
     SourceIP: row.SrcIpAddr ?? row.SourceIP,
@@ -208,13 +208,15 @@ export async function buildReport(
     const ranked = [...new Set(ports.rows.map((r) => r.port))];
     const totals = new Map(ranked.map((p) => [p, 0]));
     for (const r of ports.rows) totals.set(r.port, (totals.get(r.port) ?? 0) + r.events);
-    ranked.sort((a, b) => totals.get(b)! - totals.get(a)!);
+    // busiest first, 'other' (every port outside the top ones) last
+    ranked.sort((a, b) => Number(a === 'other') - Number(b === 'other') || totals.get(b)! - totals.get(a)!);
+    const top = ranked.filter((p) => p !== 'other');
     const daily = ports.kql.includes('bin(TimeGenerated, 1d)');
     charts.push({
       id: 'ports-per-hour',
       kind: 'ports-per-hour',
-      title: `Top ${ranked.length} destination ports per ${daily ? 'day' : 'hour'}`,
-      caption: `Events per ${daily ? 'day' : 'hour'} to the ${ranked.length} busiest destination ports (network sessions, CommonSecurityLog), as in seed 003's X-Force chart: ${ranked.map((p) => `${p} (${totals.get(p)})`).join(', ')}.`,
+      title: `Top ${top.length} destination ports per ${daily ? 'day' : 'hour'}`,
+      caption: `Events per ${daily ? 'day' : 'hour'} to the ${top.length} busiest destination ports and all others (network sessions of every source, _Im_NetworkSession), as in seed 003's X-Force chart: ${ranked.map((p) => `${p} (${totals.get(p)})`).join(', ')}.`,
       kql: ports.kql,
       svg: await portsChart(ports.rows, ranked, daily),
     });

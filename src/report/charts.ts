@@ -40,6 +40,9 @@ async function render(build: (Plot: PlotModule) => PlotOptions): Promise<string>
 const hour = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 const dotted = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 
+/** A port's label; 'other' is every port outside the top ones. */
+const portLabel = (p: string) => (p === 'other' ? 'other ports' : `port ${p}`);
+
 /** Seed 003's top-ports chart on the user's data: one row of bars per port, events per hour (or day). */
 export function portsChart(rows: PortBin[], ports: string[], daily: boolean): Promise<string> {
   return render((Plot) => ({
@@ -48,7 +51,7 @@ export function portsChart(rows: PortBin[], ports: string[], daily: boolean): Pr
     marginRight: 80,
     x: { type: 'utc', label: null },
     y: { label: `events per ${daily ? 'day' : 'hour'}`, ticks: 2, grid: true },
-    fy: { domain: ports, label: null, padding: 0.2, tickFormat: (p: string) => `port ${p}` },
+    fy: { domain: ports, label: null, padding: 0.2, tickFormat: portLabel },
     color: { type: 'ordinal', domain: ports, scheme: 'tableau10' },
     marks: [
       Plot.rectY(rows, {
@@ -58,7 +61,7 @@ export function portsChart(rows: PortBin[], ports: string[], daily: boolean): Pr
         fy: 'port',
         fill: 'port',
         inset: 0.5,
-        title: (d: PortBin) => `port ${d.port}, ${hour(d.time)}: ${d.events} events`,
+        title: (d: PortBin) => `${portLabel(d.port)}, ${hour(d.time)}: ${d.events} events`,
       }),
       Plot.ruleY([0]),
     ],

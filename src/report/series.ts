@@ -79,22 +79,23 @@ export async function portsPerHour(
   const bin = span > 7 * 24 * HOUR ? '1d' : '1h';
   const ranked = await run(
     store,
-    `CommonSecurityLog | where DestinationPort > 0 | summarize Events = count() by DestinationPort | top ${top} by Events desc`,
+    `_Im_NetworkSession | where DstPortNumber > 0 | summarize Events = count() by DstPortNumber | top ${top} by Events desc`,
     now,
   );
-  const ports = ranked.map((r) => port(r.DestinationPort)).filter((p): p is number => p !== null);
+  const ports = ranked.map((r) => port(r.DstPortNumber)).filter((p): p is number => p !== null);
   if (!ports.length) return { kql: '', rows: [] };
   const kql = [
     `let top_ports = dynamic([${ports.join(', ')}]);`,
-    'CommonSecurityLog',
-    '| where DestinationPort in (top_ports)',
-    `| summarize Events = count() by Time = bin(TimeGenerated, ${bin}), DestinationPort`,
+    '_Im_NetworkSession',
+    // every other port in one 'other' series, so the chart's total is the whole traffic
+    `| extend Port = iff(DstPortNumber in (top_ports), tostring(DstPortNumber), 'other')`,
+    `| summarize Events = count() by Time = bin(TimeGenerated, ${bin}), Port`,
     '| order by Time asc',
   ].join('\n');
   const rows = await run(store, kql, now);
   return {
     kql,
-    rows: rows.map((r) => ({ time: iso(r.Time), port: String(r.DestinationPort), events: Number(r.Events) })),
+    rows: rows.map((r) => ({ time: iso(r.Time), port: String(r.Port), events: Number(r.Events) })),
   };
 }
 
@@ -116,8 +117,8 @@ export async function floodPerMinute(
   const [from, to] = [datetime(first), datetime(last)];
   if (!src || !dst || !from || !to) return null;
   const kql = [
-    'CommonSecurityLog',
-    `| where SourceIP == ${src} and DestinationIP == ${dst}`,
+    '_Im_NetworkSession',
+    `| where SrcIpAddr == ${src} and DstIpAddr == ${dst}`,
     `| where TimeGenerated between ((${from} - 30m) .. (${to} + 30m))`,
     '| summarize Connections = count() by Minute = bin(TimeGenerated, 1m)',
     '| order by Minute asc',
@@ -142,8 +143,8 @@ export async function beaconGaps(
   const [src, dst, p] = [ip(source), ip(target), port(targetPort)];
   if (!src || !dst || p === null) return null;
   const kql = [
-    'CommonSecurityLog',
-    `| where SourceIP == ${src} and DestinationIP == ${dst} and DestinationPort == ${p}`,
+    '_Im_NetworkSession',
+    `| where SrcIpAddr == ${src} and DstIpAddr == ${dst} and DstPortNumber == ${p}`,
     '| project TimeGenerated',
     '| order by TimeGenerated asc',
     '| take 5000',
@@ -176,15 +177,15 @@ export async function crawlProbes(
   const [src, p] = [ip(source), port(targetPort)];
   if (!src || p === null) return null;
   const kql = [
-    'CommonSecurityLog',
-    `| where SourceIP == ${src} and DestinationPort == ${p}`,
-    '| summarize FirstProbe = min(TimeGenerated) by DestinationIP',
+    '_Im_NetworkSession',
+    `| where SrcIpAddr == ${src} and DstPortNumber == ${p}`,
+    '| summarize FirstProbe = min(TimeGenerated) by DstIpAddr',
     '| order by FirstProbe asc',
     '| take 2000',
   ].join('\n');
   const rows = (await run(store, kql, now)).flatMap((r) => {
-    const address = ipv4Number(String(r.DestinationIP));
-    return address === null ? [] : [{ time: iso(r.FirstProbe), target: String(r.DestinationIP), address }];
+    const address = ipv4Number(String(r.DstIpAddr));
+    return address === null ? [] : [{ time: iso(r.FirstProbe), target: String(r.DstIpAddr), address }];
   });
   return { kql, rows };
 }

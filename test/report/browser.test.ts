@@ -83,12 +83,15 @@ describe.skipIf(!executable)('the report in headless Chromium', () => {
       expect(times).toEqual([...times].sort());
     });
 
-    it('draws the top ports chart as SVG bars, one series per port', async () => {
+    it('draws the top ports chart as SVG bars, one series per port and one for all others', async () => {
       const chart = v.page.locator('figure[data-chart="ports-per-hour"] svg');
       expect(await chart.count()).toBe(1);
       const titles = await chart.locator('rect > title').allTextContents();
-      const ports = new Set(titles.map((t) => /^port (\d+),/.exec(t)?.[1]));
-      expect(ports.size).toBe(5);
+      const ports = new Set(
+        titles.map((t) => /^(?:port (\d+)|(other) ports),/.exec(t)?.slice(1).find(Boolean)),
+      );
+      expect(ports.size).toBe(6);
+      expect(ports).toContain('other');
       expect(ports).toContain('7547');
       const box = await chart.boundingBox();
       expect(box!.width).toBeGreaterThan(500);
