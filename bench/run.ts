@@ -3,6 +3,7 @@
  * Sizes: BENCH_HUNT_EVENTS (default 10,000,000 flows from Zeek, CEF and Defender files), BENCH_SCAN_MIB (default 256 MiB per large file of the scan corpus), BENCH_EVENTS (default 1,000,000), BENCH_INTEL_ROWS (default
  * 1,000,000 ThreatFox CSV rows) and BENCH_FLOWS (default 10,000,000). `npm run bench -- intel` runs one.
  * `npm run bench -- scale` (logs at scale, see bench/scale.ts) runs only when named.
+ * BENCH_REPORT_EVENTS (default 3,000,000): the incident report of a day of flows (bench/report.ts).
  */
 import { benchIngest } from './ingest.js';
 import { benchHunts } from './hunts.js';
@@ -12,6 +13,7 @@ import { benchKql } from './kql.js';
 import { benchKqlUdf } from './kql-udf.js';
 import { benchScale } from './scale.js';
 import { benchAsim } from './asim.js';
+import { benchReport } from './report.js';
 import type { BenchResult } from './types.js';
 
 function print(result: BenchResult): void {
@@ -54,3 +56,5 @@ if (only === 'scale')
   );
 if (!only || only === 'asim')
   print(await benchAsim({ rows: Number(process.env.BENCH_ASIM_ROWS ?? 2_000_000) }));
+if (!only || only === 'report')
+  print(await benchReport({ events: Number(process.env.BENCH_REPORT_EVENTS ?? 3_000_000) }));
