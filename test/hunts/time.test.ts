@@ -32,7 +32,8 @@ describe('a Sentinel-style ago(1d) hunt on logs from 2026-05-21, without --now',
     // coverage: a hunt over an empty table says it had nothing to read; the ASIM hunt saw every conn line
     const dns = result.huntRuns.find((r) => r.hunt.key === 'threatfox-mirai-dns')!;
     expect(dns.coverage).toEqual([{ table: 'DnsEvents', rows: 0 }]);
-    expect(run.coverage).toEqual([{ table: '_Im_NetworkSession', rows: 190 }]);
+    // every conn line, all from Zeek: the ASIM parser's rows are counted per source product
+    expect(run.coverage).toEqual([{ table: '_Im_NetworkSession', rows: 190, sources: { Zeek: 190 } }]);
   });
 
   it('--since/--until narrow every table; ago() at an explicit --now far later finds nothing', async () => {
