@@ -11,8 +11,7 @@
  *   - the CommonSecurityLog worm hunt as translated KQL against the same answer as hand-written SQL.
  * Sizes: BENCH_HUNT_EVENTS (default 10,000,000). Inputs are cached in bench/.corpus/hunts.
  */
-import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
-import { once } from 'node:events';
+import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,6 +23,7 @@ import { loadIndicators } from '../src/intel/ti-table.js';
 import { bundledIndicators } from '../src/intel/bundled.js';
 import { ingestPaths } from '../src/telemetry/ingest.js';
 import type { BenchResult, BenchRow } from './types.js';
+import { generateLines } from './generate.js';
 
 const root = resolve(import.meta.dirname, '..');
 const corpusDir = join(root, 'bench', '.corpus', 'hunts');
@@ -32,26 +32,9 @@ const DAY_SECONDS = 86_400;
 const NOW = new Date('2026-05-21T23:59:59Z');
 const C2 = '176.65.139.7';
 
-/** Writes generated lines in blocks; cached by name (a half-written file never counts). */
-async function generate(name: string, header: string[], lines: number, make: (i: number) => string) {
-  const file = join(corpusDir, name);
-  if (existsSync(file)) return file;
-  mkdirSync(corpusDir, { recursive: true });
-  const partial = `${file}.partial`;
-  const out = createWriteStream(partial);
-  if (header.length > 0) out.write(header.join('\n') + '\n');
-  const block: string[] = [];
-  for (let i = 0; i < lines; i++) {
-    block.push(make(i));
-    if (block.length === 10_000 || i === lines - 1) {
-      if (!out.write(block.join('\n') + '\n')) await once(out, 'drain');
-      block.length = 0;
-    }
-  }
-  out.end();
-  await once(out, 'finish');
-  renameSync(partial, file);
-  return file;
+/** Writes generated lines; cached by name. */
+function generate(name: string, header: string[], lines: number, make: (i: number) => string) {
+  return generateLines(corpusDir, name, header, lines, make);
 }
 
 // Clients and servers: many internal hosts, public servers spread by a cheap hash of the index.

@@ -13,38 +13,19 @@
  * The CLI runs from dist/ (`npm run build` first). Inputs are cached in bench/.corpus/scale.
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
-import { once } from 'node:events';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BenchResult } from './types.js';
+import { generateLines, type LineMaker } from './generate.js';
 
 const root = resolve(import.meta.dirname, '..');
 const corpusDir = join(root, 'bench', '.corpus', 'scale');
 const START = 1779321600; // 2026-05-21T00:00:00Z
 const C2 = '176.65.139.7';
 
-type LineMaker = (i: number) => string;
-
-/** Writes `lines` generated lines (after `header`) in blocks; cached by name. */
-async function generate(name: string, header: string[], lines: number, make: LineMaker): Promise<string> {
-  const file = join(corpusDir, name);
-  if (existsSync(file)) return file;
-  mkdirSync(corpusDir, { recursive: true });
-  const partial = `${file}.partial`;
-  const out = createWriteStream(partial);
-  if (header.length > 0) out.write(header.join('\n') + '\n');
-  const block: string[] = [];
-  for (let i = 0; i < lines; i++) {
-    block.push(make(i));
-    if (block.length === 10_000 || i === lines - 1) {
-      if (!out.write(block.join('\n') + '\n')) await once(out, 'drain');
-      block.length = 0;
-    }
-  }
-  out.end();
-  await once(out, 'finish');
-  renameSync(partial, file);
-  return file;
+/** Writes `lines` generated lines (after `header`); cached by name. */
+function generate(name: string, header: string[], lines: number, make: LineMaker): Promise<string> {
+  return generateLines(corpusDir, name, header, lines, make);
 }
 
 /** A public address spread over many /8s; one in 50,000 events goes to the seed C2. */

@@ -60,6 +60,11 @@ function reportExclusions(result: HuntResult): void {
     );
 }
 
+/** False when every table the hunt needs was empty: it found nothing because it read nothing. */
+function readSomething(run: HuntResult['huntRuns'][number]): boolean {
+  return run.coverage.length === 0 || run.coverage.some((c) => c.rows !== 0);
+}
+
 /**
  * What the hunts read, one line per table (ASIM parsers with their rows per source), and a warning for
  * each empty table: a hunt whose every required table was empty found nothing because it read nothing.
@@ -73,7 +78,7 @@ function reportCoverage(result: HuntResult): void {
       entry.hunts.push(run.hunt.key);
       tables.set(c.table, entry);
     }
-    if (run.coverage.length === 0 || run.coverage.some((c) => c.rows !== 0)) continue;
+    if (readSomething(run)) continue;
     for (const { table } of run.coverage) unread.set(table, [...(unread.get(table) ?? []), run.hunt.key]);
   }
   for (const [table, { coverage, hunts }] of tables) {
@@ -99,7 +104,7 @@ function coverageOf(result: HuntResult) {
     findings: run.findings.length,
     ...(run.error ? { error: run.error } : {}),
     tables: run.coverage,
-    read: run.coverage.length === 0 || run.coverage.some((c) => c.rows !== 0),
+    read: readSomething(run),
   }));
 }
 

@@ -17,6 +17,7 @@ import type { Exclusion } from './exclusions/model.js';
 import { applicableExclusions, splitExcluded, withExclusionColumn } from './exclusions/apply.js';
 import { queryLookbackMs } from './lookback.js';
 import { labelResearchScanners } from './research-scanners.js';
+import { parsers } from '../asim/parsers.js';
 import { clearWindow, dataTimeRange, narrowToWindow, occupiedTiles, type TimeWindow } from './window.js';
 
 /** More replays than this (an `ago(1m)` hunt over months of logs) are cut to the most recent ones. */
@@ -61,13 +62,11 @@ export interface TableCoverage {
   sources?: Record<string, number>;
 }
 
-/** ASIM parser names (`_Im_X`, `imX`, `_ASim_X`, `ASimX`): their rows are counted per source product. */
-const ASIM_NAME = /^(_Im_|_ASim_|im[A-Z]|ASim[A-Z])/;
-
 async function countTable(store: Store, table: string): Promise<Omit<TableCoverage, 'table'>> {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) return { rows: null };
   try {
-    if (!ASIM_NAME.test(table))
+    // an ASIM parser's rows are counted per source product
+    if (!parsers(store.schemas).functions.has(table))
       return { rows: Number((await runKql(store, `${table} | count`)).rows[0]?.Count ?? 0) };
     const bySource = await runKql(store, `${table} | summarize Rows = count() by EventProduct`);
     const sources: Record<string, number> = {};

@@ -10,6 +10,11 @@ import { expiryOf } from './lifecycle.js';
 
 export const TI_STIX_TABLE = 'ThreatIntelIndicators';
 
+/** Revoked and warning-listed indicators stay visible in both TI tables but never match. */
+export function isMatchable(i: Indicator): boolean {
+  return i.active !== false && !i.revoked && !i.warninglists?.length;
+}
+
 /** STIX 2.1 object path of each observable type (ObservableKey), as Sentinel writes it. */
 const OBSERVABLE_KEY: Record<Indicator['type'], string> = {
   ipv4: 'ipv4-addr:value',
@@ -35,14 +40,13 @@ export function toThreatIntelIndicatorsRows(
   const generated = now.toISOString();
   return indicators.map((i) => {
     const key = OBSERVABLE_KEY[i.type];
-    const active = i.active !== false && !i.revoked && !i.warninglists?.length;
     const row: Row = {
       TimeGenerated: generated,
       Id: idOf(i),
       ObservableKey: key,
       ObservableValue: i.value,
       Pattern: stixPattern(key, i.value),
-      IsActive: active,
+      IsActive: isMatchable(i),
       IsDeleted: false,
       Revoked: i.revoked === true,
       Confidence: i.confidence,

@@ -8,7 +8,7 @@ import type { Store } from '../store/db.js';
 import { coerceRow, type Row } from '../store/coerce.js';
 import { indicatorKey, type Indicator } from './model.js';
 import { expiryOf } from './lifecycle.js';
-import { TI_STIX_TABLE, toThreatIntelIndicatorsRows } from './ti-indicators.js';
+import { isMatchable, TI_STIX_TABLE, toThreatIntelIndicatorsRows } from './ti-indicators.js';
 
 export const TI_TABLE = 'ThreatIntelligenceIndicator';
 
@@ -103,7 +103,7 @@ export function toThreatIntelligenceRows(indicators: readonly Indicator[], now: 
       // Revoked and warning-listed indicators stay in the table (visible to analysts) but never match.
       // Expiry is not folded in here: hunts compare ExpirationDateTime with their own clock, so a
       // replay over last month's logs matches what was active then.
-      Active: i.active !== false && !i.revoked && !i.warninglists?.length,
+      Active: isMatchable(i),
       ExpirationDateTime: expires,
       TrafficLightProtocolLevel: i.source === 'ThreatFox' ? 'white' : undefined,
       ...observableColumns(i),
