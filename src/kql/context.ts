@@ -52,8 +52,19 @@ export interface Env {
    * the row: `col == 5` may then skip the null-handling wrapper, which lets DuckDB push the filter down.
    */
   filter?: boolean;
-  /** In a projection over serialized rows: the OVER clause for prev/next/row_number (see op-window.ts). */
-  window?: () => string;
+  /** In a projection over serialized rows: window functions (prev, next, row_number …; see op-window.ts). */
+  window?: WindowScope;
+}
+
+/**
+ * Window functions of one projection over serialized rows. `over` gives an OVER clause in row order
+ * (within `partition`, when given); `stage` computes a value as a hidden column of the rows first and
+ * returns its SQL name, for what SQL cannot nest (a window of a window, such as a restart condition that
+ * reads prev()). Stages see the earlier stages' columns.
+ */
+export interface WindowScope {
+  over(partition?: string, frame?: string): string;
+  stage(sql: string): string;
 }
 
 /** A value known at compile time (literals, `dynamic([...])`, and `let` names bound to them). */

@@ -17,7 +17,7 @@ import { evaluate } from './op-evaluate.js';
 import { makeSeries } from './op-series.js';
 import { tupleCall, tupleWidth } from './functions-series.js';
 import { serializeOperator, windowFor } from './op-window.js';
-import { freezeOrder, orderBy, projectItems, sourceAggregate, type Item } from './relation.js';
+import { freezeOrder, orderBy, ordinalTerm, projectItems, sourceAggregate, type Item } from './relation.js';
 import { ident, rawIdent, sqlName } from './sql.js';
 
 type Emitter = (op: KNode, input: Relation, out: Column[], c: Compiler) => Relation;
@@ -140,7 +140,9 @@ function orderTerms(exprs: KNode[], c: Compiler): { terms: OrderTerm[]; simple: 
   return { terms, simple };
 }
 
-function sorted(input: Relation, terms: OrderTerm[], simple: boolean, c: Compiler): Relation {
+function sorted(input: Relation, given: OrderTerm[], simple: boolean, c: Compiler): Relation {
+  // a stable sort: rows that tie keep their earlier order (the hidden row number, when there is one)
+  const terms = input.ordinal ? [...given, ordinalTerm()] : given;
   // by columns: the order stays pending and is applied where it matters (take, the final SELECT)
   if (simple) return { ...input, order: terms };
   // by expressions: freeze it now, while the expressions can still be computed

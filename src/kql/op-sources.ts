@@ -7,6 +7,7 @@ import { NO_ROW, scalar, type Env } from './expr.js';
 import type { KNode } from './kusto.js';
 import { union } from './op-union.js';
 import { ident } from './sql.js';
+import { ORDINAL_COLUMN } from './relation.js';
 import { dialect } from './dialect.js';
 
 const noRow = (c: Compiler): Env => ({ c, scope: NO_ROW, aggregate: false });
@@ -23,15 +24,18 @@ function datatable(node: KNode, c: Compiler): Relation {
   if (columns.length === 0 || values.length % columns.length !== 0) return c.fail(node, 'datatable shape');
   const cast = (sql: string, type: string) => `CAST(${sql} AS ${dialect.type(type) ?? 'VARCHAR'})`;
   const rows: string[] = [];
+  // the hidden row number keeps the written order: a later sort breaks its ties by it, as Kusto does
+  const ordinal = (n: number | string) => `${n} AS ${ident(ORDINAL_COLUMN)}`;
   for (let i = 0; i < values.length; i += columns.length) {
     const row = columns.map((col, j) => cast(scalar(values[i + j], noRow(c)).sql, col.type));
-    rows.push(`SELECT ${row.map((v, j) => `${v} AS ${ident(columns[j].name)}`).join(', ')}`);
+    const list = row.map((v, j) => `${v} AS ${ident(columns[j].name)}`);
+    rows.push(`SELECT ${[...list, ordinal(i / columns.length + 1)].join(', ')}`);
   }
   if (rows.length === 0) {
     const empty = columns.map((col) => `${cast('NULL', col.type)} AS ${ident(col.name)}`);
-    rows.push(`SELECT ${empty.join(', ')} WHERE false`);
+    rows.push(`SELECT ${[...empty, ordinal('NULL::BIGINT')].join(', ')} WHERE false`);
   }
-  return relation(c.cte(rows.join(' UNION ALL ')), node);
+  return { ...relation(c.cte(rows.join(' UNION ALL ')), node), ordinal: true };
 }
 
 /** `print x = 1, y = "a"`: one row. */

@@ -1,57 +1,103 @@
 /**
  * Serialized rows: the `serialize` operator and the window functions that need a row order (`prev`,
- * `next`, `row_number`, 'row_cumsum'). Kusto serializes rows after `sort`/`order by`, `top` and
+ * `next`, `row_number`, `row_cumsum`, `row_rank_min`, `row_rank_dense`, with their restart conditions). Kusto serializes rows after `sort`/`order by`, `top` and
  * `serialize`; here the order is frozen into the hidden row number first (see relation.serialize), so a
  * window function and the final ORDER BY always agree, even between rows that tie on the sort key.
  */
 import type { Compiler, Relation } from './context.js';
-import type { Env, Sql } from './context.js';
+import type { Env, Sql, WindowScope } from './context.js';
 import type { KNode } from './kusto.js';
 import { ORDINAL_COLUMN, serialize } from './relation.js';
 import { ident } from './sql.js';
 import { dialect } from './dialect.js';
 
-const OVER = `OVER (ORDER BY ${ident(ORDINAL_COLUMN)})`;
+const ORDER = `ORDER BY ${ident(ORDINAL_COLUMN)}`;
+const RUNNING = 'ROWS UNBOUNDED PRECEDING';
 
 /**
- * A window for the expressions of one projection: `env.window` hands out the OVER clause and records
- * that it was used; `input` then gives the relation to select from (serialized only when needed).
+ * A window for the expressions of one projection: `window` hands out OVER clauses and stages, and records
+ * that they were used; `input` then gives the relation to select from (serialized, with the stages'
+ * hidden columns, only when needed). The projection drops the stage columns (they are not its items).
  */
-export function windowFor(c: Compiler): { window: () => string; input: (rel: Relation) => Relation } {
+export function windowFor(c: Compiler): { window: WindowScope; input: (rel: Relation) => Relation } {
   let used = false;
+  const stages: string[] = [];
   return {
-    window: () => {
-      used = true;
-      return OVER;
+    window: {
+      over: (partition, frame) => {
+        used = true;
+        const by = partition ? `PARTITION BY ${partition} ` : '';
+        return `OVER (${by}${ORDER}${frame ? ` ${frame}` : ''})`;
+      },
+      stage: (sql) => {
+        used = true;
+        stages.push(sql);
+        return ident(`_tt_w${stages.length - 1}`);
+      },
     },
-    input: (rel) => (used ? serialize(rel, c) : rel),
+    input: (rel) => {
+      if (!used) return rel;
+      let out = serialize(rel, c);
+      stages.forEach((sql, i) => {
+        out = { ...out, from: c.cte(`SELECT *, ${sql} AS ${ident(`_tt_w${i}`)} FROM ${out.from}`) };
+      });
+      return out;
+    },
   };
 }
 
-type WindowImpl = (args: KNode[], node: KNode, env: Env, over: string) => string;
+type WindowImpl = (args: KNode[], node: KNode, env: Env, w: WindowScope) => string;
+
+const value = (args: KNode[], i: number, env: Env) => env.c.expr.scalar(args[i], env).sql;
+
+/**
+ * The partition a restart condition starts (Kusto's `restart` argument: true starts the count again at
+ * this row): the running count of restarts, as a stage column. Undefined without a condition.
+ */
+function restartGroup(args: KNode[], i: number, env: Env, w: WindowScope): string | undefined {
+  if (args.length <= i) return undefined;
+  const restart = w.stage(`CASE WHEN ${value(args, i, env)} THEN 1 ELSE 0 END`);
+  return w.stage(`sum(${restart}) ${w.over(undefined, RUNNING)}`);
+}
 
 function shift(fn: 'lag' | 'lead'): WindowImpl {
-  return (args, node, env, over) => {
-    const value = env.c.expr.scalar(args[0], env).sql;
-    const offset = args.length > 1 ? env.c.expr.scalar(args[1], env).sql : '1';
-    const fallback = args.length > 2 ? `, ${env.c.expr.scalar(args[2], env).sql}` : '';
-    const sql = `${fn}(${value}, ${offset}${fallback}) ${over}`;
+  return (args, node, env, w) => {
+    const offset = args.length > 1 ? value(args, 1, env) : '1';
+    const fallback = args.length > 2 ? `, ${value(args, 2, env)}` : '';
+    const sql = `${fn}(${value(args, 0, env)}, ${offset}${fallback}) ${w.over()}`;
     return node.type?.name === 'string' ? `coalesce(${sql}, '')` : sql; // Kusto strings are never null
+  };
+}
+
+/**
+ * row_rank_min / row_rank_dense over rows sorted by the term: a rank starts where the term differs from
+ * the previous row's (within the restart partition); the dense rank counts those starts, the min rank
+ * is the row number of the latest start.
+ */
+function rank(dense: boolean): WindowImpl {
+  return (args, _node, env, w) => {
+    const group = restartGroup(args, 1, env, w);
+    const term = value(args, 0, env);
+    const number = w.stage(`row_number() ${w.over(group)}`);
+    const start = w.stage(
+      `CASE WHEN ${number} = 1 OR ${term} IS DISTINCT FROM lag(${term}) ${w.over(group)} THEN 1 ELSE 0 END`,
+    );
+    const running = w.over(group, RUNNING);
+    return dense ? `sum(${start}) ${running}` : `max(CASE WHEN ${start} = 1 THEN ${number} END) ${running}`;
   };
 }
 
 const WINDOW: Record<string, WindowImpl> = {
   prev: shift('lag'),
   next: shift('lead'),
-  row_number: (args, node, env, over) => {
-    if (args.length > 1) env.c.fail(node, 'row_number with a restart condition');
-    const start = args.length ? env.c.expr.scalar(args[0], env).sql : '1';
-    return `(row_number() ${over} + ${start} - 1)`;
+  row_number: (args, _node, env, w) => {
+    const start = args.length ? value(args, 0, env) : '1';
+    return `(row_number() ${w.over(restartGroup(args, 1, env, w))} + ${start} - 1)`;
   },
-  row_cumsum: (args, node, env) => {
-    if (args.length > 1) env.c.fail(node, 'row_cumsum with a restart condition');
-    return `sum(${env.c.expr.scalar(args[0], env).sql}) OVER (ORDER BY ${ident(ORDINAL_COLUMN)} ROWS UNBOUNDED PRECEDING)`;
-  },
+  row_cumsum: (args, _node, env, w) =>
+    `sum(${value(args, 0, env)}) ${w.over(restartGroup(args, 1, env, w), RUNNING)}`,
+  row_rank_min: rank(false),
+  row_rank_dense: rank(true),
 };
 
 /** SQL of a window function call, or undefined when `name` is not one. */
@@ -59,9 +105,8 @@ export function windowCall(name: string, args: KNode[], node: KNode, env: Env): 
   const impl = WINDOW[name];
   if (!impl) return undefined;
   if (!env.window) return env.c.fail(node, `${name}() outside extend/project of serialized rows`);
-  const over = env.window();
   const type = node.type?.name ?? 'unknown';
-  const sql = impl(args, node, env, over);
+  const sql = impl(args, node, env, env.window);
   const duck = dialect.type(type);
   return { sql: duck && duck !== 'JSON' && type !== 'string' ? `CAST(${sql} AS ${duck})` : sql, type };
 }

@@ -38,6 +38,21 @@ describe('serialized rows: prev, next, row_number', () => {
     );
     expect(rows.map((r) => r.s)).toEqual([1, 4, 9, 16]);
   });
+
+  it('ranks and restarts: row_rank_min / row_rank_dense by the term, row_cumsum and row_number per group', async () => {
+    const { rows } = await run(`datatable(g:string, v:long) ["a", 5, "a", 3, "b", 3, "a", 3, "b", 1]
+      | sort by g asc, v asc
+      | extend restart = g != prev(g)
+      | extend mn = row_rank_min(v), dn = row_rank_dense(v, restart), cs = row_cumsum(v, restart), rn = row_number(1, restart)
+      | project g, v, mn, dn, cs, rn`);
+    expect(rows.map((r) => [r.g, r.v, r.mn, r.dn, r.cs, r.rn])).toEqual([
+      ['a', 3, 1, 1, 3, 1],
+      ['a', 3, 1, 1, 6, 2], // a tie keeps its rank
+      ['a', 5, 3, 2, 11, 3],
+      ['b', 1, 4, 1, 1, 1], // the restart starts the dense rank, the sum and the number again
+      ['b', 3, 5, 2, 4, 2],
+    ]);
+  });
 });
 
 describe('mv-expand and parse', () => {
