@@ -11,6 +11,7 @@ import { aggregateWidth, multiColumnAggregate } from './op-aggregates.js';
 import { join, lookup } from './op-join.js';
 import { mvExpand } from './op-expand.js';
 import { parse } from './op-parse.js';
+import { parseKvOperator } from './op-parse-kv.js';
 import { union } from './op-union.js';
 import { invoke } from './op-userfn.js';
 import { evaluate } from './op-evaluate.js';
@@ -230,6 +231,7 @@ const OPERATORS: Record<string, Emitter> = {
   InvokeOperator: invoke,
   ParseOperator: parse,
   ParseWhereOperator: parse,
+  ParseKvOperator: parseKvOperator,
   EvaluateOperator: evaluate,
   MakeSeriesOperator: makeSeries,
   // render only draws a chart in Kusto's clients; the rows are unchanged (documented in docs/kql.md)

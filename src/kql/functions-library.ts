@@ -13,6 +13,7 @@ import { SERIES_FUNCTIONS } from './functions-series.js';
 import { STRING_FUNCTIONS } from './functions-string.js';
 import { TIME_FUNCTIONS } from './functions-time.js';
 import { AGGREGATE_FUNCTIONS } from './op-aggregates.js';
+import { PARSE_KV_FUNCTIONS } from './js-parse-kv.js';
 import { FunctionRegistry, type FunctionFamily } from './registry.js';
 
 export const FAMILIES: FunctionFamily[] = [
@@ -27,6 +28,7 @@ export const FAMILIES: FunctionFamily[] = [
   NUMERIC_FUNCTIONS,
   SERIES_FUNCTIONS,
   JS_FUNCTIONS,
+  PARSE_KV_FUNCTIONS,
 ];
 
 export const FUNCTIONS = new FunctionRegistry(FAMILIES);

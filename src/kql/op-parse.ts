@@ -68,7 +68,8 @@ function regexOf(op: KNode, kind: string, out: Column[], c: Compiler): { regex: 
   return { regex, groups };
 }
 
-function convert(text: string, type: string): string {
+/** Extracted text as a column of `type` (null when it does not convert). */
+export function convert(text: string, type: string): string {
   if (type === 'string') return text;
   if (type === 'datetime') return datetimeOfText(`nullif(${text}, '')`);
   return `TRY_CAST(nullif(${text}, '') AS ${dialect.type(type) ?? 'VARCHAR'})`;

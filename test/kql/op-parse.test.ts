@@ -40,3 +40,23 @@ describe('parse kinds', () => {
     expect(r.rows).toEqual([{ user: 'alice', id: 12 }]);
   });
 });
+
+describe('parse-kv', () => {
+  it('delimited: quoted values keep their delimiters; a missing key is "" or null by type', async () => {
+    const r = await run(
+      `print s='a=1 b="x y" c=2021-01-01T10:00:00' | parse-kv s as (a:long, b:string, c:datetime, d:string, e:long) with (pair_delimiter=' ', kv_delimiter='=', quote='"') | project-away s`,
+    );
+    expect(r.rows).toEqual([{ a: 1, b: 'x y', c: '2021-01-01T10:00:00.000Z', d: '', e: null }]);
+  });
+
+  it('without delimiters any non-alphanumeric character delimits; escapes inside quotes; regex mode', async () => {
+    const plain = await run(
+      `print s="[INFO] id:42, who: 'o\\\\'neil' end" | parse-kv s as (id:long, who:string) with (quote="'", escape='\\\\') | project-away s`,
+    );
+    expect(plain.rows).toEqual([{ id: 42, who: "o'neil" }]);
+    const regex = await run(
+      `print s='<k1|v 1><k2|v2>' | parse-kv s as (k2:string, k1:string) with (regex=@'<(\\w+)\\|([^>]*)>') | project-away s`,
+    );
+    expect(regex.rows).toEqual([{ k2: 'v2', k1: 'v 1' }]);
+  });
+});
