@@ -25,6 +25,7 @@ import { csvImporter, looksLikeIndicatorCsv, parseColumnSpec, parseCsv } from '.
 import { listImporter, looksLikeList, parseList } from './importers/list.js';
 import { parseLineChunks, type LineImporter } from './importers/lines.js';
 import { looksLikeHtml, parseText } from './importers/text.js';
+import { clipRejects } from '../util/reason.js';
 import { walkPathsSync } from '../util/walk.js';
 
 export const INTEL_FORMATS = [
@@ -174,7 +175,11 @@ function streamFile(path: string, options: StreamOptions): ImportStream {
     format: format!,
     chunks: (async function* () {
       for await (const result of parseLineChunks(parser, path, file, { chunkBytes }))
-        yield { ...result, indicators: withSource(result.indicators, options.source) };
+        yield {
+          ...result,
+          indicators: withSource(result.indicators, options.source),
+          rejects: clipRejects(result.rejects),
+        };
     })(),
   };
 }
@@ -295,7 +300,7 @@ export function importIntelText(
   }
   return {
     indicators: withSource(dedupe(result.indicators), options.source),
-    rejects: result.rejects,
+    rejects: clipRejects(result.rejects), // a reason may quote a 2 MB bad value
     format: detected,
     ...(result.skipped ? { skipped: result.skipped } : {}),
   };

@@ -58,7 +58,8 @@ const URL_HEAD = /^((?:https?|ftp):\/\/)([^/?#]*)(.*)$/is;
 /** Lowercases scheme and host (paths are case-sensitive and kept as written); undefined if not a URL. */
 export function normaliseUrl(text: string): string | undefined {
   const m = URL_HEAD.exec(text.trim());
-  if (!m || /\s/.test(text.trim())) return undefined;
+  // white space or a control character (a terminal escape) is never part of a URL (RFC 3986)
+  if (!m || /[\s\u0000-\u001f\u007f-\u009f]/.test(text.trim())) return undefined;
   const authority = m[2]!;
   const host = authority
     .replace(/^.*@/, '')

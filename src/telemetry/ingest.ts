@@ -17,6 +17,7 @@ import { eachArchiveMember } from './archive-logs.js';
 import { detectFile, isLogFormat, type Detection } from './detect.js';
 import { JsonArraySplitter } from './json-array.js';
 import { MAX_LINE_BYTES, openInput, readLineBatches } from '../util/lines.js';
+import { clipReason } from '../util/reason.js';
 import {
   ndjsonTable,
   sentinelExportParser,
@@ -80,7 +81,6 @@ export interface IngestProgress {
   bytes: number;
 }
 
-const MAX_REASON = 300;
 /** Data lines sampled from a file's first chunk to choose what the SQL plan reads. */
 const SAMPLE_LINES = 1000;
 /** After this many rows refused one by one, the rest of a refused batch is rejected wholesale. */
@@ -486,8 +486,7 @@ class RowSink {
   ) {}
 
   reject(line: number, reason: string): void {
-    const text = reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON)}…` : reason;
-    this.ledger.rejected.push({ file: this.ledger.file, line, reason: text });
+    this.ledger.rejected.push({ file: this.ledger.file, line, reason: clipReason(reason) });
   }
 
   /** All rows of one record, or none of them (a record is ingested or rejected whole). */

@@ -221,7 +221,12 @@ export function threatFoxCsvImporter(file: string): LineImporter {
         const n = first + k;
         if (!line.trim()) continue;
         if (line.startsWith('#')) {
-          if (CSV_HEADER.test(line)) columns = parseCsvRecord(line.replace(/^#\s*/, ''), { trim: true });
+          if (CSV_HEADER.test(line))
+            try {
+              columns = parseCsvRecord(line.replace(/^#\s*/, ''), { trim: true });
+            } catch (err) {
+              entries.push({ entry: `column header: ${(err as Error).message}`, line: n });
+            }
           continue;
         }
         let fields: string[];
