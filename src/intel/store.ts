@@ -15,7 +15,7 @@ import { Store, sqlString } from '../store/db.js';
 import type { Row } from '../store/coerce.js';
 import { compact, indicatorKey, type Indicator, type IndicatorType } from './model.js';
 import { DEFAULT_TTL_DAYS, expiryOf, type TtlDays } from './lifecycle.js';
-import { TI_TABLE } from './ti-table.js';
+import { HASH, threatIntelligenceSelect, TI_TABLE } from './ti-select.js';
 import { createHuntListsTable, dropHuntLists, refreshHuntLists } from './hunt-lists.js';
 import { ACTIVE_SQL, NOT_EXPIRED_SQL } from './list-values.js';
 
@@ -153,37 +153,10 @@ const AGGREGATE: Record<string, string> = {
 const DEDUPE = COLUMNS.map(([c]) => `${AGGREGATE[c] ?? `any_value(${c})`} AS ${c}`).join(', ');
 
 const ISO = `'%Y-%m-%dT%H:%M:%S.%gZ'`;
-const HASH = `type IN ('md5', 'sha1', 'sha256')`;
-const IP = `type IN ('ipv4', 'ipv6', 'ip:port')`;
-// ti-table.ts's toThreatIntelligenceRows, column for column. Parameters: now (TimeGenerated), now (Active).
-const TI_SELECT = `
-  ?::TIMESTAMP AS TimeGenerated, source AS SourceSystem, source AS IndicatorProvider, '${TI_TABLE}' AS Type,
-  'alert' AS Action, false AS PassiveOnly, upper(sha256(key)) AS IndicatorId, coalesce(external_id, key) AS ExternalIndicatorId,
-  CASE WHEN lower(threat_type) = 'botnet_cc' THEN 'C2'
-       WHEN lower(threat_type) = 'payload_delivery' THEN CASE WHEN ${HASH} THEN 'Malware' ELSE 'MaliciousUrl' END
-       WHEN lower(threat_type) IN ('payload', 'cc_skimming') THEN 'Malware'
-       WHEN threat_type IS NULL OR threat_type = '' THEN 'WatchList' ELSE threat_type END AS ThreatType,
-  CASE WHEN lower(threat_type) = 'botnet_cc' THEN true END AS KillChainC2,
-  CASE WHEN threat_type = 'payload_delivery' THEN true END AS KillChainDelivery,
-  confidence AS ConfidenceScore,
-  CASE WHEN malware IS NOT NULL THEN to_json([malware])::VARCHAR END AS MalwareNames,
-  CASE WHEN len(tags) > 0 THEN to_json(tags)::VARCHAR END AS Tags,
-  coalesce(context, coalesce(nullif(concat_ws(' ', malware, threat_type), ''), type) || ' (' || source || ')') AS Description,
-  nullif(concat_ws('; ', 'first_seen=' || strftime(first_seen, ${ISO}), 'last_seen=' || strftime(last_seen, ${ISO}), 'reference=' || reference), '') AS AdditionalInformation,
-  (NOT coalesce(revoked, false) AND coalesce(active, true) AND warninglists IS NULL AND expires > ?::TIMESTAMP) AS Active,
-  expires AS ExpirationDateTime,
-  CASE WHEN source = 'ThreatFox' THEN 'white' END AS TrafficLightProtocolLevel,
-  CASE WHEN ${IP} THEN value END AS NetworkIP,
-  CASE WHEN type = 'ip:port' THEN value END AS NetworkDestinationIP,
-  CASE WHEN type = 'ip:port' THEN port END AS NetworkDestinationPort,
-  CASE WHEN type = 'ip:port' THEN port END AS NetworkPort,
-  CASE WHEN type = 'domain' THEN value END AS DomainName,
-  CASE WHEN type = 'url' THEN value END AS Url,
-  CASE WHEN ${HASH} THEN value END AS FileHashValue,
-  CASE WHEN ${HASH} THEN upper(type) END AS FileHashType,
-  coalesce(origin, source) AS _Source`;
-
 const ts = (d: Date) => d.toISOString().replace('Z', '');
+/** The staging format's timestamp (`…T…:ss.mmmZ`) for any date JavaScript reads; else as given (rejected). */
+const stagedTime = (v: string | undefined): string | null =>
+  v === undefined ? null : Number.isNaN(Date.parse(v)) ? v : new Date(v).toISOString();
 
 function toRow(i: Indicator, now: Date, ttl: Readonly<TtlDays>, ord: number): Row {
   return {
@@ -197,9 +170,9 @@ function toRow(i: Indicator, now: Date, ttl: Readonly<TtlDays>, ord: number): Ro
     malware_id: i.malwareId ?? null,
     malware_aliases: i.malwareAliases ?? [],
     confidence: i.confidence ?? null,
-    first_seen: i.firstSeen ?? null,
-    last_seen: i.lastSeen ?? null,
-    expires: expiryOf(i, now, ttl),
+    first_seen: stagedTime(i.firstSeen),
+    last_seen: stagedTime(i.lastSeen),
+    expires: stagedTime(expiryOf(i, now, ttl)),
     source: i.source,
     sources: [i.source],
     reference: i.reference ?? null,
@@ -383,9 +356,7 @@ export class IntelStore {
 
   /**
    * Rewrites the ThreatIntelligenceIndicator rows of the indicators selected by `where` (all by
-   * default) from their merged state; Active there means matchable at `now`. The mapping is
-   * `toThreatIntelligenceRows` (ti-table.ts) done in SQL — a million rows through JS objects took
-   * minutes; a test holds the two to the same rows.
+   * default) from their merged state; Active there means matchable at `now` (ti-select.ts).
    */
   async syncThreatIntelligence(now: Date, where = '', params: unknown[] = [], fresh = false): Promise<void> {
     // `fresh`: every selected key is new, so there is nothing to delete.
@@ -396,11 +367,10 @@ export class IntelStore {
           : `DELETE FROM ${TI_TABLE}`,
         where ? params : [],
       );
-    await this.store.run(`INSERT INTO ${TI_TABLE} BY NAME SELECT ${TI_SELECT} FROM ${TABLE} ${where}`, [
-      ts(now),
-      ts(now),
-      ...params,
-    ]);
+    await this.store.run(
+      `INSERT INTO ${TI_TABLE} BY NAME SELECT ${threatIntelligenceSelect(true)} FROM ${TABLE} ${where}`,
+      [ts(now), ts(now), ...params],
+    );
     await refreshHuntLists(
       this.store,
       where ? `SELECT upper(sha256(key)) FROM ${TABLE} ${where}` : undefined,
@@ -660,7 +630,7 @@ export async function copyMatchableIndicators(
     );
     if (Number(stale?.n))
       await target.run(
-        `INSERT INTO ${TI_TABLE} BY NAME SELECT ${TI_SELECT} FROM ${alias}.${TABLE} WHERE ${activeSql(!!options.includeWarninglisted)} ` +
+        `INSERT INTO ${TI_TABLE} BY NAME SELECT ${threatIntelligenceSelect(true)} FROM ${alias}.${TABLE} WHERE ${activeSql(!!options.includeWarninglisted)} ` +
           `${skip('key', keys)} AND upper(sha256(key)) IN (SELECT IndicatorId FROM ${alias}.${TI_TABLE} WHERE NOT (${fresh}))`,
         [at, at, at, ...params],
       );
@@ -683,6 +653,31 @@ function writeNdjson<T>(file: string, items: readonly T[], toRow: (item: T, inde
 function ndjsonSource(file: string, columns: ReadonlyArray<[string, string]>): string {
   const spec = columns.map(([n, t]) => `${sqlString(n)}: ${sqlString(t)}`).join(', ');
   return `read_ndjson(${sqlString(file)}, columns={${spec}}, timestampformat=${ISO}, maximum_object_size=67108864)`;
+}
+
+/**
+ * Writes a run's own indicators (bundled, `--intel`) to its ThreatIntelligenceIndicator table through the
+ * same staging and the same SQL mapping as the store, so a feed matches the same whether it was passed
+ * with `--intel` or imported first. Expiry is left to the hunts' clock (a replay). Returns the rows written.
+ */
+export async function insertThreatIntelligence(
+  store: Store,
+  indicators: readonly Indicator[],
+  now: Date,
+): Promise<number> {
+  if (indicators.length === 0) return 0;
+  const dir = mkdtempSync(join(tmpdir(), 'telltale-ti-'));
+  try {
+    const file = join(dir, 'indicators.ndjson');
+    writeNdjson(file, indicators, (i, k) => toRow(i, now, DEFAULT_TTL_DAYS, k));
+    await store.run(
+      `INSERT INTO ${TI_TABLE} BY NAME SELECT ${threatIntelligenceSelect(false)} FROM ${ndjsonSource(file, STAGE_SPEC)}`,
+      [ts(now)],
+    );
+    return indicators.length;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export interface ImportCounts {

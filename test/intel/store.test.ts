@@ -223,7 +223,7 @@ describe('sightings', () => {
 });
 
 describe('ThreatIntelligenceIndicator in the store', () => {
-  it('the SQL sync fills the same rows as toThreatIntelligenceRows', async () => {
+  it("a run's --intel rows and the store's synced rows are the same rows", async () => {
     const { Store } = await import('../../src/store/db.js');
     const { loadIndicators } = await import('../../src/intel/ti-table.js');
     const { expiryOf } = await import('../../src/intel/lifecycle.js');

@@ -157,7 +157,7 @@ describe('hunt start: copyMatchableIndicators', () => {
           `SELECT coalesce(NetworkIP, DomainName) AS v, NetworkPort AS port, Active, TimeGenerated FROM ThreatIntelligenceIndicator ORDER BY v`,
         );
         expect(rows).toHaveLength(n);
-        // warning-listed rows come along with includeWarninglisted, inactive as in toThreatIntelligenceRows
+        // warning-listed rows come along with includeWarninglisted, inactive as in a run's own TI rows (ti-select.ts)
         for (const r of rows)
           expect([r.Active, r.TimeGenerated]).toEqual([r.v !== '8.8.8.8', new Date(at).toISOString()]);
         return rows.map((r) => r.v);

@@ -1,7 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/db.js';
 import type { Indicator } from '../../src/intel/model.js';
-import { indicatorId, loadIndicators, toThreatIntelligenceRows } from '../../src/intel/ti-table.js';
+import { indicatorId, loadIndicators } from '../../src/intel/ti-table.js';
+
+/** The ThreatIntelligenceIndicator rows a run writes for `indicators`, without their empty columns. */
+async function rowsOf(indicators: Indicator[], at = now): Promise<Record<string, unknown>[]> {
+  const store = await Store.open();
+  try {
+    await loadIndicators(store, indicators, at);
+    const rows = await store.query('SELECT * EXCLUDE (TenantId) FROM ThreatIntelligenceIndicator');
+    return rows.map((r) =>
+      Object.fromEntries(
+        Object.entries(r)
+          .filter(([, v]) => v !== null)
+          .map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]),
+      ),
+    );
+  } finally {
+    store.close();
+  }
+}
 
 const now = new Date('2026-05-21T12:00:00Z');
 const ipPort: Indicator = {
@@ -19,9 +37,9 @@ const ipPort: Indicator = {
   origin: 'content/intel/threatfox-mirai.json:4',
 };
 
-describe('toThreatIntelligenceRows', () => {
-  it('fills the Sentinel columns for an ip:port indicator', () => {
-    expect(toThreatIntelligenceRows([ipPort], now)).toEqual([
+describe("a run's ThreatIntelligenceIndicator rows", () => {
+  it('fills the Sentinel columns for an ip:port indicator', async () => {
+    expect(await rowsOf([ipPort])).toEqual([
       {
         TimeGenerated: '2026-05-21T12:00:00.000Z',
         SourceSystem: 'ThreatFox',
@@ -51,9 +69,9 @@ describe('toThreatIntelligenceRows', () => {
     expect(indicatorId(ipPort)).toMatch(/^[0-9A-F]{64}$/);
   });
 
-  it('puts each observable type in its own column', () => {
+  it('puts each observable type in its own column', async () => {
     const base = { source: 'report.txt' };
-    const rows = toThreatIntelligenceRows(
+    const rows = await rowsOf(
       [
         { ...base, type: 'ipv4', value: '45.9.20.1' },
         { ...base, type: 'ipv6', value: '2a03:2880::1' },
@@ -102,9 +120,9 @@ describe('toThreatIntelligenceRows', () => {
     expect(rows.every((r) => r._Source === 'report.txt' && r.Active === true)).toBe(true);
   });
 
-  it('gives an indicator without an end date the lifetime of its type from its last sighting', () => {
+  it('gives an indicator without an end date the lifetime of its type from its last sighting', async () => {
     const seen = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
-    const rows = toThreatIntelligenceRows(
+    const rows = await rowsOf(
       [
         { ...ipPort, firstSeen: seen(60), lastSeen: seen(40) }, // addresses live 30 days: expired
         { type: 'domain', value: 'tvt.miraibotnet.su', source: 'x', lastSeen: seen(40) }, // 90 days
@@ -119,8 +137,8 @@ describe('toThreatIntelligenceRows', () => {
     ]);
   });
 
-  it('marks withdrawn indicators inactive and leaves expiry to the clock of the hunt', () => {
-    const rows = toThreatIntelligenceRows(
+  it('marks withdrawn indicators inactive and leaves expiry to the clock of the hunt', async () => {
+    const rows = await rowsOf(
       [
         { ...ipPort, expires: '2026-05-01T00:00:00.000Z' },
         { ...ipPort, port: 23, active: false },
