@@ -16,7 +16,7 @@ import {
   storedIndicatorsWithValues,
 } from './intel/run.js';
 import { recordSightings } from './intel/sightings.js';
-import { TI_TABLE } from './intel/ti-table.js';
+import { TI_TABLE } from './intel/ti-select.js';
 import { TI_STIX_TABLE } from './intel/ti-indicators.js';
 import { referencesName } from './kql/syntax.js';
 import { loadHunts, bundledHuntsDir } from './hunts/loader.js';

@@ -19,7 +19,7 @@ import {
   routableSplit,
   type ListSelection,
 } from '../intel/list-values.js';
-import { TI_TABLE } from '../intel/ti-table.js';
+import { TI_TABLE } from '../intel/ti-select.js';
 import { applyEdits, letValues, parseSyntax, type KNode } from '../kql/syntax.js';
 
 export { IndicatorListError, isRoutableIp };

@@ -5,7 +5,7 @@
  * change and a persistent `--db` is never modified.
  */
 import { quoteIdent, type Store } from '../store/db.js';
-import { TI_TABLE } from '../intel/ti-table.js';
+import { TI_TABLE } from '../intel/ti-select.js';
 import { TI_STIX_TABLE } from '../intel/ti-indicators.js';
 import { FILE_SCAN_TABLE } from '../scan/rows.js';
 

@@ -11,7 +11,7 @@ import { sqlString, type Store } from '../store/db.js';
 import { HUNT_LISTS } from './hunt-lists.js';
 import { ACTIVE_SQL, INTEL_LIST_TABLE, NOT_EXPIRED_SQL } from './list-values.js';
 import { activeSql, IntelStore, TABLE } from './store.js';
-import { TI_TABLE } from './ti-table.js';
+import { TI_TABLE } from './ti-select.js';
 
 const ALIAS = 'telltale_intel_lists';
 

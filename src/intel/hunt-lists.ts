@@ -7,7 +7,7 @@
  */
 import type { Store } from '../store/db.js';
 import { ipKindSql, listRowsSql, routableSplit } from './list-values.js';
-import { TI_TABLE } from './ti-table.js';
+import { TI_TABLE } from './ti-select.js';
 
 export const HUNT_LISTS = 'intel_lists';
 

@@ -9,8 +9,6 @@ import { indicatorKey, type Indicator } from './model.js';
 import { insertThreatIntelligence } from './store.js';
 import { TI_STIX_TABLE, toThreatIntelIndicatorsRows } from './ti-indicators.js';
 
-export { TI_TABLE } from './ti-select.js';
-
 /** Stable across runs and machines: the same observable always gets the same id. */
 export function indicatorId(i: Indicator): string {
   return createHash('sha256').update(indicatorKey(i)).digest('hex').toUpperCase();
