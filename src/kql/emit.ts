@@ -12,6 +12,7 @@ import { join, lookup } from './op-join.js';
 import { mvExpand } from './op-expand.js';
 import { parse } from './op-parse.js';
 import { parseKvOperator } from './op-parse-kv.js';
+import { projectByNames } from './op-by-names.js';
 import { union } from './op-union.js';
 import { invoke } from './op-userfn.js';
 import { evaluate } from './op-evaluate.js';
@@ -218,6 +219,7 @@ const OPERATORS: Record<string, Emitter> = {
   ProjectKeepOperator: pick,
   ProjectReorderOperator: pick,
   ProjectRenameOperator: pick,
+  ProjectByNamesOperator: projectByNames,
   SortOperator: sort,
   TakeOperator: take,
   TopOperator: top,

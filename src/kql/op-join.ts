@@ -188,7 +188,13 @@ export function lookup(op: KNode, input: Relation, out: Column[], c: Compiler): 
   const keys = joinKeys(op.node('LookupClause'), op, c);
   const rightKeys = new Set(keys.map((k) => k.right));
   const rest = right.columns.filter((col) => !rightKeys.has(col.name));
-  if (out.length !== input.columns.length + rest.length) c.fail(op, 'lookup result columns');
+  if (out.length !== input.columns.length + rest.length) {
+    // a function's tabular parameter declares fewer columns than the table it is called with: the
+    // result is then the actual columns (left, then the right's non-key ones) when no name repeats
+    const actual = [...input.columns, ...rest];
+    if (new Set(actual.map((col) => col.name)).size !== actual.length) c.fail(op, 'lookup result columns');
+    out = actual;
+  }
   const picks = [
     ...input.columns.map((col) => ({ alias: LEFT, name: col.name })),
     ...rest.map((col) => ({ alias: RIGHT, name: col.name })),
