@@ -5,7 +5,7 @@
  * over the rows reaching it, with their JSON types — which `runKql` runs before compiling again with the
  * answer; the real query then has one column per key. A name the rest of the query reads that no row's bag
  * holds reads as null (Kusto would report it as unknown at run time), with a warning.
- * Other plugins are TT001 naming the plugin.
+ * The other plugins live in plugins/ (PLUGINS); any else is TT001 naming the plugin.
  */
 import type { BagKey } from './context.js';
 import type { Column, Compiler, Relation } from './context.js';
@@ -16,6 +16,7 @@ import { projectItems, type Item } from './relation.js';
 import { ident, sqlName } from './sql.js';
 import { warn } from './warnings.js';
 import { dialect } from './dialect.js';
+import { PLUGINS } from './plugins/index.js';
 
 export type { BagKey };
 
@@ -60,17 +61,32 @@ function namesReadLater(op: KNode): string[] {
   return names;
 }
 
-function bagUnpack(op: KNode, call: KNode, input: Relation, out: Column[], c: Compiler): Relation {
+type Conflict = 'error' | 'replace_source' | 'keep_source';
+
+/** bag_unpack's arguments: the bag column, an optional prefix, then named options (columnsConflict). */
+function bagArguments(call: KNode, c: Compiler): { bagArg: KNode; prefix: string; conflict: Conflict } {
   const args = call.node('ArgumentList')?.list('Expressions') ?? [];
   const bagArg = args[0];
   if (!bagArg || bagArg.kind !== 'NameReference' || bagArg.symbol?.kind !== 'Column')
     return c.fail(call, 'bag_unpack of an expression');
-  if (args.length > 2) return c.fail(args[2], 'bag_unpack columnsConflict / ignoredProperties');
+  let prefix = '';
+  let conflict: Conflict = 'error';
+  for (const a of args.slice(1)) {
+    const option = a.kind === 'SimpleNamedExpression' ? a.node('Name')?.simpleName : undefined;
+    const k = constant(option ? a.node('Expression')! : a, c);
+    if (typeof k?.value !== 'string') return c.fail(a, 'bag_unpack argument that is not a constant string');
+    if (option === 'columnsConflict' && ['error', 'replace_source', 'keep_source'].includes(k.value))
+      conflict = k.value as Conflict;
+    else if (option === undefined && a === args[1]) prefix = k.value;
+    else return c.fail(a, `bag_unpack ${option ?? 'argument'}`);
+  }
+  return { bagArg, prefix, conflict };
+}
+
+function bagUnpack(op: KNode, call: KNode, input: Relation, out: Column[], c: Compiler): Relation {
+  const { bagArg, prefix, conflict } = bagArguments(call, c);
   if (op.node('Schema')) return c.fail(op.node('Schema')!, 'bag_unpack output schema');
-  const prefixConst = args[1] && constant(args[1], c);
-  if (args[1] && typeof prefixConst?.value !== 'string') return c.fail(args[1], 'bag_unpack prefix');
-  const prefix = (prefixConst?.value as string | undefined) ?? '';
-  const bag = ident(bagArg.simpleName ?? bagArg.symbol.name);
+  const bag = ident(bagArg.simpleName ?? bagArg.symbol!.name);
   const bagObject = `CASE WHEN ${dialect.jsonType(bag)} = 'OBJECT' THEN ${bag} END`;
   const probe =
     `SELECT e.key AS key, string_agg(DISTINCT e.type, ',' ORDER BY e.type) AS types ` +
@@ -82,10 +98,18 @@ function bagUnpack(op: KNode, call: KNode, input: Relation, out: Column[], c: Co
   const taken = new Set(out.map((col) => sqlName(col.name).toLowerCase()));
   for (const { key, type } of keys) {
     const name = prefix + key;
-    if (taken.has(sqlName(name).toLowerCase()))
-      return c.fail(call, `bag_unpack column ${name} clashes with an existing column`);
+    const sql = value(bag, c.params.add(pointer(key), 'string'), type);
+    if (taken.has(sqlName(name).toLowerCase())) {
+      if (conflict === 'keep_source') continue;
+      const i = items.findIndex((item) => sqlName(item.name).toLowerCase() === sqlName(name).toLowerCase());
+      if (conflict === 'error' || i < 0)
+        return c.fail(call, `bag_unpack column ${name} clashes with an existing column`);
+      items[i] = { name, type, sql }; // replace_source: the bag's value, in the column's place
+      c.openColumns.set(name, type);
+      continue;
+    }
     taken.add(sqlName(name).toLowerCase());
-    items.push({ name, type, sql: value(bag, c.params.add(pointer(key), 'string'), type) });
+    items.push({ name, type, sql });
     c.openColumns.set(name, type);
   }
   const missing = namesReadLater(op).filter((name) => !taken.has(sqlName(name).toLowerCase()));
@@ -102,6 +126,11 @@ export function evaluate(op: KNode, input: Relation, out: Column[], c: Compiler)
   const call = op.node('FunctionCall');
   const plugin = call?.node('Name')?.simpleName?.toLowerCase();
   if (call && plugin && GEO_LOOKUP_PLUGINS.has(plugin)) return geoLookup(op, call, plugin, input, out, c);
+  const other = plugin && PLUGINS.get(plugin);
+  if (call && other) {
+    if (op.list('Parameters').length) return c.fail(op, 'evaluate hints');
+    return other(op, call, input, out, c);
+  }
   if (!call || plugin !== 'bag_unpack') return c.fail(op, `evaluate plugin ${plugin ?? '?'}`);
   if (op.list('Parameters').length) return c.fail(op, 'evaluate hints');
   return bagUnpack(op, call, input, out, c);

@@ -14,7 +14,13 @@ import {
 } from '../../bench/conformance/runner.js';
 
 /** Raise these as more cases pass; they may never go down. */
-const PASS_AT_LEAST: Record<Family, number> = { core: 242, series: 18, geo: 137, graph: 0, plugins: 3 };
+const PASS_AT_LEAST: Record<Family, number> = {
+  core: 242,
+  series: 18,
+  geo: 137,
+  graph: 0,
+  plugins: 11,
+};
 
 /** Wrong answers being fixed in issue 12: this list may only shrink (to empty). */
 const STILL_WRONG = new Set<string>([
