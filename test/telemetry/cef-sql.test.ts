@@ -96,3 +96,30 @@ describe('CEF fast path', () => {
     expect(bySql).toEqual(SQL_READS);
   });
 });
+
+describe('CEF fast path with several templates in one file', () => {
+  it('reads each line by its own template, as the JavaScript reader does', async () => {
+    const picked = [0, 2, 3, 7, 32, 33, 1, 26];
+    const text = picked.map((i) => LINES[i]);
+    const file = writeTemp(tempDir(), 'mixed.cef', `${text.join('\n')}\n`);
+    const probe = await Store.open();
+    const plan = cefPlan(probe.schema('CommonSecurityLog'), text, 2026);
+    expect(plan.layout.kind === 'cef' && plan.layout.templates.length).toBeGreaterThan(4);
+    const loaded = await probe.loadFile(file, plan);
+    probe.close();
+    expect(loaded.ingested).toBe(picked.length);
+    const ledger = await ingestFile(store, file, { referenceYear: 2026, format: 'cef' });
+    expect(ledger).toMatchObject({ read: picked.length, ingested: picked.length, rejected: [] });
+    for (const [n, line] of text.entries()) {
+      const result = parseCefLine(line, { referenceYear: 2026 });
+      if (!('row' in result)) throw new Error(result.reason);
+      await store.insertRows('CommonSecurityLog', [{ ...result.row, _Source: `mixed:${n}` }]);
+      const rows = await store.query(
+        `SELECT * EXCLUDE (_Source) FROM CommonSecurityLog WHERE _Source IN (?, ?) ORDER BY _Source`,
+        [`${file}:${n + 1}`, `mixed:${n}`],
+      );
+      expect(rows, line).toHaveLength(2);
+      expect(rows[0], line).toEqual(rows[1]);
+    }
+  });
+});
