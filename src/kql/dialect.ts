@@ -31,6 +31,13 @@ export interface Dialect {
    * endofmonth …, which a microsecond cannot hold.
    */
   isoTicks(timestamp: string): string;
+  /** A UTC timestamp as the wall-clock time of an IANA time zone (NULL for a zone the engine does not know). */
+  utcToZone(timestamp: string, zone: string): string;
+  /**
+   * The UTC timestamp of a time zone's wall-clock time: the zone's offset at the engine's first reading.
+   * A wall-clock time that a daylight-saving gap skips reads with the offset after the gap (as Kusto).
+   */
+  zoneToUtc(timestamp: string, zone: string): string;
   /** The JSON type name of a JSON value: 'VARCHAR', 'BIGINT', 'DOUBLE', 'BOOLEAN', 'ARRAY', 'OBJECT', 'NULL'. */
   jsonType(json: string): string;
 }
@@ -46,9 +53,22 @@ const duckdb: Dialect = {
   listLength: (list) => `len(${list})`,
   toJson: (value) => `to_json(${value})`,
   jsonType: (json) => `json_type(${json})`,
+  utcToZone: (ts, zone) =>
+    `(CASE WHEN ${knownZone(zone)} THEN timezone(${zone}, timezone('UTC', ${ts})) END)`,
+  zoneToUtc: (ts, zone) => {
+    const first = `timezone('UTC', timezone(${zone}, ${ts}))`;
+    // ts − (the wall-clock time of the first reading − the first reading): the first reading itself,
+    // except in a gap, where the wall clock had already moved on
+    return `(CASE WHEN ${knownZone(zone)} THEN ${ts} - (timezone(${zone}, timezone('UTC', ${first})) - ${first}) END)`;
+  },
   isoTicks: (ts) =>
     `(strftime(${ts}, '%Y-%m-%dT%H:%M:%S.%f') || CASE WHEN (epoch_us(${ts}) % 1000000 + 1000000) % 1000000 = 999999 THEN '9' ELSE '0' END || 'Z')`,
 };
+
+/** An unknown zone name is NULL in Kusto, an error in DuckDB: look it up first. */
+function knownZone(zone: string): string {
+  return `${zone} IN (SELECT name FROM pg_timezone_names())`;
+}
 
 /** The engine Telltale runs on. */
 export const dialect: Dialect = duckdb;

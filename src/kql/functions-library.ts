@@ -12,6 +12,7 @@ import { NUMERIC_FUNCTIONS } from './functions-numeric.js';
 import { SERIES_FUNCTIONS } from './functions-series.js';
 import { STRING_FUNCTIONS } from './functions-string.js';
 import { TIME_FUNCTIONS } from './functions-time.js';
+import { ZONE_FUNCTIONS } from './functions-zone.js';
 import { AGGREGATE_FUNCTIONS } from './op-aggregates.js';
 import { PARSE_KV_FUNCTIONS } from './js-parse-kv.js';
 import { FunctionRegistry, type FunctionFamily } from './registry.js';
@@ -22,6 +23,7 @@ export const FAMILIES: FunctionFamily[] = [
   STRING_FUNCTIONS,
   DYNAMIC_FUNCTIONS,
   TIME_FUNCTIONS,
+  ZONE_FUNCTIONS,
   IP_FUNCTIONS,
   GEO_FUNCTIONS,
   MATH_FUNCTIONS,

@@ -7,6 +7,7 @@ import { CODEC_LIBRARY } from './js-codec.js';
 import { MEASURE_LIBRARY } from './js-measure.js';
 import { NETWORK_LIBRARY } from './js-network.js';
 import { PARSER_LIBRARY } from './js-parsers.js';
+import { STATS_LIBRARY } from './js-stats.js';
 
 import type { JsFn as Fn, JsValue } from './js-value.js';
 
@@ -288,6 +289,7 @@ export const JS_LIBRARY: Record<string, Fn> = {
   ...MEASURE_LIBRARY,
   ...NETWORK_LIBRARY,
   ...PARSER_LIBRARY,
+  ...STATS_LIBRARY,
   array_sort_asc: sortArray(false),
   array_sort_desc: sortArray(true),
   array_shift_left: shift,

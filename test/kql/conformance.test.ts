@@ -15,7 +15,7 @@ import {
 
 /** Raise these as more cases pass; they may never go down. */
 const PASS_AT_LEAST: Record<Family, number> = {
-  core: 242,
+  core: 247,
   series: 18,
   geo: 137,
   graph: 0,

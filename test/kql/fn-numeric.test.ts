@@ -17,6 +17,11 @@ describe('numeric functions', () => {
     ['around(105, 100, 5)', true],
     ['around(106, 100, 5)', false],
     ['binary_xor(12, 10)', 6],
+    ['beta_cdf(0.5, 2, 2)', 0.5], // symmetric: half the mass below the middle
+    ['beta_pdf(0.5, 1, 1)', 1], // the uniform distribution
+    ['beta_inv(0.25, 1, 1)', 0.25],
+    ['beta_inv(1.5, 1, 1)', null],
+    ['isnan(beta_cdf(1.5, 2, 2))', true],
     ['binary_shift_left(1, 10)', 1024],
     ['bitset_count_ones(255)', 8],
     ['gamma(5)', 24],

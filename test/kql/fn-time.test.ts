@@ -4,6 +4,18 @@ import { useEvaluator } from './fn-eval.js';
 const { value, run } = useEvaluator();
 const D = 'datetime(2026-05-21 13:04:05.123)'; // a Thursday
 
+describe('time zones', () => {
+  it.each([
+    ["datetime_utc_to_local(datetime(2020-07-01 12:00), 'Europe/Paris')", '2020-07-01T14:00:00.000Z'],
+    ["datetime_local_to_utc(datetime(2020-01-01 12:00), 'America/New_York')", '2020-01-01T17:00:00.000Z'],
+    // 02:30 does not exist in Brussels on 2022-03-27 (the clock jumps from 02:00 to 03:00): the offset after
+    ["datetime_local_to_utc(datetime(2022-03-27 02:30), 'Europe/Brussels')", '2022-03-27T00:30:00.000Z'],
+    ["datetime_utc_to_local(datetime(2020-07-01 12:00), 'Not/AZone')", null],
+  ])('%s', async (expr, expected) => {
+    expect(await value(expr)).toEqual(expected);
+  });
+});
+
 describe('logic and conversion', () => {
   it.each([
     ['case(1 > 2, "a", 2 > 1, "b", "c")', 'b'],
