@@ -1,5 +1,6 @@
 /**
- * Sightings: which stored indicators a hunt run matched, and how often. The hunts report findings, not
+ * Sightings: which stored indicators a hunt run matched, and in how many evidence rows (each row once,
+ * however many findings or runs show it). The hunts report findings, not
  * indicator ids, so the match is read back from the evidence: every row value equal to an indicator's
  * value is a sighting of it (an ip:port one only when the row also carries its port, or no port at all).
  * Kept structural (no import of hunts/) so intel stays below hunts in the pipeline.
@@ -13,9 +14,23 @@ export interface FindingLike {
 }
 
 export interface Sightings {
-  /** indicator key → evidence rows that matched it. */
-  counts: Map<string, number>;
+  /** indicator key → the ids of the evidence rows that matched it (a row in several findings once). */
+  rows: Map<string, Set<string>>;
   hunts: string[];
+}
+
+/**
+ * What an evidence row is known by across runs: its `_Source` (file:line, file@offset, or the lines an
+ * aggregate row summarises), else its values in a fixed key order.
+ */
+export function evidenceRowId(row: Readonly<Record<string, unknown>>): string {
+  const source = row._Source;
+  if (source !== undefined && source !== null && source !== '') return `src:${JSON.stringify(source)}`;
+  const keys = Object.keys(row).sort();
+  return `row:${JSON.stringify(
+    keys.map((k) => [k, row[k]]),
+    (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v),
+  )}`;
 }
 
 export function sightingsFromFindings(
@@ -27,7 +42,7 @@ export function sightingsFromFindings(
     const v = i.value.toLowerCase();
     byValue.set(v, [...(byValue.get(v) ?? []), i]);
   }
-  const counts = new Map<string, number>();
+  const rows = new Map<string, Set<string>>();
   const hunts = new Set<string>();
   for (const finding of findings) {
     for (const row of finding.evidence) {
@@ -41,11 +56,17 @@ export function sightingsFromFindings(
           hit.add(indicatorKey(i));
         }
       }
-      for (const key of hit) counts.set(key, (counts.get(key) ?? 0) + 1);
-      if (hit.size) hunts.add(finding.huntId);
+      if (hit.size === 0) continue;
+      const id = evidenceRowId(row);
+      for (const key of hit) {
+        let ids = rows.get(key);
+        if (!ids) rows.set(key, (ids = new Set()));
+        ids.add(id);
+      }
+      hunts.add(finding.huntId);
     }
   }
-  return { counts, hunts: [...hunts].sort() };
+  return { rows, hunts: [...hunts].sort() };
 }
 
 /** Every string value of the findings' evidence: the candidates a sighting can be. */
@@ -77,8 +98,8 @@ export async function recordSightings(
       options.now ?? at,
       options.includeWarninglisted,
     );
-    const { counts, hunts } = sightingsFromFindings(findings, indicators);
-    return counts.size ? await store.recordSightings(counts, at, hunts) : 0;
+    const { rows, hunts } = sightingsFromFindings(findings, indicators);
+    return rows.size ? await store.recordSightings(rows, at, hunts) : 0;
   } finally {
     store.close();
   }

@@ -93,6 +93,8 @@ export const TABLE = 'intel_indicators';
 const STAGE = 'intel_stage';
 const STAGE_SPEC: Array<[string, string]> = [...COLUMNS, ['ord', 'BIGINT']];
 const SIGHTINGS = 'intel_sightings';
+/** Every evidence row already counted as a sighting of an indicator: a re-run on the same logs adds none. */
+const SIGHTED_ROWS = 'intel_sighted_rows';
 const FEEDS = 'intel_feeds';
 
 // What a re-import does to each column (`t` the stored row, `excluded` the incoming one). Keys,
@@ -256,6 +258,7 @@ export class IntelStore {
     await store.run(
       `CREATE TABLE IF NOT EXISTS ${SIGHTINGS} (key VARCHAR, sighted_at TIMESTAMP, count INTEGER, hunts VARCHAR[])`,
     );
+    await store.run(`CREATE TABLE IF NOT EXISTS ${SIGHTED_ROWS} (key VARCHAR, row VARCHAR)`);
     await store.run(
       `CREATE TABLE IF NOT EXISTS ${FEEDS} (name VARCHAR PRIMARY KEY, url VARCHAR, etag VARCHAR, last_modified VARCHAR, ` +
         `last_fetch TIMESTAMP, last_status VARCHAR, last_count INTEGER)`,
@@ -495,6 +498,7 @@ export class IntelStore {
         );
         await dropHuntLists(this.store, `SELECT upper(sha256(key)) FROM ${TABLE} ${sql}`, params);
         await this.store.run(`DELETE FROM ${SIGHTINGS} WHERE key IN (${keys})`, params);
+        await this.store.run(`DELETE FROM ${SIGHTED_ROWS} WHERE key IN (${keys})`, params);
         await this.store.run(`DELETE FROM ${TABLE} WHERE key IN (${keys})`, params);
       }
       await this.store.run('COMMIT');
@@ -506,30 +510,37 @@ export class IntelStore {
   }
 
   /**
-   * Records one hunt run's matches: `counts` maps indicator keys to how many events matched. Adds to
-   * each indicator's sighting count, sets its last sighting, and logs the run.
+   * Records one hunt run's matches: `rows` maps indicator keys to the ids of the evidence rows that
+   * matched them. A row counts once per indicator, ever: rows sighted by an earlier run (the same logs
+   * hunted again) add nothing. Adds the new rows to each indicator's sighting count, sets its last
+   * sighting, and logs the run. Returns how many indicators had new sightings.
    */
   async recordSightings(
-    counts: ReadonlyMap<string, number>,
+    rows: ReadonlyMap<string, Iterable<string>>,
     at: Date,
     hunts: string[] = [],
   ): Promise<number> {
-    if (counts.size === 0) return 0;
+    if (rows.size === 0) return 0;
     const dir = mkdtempSync(join(tmpdir(), 'telltale-sight-'));
     const file = join(dir, 'sightings.ndjson');
     try {
-      writeNdjson(file, [...counts], ([key, count]) => ({ key, count, sighted_at: at.toISOString(), hunts }));
-      await this.store.run('BEGIN TRANSACTION');
-      const columns: Array<[string, string]> = [
+      const pairs = [...rows].flatMap(([key, ids]) => [...new Set(ids)].map((row) => ({ key, row, hunts })));
+      writeNdjson(file, pairs, (pair) => pair);
+      const source = ndjsonSource(file, [
         ['key', 'VARCHAR'],
-        ['sighted_at', 'TIMESTAMP'],
-        ['count', 'INTEGER'],
+        ['row', 'VARCHAR'],
         ['hunts', 'VARCHAR[]'],
-      ];
+      ]);
+      // the pairs of stored indicators not counted before
+      const fresh =
+        `SELECT s.key, s.row, s.hunts FROM ${source} s WHERE s.key IN (SELECT key FROM ${TABLE}) ` +
+        `AND NOT EXISTS (SELECT 1 FROM ${SIGHTED_ROWS} r WHERE r.key = s.key AND r.row = s.row)`;
+      await this.store.run('BEGIN TRANSACTION');
       await this.store.run(
-        `INSERT INTO ${SIGHTINGS} SELECT s.key, s.sighted_at, s.count, s.hunts FROM ${ndjsonSource(file, columns)} s ` +
-          `WHERE s.key IN (SELECT key FROM ${TABLE})`,
+        `INSERT INTO ${SIGHTINGS} SELECT key, ?::TIMESTAMP, count(*)::INTEGER, any_value(hunts) FROM (${fresh}) GROUP BY key`,
+        [ts(at)],
       );
+      await this.store.run(`INSERT INTO ${SIGHTED_ROWS} SELECT key, row FROM (${fresh})`);
       await this.store.run(
         `UPDATE ${TABLE} SET sightings = coalesce(sightings, 0) + s.count, last_sighted = greatest(last_sighted, s.sighted_at) ` +
           `FROM (SELECT key, sum(count)::INTEGER AS count, max(sighted_at) AS sighted_at FROM ${SIGHTINGS} WHERE sighted_at = ?::TIMESTAMP GROUP BY key) s ` +

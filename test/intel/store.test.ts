@@ -177,7 +177,7 @@ describe('intel stats over a store', () => {
 describe('sightings', () => {
   it('reads matches back from findings, port-aware for ip:port', () => {
     const indicators = importIntelText('176.65.139.7:3778\ntvt.miraibotnet.su\n', 'l.txt').indicators;
-    const { counts, hunts } = sightingsFromFindings(
+    const { rows, hunts } = sightingsFromFindings(
       [
         {
           huntId: 'c2',
@@ -190,7 +190,7 @@ describe('sightings', () => {
       ],
       indicators,
     );
-    expect([...counts]).toEqual([
+    expect([...rows].map(([key, ids]) => [key, ids.size])).toEqual([
       ['ip:port|176.65.139.7|3778', 1],
       ['domain|tvt.miraibotnet.su|', 1],
     ]);
