@@ -5,6 +5,7 @@
 import { Budget } from './limits.js';
 import type { Expander, Sink } from './expand.js';
 import { FileReader } from './file.js';
+import type { MapFile } from './mapped.js';
 import { MemoryReader, processLabel, readableRegions } from './memory.js';
 import type { Job } from './protocol.js';
 import { sizeLabel } from './size.js';
@@ -14,6 +15,8 @@ export interface JobConfig {
   maxFileSize: number;
   maxRegionSize: number;
   limits: ExpandLimits;
+  /** Native workers (child processes) map large files instead of reading them: see file.ts. */
+  map?: MapFile;
 }
 
 export class JobRunner {
@@ -25,7 +28,7 @@ export class JobRunner {
     private readonly sink: Sink,
     private readonly cfg: JobConfig,
   ) {
-    this.files = new FileReader(cfg.maxFileSize);
+    this.files = new FileReader(cfg.maxFileSize, cfg.map);
     this.memory = new MemoryReader(cfg.maxRegionSize);
   }
 

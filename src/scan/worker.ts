@@ -11,6 +11,7 @@ import { loadRules } from './engines.js';
 import { Expander, type Sink } from './expand.js';
 import { usesExternals } from './externals.js';
 import { JobRunner } from './job.js';
+import { loadMapFile } from './mapped.js';
 import { loadNative } from './native.js';
 import { JobState, jobName, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
 import type { FileResult, Skipped } from './types.js';
@@ -112,7 +113,9 @@ function start(init: WorkerInit, port: Port): void {
     filter: init.filter,
     externals: usesExternals(loaded.accepted.map((s) => s.text)),
   });
-  const runner = new JobRunner(new Expander(engine, sink, init.expand), sink, init);
+  // Mapping only in a child process: a file truncated while mapped raises SIGBUS (see mapped.ts).
+  const map = init.engine === 'native' ? loadMapFile() : undefined;
+  const runner = new JobRunner(new Expander(engine, sink, init.expand), sink, { ...init, map });
 
   let queue = Promise.resolve();
   port.onMessage((m: ToWorker) => {
@@ -143,7 +146,8 @@ if (parentPort) {
   start(workerData as WorkerInit, threadPort());
 } else {
   const port = processPort();
-  loadNative(); // a spare process loads the addon while the parent still walks the folders
+  loadNative(); // a spare process loads the addons while the parent still walks the folders
+  loadMapFile();
   process.once('message', (m: ToWorker) => {
     if ('init' in m) start(m.init, port);
   });

@@ -64,6 +64,22 @@ describe('scanPaths with the bundled seed rule', () => {
     expect(report.bytes).toBe(4096);
   });
 
+  it('a file of several MiB (native workers map it) gives the same exact offsets and digests', async () => {
+    const offsets = [0x40, 0x1_0000, 0x20_0001, 0x30_0000 - 0x40];
+    const bytes = Buffer.alloc(0x30_0000, 0x90);
+    Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x01, 0x01, 0x01]).copy(bytes, 0);
+    SEED_STRINGS.forEach((text, i) => bytes.write(text, offsets[i], 'latin1'));
+    const report = await scanPaths([dirWith('large', { 'big.elf': bytes })]);
+    expect(report.files).toHaveLength(1);
+    const [file] = report.files;
+    expect(file.size).toBe(bytes.length);
+    expect(file.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(file.md5).toBe(createHash('md5').update(bytes).digest('hex'));
+    expect(file.matches.map((m) => m.strings.map((s) => [s.offset, s.data]))).toEqual([
+      SEED_STRINGS.map((text, i) => [offsets[i], text]),
+    ]);
+  });
+
   it('does not match with only 3 of the 4 strings', async () => {
     const bytes = elfWith(SEED_STRINGS.slice(0, 3).map((text, i) => ({ text, offset: OFFSETS[i] })));
     const report = await scanPaths([dirWith('three', { 'three.elf': bytes })]);
