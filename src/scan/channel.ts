@@ -4,14 +4,17 @@
  * call takes down only that process, which SIGKILL always stops; it reports progress by message).
  */
 import { fork, type ChildProcess, type ForkOptions } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
   JobState,
-  MessageProgress,
+  PROGRESS_FD,
+  ProgressFileReader,
   type FromWorker,
   type Progress,
   type ToWorker,
@@ -37,10 +40,21 @@ export function openChannel(init: Omit<WorkerInit, 'state'>, spares: ChildProces
   return init.engine === 'native' ? processChannel(init, spares.pop() ?? forkWorker()) : threadChannel(init);
 }
 
+/** Each forked worker's progress file (see PROGRESS_FD), as the pool reads it. */
+const progressFds = new WeakMap<ChildProcess, number>();
+
+/** An unlinked temp file: nothing is left behind, whatever happens to either process. */
+function progressFile(): number {
+  const path = join(tmpdir(), `telltale-progress-${process.pid}-${randomBytes(6).toString('hex')}`);
+  const fd = openSync(path, 'wx+', 0o600);
+  unlinkSync(path);
+  return fd;
+}
+
 /**
  * A native worker process, started before the rules and the job list are known: Node's start, the
  * worker's modules and the addon (~0.2 s of CPU) then overlap the folder walk. It waits for its init
- * message; `dismiss` ends one that was not needed.
+ * message; `dismiss` ends one that was not needed. Its progress file is its descriptor PROGRESS_FD.
  *
  * glibc.malloc.hugetlb=1: the worker's large buffers (the read buffer, the addon's copy of the object)
  * get transparent huge pages. Touching fresh memory page by page is what a large file costs most here:
@@ -48,18 +62,25 @@ export function openChannel(init: Omit<WorkerInit, 'state'>, spares: ChildProces
  */
 export function forkWorker(): ChildProcess {
   const tunables = [process.env.GLIBC_TUNABLES, 'glibc.malloc.hugetlb=1'].filter(Boolean).join(':');
+  const fd = progressFile();
+  const stdio: ForkOptions['stdio'] = ['ignore', 'ignore', 'inherit', 'ipc', fd];
+  if (stdio.length !== PROGRESS_FD + 1) throw new Error('progress file descriptor out of place');
   const options: ForkOptions = {
     serialization: 'advanced',
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    stdio,
     env: { ...process.env, GLIBC_TUNABLES: tunables },
   };
   const js = fileURLToPath(new URL('./worker.js', import.meta.url));
-  return existsSync(js)
+  const child = existsSync(js)
     ? fork(js, [], { ...options, execArgv: [] })
     : fork(fileURLToPath(new URL('./worker.ts', import.meta.url)), [], {
         ...options,
         execArgv: ['--import', pathToFileURL(tsxEntry('.')).href],
       });
+  progressFds.set(child, fd);
+  // Closed after the exit handlers ran: the pool reads a dead worker's progress in its own.
+  child.once('exit', () => setImmediate(() => closeSync(fd)));
+  return child;
 }
 
 /** A forked worker that got no init: it exits when its channel closes. */
@@ -89,24 +110,17 @@ function threadChannel(init: Omit<WorkerInit, 'state'>): Channel {
 }
 
 function processChannel(init: Omit<WorkerInit, 'state'>, child: ChildProcess): Channel {
-  const progress = new MessageProgress();
+  const progress = new ProgressFileReader(progressFds.get(child)!);
   child.send({ init });
   return {
     progress,
     send: (m) => {
-      if ('id' in m) progress.sent(m.id);
       // A child that just died (a panic aborts it) fails the write with EPIPE before its exit event
       // arrives; the exit event says what happened, so the write error is not reported on its own.
       child.send(m, undefined, {}, () => undefined);
     },
     on: (h) => {
-      child.on('message', (m: FromWorker) => {
-        if ('id' in m) {
-          if (m.next !== undefined) progress.object(m.next);
-          if (m.done) progress.done(m.id);
-        }
-        h.message(m);
-      });
+      child.on('message', h.message);
       child.on('error', h.error);
       child.on('exit', (code, signal) => h.exit(signal ? `signal ${signal}` : `code ${code}`));
     },

@@ -10,7 +10,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { openChannel, type Channel } from './channel.js';
-import { jobName, type FromWorker, type Job, type WorkerInit } from './protocol.js';
+import { jobName, type FromWorker, type Job, type JobMessage, type WorkerInit } from './protocol.js';
 import type { FileResult, RuleError, Skipped } from './types.js';
 
 export interface PoolConfig extends Omit<WorkerInit, 'state'> {
@@ -38,6 +38,7 @@ const WINDOW_BYTES = 4 * 1024 * 1024;
 function jobBytes(job: Job): number {
   if (job.kind === 'buffer') return job.data.length;
   if (job.kind === 'pid') return WINDOW_BYTES;
+  if (job.size !== undefined) return job.size;
   try {
     return statSync(job.path).size;
   } catch {
@@ -87,15 +88,17 @@ export function runPool(jobs: Job[], cfg: PoolConfig, spares: ChildProcess[] = [
     const hasWork = (): boolean => requeued.some((id) => !done[id]) || next < jobs.length;
 
     const pump = (slot: Slot): void => {
+      const batch: JobMessage[] = [];
       while (slot.ready && !slot.dead && slot.inflight.size < WINDOW) {
         const id = peek();
-        if (id === undefined) return;
-        if (slot.inflight.size > 0 && slot.bytes + size(id) > WINDOW_BYTES) return;
+        if (id === undefined) break;
+        if (slot.inflight.size > 0 && slot.bytes + size(id) > WINDOW_BYTES) break;
         take(id);
         slot.inflight.add(id);
         slot.bytes += size(id);
-        slot.channel.send({ id, job: jobs[id] });
+        batch.push({ id, job: jobs[id] });
       }
+      if (batch.length > 0) slot.channel.send({ jobs: batch });
     };
 
     const finish = (id: number, skipped?: Skipped): void => {
@@ -145,12 +148,14 @@ export function runPool(jobs: Job[], cfg: PoolConfig, spares: ChildProcess[] = [
             gotRules = true;
             slot.ready = true;
           } else {
-            for (const result of m.results) results.push({ job: m.id, seq: seq[m.id]++, result });
-            out.skipped.push(...m.skipped);
-            if (m.done) {
-              slot.inflight.delete(m.id);
-              slot.bytes -= size(m.id);
-              finish(m.id);
+            for (const o of m.outputs) {
+              for (const result of o.results) results.push({ job: o.id, seq: seq[o.id]++, result });
+              out.skipped.push(...o.skipped);
+              if (o.done) {
+                slot.inflight.delete(o.id);
+                slot.bytes -= size(o.id);
+                finish(o.id);
+              }
             }
           }
           pump(slot);

@@ -1,4 +1,5 @@
 /** Messages between the pool (main thread) and scan workers. */
+import { readSync, writeSync } from 'node:fs';
 import type { EngineName } from './engines.js';
 import type { MatchFilter } from './format.js';
 import type { RuleSource } from './rules.js';
@@ -6,7 +7,12 @@ import type { ExpandLimits, FileResult, HashName, RuleError, Skipped } from './t
 
 /** One unit of work: a file path, a buffer (stdin), or a process's memory. */
 export type Job =
-  | { kind: 'file'; path: string }
+  | {
+      kind: 'file';
+      path: string;
+      /** From the walk, for the pool's balance (the worker re-checks). */
+      size?: number;
+    }
   | { kind: 'buffer'; name: string; data: Uint8Array }
   | { kind: 'pid'; pid: number };
 
@@ -29,21 +35,27 @@ export interface WorkerInit {
   state?: SharedArrayBuffer;
 }
 
-export type ToWorker = { id: number; job: Job } | { stop: true } | { init: WorkerInit };
+export interface JobMessage {
+  id: number;
+  job: Job;
+}
 
-export type FromWorker = { ready: true; errors: RuleError[]; ruleCount: number } | JobOutput;
+/** Jobs go out in batches (one message per pump of the pool, not one per job). */
+export type ToWorker = { jobs: JobMessage[] } | { stop: true } | { init: WorkerInit };
+
+export type FromWorker = { ready: true; errors: RuleError[]; ruleCount: number } | { outputs: JobOutput[] };
 
 /**
- * What a job produced since its last message, in one message (a message round trip costs more than a
- * small file's scan). Sent when the job ends (`done`), and when an object inside it starts (`next`: its
- * name; a child process's progress, see MessageProgress), so the results of a job cut short by a crash
- * or a timeout are kept up to its last object.
+ * What a job produced since its last output. A worker batches the outputs of finished jobs into one
+ * message (a message costs more than a small file's scan, and under load each one is a wake-up of both
+ * processes): see Outbox in worker.ts. A job whose object inside (an archive member, a memory region)
+ * starts sends its results so far at once, so the results of a job cut short by a crash or a timeout
+ * are kept up to its last object.
  */
 export interface JobOutput {
   id: number;
   results: FileResult[];
   skipped: Skipped[];
-  next?: string;
   done?: true;
 }
 
@@ -64,41 +76,73 @@ export interface ProgressReporter {
 }
 
 /**
- * A child process's progress, as the pool infers it: the child runs its jobs in the order sent, so a
- * job starts when it is sent to an idle child or when the job before it is done. An object that is
- * not the job itself (an archive member, a memory region) is announced by a `next` message.
+ * A child process's progress file: an unlinked temp file the pool opens and hands to the worker at
+ * fork as this descriptor (channel.ts). The worker writes its JobState bytes over the file's start at
+ * each change (one pwrite: no message, no wake-up of the pool); the watchdog reads them when it ticks
+ * and when a worker dies, so a timeout or a crash is pinned on the exact object even while finished
+ * jobs' outputs are still batched in the worker.
  */
-export class MessageProgress implements Progress {
-  private readonly queue: number[] = [];
-  private name = '';
-  private started = 0;
+export const PROGRESS_FD = 4;
 
-  sent(id: number): void {
-    this.queue.push(id);
-    if (this.queue.length === 1) this.object('');
+/** The worker side of the progress file. */
+export class ProgressFileWriter implements ProgressReporter {
+  private readonly state = new JobState(new ArrayBuffer(JobState.BYTES));
+
+  constructor(private readonly fd: number) {}
+
+  begin(id: number): void {
+    this.state.begin(id);
+    this.write();
   }
 
   object(name: string): void {
-    this.name = name;
-    this.started = Date.now();
+    this.state.object(name);
+    this.write();
   }
 
-  done(id: number): void {
-    if (this.queue[0] !== id) return;
-    this.queue.shift();
-    if (this.queue.length > 0) this.object('');
+  end(): void {
+    this.state.end();
+    this.write();
   }
+
+  private write(): void {
+    writeSync(this.fd, this.state.bytes, 0, this.state.used(), 0);
+  }
+}
+
+/** The pool side: current() reads the file; currentName() and startedAt() describe that reading. */
+export class ProgressFileReader implements Progress {
+  private readonly snapshot = new JobState(new ArrayBuffer(JobState.BYTES));
+  private readonly first = Buffer.from(this.snapshot.buffer);
+  private readonly second = Buffer.alloc(JobState.BYTES);
+
+  constructor(private readonly fd: number) {}
 
   current(): number {
-    return this.queue.length > 0 ? this.queue[0] : -1;
+    // The worker may be writing while we read: two equal readings in a row are a consistent one.
+    for (let tries = 0; tries < 5; tries++) {
+      this.read(this.first);
+      this.read(this.second);
+      if (this.first.equals(this.second)) break;
+    }
+    return this.snapshot.current();
   }
 
   currentName(): string {
-    return this.name;
+    return this.snapshot.currentName();
   }
 
   startedAt(): number {
-    return this.started;
+    return this.snapshot.startedAt();
+  }
+
+  private read(into: Buffer): void {
+    into.fill(0);
+    try {
+      readSync(this.fd, into, 0, JobState.BYTES, 0);
+    } catch {
+      // closed: the worker is gone and its file with it; all zeros reads as "nothing in progress"
+    }
   }
 }
 
@@ -113,10 +157,14 @@ export class JobState implements Progress, ProgressReporter {
   static readonly BYTES = 16 + 4 + 1024;
   readonly job: Int32Array;
   readonly started: Float64Array;
+  /** All of it, as bytes (a child process writes them to its progress file). */
+  readonly bytes: Uint8Array;
   private readonly nameLen: Int32Array;
   private readonly name: Uint8Array;
 
-  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(JobState.BYTES)) {
+  /** Shared memory between threads; a plain ArrayBuffer for a progress file's copy. */
+  constructor(readonly buffer: SharedArrayBuffer | ArrayBuffer = new SharedArrayBuffer(JobState.BYTES)) {
+    this.bytes = new Uint8Array(buffer);
     this.job = new Int32Array(buffer, 0, 1);
     this.started = new Float64Array(buffer, 8, 1);
     this.nameLen = new Int32Array(buffer, 16, 1);
@@ -149,5 +197,10 @@ export class JobState implements Progress, ProgressReporter {
 
   startedAt(): number {
     return this.started[0];
+  }
+
+  /** Bytes in use: the fixed fields and the current name. */
+  used(): number {
+    return 20 + this.nameLen[0];
   }
 }

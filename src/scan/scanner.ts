@@ -20,7 +20,7 @@ import {
   type ScanOptions,
   type ScanReport,
 } from './types.js';
-import { walkPaths } from '../util/walk.js';
+import { walkPathsSync } from '../util/walk.js';
 import { yaraxModule } from './yarax.js';
 
 export function scanPaths(paths: string[], options: ScanOptions = {}): Promise<ScanReport> {
@@ -46,12 +46,12 @@ async function scan(
   { engine, workers, timeoutMs }: { engine: EngineName; workers: number; timeoutMs: number },
   spares: ChildProcess[],
 ): Promise<ScanReport> {
-  const [loaded, walked] = await Promise.all([
-    loadRuleSources(options.rules, { bundled: options.bundledRules }),
-    walkPaths(inputs.paths ?? [], options.walk),
-  ]);
+  // The synchronous walk: a tenth of the async one's CPU (no thread-pool hop or promise per lstat),
+  // and nothing waits on this thread meanwhile (the spare workers start in their own processes).
+  const walked = walkPathsSync(inputs.paths ?? [], options.walk);
+  const loaded = await loadRuleSources(options.rules, { bundled: options.bundledRules });
   const jobs: Job[] = [
-    ...walked.files.map((path): Job => ({ kind: 'file', path })),
+    ...walked.files.map((path, i): Job => ({ kind: 'file', path, size: walked.sizes[i] })),
     ...(inputs.buffers ?? []).map(({ name, data }): Job => ({ kind: 'buffer', name, data })),
     ...(inputs.pids ?? []).map((pid): Job => ({ kind: 'pid', pid })),
   ];

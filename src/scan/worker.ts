@@ -2,8 +2,8 @@
  * Scan worker: a worker thread (WASM engine) or a child process (native engine). Its own YARA-X, rules
  * compiled once from the source texts the pool sends, one reused scanner. Jobs run one at a time (a
  * queue: archive expansion is async); each object publishes its name and start time (shared memory in a
- * thread, a message from a process: see MessageProgress) so the pool's watchdog can stop the worker on
- * timeout. Results go back in one message per job (Outbox).
+ * thread, the progress file from a process: see PROGRESS_FD) so the pool's watchdog can stop the worker
+ * on timeout. Results go back in batches (Outbox).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ObjectScanner } from './engine.js';
@@ -13,7 +13,18 @@ import { usesExternals } from './externals.js';
 import { JobRunner } from './job.js';
 import { loadMapFile } from './mapped.js';
 import { loadNative } from './native.js';
-import { JobState, jobName, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
+import {
+  JobState,
+  PROGRESS_FD,
+  ProgressFileWriter,
+  jobName,
+  type FromWorker,
+  type JobMessage,
+  type JobOutput,
+  type ProgressReporter,
+  type ToWorker,
+  type WorkerInit,
+} from './protocol.js';
 import type { FileResult, Skipped } from './types.js';
 import { initYarax } from './yarax.js';
 
@@ -51,8 +62,16 @@ function processPort(): Port {
 }
 
 /**
- * Collects what a job produces and sends it in as few messages as possible: one when the job ends,
- * plus one each time an object inside the job starts (its progress, and the results so far).
+ * Flush finished jobs' outputs when this many wait, or the oldest waited this long, or no job is
+ * queued: the pool refills the worker's window from them, so they must not wait for long.
+ */
+const FLUSH_JOBS = 16;
+const FLUSH_MS = 20;
+
+/**
+ * Collects what jobs produce and sends it in as few messages as possible: finished jobs' outputs in
+ * batches (see FLUSH_JOBS), plus a job's results so far, at once, each time an object inside it
+ * starts. Progress goes to the ProgressReporter (shared memory or the progress file), not in messages.
  */
 class Outbox {
   private id = -1;
@@ -60,11 +79,14 @@ class Outbox {
   private skipped: Skipped[] = [];
   /** The job's own name until its first object starts: that start is implied by the job's. */
   private implied: string | undefined;
+  /** The current job already sent some of its results: its end is sent at once (see end). */
+  private partial = false;
+  private outputs: JobOutput[] = [];
+  private oldest = 0;
 
   constructor(
     private readonly port: Port,
-    /** Worker threads publish progress in shared memory; child processes by message. */
-    private readonly state: JobState | undefined,
+    private readonly progress: ProgressReporter,
   ) {}
 
   readonly sink: Sink = {
@@ -76,37 +98,58 @@ class Outbox {
   begin(id: number, name: string): void {
     this.id = id;
     this.implied = name;
-    this.state?.begin(id);
+    this.partial = false;
+    this.progress.begin(id);
   }
 
   private object(name: string): void {
     const implied = this.implied === name;
     this.implied = undefined;
-    if (this.state) {
-      this.state.object(name);
-      if (this.results.length + this.skipped.length > 0) this.flush({});
-    } else if (!implied) {
-      this.flush({ next: name });
+    if (!implied) this.progress.object(name);
+    if (this.results.length + this.skipped.length > 0) {
+      this.take(false);
+      this.partial = true;
+      this.flush();
     }
   }
 
-  end(): void {
-    this.state?.end();
-    this.flush({ done: true });
+  /**
+   * `queued`: jobs waiting in this worker. A job that sent results before is flushed with its end at
+   * once: were the worker lost meanwhile, the pool would hand the job out again and get those twice.
+   */
+  end(queued: number): void {
+    this.progress.end();
+    this.take(true);
+    if (
+      this.partial ||
+      queued === 0 ||
+      this.outputs.length >= FLUSH_JOBS ||
+      Date.now() - this.oldest >= FLUSH_MS
+    )
+      this.flush();
   }
 
-  private flush(extra: { next?: string; done?: true }): void {
-    const { results, skipped } = this;
+  private take(done: boolean): void {
+    if (this.outputs.length === 0) this.oldest = Date.now();
+    const output: JobOutput = { id: this.id, results: this.results, skipped: this.skipped };
+    if (done) output.done = true;
+    this.outputs.push(output);
     this.results = [];
     this.skipped = [];
-    this.port.send({ id: this.id, results, skipped, ...extra });
+  }
+
+  flush(): void {
+    if (this.outputs.length === 0) return;
+    this.port.send({ outputs: this.outputs });
+    this.outputs = [];
   }
 }
 
 function start(init: WorkerInit, port: Port): void {
   if (init.engine === 'wasm') initYarax(init.module);
   const loaded = loadRules(init.engine, init.sources);
-  const outbox = new Outbox(port, init.state ? new JobState(init.state) : undefined);
+  const progress = init.state ? new JobState(init.state) : new ProgressFileWriter(PROGRESS_FD);
+  const outbox = new Outbox(port, progress);
   const sink = outbox.sink;
   const engine = new ObjectScanner(loaded.scanner, {
     hashes: init.hashes,
@@ -118,6 +161,19 @@ function start(init: WorkerInit, port: Port): void {
   const runner = new JobRunner(new Expander(engine, sink, init.expand), sink, { ...init, map });
 
   let queue = Promise.resolve();
+  let queued = 0;
+  const run = async ({ id, job }: JobMessage): Promise<void> => {
+    queued--;
+    outbox.begin(id, jobName(job));
+    try {
+      await runner.run(job);
+    } catch (e) {
+      sink.skipped({ path: jobName(job), reason: `scan error: ${(e as Error).message}` });
+    }
+    // see ObjectScanner.trapped: this worker sends what it has and exits; the pool replaces it
+    outbox.end(engine.trapped ? 0 : queued);
+    if (engine.trapped) process.exit(0);
+  };
   port.onMessage((m: ToWorker) => {
     if ('init' in m) return;
     if ('stop' in m) {
@@ -127,16 +183,8 @@ function start(init: WorkerInit, port: Port): void {
       });
       return;
     }
-    queue = queue.then(async () => {
-      outbox.begin(m.id, jobName(m.job));
-      try {
-        await runner.run(m.job);
-      } catch (e) {
-        sink.skipped({ path: jobName(m.job), reason: `scan error: ${(e as Error).message}` });
-      }
-      outbox.end();
-      if (engine.trapped) process.exit(0); // see ObjectScanner.trapped; the pool replaces this worker
-    });
+    queued += m.jobs.length;
+    for (const job of m.jobs) queue = queue.then(() => run(job));
   });
 
   port.send({ ready: true, errors: loaded.errors, ruleCount: loaded.ruleCount });

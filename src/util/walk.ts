@@ -37,6 +37,8 @@ export interface WalkOptions {
 
 export interface WalkResult {
   files: string[];
+  /** Each file's size when it was listed (the scan pool balances its workers by it). */
+  sizes: number[];
   skipped: Skipped[];
   /** The named paths that yielded no file (missing, unreadable, an empty folder…): each is also skipped. */
   unread: string[];
@@ -145,6 +147,7 @@ export function walkPathsSync(paths: readonly string[], options: WalkOptions = {
 
 function* walker(paths: readonly string[], options: WalkOptions): Walk {
   const files: string[] = [];
+  const sizes: number[] = [];
   const skipped: Skipped[] = [];
   const unread: string[] = [];
   const seenDirs = new Set<string>();
@@ -205,6 +208,7 @@ function* walker(paths: readonly string[], options: WalkOptions): Walk {
     if (first !== undefined) return skip(path, `same file as ${first}: read once`);
     seenFiles.set(key, path);
     files.push(path);
+    sizes.push(st.size);
   }
 
   for (const p of paths) {
@@ -219,7 +223,7 @@ function* walker(paths: readonly string[], options: WalkOptions): Walk {
     if (!skipped.slice(before.skipped).some((s) => s.path === p))
       skip(p, 'nothing to read: no regular file in this folder', true);
   }
-  return { files, skipped, unread };
+  return { files, sizes, skipped, unread };
 }
 
 function* statFailure(path: string, e: unknown): Generator<FsCall, string> {

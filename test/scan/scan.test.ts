@@ -241,6 +241,32 @@ describe('timeout', () => {
   }, 180_000);
 });
 
+describe('crash isolation', () => {
+  it('a rule that panics on one file of many: that file is skipped, every other one scanned once', async () => {
+    // INT64_MIN \\ -1 panics YARA-X (native: the worker process aborts; WASM: a trap), only when
+    // the file is 777 bytes long: the files before it in the same worker are done but their outputs
+    // may still be batched in the worker when it dies.
+    const rules = dirWith('panic-rules', {
+      'panic.yar':
+        'rule Boom { strings: $a = "zz" condition: filesize == 777 and (#a + -0x7FFFFFFFFFFFFFFF - 1) \\ -1 == 0 }',
+    });
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 40; i++)
+      files[`f${String(i).padStart(2, '0')}.bin`] = 'x'.repeat(i === 23 ? 777 : 100 + i);
+    const dir = dirWith('panic-target', files);
+    const report = await scanPaths([dir], { rules: [rules], workers: 1, bundledRules: false });
+    const crashed = join(dir, 'f23.bin');
+    expect(report.skipped.map((s) => s.path)).toEqual([crashed]);
+    expect(report.skipped[0].reason).toMatch(
+      /scan worker exited \(signal SIGABRT\)|YARA-X crashed on this object/,
+    );
+    const scanned = Object.keys(files)
+      .map((f) => join(dir, f))
+      .filter((p) => p !== crashed);
+    expect(report.files.map((f) => f.path)).toEqual(scanned);
+  }, 120_000);
+});
+
 const realRules = join(import.meta.dirname, '../../../shared/data/yara/rules');
 describe.skipIf(!existsSync(realRules))('real rule sets (../shared/data/yara/rules)', () => {
   it('compiles 8 of the 10 files (228 rules); the two that need an external is__elf rule are reported', async () => {

@@ -30,8 +30,9 @@ channel.on({
   message: (m) => {
     if ('ready' in m) {
       console.log(child.pid);
-      for (let id = 0; id < 20; id++) channel.send({ id, job: { kind: 'file', path: file } });
-    } else if (m.done) process.exit(0);
+      const jobs = Array.from({ length: 20 }, (_, id) => ({ id, job: { kind: 'file', path: file } }));
+      channel.send({ jobs });
+    } else if (m.outputs.some((o) => o.done)) process.exit(0);
   },
   error: () => undefined,
   exit: () => undefined,
