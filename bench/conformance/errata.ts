@@ -5,6 +5,10 @@
  */
 export const ERRATA = new Map<string, string>([
   [
+    'node-degree-out#2',
+    'the table has four columns (`degree_in_m`, `degree_out_m`) but the query projects six named `di_m`, `do_m`, `di_e`, `do_e`; its values for Jim (in 1, out 0) are the ones Telltale gives',
+  ],
+  [
     'parse-command-line-function#1',
     'names the unnamed print column `Result`; Kusto names it `print_0` (the README lists this header among those that differ from the binder); the value, ["echo","hello world!"], matches',
   ],

@@ -18,6 +18,7 @@ import { analyze, type KNode } from './kusto.js';
 import { compactParams, ident, Params, rawIdent, sqlName, withColumnNaming } from './sql.js';
 import { hiddenColumns } from './relation.js';
 import { EXPRESSIONS } from './expr.js';
+import { GRAPH_OPERATORS, graphOperator } from './graph/index.js';
 
 export interface CompileOptions {
   schemas: SchemaSet;
@@ -120,13 +121,14 @@ class Compilation implements Compiler {
   tabular(node: KNode): Relation {
     switch (node.kind) {
       case 'PipeExpression': {
-        const input = this.tabular(node.node('Expression')!);
         const op = node.node('Operator')!;
         const out = node.type?.columns.map((col) =>
           col.type === 'unknown' ? { ...col, type: this.openColumns.get(col.name) ?? 'dynamic' } : col,
         );
         if (!out || !node.type?.tabular) return this.fail(op, 'operator without a tabular result');
-        return emitOperator(op, input, out, this);
+        // a graph operator reads a graph (make-graph …), not a table
+        if (GRAPH_OPERATORS.has(op.kind)) return graphOperator(node, out, this);
+        return emitOperator(op, this.tabular(node.node('Expression')!), out, this);
       }
       case 'ParenthesizedExpression':
       case 'MaterializeExpression': // materialize() only caches; the answer is the same

@@ -54,6 +54,11 @@ export interface Env {
   filter?: boolean;
   /** In a projection over serialized rows: window functions (prev, next, row_number …; see op-window.ts). */
   window?: WindowScope;
+  /**
+   * Names the current operator resolves before the translator does (graph pattern variables, see
+   * graph/scope.ts): the SQL of `node`, or undefined to translate it as usual.
+   */
+  intercept?: (node: KNode, env: Env) => Sql | undefined;
 }
 
 /**

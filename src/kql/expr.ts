@@ -124,6 +124,8 @@ const ORDERING: Record<string, string> = {
 export function scalar(node: KNode, outer: Env): Sql {
   const filter = outer.filter === true;
   const env = filter ? { ...outer, filter: false } : outer;
+  const own = env.intercept?.(node, env);
+  if (own) return own;
   const { c } = env;
   const type = node.type?.name ?? 'unknown';
   const k = constant(node, c);
