@@ -29,7 +29,8 @@ export function dynamicAccess(node: KNode, env: Env): Sql {
   if (base.type !== 'dynamic') return env.c.fail(node, `property access on ${base.type}`);
   const selector = node.node('Selector')!;
   let path: string;
-  if (node.kind === 'PathExpression') {
+  // `d.[expr]` (a PathExpression whose selector is bracketed) reads like `d[expr]`
+  if (node.kind === 'PathExpression' && selector.kind !== 'BracketedExpression') {
     const name =
       selector.kind === 'BracketedName'
         ? env.c.expr.constant(selector.node('Name')!, env.c)?.value
@@ -66,7 +67,25 @@ function bagPack(args: KNode[], node: KNode, env: Env): string {
   return pairs.length ? `json_object(${pairs.join(', ')})` : `'{}'::JSON`;
 }
 
+/** `bag_pack_columns(a, b)`: a bag of the named columns' values, keyed by the column names. */
+function bagPackColumns(args: KNode[], node: KNode, env: Env): string {
+  const pairs = args.map((a, i) => {
+    const name = a.kind === 'NameReference' && a.symbol?.kind === 'Column' ? a.simpleName : undefined;
+    if (!name) return env.c.fail(a, 'bag_pack_columns of an expression that is not a column');
+    return `${env.c.params.add(name, 'string')}, ${toJsonSql(arg(args, i, env), node, env)}`;
+  });
+  return `json_object(${pairs.join(', ')})`;
+}
+
+/** `column_names_of(T)`: the names of a table's columns, known when the query is compiled. */
+function columnNamesOf(args: KNode[], _node: KNode, env: Env): string {
+  const names = env.c.tabular(args[0]).columns.map((col) => col.name);
+  return `CAST(${env.c.params.add(JSON.stringify(names), 'string')} AS JSON)`;
+}
+
 const SCALARS: Library = {
+  bag_pack_columns: bagPackColumns,
+  column_names_of: columnNamesOf,
   parse_json: (args, node, env) => parseJsonSql(arg(args, 0, env), node, env),
   array_length: (args, _node, env) => {
     const d = arg(args, 0, env).sql;

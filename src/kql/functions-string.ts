@@ -101,13 +101,18 @@ const URL_RE = sqlText(
   '^([a-zA-Z][a-zA-Z0-9+.-]*)://(?:([^:@/]*)(?::([^@/]*))?@)?(\\[[^\\]]*\\]|[^:/?#]*)(?::([0-9]*))?([^?#]*)(?:\\?([^#]*))?(?:#(.*))?$',
 );
 
+/** A query string (`a=1&b=x%20y`) as a bag of decoded values. */
+function queryBag(text: string): string {
+  const pairs = dialect.listFilter(`string_split(${text}, '&')`, 'x', `x <> ''`);
+  const entry = `${dialect.toJson(`url_decode(split_part(x, '=', 1))`)} || ':' || ${dialect.toJson(`url_decode(CASE WHEN contains(x, '=') THEN substr(x, strpos(x, '=') + 1) ELSE '' END)`)}`;
+  return `CAST('{' || array_to_string(${dialect.listTransform(pairs, 'x', entry)}, ',') || '}' AS JSON)`;
+}
+
 /** parse_url: Kusto's bag of parts, "" for absent ones; the query string as a bag of decoded values. */
 function parseUrl(args: KNode[], node: KNode, env: Env): string {
   const url = str(args, 0, node, env);
   const part = (i: number) => `regexp_extract(${url}, ${URL_RE}, ${i})`;
-  const pairs = dialect.listFilter(`string_split(${part(7)}, '&')`, 'x', `x <> ''`);
-  const entry = `${dialect.toJson(`url_decode(split_part(x, '=', 1))`)} || ':' || ${dialect.toJson(`url_decode(CASE WHEN contains(x, '=') THEN substr(x, strpos(x, '=') + 1) ELSE '' END)`)}`;
-  const query = `CAST('{' || array_to_string(${dialect.listTransform(pairs, 'x', entry)}, ',') || '}' AS JSON)`;
+  const query = queryBag(part(7));
   const names = ['Scheme', 'Host', 'Port', 'Path', 'Username', 'Password'];
   const groups = [1, 4, 5, 6, 2, 3];
   const fields = names.map((n, i) => `'${n}', ${part(groups[i])}`).join(', ');
@@ -124,6 +129,9 @@ function hashInput(args: KNode[], node: KNode, env: Env): string {
 
 const SCALARS: Library = {
   parse_url: parseUrl,
+  // the deprecated parse_urlquery: the query string alone (a leading `?` is not part of it)
+  parse_urlquery: (args, node, env) =>
+    `json_object('Query Parameters', ${queryBag(`ltrim(${str(args, 0, node, env)}, '?')`)})`,
   indexof: indexOf,
   split,
   extract,

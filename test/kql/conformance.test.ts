@@ -15,7 +15,7 @@ import {
 
 /** Raise these as more cases pass; they may never go down. */
 const PASS_AT_LEAST: Record<Family, number> = {
-  core: 247,
+  core: 251,
   series: 18,
   geo: 137,
   graph: 11,

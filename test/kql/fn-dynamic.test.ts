@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { useEvaluator } from './fn-eval.js';
 
-const { value } = useEvaluator();
+const { value, run } = useEvaluator();
 
 describe('dynamic values', () => {
   it.each([
     [`parse_json('{"a":{"b":[1,2]}}').a.b[1]`, 2],
     [`parse_json('{"a":{"b":[1,2]}}')["a"]["b"][-1]`, 2],
     [`parse_json('{"a":null}').a`, null],
+    [`parse_json('{"a b":{"k":1}}')["a b"].[strcat("", "k")]`, 1], // .[expr]: a key computed per row
+    [`parse_urlquery("?q=a%20b&n=1")`, { 'Query Parameters': { q: 'a b', n: '1' } }],
     [`parse_json('{"a":1}').nokey`, null],
     [`parse_json("not json")`, 'not json'],
     [`todynamic('[1, "x"]')`, [1, 'x']],
@@ -53,5 +55,14 @@ describe('in with a table of make_list arrays', () => {
       `let L = datatable(x:string) ["a", "b"] | summarize make_list(x); print v = "${v}" | where v in~ (L)`;
     expect((await run(q('B'))).rows).toHaveLength(1);
     expect((await run(q('c'))).rows).toHaveLength(0);
+  });
+});
+
+describe('columns by name', () => {
+  it('bag_pack_columns keys the values by column name; column_names_of lists a table function\'s columns', async () => {
+    const packed = await run('print a = 1, b = "x" | project p = bag_pack_columns(a, b)');
+    expect(packed.rows).toEqual([{ p: { a: 1, b: 'x' } }]);
+    const names = await run('let T = () { print A = "", B = 1 }; print n = column_names_of(T())');
+    expect(names.rows).toEqual([{ n: ['A', 'B'] }]);
   });
 });
