@@ -70,15 +70,24 @@ function extractAll(args: KNode[], node: KNode, env: Env): string {
   return `(CASE WHEN ${dialect.listLength(lists[0])} = 0 THEN NULL ELSE ${dialect.toJson(value)} END)`;
 }
 
+/**
+ * `indexof(s, lookup [, start [, length [, occurrence]]])`: a negative start counts from the end; the
+ * searched range runs from start over length + 1 characters (the documented examples count the end
+ * inclusively), -1 meaning to the end; the n-th occurrence is the length of the first n pieces that
+ * splitting the range on lookup gives, joined by it. A start beyond the end is null.
+ */
 function indexOf(args: KNode[], node: KNode, env: Env): string {
-  if (args.length > 3) return env.c.fail(node, 'indexof with an occurrence');
   const s = str(args, 0, node, env);
   const lookup = str(args, 1, node, env);
   if (args.length === 2) return `CAST(strpos(${s}, ${lookup}) - 1 AS BIGINT)`;
-  const start = arg(args, 2, env).sql;
-  const from = `substring(${s}, (${start}) + 1)`;
-  // a start beyond the end of the string is null (-1 when it is the end itself)
-  return `CAST(CASE WHEN (${start}) > length(${s}) OR (${start}) < 0 THEN NULL WHEN strpos(${from}, ${lookup}) = 0 THEN -1 ELSE strpos(${from}, ${lookup}) - 1 + (${start}) END AS BIGINT)`;
+  const given = arg(args, 2, env).sql;
+  const start = `(CASE WHEN (${given}) < 0 THEN greatest(length(${s}) + (${given}), 0) ELSE (${given}) END)`;
+  const length = args.length > 3 ? arg(args, 3, env).sql : '-1';
+  const occurrence = args.length > 4 ? arg(args, 4, env).sql : '1';
+  const range = `(CASE WHEN (${length}) < 0 THEN substring(${s}, ${start} + 1) ELSE substring(${s}, ${start} + 1, (${length}) + 1) END)`;
+  const pieces = `string_split(${range}, ${lookup})`;
+  const found = `${start} + length(array_to_string(${pieces}[1:${occurrence}], ${lookup}))`;
+  return `CAST(CASE WHEN ${start} > length(${s}) OR (${occurrence}) < 1 THEN NULL WHEN ${lookup} = '' THEN ${start} WHEN ${dialect.listLength(pieces)} <= (${occurrence}) THEN -1 ELSE ${found} END AS BIGINT)`;
 }
 
 function split(args: KNode[], node: KNode, env: Env): string {

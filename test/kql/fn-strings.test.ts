@@ -10,6 +10,11 @@ describe('string functions', () => {
     ['indexof("abc", "x")', -1],
     ['indexof("abc", "")', 0],
     ['indexof("abc", "a", 9)', null],
+    ['indexof("abc", "", 1)', 1],
+    ['indexof("abcabc", "c", -2)', 5], // a negative start counts from the end
+    ['indexof("abcabc", "c", 0, -1, 2)', 5], // the second occurrence
+    ['indexof("abcabc", "c", 0, 4, 2)', -1], // … not inside the first five characters
+    ['indexof("abcabc", "c", 0, 5, 2)', 5],
     ['split("a.b.c", ".")', ['a', 'b', 'c']],
     ['split("", ",")', ['']],
     ['split("a_b", "_", 1)', ['b']],
