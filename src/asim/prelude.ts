@@ -6,7 +6,9 @@
  */
 import type { SchemaSet } from '../store/schema.js';
 import { parsers } from './parsers.js';
-import { parserViews, withParserTables } from './views.js';
+import { NARROWED_COLUMN, parserViews, withParserTables } from './views.js';
+
+export { NARROWED_COLUMN };
 import { WATCHLIST_FUNCTION, watchlistPrelude } from './watchlist.js';
 
 export interface AsimPrelude {
@@ -17,10 +19,18 @@ export interface AsimPrelude {
   schemas: SchemaSet;
   /** SQL of the parsers' tables, by table name (see views.ts). */
   views?: Map<string, () => string>;
+  /** The parsers' tables have only the fields the query names (see `AsimOptions.narrow`). */
+  narrowed: boolean;
 }
 
 export interface AsimOptions {
   schemas: SchemaSet;
+  /**
+   * Give the parsers' tables only the fields the query names (`NARROWED_COLUMN` marks them). The
+   * caller compiles again without it when that column reaches the result: the query passed a table
+   * through whole, so it needs every field.
+   */
+  narrow?: boolean;
   /** Directory of watchlist exports (`<alias>.csv`) for `_GetWatchlist`. */
   watchlistsDir?: string;
 }
@@ -100,6 +110,15 @@ function availableParsers(schemas: SchemaSet) {
   }
 }
 
+/** What reads columns by a name computed at run time, or the schema itself: never narrowed. */
+const READS_ANY_COLUMN =
+  /\b(pack_all|getschema|buildschema|evaluate|column_ifexists|columnifexists|bag_pack_columns)\b/;
+
+/** Every word of the query and its declarations: a superset of the fields it names. */
+function namedFields(text: string): Set<string> {
+  return new Set(text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
+}
+
 export function asimPrelude(query: string, options: AsimOptions): AsimPrelude {
   const lines: string[] = [];
   let used = false;
@@ -114,10 +133,15 @@ export function asimPrelude(query: string, options: AsimOptions): AsimPrelude {
     lines.push(watchlists.text);
     warnings.push(...watchlists.warnings);
   }
+  const text = lines.map((l) => `${l}\n`).join('');
+  const fields =
+    used && options.narrow && !READS_ANY_COLUMN.test(query) ? namedFields(text + query) : undefined;
+  fields?.add(NARROWED_COLUMN);
   return {
-    text: lines.map((l) => `${l}\n`).join(''),
+    text,
     warnings,
-    schemas: used ? withParserTables(options.schemas) : options.schemas,
-    views: used ? parserViews(options.schemas) : undefined,
+    schemas: used ? withParserTables(options.schemas, fields) : options.schemas,
+    views: used ? parserViews(options.schemas, fields) : undefined,
+    narrowed: fields !== undefined,
   };
 }

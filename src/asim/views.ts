@@ -10,6 +10,9 @@ import { dialect } from '../kql/dialect.js';
 import { parsers, type ParserTable } from './parsers.js';
 import { asimSchema } from './schema.js';
 
+/** See prelude.ts: the mark of a parser table narrowed to the fields a query names. */
+export const NARROWED_COLUMN = '_tt_narrowed';
+
 function literal(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
@@ -23,50 +26,70 @@ export function inlineParams(sql: string, params: readonly unknown[]): string {
   return sql.replace(/\$(\d+)/g, (_, n: string) => literal(params[Number(n) - 1]));
 }
 
-const schemaSets = new WeakMap<SchemaSet, SchemaSet>();
+/**
+ * The fields of a parser table a query may read: every field, or (`fields`) those it names and
+ * TimeGenerated. A narrowed table has fewer columns for Kusto to bind and DuckDB to plan; a field it
+ * lacks is a binding error, never a silent null (see prelude.ts for when a query is narrowed).
+ */
+function tableFields(table: ParserTable, fields: ReadonlySet<string> | undefined) {
+  const all = asimSchema(table.schema).fields;
+  if (!fields) return all;
+  const narrowed = all.filter((f) => f.name === 'TimeGenerated' || fields.has(f.name));
+  return [...narrowed, { name: NARROWED_COLUMN, type: 'bool' }];
+}
 
-/** The store's tables plus the parsers' tables. */
-export function withParserTables(base: SchemaSet): SchemaSet {
-  let set = schemaSets.get(base);
-  if (!set) {
-    set = new Map(base);
+/** A cache key for a field set (undefined: every field). */
+function fieldsKey(fields: ReadonlySet<string> | undefined): string {
+  return fields ? [...fields].sort().join(',') : '*';
+}
+
+/** Per base schema set and field-set key: computed once (the analyzer caches per schema-set object). */
+function memo<T>(cache: WeakMap<SchemaSet, Map<string, T>>, base: SchemaSet, key: string, make: () => T): T {
+  let byKey = cache.get(base);
+  if (!byKey) cache.set(base, (byKey = new Map()));
+  let value = byKey.get(key);
+  if (value === undefined) byKey.set(key, (value = make()));
+  return value;
+}
+
+const schemaSets = new WeakMap<SchemaSet, Map<string, SchemaSet>>();
+
+/** The store's tables plus the parsers' tables (narrowed to `fields` when given). */
+export function withParserTables(base: SchemaSet, fields?: ReadonlySet<string>): SchemaSet {
+  return memo(schemaSets, base, fieldsKey(fields), () => {
+    const set = new Map(base);
     for (const table of parsers(base).tables.values()) {
       const schema: TableSchema = {
         table: table.name,
-        columns: asimSchema(table.schema).fields.map((f) => ({ name: f.name, type: f.type as never })),
+        columns: tableFields(table, fields).map((f) => ({ name: f.name, type: f.type as never })),
       };
       set.set(table.name, schema);
     }
-    schemaSets.set(base, set);
-  }
-  return set;
+    return set;
+  });
 }
 
 const compiled = new WeakMap<SchemaSet, Map<string, string>>();
 
-/** The SELECT of a parser table over the store's tables (with `_Source`). */
-export function parserTableSql(base: SchemaSet, table: ParserTable): string {
-  let cache = compiled.get(base);
-  if (!cache) compiled.set(base, (cache = new Map()));
-  let sql = cache.get(table.name);
-  if (sql === undefined) {
-    const query = compileKql(table.kql, { schemas: base, now: new Date(0), keepSource: true });
+/** The SELECT of a parser table over the store's tables (with `_Source`), narrowed to `fields`. */
+export function parserTableSql(base: SchemaSet, table: ParserTable, fields?: ReadonlySet<string>): string {
+  return memo(compiled, base, `${table.name}|${fieldsKey(fields)}`, () => {
+    const query = compileKql(table.kql(fields), { schemas: base, now: new Date(0), keepSource: true });
     const inner = inlineParams(query.sql, query.params).replace(/"_q(\d+)"/g, `"_${table.name}_q$1"`);
     const present = new Set(query.columns.map((c) => c.name));
-    const list = asimSchema(table.schema).fields.map((f) =>
+    const list = tableFields(table, fields).map((f) =>
       present.has(f.name)
         ? rawIdent(f.name)
         : `CAST(NULL AS ${dialect.type(f.type) ?? 'VARCHAR'}) AS ${rawIdent(f.name)}`,
     );
-    sql = `SELECT ${list.join(', ')}, ${rawIdent(SOURCE_COLUMN)} FROM (${inner}) AS "_${table.name}"`;
-    cache.set(table.name, sql);
-  }
-  return sql;
+    return `SELECT ${list.join(', ')}, ${rawIdent(SOURCE_COLUMN)} FROM (${inner}) AS "_${table.name}"`;
+  });
 }
 
-/** The parser tables a compilation may read: name → its SQL, compiled on first use. */
-export function parserViews(base: SchemaSet): Map<string, () => string> {
+/** The parser tables a compilation may read: name → its SQL (narrowed to `fields`), compiled on first use. */
+export function parserViews(base: SchemaSet, fields?: ReadonlySet<string>): Map<string, () => string> {
   const views = new Map<string, () => string>();
-  for (const table of parsers(base).tables.values()) views.set(table.name, () => parserTableSql(base, table));
+  for (const table of parsers(base).tables.values())
+    views.set(table.name, () => parserTableSql(base, table, fields));
   return views;
 }

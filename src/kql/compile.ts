@@ -9,7 +9,7 @@ import { emitOperator, finalSelect } from './emit.js';
 import { externalData } from './externaldata.js';
 import { takeWarnings, warn } from './warnings.js';
 import { defenderPrelude } from './defender.js';
-import { asimPrelude } from '../asim/prelude.js';
+import { asimPrelude, NARROWED_COLUMN } from '../asim/prelude.js';
 import { sourceOperator } from './op-sources.js';
 import { inlineCall, userFunction } from './op-userfn.js';
 import { kqlError, lineColumn, NeedsData, unsupported, KqlError } from './errors.js';
@@ -198,8 +198,26 @@ export function compileKql(query: string, options: CompileOptions): CompiledQuer
   // Defender's built-in functions and the ASIM parsers (and _GetWatchlist), when called, are declared
   // in front of the query
   const prelude = defenderPrelude(query, options.schemas);
-  const asim = asimPrelude(query, options);
-  if (!prelude.text && !asim.text) return withColumnNaming(() => compile(query, options, []));
+  const narrowed = asimPrelude(query, { ...options, narrow: true });
+  if (!prelude.text && !narrowed.text) return withColumnNaming(() => compile(query, options, []));
+  // First with the parsers' tables narrowed to the fields the query names (far less SQL to plan);
+  // again with every field when the query passed a table through whole, or failed that way.
+  if (!narrowed.narrowed) return compileWithPreludes(query, options, prelude, narrowed);
+  try {
+    const result = compileWithPreludes(query, options, prelude, narrowed);
+    if (!result.columns.some((c) => c.name === NARROWED_COLUMN)) return result;
+  } catch (e) {
+    if (!(e instanceof KqlError)) throw e;
+  }
+  return compileWithPreludes(query, options, prelude, asimPrelude(query, options));
+}
+
+function compileWithPreludes(
+  query: string,
+  options: CompileOptions,
+  prelude: ReturnType<typeof defenderPrelude>,
+  asim: ReturnType<typeof asimPrelude>,
+): CompiledQuery {
   try {
     const text = asim.text + prelude.text + prelude.query;
     const withAsim = { ...options, schemas: asim.schemas, views: asim.views ?? options.views };

@@ -159,6 +159,21 @@ describe('_Im_NetworkSession', () => {
     expect(await count('vimNetworkSessionMicrosoft365D')).toBe(2);
   });
 
+  it('reads only the fields a query names, with the same answers as the whole table', async () => {
+    const narrowed = `_Im_NetworkSession(dstportnumber=23) | summarize n = count(), bytes = sum(SrcBytes) by EventProduct, EventResult | order by EventProduct asc, EventResult asc`;
+    // column_ifexists reads a column by name at run time: that query gets every field
+    const whole = `_Im_NetworkSession(dstportnumber=23) | extend b = column_ifexists('SrcBytes', long(null)) | summarize n = count(), bytes = sum(b) by EventProduct, EventResult | order by EventProduct asc, EventResult asc`;
+    const compiled = (q: string) => compileKql(q, { schemas: store.schemas, now: NOW });
+    expect(compiled(narrowed).sql).not.toContain('DstGeoCity');
+    expect(compiled(whole).sql).toContain('DstGeoCity');
+    expect(await rows(store, narrowed)).toEqual(await rows(store, whole));
+    expect((await rows(store, narrowed)).length).toBeGreaterThan(1);
+    // a table passed through whole (here by arg_max(…, *)) keeps every field
+    const latest = compiled('_Im_NetworkSession | summarize arg_max(TimeGenerated, *) by EventProduct');
+    expect(latest.columns.map((c) => c.name)).toContain('DstGeoCity');
+    expect(latest.columns.map((c) => c.name)).not.toContain('_tt_narrowed');
+  });
+
   it('leaves a name the query declares itself alone', async () => {
     const own = await rows(store, 'let _Im_NetworkSession = () { print x = 1 }; _Im_NetworkSession');
     expect(own).toEqual([{ x: 1, _Source: undefined }]);
