@@ -59,7 +59,7 @@ describe('in with a table of make_list arrays', () => {
 });
 
 describe('columns by name', () => {
-  it('bag_pack_columns keys the values by column name; column_names_of lists a table function\'s columns', async () => {
+  it("bag_pack_columns keys the values by column name; column_names_of lists a table function's columns", async () => {
     const packed = await run('print a = 1, b = "x" | project p = bag_pack_columns(a, b)');
     expect(packed.rows).toEqual([{ p: { a: 1, b: 'x' } }]);
     const names = await run('let T = () { print A = "", B = 1 }; print n = column_names_of(T())');
