@@ -42,6 +42,7 @@ interface KqlOptions {
   externaldataDir?: string;
   watchlists?: string;
   interactive?: boolean;
+  source: boolean;
 }
 
 /** Runs one query: rows on stdout, warnings and the row count on stderr. False on a KqlError. */
@@ -51,6 +52,7 @@ async function runOne(store: Store, query: string, opts: KqlOptions): Promise<bo
       now: opts.now,
       externaldataDir: opts.externaldataDir,
       watchlistsDir: opts.watchlists,
+      keepSource: opts.source,
     });
     for (const warning of result.warnings) err(`warning: ${warning}`);
     process.stdout.write(renderRows(result.columns, result.rows, chooseFormat(opts.format)));
@@ -102,6 +104,7 @@ export function kqlCommand(): Command {
     )
     .option('--watchlists <dir>', "Sentinel watchlist exports for _GetWatchlist('alias'): DIR/alias.csv")
     .option('--format <format>', 'table | json | ndjson | csv', parseFormat)
+    .option('--no-source', 'leave out the _Source column (the file:line each row came from)')
     .addHelpText(
       'after',
       `\nExample:\n  $ telltale kql 'DnsEvents | where Name has "miraibotnet.su" | project TimeGenerated, Name' examples/incident --format json\n  $ telltale kql -f hunt.kql logs/ --now 2026-05-21T12:00:00Z --format csv`,

@@ -237,10 +237,22 @@ function compileWithPreludes(
   }
 }
 
+/**
+ * `_Source` is in every result Telltale prints, but it is Telltale's provenance, not a column of any
+ * table (getschema does not list it): a query that names it gets Kusto's error plus what it is.
+ */
+function sourceHint(query: string, error: { message: string; start: number }): string {
+  if (!/^_Source\b/.test(query.slice(error.start).trimStart())) return error.message;
+  return (
+    `${error.message} _Source is Telltale's provenance column (the file:line of each row), added after ` +
+    "the query's own columns; it is not a column a query can name. Leave it out with `telltale kql --no-source`."
+  );
+}
+
 function compile(query: string, options: CompileOptions, warnings: string[]): CompiledQuery {
   const { root, diagnostics } = analyze(query, options.schemas);
   const error = diagnostics.find((d) => d.severity === 'Error');
-  if (error) throw kqlError(query, error.code, error.message, error.start, error.length);
+  if (error) throw kqlError(query, error.code, sourceHint(query, error), error.start, error.length);
 
   const compilation = new Compilation(query, options);
   for (const w of warnings) warn(compilation, w);

@@ -14,6 +14,7 @@ import { parse } from './op-parse.js';
 import { parseKvOperator } from './op-parse-kv.js';
 import { projectByNames } from './op-by-names.js';
 import { union } from './op-union.js';
+import { getschema } from './op-getschema.js';
 import { invoke } from './op-userfn.js';
 import { evaluate } from './op-evaluate.js';
 import { makeSeries } from './op-series.js';
@@ -225,6 +226,7 @@ const OPERATORS: Record<string, Emitter> = {
   TopOperator: top,
   SummarizeOperator: summarize,
   CountOperator: count,
+  GetSchemaOperator: (_op, input, out, c) => getschema(input, out, c),
   DistinctOperator: distinct,
   JoinOperator: join,
   LookupOperator: lookup,

@@ -61,6 +61,8 @@ export interface RunOptions {
   exactDatetimes?: boolean;
   /** Directory of Sentinel watchlist exports for `_GetWatchlist('alias')`: DIR/alias.csv. */
   watchlistsDir?: string;
+  /** Add the `_Source` provenance column (file:line) after the query's columns (default true). */
+  keepSource?: boolean;
 }
 
 /** The compiled SELECT with datetime columns turned into full-precision ISO text (by position). */
@@ -94,6 +96,7 @@ async function compileWithData(store: Store, query: string, options: RunOptions)
         now,
         externaldataDir: options.externaldataDir,
         watchlistsDir: options.watchlistsDir,
+        keepSource: options.keepSource,
         bagKeys,
       });
     } catch (e) {
