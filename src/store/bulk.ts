@@ -48,6 +48,14 @@ export const BULK_MACROS = [
           ELSE coalesce(TRY_CAST(s AS TIMESTAMP), tt_epoch_time(TRY_CAST(s AS DOUBLE)),
             try_strptime(s, ['%m/%d/%Y, %I:%M:%S.%f %p', '%m/%d/%Y, %I:%M:%S %p', '%m/%d/%Y %I:%M:%S %p',
                              '%m/%d/%Y, %H:%M:%S.%f', '%m/%d/%Y, %H:%M:%S', '%m/%d/%Y %H:%M:%S'])) END)`,
+  // Zeek's ASCII writer's `\xHH` escapes as zeek.ts unescapeZeek reads them (a byte → that code point);
+  // `\\` never gets here (such lines go to the JavaScript reader)
+  `CREATE OR REPLACE MACRO tt_zeek_unescape(s) AS (
+     CASE WHEN NOT contains(s, '\\x') THEN s
+          ELSE array_to_string(list_transform(string_split(s, '\\x'), (p, i) ->
+            CASE WHEN i = 1 THEN p
+                 WHEN regexp_matches(p, '^[0-9a-fA-F]{2}') THEN chr(CAST('0x' || left(p, 2) AS INTEGER)) || p[3:]
+                 ELSE '\\x' || p END), '') END)`,
   // Defender's IP types, as telemetry/iptype.ts computes them
   `CREATE OR REPLACE MACRO tt_ipv4_type(o) AS (
      CASE WHEN len(o) <> 4 OR list_any_value(list_transform(o, x -> x IS NULL OR x > 255)) THEN NULL
@@ -189,20 +197,23 @@ function jsonPath(struct: string, path: readonly string[]): string {
 function rawField(field: SourceField, plan: LoadPlan): string {
   if (plan.layout.kind === 'json') return jsonPath('_j', field.at as readonly string[]);
   if (plan.layout.kind === 'cef') return cefRawField(field, plan, plan.layout);
-  const { unset, empty, listSeparator } = plan.layout;
+  const { unset, empty, listSeparator, unescape } = plan.layout;
+  // the unset and empty markers are tested on the text as written (`\x2d` is a dash, not unset)
+  const decode = (text: string) => (unescape ? `tt_zeek_unescape(${text})` : text);
   let value = `_p[${(field.at as number) + 1}]`;
   if (unset !== undefined) value = `nullif(${value}, ${sqlString(unset)})`;
   if (field.as === 'list') {
-    const split = `string_split(${value}, ${sqlString(listSeparator ?? ',')})`;
+    let split = `string_split(${value}, ${sqlString(listSeparator ?? ',')})`;
+    if (unescape) split = `list_transform(${split}, x -> ${decode('x')})`;
     return empty === undefined
       ? split
       : `CASE WHEN ${value} = ${sqlString(empty)} THEN []::VARCHAR[] ELSE ${split} END`;
   }
   if (empty !== undefined) {
     const blank = field.as === 'string' ? "''" : 'NULL';
-    value = `CASE WHEN ${value} = ${sqlString(empty)} THEN ${blank} ELSE ${value} END`;
+    return `CASE WHEN ${value} = ${sqlString(empty)} THEN ${blank} ELSE ${decode(value)} END`;
   }
-  return value;
+  return decode(value);
 }
 
 function stageSql(path: string, plan: LoadPlan, options: LoadOptions): string {

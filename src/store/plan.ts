@@ -48,8 +48,10 @@ export type LineLayout =
       empty?: string;
       /** Separator inside list fields. */
       listSeparator?: string;
-      /** Lines containing this text go to the reader (Zeek `\x` escapes the plan does not decode). */
+      /** Lines containing this text go to the reader (Zeek `\\`, which the SQL does not decode). */
       readerIfContains?: string;
+      /** Values (and list items) decode Zeek's `\xHH` escapes, after the unset/empty tests. */
+      unescape?: 'zeek';
     }
   /**
    * ArcSight CEF after an optional RFC 3164 header (`<pri>MMM dd HH:mm:ss host `), read by templates:

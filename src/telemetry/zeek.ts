@@ -414,9 +414,8 @@ function zeekTargets(
 /**
  * The plan for a Zeek TSV log of any path from its header lines (fields typed by `#types`), or undefined
  * when the SQL path does not apply (no #fields/#types, a separator other than one character, a conn log
- * without the flow fields): the JavaScript parser then reads the file. In logs a Sentinel table maps,
- * lines with `\` (Zeek's `\xHH` escapes) are left to that parser; a log kept in its native table only
- * keeps such values as Zeek wrote them.
+ * without the flow fields): the JavaScript parser then reads the file. Zeek's `\xHH` escapes are decoded
+ * in SQL; the rare lines with `\\` are left to that parser.
  */
 export function zeekTsvPlan(headerLines: readonly string[], options: ZeekOptions = {}): ZeekPlan | undefined {
   const header = newZeekHeader(options.path);
@@ -434,7 +433,8 @@ export function zeekTsvPlan(headerLines: readonly string[], options: ZeekOptions
       unset,
       empty,
       listSeparator: setSeparator,
-      readerIfContains: targets.length > 0 ? '\\' : undefined,
+      readerIfContains: '\\\\',
+      unescape: 'zeek',
     },
     fields,
     commentPrefix: '#',

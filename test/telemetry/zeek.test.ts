@@ -252,6 +252,36 @@ describe('Zeek logs of every path in native tables (DuckDB reads them)', () => {
     store.close();
   });
 
+  it('decodes \\xHH escapes in SQL, in native tables and the views, as the line reader does', async () => {
+    const uris = ['/a\\x09b', '/caf\\xe9', '/\\x2d', '/odd\\x4', '/x\\x5cx41'];
+    const lines = uris.map(
+      (uri, i) =>
+        `1700000000\tE${i}\t10.0.0.5\t40000\t203.0.113.9\t80\tGET\t${uri}\t200\ttext/\\x2cplain,a\\x09b`,
+    );
+    const http = HTTP_TSV.split('\n').slice(0, 7).concat(lines, ['']).join('\n');
+    const conn = [
+      ...TSV_HEADER,
+      '1700000000.5\tCabc\t10.0.0.5\t51000\t176.65.139.7\t7547\ttcp\t-\t1.5\t10\t20\tSF\tSh\\x09A\\x2c\t(empty)',
+      '',
+    ].join('\n');
+    const dir = tempDir();
+    const store = await Store.open();
+    const httpLedger = await ingestFile(store, writeTemp(dir, 'http.log', http));
+    const connLedger = await ingestFile(store, writeTemp(dir, 'conn.log', conn));
+    expect(httpLedger).toMatchObject({ read: 5, ingested: 5, rejected: [] });
+    expect(connLedger).toMatchObject({ read: 1, ingested: 1, rejected: [] });
+    const got = await store.query('SELECT uri, resp_mime_types AS types FROM zeek_http ORDER BY uid');
+    expect(got).toEqual(uris.map((uri) => ({ uri: unescapeZeek(uri), types: ['text/,plain', 'a\tb'] })));
+    expect(got.map((r) => r.uri)).toEqual(['/a\tb', '/café', '/-', '/odd\\x4', '/x\\x41']);
+    // every line went to the native table (none through the line reader's rows)
+    expect(await store.query('SELECT history FROM zeek_conn')).toEqual([{ history: 'Sh\tA,' }]);
+    const [csl] = await store.query(
+      `SELECT AdditionalExtensions AS x FROM CommonSecurityLog WHERE DeviceProduct = 'conn'`,
+    );
+    expect(String(csl.x)).toContain('history=Sh\tA,');
+    store.close();
+  });
+
   it('reads Zeek JSON dns through DuckDB into zeek_dns and the DnsEvents view, as the line reader maps it', async () => {
     const dir = tempDir();
     const record = (i: number, extra = '') =>
