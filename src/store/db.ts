@@ -26,6 +26,9 @@ import {
 } from './native.js';
 
 export type Params = unknown[];
+
+/** Longest line a zstd input may have (longer ones make DuckDB refuse the file: it is reported unreadable). */
+const ZSTD_MAX_LINE = 16 * 1024 * 1024;
 export { quoteIdent, sqlString };
 
 export class Store {
@@ -39,7 +42,11 @@ export class Store {
     private readonly connection: DuckDBConnection,
     readonly schemas: SchemaSet,
     readonly path: string,
-  ) {}
+    /** The temporary folder of an on-disk store nobody keeps (its database file is in it). */
+    private readonly scratch?: string,
+  ) {
+    this.stagingDir = scratch;
+  }
 
   /** Opens (or creates) a store; `path` undefined means in memory. All schema tables exist afterwards. */
   static async open(
@@ -48,18 +55,29 @@ export class Store {
       schemas?: SchemaSet;
       /** DuckDB's memory_limit (`4GB`, `80%`); beyond it DuckDB spills to a temp folder. */
       memoryLimit?: string;
+      /** DuckDB's worker threads (default: one per core). */
+      threads?: number;
+      /**
+       * Without `path`: keep the tables in a database file in the store's temporary folder (deleted on
+       * close) instead of memory, so that DuckDB can evict them (sizing.ts: inputs larger than memory).
+       */
+      onDisk?: boolean;
     } = {},
   ): Promise<Store> {
-    const path = options.path ?? ':memory:';
+    const scratch =
+      options.path === undefined && options.onDisk ? mkdtempSync(join(tmpdir(), 'telltale-')) : undefined;
+    const path = options.path ?? (scratch ? join(scratch, 'store.duckdb') : ':memory:');
     const instance = await DuckDBInstance.create(path);
     const connection = await instance.connect();
-    const store = new Store(instance, connection, options.schemas ?? loadSchemas(), path);
+    const store = new Store(instance, connection, options.schemas ?? loadSchemas(), path, scratch);
     // Zone-less times are UTC everywhere in Telltale (logs carry no machine zone).
     await connection.run("SET TimeZone = 'UTC'");
     if (options.memoryLimit !== undefined)
       await connection.run(`SET memory_limit = ${sqlString(options.memoryLimit)}`);
+    if (options.threads !== undefined) await connection.run(`SET threads = ${Math.max(1, options.threads)}`);
     // An in-memory store spills too (DuckDB's default temp folder exists only for on-disk databases).
-    if (path === ':memory:') await connection.run(`SET temp_directory = ${sqlString(store.tempDir())}`);
+    if (path === ':memory:' || scratch)
+      await connection.run(`SET temp_directory = ${sqlString(store.tempDir())}`);
     await installMacros(connection);
     await installBulkMacros(connection);
     installKqlFunctions(connection); // the KQL library's JavaScript functions (src/kql/udf.ts)
@@ -88,7 +106,7 @@ export class Store {
 
   /** A store kept in a file (`--db`): it knows the files it holds (persistent datasets). */
   get persistent(): boolean {
-    return this.path !== ':memory:';
+    return this.path !== ':memory:' && this.scratch === undefined;
   }
 
   schema(table: string): TableSchema {
@@ -100,6 +118,21 @@ export class Store {
   /** A folder of this store's own (staged pieces, spill files), deleted on close. */
   private tempDir(): string {
     return (this.stagingDir ??= mkdtempSync(join(tmpdir(), 'telltale-')));
+  }
+
+  /**
+   * A zstd-compressed text file decompressed by DuckDB (Node 20's zlib has no zstd) into this store's
+   * temporary folder, line for line (blank lines kept); the caller deletes the copy when done.
+   */
+  async decompressZstd(path: string): Promise<string> {
+    const out = join(this.tempDir(), `zstd-${this.stagedFiles++}.txt`);
+    const lines =
+      `SELECT l FROM read_csv(${sqlString(path)}, columns={'l': 'VARCHAR'}, delim=E'\\x01', quote='', ` +
+      `escape='', header=false, auto_detect=false, max_line_size=${ZSTD_MAX_LINE}, compression='zstd')`;
+    await this.connection.run(
+      `COPY (${lines}) TO ${sqlString(out)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER E'\\x01')`,
+    );
+    return out;
   }
 
   /**

@@ -8,6 +8,7 @@
  * store every `batchRows` rows, so memory stays flat whatever the file size. If the store refuses a
  * batch, the batch is split in halves until the offending rows are found and rejected.
  */
+import { closeSync, openSync, readSync, rmSync } from 'node:fs';
 import type { Store } from '../store/db.js';
 import { CoerceError, type Row } from '../store/coerce.js';
 import { SOURCE_COLUMN } from '../store/schema.js';
@@ -91,13 +92,41 @@ export async function ingestFile(
   path: string,
   options: IngestOptions = {},
 ): Promise<IngestLedger> {
+  let plain = path;
   let detection: Detection;
   try {
-    detection = await detectFile(path, options.format);
+    plain = await plainText(store, path);
+    detection = await detectFile(plain, options.format);
   } catch (err) {
+    dropCopy(plain, path);
     return fileReject(path, options.format ?? 'unknown', `unreadable file: ${errorText(err)}`);
   }
-  return ingestDetected(store, path, detection, options);
+  try {
+    return await ingestDetected(store, plain, detection, options, path);
+  } finally {
+    dropCopy(plain, path);
+  }
+}
+
+const ZSTD_MAGIC = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
+
+/**
+ * The file's text: the file itself, or for zstd content (magic 28 B5 2F FD, whatever the name) a copy
+ * that DuckDB decompresses into the store's staging folder (dropCopy deletes it).
+ */
+async function plainText(store: Store, path: string): Promise<string> {
+  const head = Buffer.alloc(4);
+  const fd = openSync(path, 'r');
+  try {
+    if (readSync(fd, head, 0, 4, 0) !== 4 || !head.equals(ZSTD_MAGIC)) return path;
+  } finally {
+    closeSync(fd);
+  }
+  return store.decompressZstd(path);
+}
+
+function dropCopy(plain: string, path: string): void {
+  if (plain !== path) rmSync(plain, { force: true });
 }
 
 export interface IngestPathsResult {
@@ -148,21 +177,28 @@ export async function ingestPaths(
     expanded: [],
   };
   for (const file of files) {
+    let plain = file;
     let detection: Detection;
     try {
-      detection = await detectFile(file, options.format);
+      plain = await plainText(store, file);
+      detection = await detectFile(plain, options.format);
     } catch (err) {
+      dropCopy(plain, file);
       result.ledgers.push(
         fileReject(file, options.format ?? 'unknown', `unreadable file: ${errorText(err)}`),
       );
       continue;
     }
-    if (detection.format === null || detection.format === 'none') {
-      result.unrecognised.push(file); // scanned; an archive's logs are also read
-      result.reasons[file] = detection.reason;
-      if (detection.archive && (await ingestArchive(store, file, options, result.ledgers)) > 0)
-        result.expanded.push(file);
-    } else result.ledgers.push(await ingestDetected(store, file, detection, options));
+    try {
+      if (detection.format === null || detection.format === 'none') {
+        result.unrecognised.push(file); // scanned; an archive's logs are also read
+        result.reasons[file] = detection.reason;
+        if (detection.archive && (await ingestArchive(store, plain, options, result.ledgers)) > 0)
+          result.expanded.push(file);
+      } else result.ledgers.push(await ingestDetected(store, plain, detection, options, file));
+    } finally {
+      dropCopy(plain, file);
+    }
   }
   return result;
 }
