@@ -4,6 +4,7 @@
  * Node user imports; docs/api.md describes it with examples.
  */
 import { Store } from './store/db.js';
+import { storeSizing } from './store/sizing.js';
 import { ingestPaths, type IngestOptions } from './telemetry/ingest.js';
 import type { IngestLedger } from './telemetry/types.js';
 import { scanInputs, scanPaths, scanResultRows, type FileResult, type HashName } from './scan/index.js';
@@ -202,7 +203,8 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
   const enabled = exclusions.filter((e) => e.enabled && !isExpired(e, now));
   const exclusionIssues = await lintExclusions(enabled, now);
   const broken = new Set(exclusionIssues.filter((i) => i.level === 'error').map((i) => i.id));
-  const store = await Store.open({ path: options.db });
+  const sizing = await storeSizing(paths, { db: options.db, walk: options.walk });
+  const store = await Store.open({ path: options.db, ...sizing });
   try {
     const intel = collectIndicators(options, now);
     const hunts = loadHunts(options.hunts ?? [bundledHuntsDir]).filter((h) => !h.view);
@@ -320,7 +322,8 @@ export async function ingest(
     onProgress?: IngestOptions['onProgress'];
   } = {},
 ): Promise<{ ledgers: IngestLedger[]; inputs: InputAccount }> {
-  const store = await Store.open({ path: options.db, memoryLimit: options.memoryLimit });
+  const sizing = await storeSizing(paths, options);
+  const store = await Store.open({ path: options.db, ...sizing });
   try {
     const result = await ingestPaths(store, paths, {
       format: options.format,
@@ -362,7 +365,7 @@ export async function openLoadedStore(
   paths: string[],
   options: IntelOptions & { db?: string; now?: Date; format?: string } = {},
 ): Promise<{ store: Store; ledgers: IngestLedger[] }> {
-  const store = await Store.open({ path: options.db });
+  const store = await Store.open({ path: options.db, ...(await storeSizing(paths, options)) });
   const now = options.now ?? new Date();
   await loadRunIndicators(store, collectIndicators(options, now).indicators, now, options);
   const { ledgers } = await ingestPaths(store, paths, { format: options.format });
