@@ -52,16 +52,31 @@ const where: Emitter = (op, input, _out, c) => {
 };
 
 const project: Emitter = (op, input, out, c) => {
-  const exprs = op.list('Expressions');
-  if (exprs.length !== out.length) c.fail(op, 'expressions that expand to several columns');
   const w = windowFor(c);
-  const items: Item[] = exprs.map((e, i) => {
+  const items: Item[] = [];
+  for (const e of op.list('Expressions')) {
+    // series_stats(x), (a, b, …) = f(x): one column per element of the tuple, in the binder's order
+    const width = tupleWidth(unnamed(e));
+    if (width) {
+      const sqls = tupleCall(unnamed(e), { ...env(c), window: w.window });
+      const cols = out.slice(items.length, items.length + width);
+      if (cols.length !== width) return c.fail(e, 'expressions that expand to several columns');
+      items.push(...cols.map(({ name, type }, i) => ({ name, type, sql: sqls[i] })));
+      continue;
+    }
+    if (e.kind === 'CompoundNamedExpression') return c.fail(e);
     const [, expr] = named(e);
     const ref = columnRef(expr);
-    const { name, type } = out[i];
-    if (ref) return { name, type, sql: ident(ref), passthrough: ref };
-    return { name, type, sql: scalar(expr, { ...env(c), window: w.window }).sql };
-  });
+    const col = out[items.length];
+    if (!col) return c.fail(op, 'expressions that expand to several columns');
+    const { name, type } = col;
+    items.push(
+      ref
+        ? { name, type, sql: ident(ref), passthrough: ref }
+        : { name, type, sql: scalar(expr, { ...env(c), window: w.window }).sql },
+    );
+  }
+  if (items.length !== out.length) c.fail(op, 'expressions that expand to several columns');
   return projectItems(w.input(input), items, c, (d) => c.fail(op, d));
 };
 

@@ -6,8 +6,8 @@
  * from/to: bins are S + k·P for k ≥ 0 while < E (E exclusive); rows outside [S, E) are left out. in range:
  * bins are aligned like `bin()` (datetimes from 0001-01-01), from bin(S) up to E inclusive. Axis values are
  * counted in "units": microseconds for datetime (from year one) and timespan, the number itself otherwise.
- * An input without rows gives no rows (Kusto's default `kind`); from/to omitted (bins from the data) and
- * `kind=nonempty` are TT001.
+ * An input without rows gives no rows (Kusto's default `kind`), or with `kind=nonempty` (without `by`)
+ * one row of default values; from/to omitted (bins from the data) is TT001.
  */
 import { SOURCE_COLUMN } from '../store/schema.js';
 import type { Column, Compiler, Relation } from './context.js';
@@ -40,8 +40,20 @@ function stepUnits(node: KNode, axisType: string, env: Env): string {
   return dialect.intervalMicros(scalar(node, env).sql);
 }
 
+/** `kind=nonempty` (true), the default kind (false); any other parameter is TT001. */
+function nonEmptyKind(op: KNode, c: Compiler): boolean {
+  let nonempty = false;
+  for (const p of op.list('Parameters')) {
+    const name = p.node('Name')?.text.trim().toLowerCase();
+    const value = p.node('Expression')?.text.trim().toLowerCase();
+    if (name !== 'kind' || (value !== 'nonempty' && value !== 'default')) c.fail(p, 'make-series parameters');
+    nonempty = value === 'nonempty';
+  }
+  return nonempty;
+}
+
 export function makeSeries(op: KNode, input: Relation, out: Column[], c: Compiler): Relation {
-  if (op.list('Parameters').length) c.fail(op.list('Parameters')[0], 'make-series parameters');
+  const nonempty = nonEmptyKind(op, c);
   const env: Env = { c, scope: rowScope(), aggregate: false };
   const constEnv: Env = { c, scope: NO_ROW, aggregate: false };
   const by = op.node('ByClause')?.list('Expressions') ?? [];
@@ -103,7 +115,13 @@ export function makeSeries(op: KNode, input: Relation, out: Column[], c: Compile
   listed.push('list(_tt_k) AS _tt_ks', ...aggs.map((_, j) => `list(_tt_a${j}) AS _tt_l${j}`));
   const merged = src && sourceAggregate({ ...input, source: 'list' });
   if (merged) listed.push(`${merged} AS ${ident(SOURCE_COLUMN)}`);
-  const groups = by.length ? ` GROUP BY ${byCols.map((_, i) => i + 1).join(', ')}` : ' HAVING count(*) > 0';
+  if (nonempty && by.length) c.fail(op, 'make-series kind=nonempty with by');
+  // without groups, an input without rows gives no row, or with kind=nonempty one row of defaults
+  const groups = by.length
+    ? ` GROUP BY ${byCols.map((_, i) => i + 1).join(', ')}`
+    : nonempty
+      ? ''
+      : ' HAVING count(*) > 0';
   const lists = c.cte(`SELECT ${listed.join(', ')} FROM ${binned}${groups}`);
 
   const bins = `range(CAST(${n} AS BIGINT))`;
@@ -115,8 +133,10 @@ export function makeSeries(op: KNode, input: Relation, out: Column[], c: Compile
     );
   });
   let axisValue = fromUnits(`(${first}) + i * (${step})`, axis.type);
-  // datetimes in dynamic values read as Kusto's text (as tostring gives it)
-  if (axis.type === 'datetime' || axis.type === 'timespan')
+  // the axis as Kusto serializes it in dynamic values: datetimes with all 7 fraction digits
+  // (2017-01-01T00:00:00.0000000Z, as the make-series page shows), timespans as tostring gives them
+  if (axis.type === 'datetime') axisValue = dialect.isoTicks(axisValue);
+  else if (axis.type === 'timespan')
     axisValue = toStringSql({ sql: axisValue, type: axis.type }, axisNode, env);
   items.push(
     `${dialect.toJson(dialect.listTransform(bins, 'i', axisValue))} AS ${ident(out[out.length - 1].name)}`,

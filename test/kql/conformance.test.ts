@@ -16,7 +16,7 @@ import {
 /** Raise these as more cases pass; they may never go down. */
 const PASS_AT_LEAST: Record<Family, number> = {
   core: 252,
-  series: 18,
+  series: 20,
   geo: 137,
   graph: 11,
   plugins: 11,

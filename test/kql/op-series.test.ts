@@ -13,10 +13,10 @@ describe('make-series', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0].n).toEqual([0, 0, 1, 2]);
     expect(rows[0].TimeGenerated).toEqual([
-      '2026-05-21T09:00:00Z',
-      '2026-05-21T09:30:00Z',
-      '2026-05-21T10:00:00Z',
-      '2026-05-21T10:30:00Z',
+      '2026-05-21T09:00:00.0000000Z',
+      '2026-05-21T09:30:00.0000000Z',
+      '2026-05-21T10:00:00.0000000Z',
+      '2026-05-21T10:30:00.0000000Z',
     ]);
     expect(rows[0]._Source).toEqual(['CommonSecurityLog:1', 'CommonSecurityLog:2', 'CommonSecurityLog:3']);
   });
@@ -54,6 +54,23 @@ describe('make-series', () => {
     expect(rows).toEqual([]);
   });
 
+  it('no input rows with kind=nonempty: one series of defaults; with by it is TT001', async () => {
+    const { rows } = await run(
+      'CommonSecurityLog | where DeviceVendor == "none" | make-series kind=nonempty n = count() default = 7 on TimeGenerated from datetime(2026-05-21) to datetime(2026-05-21 02:00) step 1h',
+    );
+    expect(rows.map((r) => [r.n, r.TimeGenerated])).toEqual([
+      [
+        [7, 7],
+        ['2026-05-21T00:00:00.0000000Z', '2026-05-21T01:00:00.0000000Z'],
+      ],
+    ]);
+    await expect(
+      run(
+        'CommonSecurityLog | make-series kind=nonempty count() on TimeGenerated from datetime(2026-05-21) to datetime(2026-05-22) step 1h by DeviceVendor',
+      ),
+    ).rejects.toThrow(/TT001.*kind=nonempty with by/);
+  });
+
   it('mv-expand turns the series back into rows', async () => {
     const { rows } = await run(
       'CommonSecurityLog | make-series n = count() on TimeGenerated from datetime(2026-05-21 10:00) to datetime(2026-05-21 11:00) step 30m | mv-expand n to typeof(long), TimeGenerated to typeof(datetime) | project n, TimeGenerated',
@@ -66,6 +83,23 @@ describe('make-series', () => {
 });
 
 describe('series functions', () => {
+  it('project series_stats(x): its seven columns, next to the other projected ones', async () => {
+    const { columns, rows } = await run('print x = dynamic([4, 1, 7]), y = 2 | project y, series_stats(x)');
+    expect(columns.slice(0, 4)).toEqual([
+      'y',
+      'series_stats_x_min',
+      'series_stats_x_min_idx',
+      'series_stats_x_max',
+    ]);
+    expect(columns).toHaveLength(8);
+    expect([
+      rows[0].y,
+      rows[0].series_stats_x_min,
+      rows[0].series_stats_x_max_idx,
+      rows[0].series_stats_x_avg,
+    ]).toEqual([2, 1, 2, 4]);
+  });
+
   it('series_stats: one column per statistic, nulls left out; named with (a, b, …) =', async () => {
     const { columns, rows } = await run(
       'print x = dynamic([4, 1, null, 7, 1]) | extend series_stats(x) | extend (lo, lo_i, hi, hi_i, mean, sd, var) = series_stats(x) | project-away x',
