@@ -28,6 +28,8 @@ export interface RuleOutline {
 
 export interface SourceOutline {
   imports: string[];
+  /** `include "path"` statements, with the line each is on. */
+  includes: Array<{ path: string; line: number }>;
   rules: RuleOutline[];
 }
 
@@ -122,12 +124,13 @@ const SECTIONS = new Set(['meta', 'strings', 'condition']);
 
 export function outline(src: string): SourceOutline {
   const lx = new Lexer(src);
-  const out: SourceOutline = { imports: [], rules: [] };
+  const out: SourceOutline = { imports: [], includes: [], rules: [] };
   const modifiers: string[] = [];
   for (let t = lx.next(); t; t = lx.next()) {
     if (t.text === 'import' || t.text === 'include') {
       const name = lx.next();
       if (t.text === 'import' && name) out.imports.push(name.text.slice(1, -1));
+      else if (name) out.includes.push({ path: name.text.slice(1, -1), line: t.line });
     } else if (t.text === 'private' || t.text === 'global') modifiers.push(t.text);
     else if (t.text === 'rule') {
       const rule = parseRule(src, lx, [...modifiers]);

@@ -68,13 +68,26 @@ export async function loadRuleSources(
     for (const file of files) {
       try {
         const text = await readFile(file, 'utf8');
-        sources.push({ file, namespace: uniqueNamespace(file, used), text });
+        const include = outline(text).includes[0];
+        if (include) errors.push({ file, message: includeRefused(include) });
+        else sources.push({ file, namespace: uniqueNamespace(file, used), text });
       } catch (e) {
         errors.push({ file, message: errorText(e) });
       }
     }
   }
   return { sources, errors };
+}
+
+/**
+ * YARA-X resolves `include` against the working directory, so a rule file could pull in (and echo in its
+ * error) any file the user never named: includes are refused, the file left out, with where and why.
+ */
+function includeRefused(include: { path: string; line: number }): string {
+  return (
+    `line ${include.line}: include "${include.path}" is not supported (an include could read a file ` +
+    'you did not name): pass the included file to --rules as well'
+  );
 }
 
 /** The file's base name, made unique (`name`, `name_2`, …) so two same-named files don't merge. */
