@@ -123,11 +123,11 @@ function counted(value: Sql): string {
   return value.type === 'string' ? `nullif(${value.sql}, '')` : value.sql;
 }
 
-function collected(value: Sql, distinct: boolean): string {
+function collected(value: Sql, distinct: boolean, maxSize?: Sql): string {
   const v = counted(value);
-  return dialect.toJson(
-    `coalesce(list(${distinct ? 'DISTINCT ' : ''}${v}) FILTER (WHERE ${v} IS NOT NULL), [])`,
-  );
+  const list = `coalesce(list(${distinct ? 'DISTINCT ' : ''}${v}) FILTER (WHERE ${v} IS NOT NULL), [])`;
+  // Kusto's maxSize argument: at most that many elements
+  return dialect.toJson(maxSize ? `list_slice(${list}, 1, ${maxSize.sql})` : list);
 }
 
 const AGGREGATE: Library = {
@@ -143,8 +143,10 @@ const AGGREGATE: Library = {
   max: (args, _node, env) => minMax('max', arg(args, 0, env)),
   take_any: (args, _node, env) => `any_value(${counted(arg(args, 0, env))})`,
   // DuckDB's list() keeps NULLs; Kusto's make_set/make_list skip them (and empty strings)
-  make_set: (args, _node, env) => collected(arg(args, 0, env), true),
-  make_list: (args, _node, env) => collected(arg(args, 0, env), false),
+  make_set: (args, _node, env) =>
+    collected(arg(args, 0, env), true, args.length > 1 ? arg(args, 1, env) : undefined),
+  make_list: (args, _node, env) =>
+    collected(arg(args, 0, env), false, args.length > 1 ? arg(args, 1, env) : undefined),
 };
 AGGREGATE.any = AGGREGATE.take_any;
 AGGREGATE.count_distinct = AGGREGATE.dcount;

@@ -37,9 +37,9 @@ function collect(distinct: boolean): Impl {
   return (args, _node, env) => {
     const value = kept(sql(args, 0, env));
     const where = sql(args, 1, env).sql;
-    return dialect.toJson(
-      `coalesce(list(${distinct ? 'DISTINCT ' : ''}${value}) FILTER (WHERE ${where} AND ${value} IS NOT NULL), [])`,
-    );
+    const list = `coalesce(list(${distinct ? 'DISTINCT ' : ''}${value}) FILTER (WHERE ${where} AND ${value} IS NOT NULL), [])`;
+    // Kusto's maxSize argument: at most that many elements
+    return dialect.toJson(args.length > 2 ? `list_slice(${list}, 1, ${sql(args, 2, env).sql})` : list);
   };
 }
 

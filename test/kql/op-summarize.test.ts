@@ -36,6 +36,17 @@ describe('summarize aggregates', () => {
     expect(r.avg_EventId).toBe(4);
   });
 
+  it('make_set / make_list / make_*_if keep at most maxSize elements', async () => {
+    const { rows } = await run(
+      'range x from 1 to 100 step 1 | summarize s = make_set(x, 5), l = make_list(x, 3), i = make_list_if(x, x > 50, 2), a = make_list(x)',
+    );
+    const r = rows[0];
+    expect((r.s as number[]).length).toBe(5);
+    expect(r.l).toEqual([1, 2, 3]);
+    expect(r.i).toEqual([51, 52]);
+    expect((r.a as number[]).length).toBe(100);
+  });
+
   it('make_set / make_list skip missing values; make_set_if filters; dcount counts distinct non-empty', async () => {
     const { rows } = await run(
       'DnsEvents | summarize s = make_set(Name), l = make_list(Name), si = make_set_if(Name, EventId > 1), d = dcount(Name) by Computer',
