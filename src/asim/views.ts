@@ -3,7 +3,7 @@
  * and their SQL, compiled from their KQL once per process. Values are inlined as SQL literals (the SQL
  * is pasted into other queries as a CTE, with their own parameters) and the inner CTEs renamed apart.
  */
-import { compileKql } from '../kql/compile.js';
+import { compileWithoutPreludes } from '../kql/compile.js';
 import { SOURCE_COLUMN, type SchemaSet, type TableSchema } from '../store/schema.js';
 import { rawIdent } from '../kql/sql.js';
 import { dialect } from '../kql/dialect.js';
@@ -74,7 +74,11 @@ const compiled = new WeakMap<SchemaSet, Map<string, string>>();
 /** The SELECT of a parser table over the store's tables (with `_Source`), narrowed to `fields`. */
 export function parserTableSql(base: SchemaSet, table: ParserTable, fields?: ReadonlySet<string>): string {
   return memo(compiled, base, `${table.name}|${fieldsKey(fields)}`, () => {
-    const query = compileKql(table.kql(fields), { schemas: base, now: new Date(0), keepSource: true });
+    const query = compileWithoutPreludes(table.kql(fields), {
+      schemas: base,
+      now: new Date(0),
+      keepSource: true,
+    });
     const inner = inlineParams(query.sql, query.params).replace(/"_q(\d+)"/g, `"_${table.name}_q$1"`);
     const present = new Set(query.columns.map((c) => c.name));
     const list = tableFields(table, fields).map((f) =>

@@ -8,11 +8,9 @@ import type { Column, Compiler, Relation } from './context.js';
 import { emitOperator, finalSelect } from './emit.js';
 import { externalData } from './externaldata.js';
 import { takeWarnings, warn } from './warnings.js';
-import { defenderPrelude } from './defender.js';
-import { asimPrelude, NARROWED_COLUMN } from '../asim/prelude.js';
 import { sourceOperator } from './op-sources.js';
 import { inlineCall, userFunction } from './op-userfn.js';
-import { kqlError, lineColumn, NeedsData, unsupported, KqlError } from './errors.js';
+import { kqlError, NeedsData, unsupported, KqlError } from './errors.js';
 import type { BagKey } from './op-evaluate.js';
 import { analyze, type KNode } from './kusto.js';
 import { compactParams, ident, Params, rawIdent, sqlName, withColumnNaming } from './sql.js';
@@ -194,47 +192,13 @@ class Compilation implements Compiler {
   }
 }
 
-export function compileKql(query: string, options: CompileOptions): CompiledQuery {
-  // Defender's built-in functions and the ASIM parsers (and _GetWatchlist), when called, are declared
-  // in front of the query
-  const prelude = defenderPrelude(query, options.schemas);
-  const narrowed = asimPrelude(query, { ...options, narrow: true });
-  if (!prelude.text && !narrowed.text) return withColumnNaming(() => compile(query, options, []));
-  // First with the parsers' tables narrowed to the fields the query names (far less SQL to plan);
-  // again with every field when the query passed a table through whole, or failed that way.
-  if (!narrowed.narrowed) return compileWithPreludes(query, options, prelude, narrowed);
-  try {
-    const result = compileWithPreludes(query, options, prelude, narrowed);
-    if (!result.columns.some((c) => c.name === NARROWED_COLUMN)) return result;
-  } catch (e) {
-    if (!(e instanceof KqlError)) throw e;
-  }
-  return compileWithPreludes(query, options, prelude, asimPrelude(query, options));
-}
-
-function compileWithPreludes(
+/** Compiles a query as written: no Defender or ASIM declarations in front (see compile-query.ts). */
+export function compileWithoutPreludes(
   query: string,
   options: CompileOptions,
-  prelude: ReturnType<typeof defenderPrelude>,
-  asim: ReturnType<typeof asimPrelude>,
+  warnings: string[] = [],
 ): CompiledQuery {
-  try {
-    const text = asim.text + prelude.text + prelude.query;
-    const withAsim = { ...options, schemas: asim.schemas, views: asim.views ?? options.views };
-    return withColumnNaming(() => compile(text, withAsim, [...asim.warnings, ...prelude.warnings]));
-  } catch (e) {
-    if (!(e instanceof KqlError)) throw e;
-    // positions back in the caller's text
-    const start = prelude.original(e.start - asim.text.length);
-    const { line, column } = lineColumn(query, start);
-    const message = e.message.replace(/\(line \d+, column \d+\)$/, `(line ${line}, column ${column})`);
-    throw Object.assign(Object.create(Object.getPrototypeOf(e) as object) as KqlError, e, {
-      message,
-      start,
-      line,
-      column,
-    });
-  }
+  return withColumnNaming(() => compile(query, options, warnings));
 }
 
 /**

@@ -4,11 +4,12 @@
  */
 import { dialect } from './dialect.js';
 import type { Store } from '../store/db.js';
-import { compileKql } from './compile.js';
+import { compileKql } from './compile-query.js';
 import { kqlError, NeedsData } from './errors.js';
 import { bagKeyType, type BagKey } from './op-evaluate.js';
 
-export { compileKql, type CompileOptions, type CompiledQuery } from './compile.js';
+export { compileKql } from './compile-query.js';
+export type { CompileOptions, CompiledQuery } from './compile.js';
 export { KqlError, NeedsData } from './errors.js';
 export { ExternalDataMissing, type ExternalSource } from './externaldata.js';
 
