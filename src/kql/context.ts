@@ -59,6 +59,11 @@ export interface Env {
    * graph/scope.ts): the SQL of `node`, or undefined to translate it as usual.
    */
   intercept?: (node: KNode, env: Env) => Sql | undefined;
+  /**
+   * In a summarize over rows with a known order (a datatable's written order, a serialized input): the
+   * SQL term make_list orders by, so lists keep Kusto's input order instead of the scan's thread order.
+   */
+  listOrder?: string;
 }
 
 /**

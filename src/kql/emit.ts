@@ -206,7 +206,7 @@ const summarize: Emitter = (op, input, out, c) => {
   for (const e of op.list('Aggregates')) {
     const expr = unnamed(e);
     const cols = out.slice(items.length, items.length + aggregateWidth(expr));
-    const aggEnv = env(c, rowScope(), true);
+    const aggEnv = { ...env(c, rowScope(), true), listOrder: input.ordinal ? ordinalTerm().expr : undefined };
     items.push(
       ...(multiColumnAggregate(expr, cols, aggEnv) ?? [{ ...cols[0], sql: scalar(expr, aggEnv).sql }]),
     );

@@ -123,9 +123,11 @@ function counted(value: Sql): string {
   return value.type === 'string' ? `nullif(${value.sql}, '')` : value.sql;
 }
 
-function collected(value: Sql, distinct: boolean, maxSize?: Sql): string {
+function collected(value: Sql, distinct: boolean, maxSize?: Sql, order?: string): string {
   const v = counted(value);
-  const list = `coalesce(list(${distinct ? 'DISTINCT ' : ''}${v}) FILTER (WHERE ${v} IS NOT NULL), [])`;
+  // a set has no order (and DuckDB cannot order a DISTINCT aggregate by another column)
+  const by = order && !distinct ? ` ORDER BY ${order}` : '';
+  const list = `coalesce(list(${distinct ? 'DISTINCT ' : ''}${v}${by}) FILTER (WHERE ${v} IS NOT NULL), [])`;
   // Kusto's maxSize argument: at most that many elements
   return dialect.toJson(maxSize ? `list_slice(${list}, 1, ${maxSize.sql})` : list);
 }
@@ -146,7 +148,7 @@ const AGGREGATE: Library = {
   make_set: (args, _node, env) =>
     collected(arg(args, 0, env), true, args.length > 1 ? arg(args, 1, env) : undefined),
   make_list: (args, _node, env) =>
-    collected(arg(args, 0, env), false, args.length > 1 ? arg(args, 1, env) : undefined),
+    collected(arg(args, 0, env), false, args.length > 1 ? arg(args, 1, env) : undefined, env.listOrder),
 };
 AGGREGATE.any = AGGREGATE.take_any;
 AGGREGATE.count_distinct = AGGREGATE.dcount;

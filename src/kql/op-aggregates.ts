@@ -37,7 +37,8 @@ function collect(distinct: boolean): Impl {
   return (args, _node, env) => {
     const value = kept(sql(args, 0, env));
     const where = sql(args, 1, env).sql;
-    const list = `coalesce(list(${distinct ? 'DISTINCT ' : ''}${value}) FILTER (WHERE ${where} AND ${value} IS NOT NULL), [])`;
+    const by = env.listOrder && !distinct ? ` ORDER BY ${env.listOrder}` : '';
+    const list = `coalesce(list(${distinct ? 'DISTINCT ' : ''}${value}${by}) FILTER (WHERE ${where} AND ${value} IS NOT NULL), [])`;
     // Kusto's maxSize argument: at most that many elements
     return dialect.toJson(args.length > 2 ? `list_slice(${list}, 1, ${sql(args, 2, env).sql})` : list);
   };
@@ -54,7 +55,10 @@ const AGGREGATES: Record<string, Impl> = {
   maxif: (args, _n, env) => `max(${kept(sql(args, 0, env))}) FILTER (WHERE ${sql(args, 1, env).sql})`,
   minif: (args, _n, env) => `min(${kept(sql(args, 0, env))}) FILTER (WHERE ${sql(args, 1, env).sql})`,
   percentile: (args, _n, env) => `quantile_disc(${sql(args, 0, env).sql}, ${fraction(args[1], env)})`,
-  make_list_with_nulls: (args, _n, env) => dialect.toJson(`coalesce(list(${sql(args, 0, env).sql}), [])`),
+  make_list_with_nulls: (args, _n, env) =>
+    dialect.toJson(
+      `coalesce(list(${sql(args, 0, env).sql}${env.listOrder ? ` ORDER BY ${env.listOrder}` : ''}), [])`,
+    ),
   make_set_if: collect(true),
   make_list_if: collect(false),
 };

@@ -36,6 +36,16 @@ describe('summarize aggregates', () => {
     expect(r.avg_EventId).toBe(4);
   });
 
+  it('make_list keeps the written order of a datatable (Kusto: input order, not scan order)', async () => {
+    const values = Array.from({ length: 40 }, (_, i) => (i * 7) % 40);
+    const { rows } = await run(
+      `datatable(v:long)[${values.join(', ')}] | summarize l = make_list(v), w = make_list_with_nulls(v), f = make_list_if(v, v >= 0)`,
+    );
+    expect(rows[0].l).toEqual(values);
+    expect(rows[0].w).toEqual(values);
+    expect(rows[0].f).toEqual(values);
+  });
+
   it('make_set / make_list / make_*_if keep at most maxSize elements', async () => {
     const { rows } = await run(
       'range x from 1 to 100 step 1 | summarize s = make_set(x, 5), l = make_list(x, 3), i = make_list_if(x, x > 50, 2), a = make_list(x)',
