@@ -32,3 +32,25 @@ export async function generateLines(
   renameSync(partial, file);
   return file;
 }
+
+/** The 21 columns of a Zeek conn.log as Zeek 6 writes them (names, then types). */
+export const ZEEK_CONN_FIELDS =
+  'ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto service duration orig_bytes resp_bytes conn_state local_orig local_resp missed_bytes history orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes tunnel_parents'.split(
+    ' ',
+  );
+export const ZEEK_CONN_TYPES =
+  'time string addr port addr port enum string interval count count string bool bool count string count count count count set[string]'.split(
+    ' ',
+  );
+
+/** The header lines of a generated Zeek conn.log (TSV). */
+export const ZEEK_CONN_HEADER = [
+  '#separator \\x09',
+  '#set_separator\t,',
+  '#empty_field\t(empty)',
+  '#unset_field\t-',
+  '#path\tconn',
+  '#open\t2026-05-21-00-00-00',
+  `#fields\t${ZEEK_CONN_FIELDS.join('\t')}`,
+  `#types\t${ZEEK_CONN_TYPES.join('\t')}`,
+];

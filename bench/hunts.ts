@@ -23,7 +23,7 @@ import { loadIndicators } from '../src/intel/ti-table.js';
 import { bundledIndicators } from '../src/intel/bundled.js';
 import { ingestPaths } from '../src/telemetry/ingest.js';
 import type { BenchResult, BenchRow } from './types.js';
-import { generateLines } from './generate.js';
+import { generateLines, ZEEK_CONN_HEADER } from './generate.js';
 
 const root = resolve(import.meta.dirname, '..');
 const corpusDir = join(root, 'bench', '.corpus', 'hunts');
@@ -45,24 +45,9 @@ const server = (i: number) => {
 };
 const COMMON_PORTS = [443, 443, 443, 80, 53, 123, 22, 8080];
 
-const ZEEK_FIELDS =
-  'ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto service duration orig_bytes resp_bytes conn_state local_orig local_resp missed_bytes history orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes tunnel_parents';
-const ZEEK_TYPES =
-  'time string addr port addr port enum string interval count count string bool bool count string count count count count set[string]';
-
 /** Zeek: 1% a worm scanner on 23 (unanswered), 0.1% a sequential crawler on 7547 (unanswered). */
 function zeekConn(lines: number): Promise<string> {
-  const header = [
-    '#separator \\x09',
-    '#set_separator\t,',
-    '#empty_field\t(empty)',
-    '#unset_field\t-',
-    '#path\tconn',
-    '#open\t2026-05-21-00-00-00',
-    `#fields\t${ZEEK_FIELDS.split(' ').join('\t')}`,
-    `#types\t${ZEEK_TYPES.split(' ').join('\t')}`,
-  ];
-  return generate(`conn-${lines}.log`, header, lines, (i) => {
+  return generate(`conn-${lines}.log`, ZEEK_CONN_HEADER, lines, (i) => {
     const ts = (START + (i * DAY_SECONDS) / lines).toFixed(6);
     let src = client(i, 1 + (i % 40));
     let dst = server(i);

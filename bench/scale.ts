@@ -16,7 +16,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BenchResult } from './types.js';
-import { generateLines, type LineMaker } from './generate.js';
+import {
+  generateLines,
+  type LineMaker,
+  ZEEK_CONN_HEADER,
+  ZEEK_CONN_FIELDS,
+  ZEEK_CONN_TYPES,
+} from './generate.js';
 
 const root = resolve(import.meta.dirname, '..');
 const corpusDir = join(root, 'bench', '.corpus', 'scale');
@@ -34,25 +40,10 @@ const remote = (i: number) =>
 const local = (i: number) => `10.${(i >> 16) & 63}.${(i >> 8) & 255}.${i & 255}`;
 const remotePort = (i: number) => (i % 50_000 === 49_999 ? 3778 : [443, 80, 23, 7547, 53][i % 5]);
 
-const ZEEK_FIELDS =
-  'ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto service duration orig_bytes resp_bytes conn_state local_orig local_resp missed_bytes history orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes tunnel_parents';
-const ZEEK_TYPES =
-  'time string addr port addr port enum string interval count count string bool bool count string count count count count set[string]';
-
 function zeekConn(lines: number, name = `conn-${lines}.log`): Promise<string> {
-  const header = [
-    '#separator \\x09',
-    '#set_separator\t,',
-    '#empty_field\t(empty)',
-    '#unset_field\t-',
-    '#path\tconn',
-    '#open\t2026-05-21-00-00-00',
-    `#fields\t${ZEEK_FIELDS.split(' ').join('\t')}`,
-    `#types\t${ZEEK_TYPES.split(' ').join('\t')}`,
-  ];
   return generate(
     name,
-    header,
+    ZEEK_CONN_HEADER,
     lines,
     (i) =>
       `${(START + i / 100).toFixed(6)}\tC${i.toString(36)}\t${local(i)}\t${30000 + (i % 30000)}\t${remote(i)}\t` +
@@ -116,22 +107,20 @@ const sq = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 async function workloads(events: number, formats: Set<string>, big: boolean): Promise<Workload[]> {
   const out: Workload[] = [];
-  const zeekColumns = ZEEK_FIELDS.split(' ')
-    .map((f, i) => {
-      const t = ZEEK_TYPES.split(' ')[i];
-      const type =
-        t === 'time' || t === 'interval'
-          ? 'DOUBLE'
-          : t === 'port'
-            ? 'INTEGER'
-            : t === 'count'
-              ? 'BIGINT'
-              : t === 'set[string]'
-                ? 'VARCHAR'
-                : 'VARCHAR';
-      return `${sq(f)}: ${sq(type)}`;
-    })
-    .join(', ');
+  const zeekColumns = ZEEK_CONN_FIELDS.map((f, i) => {
+    const t = ZEEK_CONN_TYPES[i];
+    const type =
+      t === 'time' || t === 'interval'
+        ? 'DOUBLE'
+        : t === 'port'
+          ? 'INTEGER'
+          : t === 'count'
+            ? 'BIGINT'
+            : t === 'set[string]'
+              ? 'VARCHAR'
+              : 'VARCHAR';
+    return `${sq(f)}: ${sq(type)}`;
+  }).join(', ');
   const zeek = (file: string, n: number): Workload => ({
     name: `Zeek conn TSV, ${n.toLocaleString('en')} lines`,
     file,
