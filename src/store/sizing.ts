@@ -6,7 +6,6 @@
  * lines (3.7 GB) in memory peaked at 19 GB RSS (DuckDB's default limit is 80% of RAM, and an in-memory
  * table can never be evicted). Measured figures: docs/telemetry.md "Memory".
  */
-import { statSync } from 'node:fs';
 import { walkPaths, type WalkOptions } from '../util/walk.js';
 
 /** Above this many input bytes (compressed ones counted as COMPRESSION_RATIO times their size). */
@@ -26,16 +25,11 @@ export interface StoreSizing {
 
 /** Input bytes of the files under `paths` (compressed files scaled up), as the loader will see them. */
 export async function inputBytes(paths: readonly string[], walk: WalkOptions = {}): Promise<number> {
-  const { files } = await walkPaths(paths, walk);
+  const { files, sizes } = await walkPaths(paths, walk);
   let total = 0;
-  for (const file of files) {
-    try {
-      const size = statSync(file).size;
-      total += /\.(gz|zst|zstd)$/i.test(file) ? size * COMPRESSION_RATIO : size;
-    } catch {
-      // unreadable: the ingest reports it
-    }
-  }
+  files.forEach((file, i) => {
+    total += /\.(gz|zst|zstd)$/i.test(file) ? sizes[i] * COMPRESSION_RATIO : sizes[i];
+  });
   return total;
 }
 
