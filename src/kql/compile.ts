@@ -13,6 +13,7 @@ import { inlineCall, userFunction } from './op-userfn.js';
 import { kqlError, NeedsData, unsupported, KqlError } from './errors.js';
 import type { BagKey } from './op-evaluate.js';
 import { analyze, type KNode } from './kusto.js';
+import { tolerated } from './tolerated.js';
 import { compactParams, ident, Params, rawIdent, sqlName, withColumnNaming } from './sql.js';
 import { hiddenColumns } from './relation.js';
 import { EXPRESSIONS } from './expr.js';
@@ -215,7 +216,7 @@ function sourceHint(query: string, error: { message: string; start: number }): s
 
 function compile(query: string, options: CompileOptions, warnings: string[]): CompiledQuery {
   const { root, diagnostics } = analyze(query, options.schemas);
-  const error = diagnostics.find((d) => d.severity === 'Error');
+  const error = diagnostics.find((d) => d.severity === 'Error' && !tolerated(d, root));
   if (error) throw kqlError(query, error.code, sourceHint(query, error), error.start, error.length);
 
   const compilation = new Compilation(query, options);

@@ -233,6 +233,15 @@ function makeDatetime(args: KNode[], node: KNode, env: Env): string {
   return `TRY_CAST(try(make_timestamp(${parts.join(', ')}, ${seconds})) AS TIMESTAMP)`;
 }
 
+/** `make_timespan(h, m)`, `(h, m, s)` or `(d, h, m, s)`: seconds may have a fraction (kept to the microsecond). */
+function makeTimespan(args: KNode[], node: KNode, env: Env): string {
+  if (args.length < 2 || args.length > 4) return env.c.fail(node, 'make_timespan arguments');
+  const units = [86_400_000_000, 3_600_000_000, 60_000_000, 1_000_000].slice(4 - Math.max(args.length, 3));
+  if (args.length === 2) units.pop();
+  const terms = args.map((a, i) => `CAST(${arg(args, i, env).sql} AS DOUBLE) * ${units[i]}`);
+  return dialect.intervalFromMicros(`CAST(round(${terms.join(' + ')}) AS BIGINT)`);
+}
+
 const unixtime =
   (factor: number): Impl =>
   (args, _node, env) =>
@@ -282,6 +291,7 @@ const SCALARS: Library = {
   unixtime_nanoseconds_todatetime: (args, _node, env) =>
     dialect.timestampFromMicros(`CAST(floor(${arg(args, 0, env).sql} / 1000) AS BIGINT)`),
   make_datetime: makeDatetime,
+  make_timespan: makeTimespan,
 };
 SCALARS.toboolean = toBool;
 SCALARS.getmonth = SCALARS.monthofyear;

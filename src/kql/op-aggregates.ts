@@ -97,8 +97,11 @@ function argExtreme(fn: 'arg_max' | 'arg_min', node: KNode, out: Column[], env: 
   }
   if (fields.length !== tuple.length) env.c.fail(node, 'arg_max/arg_min arguments');
   const struct = `struct_pack(${fields.map((f, i) => `f${i} := ${f}`).join(', ')})`;
-  // a group whose keys are all null still gives a row (Kusto's): the first one
-  const picked = `coalesce(${fn}(${struct}, ${key}), first(${struct}))`;
+  // a group whose keys are all null still gives a row (Kusto's): the first one. Over rows in a known
+  // order, ties (and the all-null group) go to the first row in that order, as the docs' examples show.
+  const picked = env.listOrder
+    ? `first(${struct} ORDER BY ${key} ${fn === 'arg_max' ? 'DESC' : 'ASC'} NULLS LAST, ${env.listOrder})`
+    : `coalesce(${fn}(${struct}, ${key}), first(${struct}))`;
   return out.map((col, i) => ({ ...col, sql: fieldOf(picked, i, col.type) }));
 }
 

@@ -17,11 +17,48 @@ function parameter(op: KNode, name: string): KNode | undefined {
     .find((p) => (p.node('Name')?.simpleName ?? p.node('Name')?.text.trim())?.toLowerCase() === name);
 }
 
+/** One output column: its name, and which input column (by name and type) fills it. */
+interface UnionColumn extends Column {
+  input: Column;
+}
+
+/**
+ * Output columns in first-appearance order. A name with several types becomes one column per type
+ * (`x_long`, `x_int`); when such a name is also an input's own column name, the input's column keeps it
+ * and the split one gets a number (`x_long1`), as the engine names them. Undefined when this does not
+ * line up with the binder's columns (the binder's names are then used as they are).
+ */
+function unionColumns(
+  rels: Relation[],
+  out: Column[],
+  withSource: string | undefined,
+): UnionColumn[] | undefined {
+  const seen: Column[] = [];
+  for (const rel of rels)
+    for (const col of rel.columns)
+      if (!seen.some((s) => s.name === col.name && s.type === col.type)) seen.push(col);
+  const split = (name: string) => seen.filter((s) => s.name === name).length > 1;
+  const own = new Set(seen.filter((s) => !split(s.name)).map((s) => s.name));
+  const taken = new Set<string>(withSource ? [withSource, ...own] : own);
+  const cols = seen.map((input) => {
+    if (!split(input.name)) return { name: input.name, type: input.type, input };
+    let name = `${input.name}_${input.type}`;
+    for (let n = 1; taken.has(name); n++) name = `${input.name}_${input.type}${n}`;
+    taken.add(name);
+    return { name, type: input.type, input };
+  });
+  const body = out.filter((col) => col.name !== withSource);
+  const fits = cols.length === body.length && cols.every((col, i) => col.type === body[i].type);
+  return fits ? cols : undefined;
+}
+
 /** SQL reading output column `col` from one input, or a typed NULL when the input lacks it. */
-function columnFrom(rel: Relation, col: Column): string {
+function columnFrom(rel: Relation, col: Column, input?: Column): string {
   const duck = dialect.type(col.type) ?? 'VARCHAR';
-  const exact = rel.columns.find((c) => c.name === col.name);
-  const byType = rel.columns.find((c) => `${c.name}_${c.type}` === col.name);
+  const exact = input
+    ? rel.columns.find((c) => c.name === input.name && c.type === input.type)
+    : rel.columns.find((c) => c.name === col.name);
+  const byType = input ? undefined : rel.columns.find((c) => `${c.name}_${c.type}` === col.name);
   const found = exact ?? byType;
   if (!found) return `CAST(NULL AS ${duck})`;
   return found.type === col.type ? ident(found.name) : `CAST(${ident(found.name)} AS ${duck})`;
@@ -40,7 +77,7 @@ function sourceSql(rel: Relation, mode: SourceMode): string {
 
 function label(node: KNode | undefined, index: number): string {
   const symbol = node?.kind === 'NameReference' ? node.symbol : undefined;
-  return symbol?.kind === 'Table' || symbol?.kind === 'Variable' ? symbol.name : `union_arg${index}`;
+  return ['Table', 'Variable', 'Function'].includes(symbol?.kind ?? '') ? symbol!.name : `union_arg${index}`;
 }
 
 /** isfuzzy: an input that reads a table, function or let nobody declared (`(X_CL | where …)`). */
@@ -72,15 +109,24 @@ export function union(op: KNode, input: Relation | undefined, out: Column[], c: 
 
   const modes = inputs.map((i) => i.rel.source);
   const mode: SourceMode = modes.includes('list') ? 'list' : modes.includes('row') ? 'row' : 'none';
+  const named = unionColumns(
+    inputs.map((i) => i.rel),
+    out,
+    withSource,
+  );
+  let next = 0;
+  const columns: (Column & { input?: Column })[] = out.map((col) =>
+    col.name === withSource || !named ? col : named[next++],
+  );
   const selects = inputs.map(({ rel, label: name }) => {
-    const list = out.map((col) =>
+    const list = columns.map((col) =>
       col.name === withSource
         ? `${c.params.add(name, 'string')} AS ${ident(col.name)}`
-        : `${columnFrom(rel, col)} AS ${ident(col.name)}`,
+        : `${columnFrom(rel, col, col.input)} AS ${ident(col.name)}`,
     );
     if (mode !== 'none') list.push(`${sourceSql(rel, mode)} AS ${ident(SOURCE_COLUMN)}`);
     return `SELECT ${list.join(', ')} FROM ${rel.from}`;
   });
   const from = c.cte(selects.join(' UNION ALL '));
-  return { from, columns: out.map(({ name, type }) => ({ name, type })), source: mode, ordinal: false };
+  return { from, columns: columns.map(({ name, type }) => ({ name, type })), source: mode, ordinal: false };
 }

@@ -31,6 +31,8 @@ describe('logic and conversion', () => {
     ['totimespan("-00:30:00")', '-00:30:00'],
     ['totimespan("nope")', null],
     ['tostring(totimespan("1.02:03:04"))', '1.02:03:04'],
+    ['make_timespan(1, 12, 30, 55.123)', '1.12:30:55.1230000'],
+    ['make_timespan(12, 30)', '12:30:00'],
     ['7 / 2', 3],
     ['-7 / 2', -3],
     ['7.0 / 2', 3.5],

@@ -24,6 +24,24 @@ describe('summarize aggregates', () => {
     expect([a.EventId, a.Name, a.c, a.Name1]).toEqual([1, 'x.com', 5, 'y.com']);
   });
 
+  it('arg_max / arg_min over a datatable: ties and all-null groups keep the first written row', async () => {
+    const { rows } = await run(
+      'datatable(F:string, C:string, V:int)["a","x",1, "a","y",1, "b","p",int(null), "b","q",int(null)] | summarize arg_max(V, C), m = arg_min(V, C) by F',
+    );
+    expect(unordered(rows.map(({ F, C, C1 }) => ({ F, C, C1 })))).toEqual([
+      { F: 'a', C: 'x', C1: 'x' },
+      { F: 'b', C: 'p', C1: 'p' },
+    ]);
+  });
+
+  it('count(x) counts rows, null x included (the engine accepts the argument)', async () => {
+    const { columns, rows } = await run(
+      'range x from 1 to 3 step 1 | extend y = iff(x == 1, real(null), 1.0) | summarize count(y)',
+    );
+    expect(columns[0]).toBe('count_y');
+    expect(rows[0].count_y).toBe(3);
+  });
+
   it('percentile(s) are nearest-rank; stdev / variance are sample statistics; avg', async () => {
     const { rows } = await run(
       'DnsEvents | summarize percentiles(EventId, 50, 95), p = percentile(EventId, 25), stdev(EventId), variance(EventId), avg(EventId)',

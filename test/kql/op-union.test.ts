@@ -18,6 +18,20 @@ describe('union', () => {
     );
   });
 
+  it("a split column that meets an input's own column name gets a number: the own column keeps it", async () => {
+    const { columns, rows } = await run(
+      'let V1 = view () { print x=1 }; let V2 = view () { print x=toint(2) }; let V3 = view () { print x_long=3 }; union withsource=T V1, V2, V3',
+    );
+    expect(columns).toEqual(['T', 'x_long1', 'x_int', 'x_long']);
+    expect(unordered(rows)).toEqual(
+      unordered([
+        { T: 'V1', x_long1: 1, x_int: null, x_long: null },
+        { T: 'V2', x_long1: null, x_int: 2, x_long: null },
+        { T: 'V3', x_long1: null, x_int: null, x_long: 3 },
+      ]),
+    );
+  });
+
   it('tables by name (withsource gives the table), piped input, isfuzzy skips a missing table', async () => {
     const tables = await run(
       'union withsource=Src DnsEvents, CommonSecurityLog | summarize n = count() by Src',

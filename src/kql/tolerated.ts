@@ -1,0 +1,35 @@
+/**
+ * Kusto.Language errors that Kusto itself does not raise: the engine accepts these forms (its own
+ * documented examples use them), but the language library's signatures are narrower. Each entry names
+ * the diagnostic code and the function whose argument it flags; the translator handles the form.
+ */
+import type { KDiagnostic, KNode } from './kusto.js';
+
+interface Tolerance {
+  code: string;
+  fn: string;
+  why: string;
+}
+
+const TOLERATED: Tolerance[] = [
+  // summarize count(x): the engine counts the rows and ignores the argument (summarize-operator#6, #9)
+  { code: 'KS107', fn: 'count', why: 'count(expr) counts rows like count()' },
+  // make_timespan(d, h, m, 55.123): the engine takes fractional seconds (make-timespan-function#1)
+  { code: 'KS134', fn: 'make_timespan', why: 'make_timespan takes fractional seconds' },
+];
+
+/** Whether a diagnostic lies inside the argument list of a call that the engine accepts anyway. */
+export function tolerated(d: KDiagnostic, root: KNode): boolean {
+  const rules = TOLERATED.filter((t) => t.code === d.code);
+  if (!rules.length) return false;
+  return root.find('FunctionCallExpression').some((call) => {
+    const name = (call.node('Name')?.simpleName ?? '').toLowerCase();
+    const args = call.node('ArgumentList');
+    return (
+      rules.some((t) => t.fn === name) &&
+      args !== undefined &&
+      d.start >= args.start &&
+      d.start + d.length <= args.start + args.length
+    );
+  });
+}
