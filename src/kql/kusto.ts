@@ -111,6 +111,43 @@ function schemaName(name: string): string {
 
 const globalsCache = new WeakMap<SchemaSet, unknown>();
 
+/**
+ * `schema_merge([PreserveOrder])`: Kusto.Language 12.4.1 defines the plugin but leaves it out of its list
+ * (so the binder reports KS124), and with PreserveOrder required where the documentation has it optional.
+ * Declared here as documented: getschema's four columns, one optional bool.
+ */
+function schemaMerge(): unknown {
+  const { K, System } = load();
+  const S = K.Symbols;
+  const column = (name: string, type: unknown) => new S.ColumnSymbol(name, type);
+  const result = new S.TableSymbol.ctor(
+    System.Array.init(
+      [
+        column('ColumnName', S.ScalarTypes.String),
+        column('ColumnOrdinal', S.ScalarTypes.Int),
+        column('DataType', S.ScalarTypes.String),
+        column('ColumnType', S.ScalarTypes.String),
+      ],
+      S.ColumnSymbol,
+    ),
+  );
+  // (name, type, kind, values, examples, isCaseSensitive, defaultValueIndicator, minOccurring, maxOccurring, …)
+  const preserveOrder = new S.Parameter.$ctor3(
+    'PreserveOrder',
+    S.ScalarTypes.Bool,
+    S.ArgumentKind.Literal,
+    undefined,
+    undefined,
+    false,
+    undefined,
+    0,
+    1,
+    undefined,
+    undefined,
+  );
+  return new S.FunctionSymbol.$ctor5('schema_merge', result, [preserveOrder]);
+}
+
 function globalsFor(schemas: SchemaSet): unknown {
   let globals = globalsCache.get(schemas);
   if (!globals) {
@@ -124,7 +161,7 @@ function globalsFor(schemas: SchemaSet): unknown {
         ),
     );
     const database = new K.Symbols.DatabaseSymbol.$ctor1('telltale', tables, false);
-    globals = K.GlobalState.Default.WithDatabase(database);
+    globals = K.GlobalState.Default.WithDatabase(database).WithPlugIns(K.PlugIns.All.concat([schemaMerge()]));
     globalsCache.set(schemas, globals);
   }
   return globals;

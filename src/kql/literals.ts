@@ -13,12 +13,12 @@ function unwrap(text: string, names: string[]): string {
   return text.trim();
 }
 
-/** `2026-05-20`, `2026-05-20 10:00`, `2026-05-20T10:00:01.5Z`, `…+02:00` → 'YYYY-MM-DD HH:MM:SS.ffffff' UTC. */
+/** `2026-05-20` (also `2026 - 05 - 20`: Kusto skips the spaces), `2026-05-20 10:00`, `2026-05-20T10:00:01.5Z`, `…+02:00` → 'YYYY-MM-DD HH:MM:SS.ffffff' UTC. */
 export function parseDatetime(text: string): string | null {
   const inner = unwrap(text, ['datetime', 'date']);
   if (inner.toLowerCase() === 'null') return null;
   const m =
-    /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(
+    /^(\d{4})\s*-\s*(\d{1,2})\s*-\s*(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(
       inner,
     );
   let ms: number;

@@ -67,6 +67,63 @@ describe('evaluate ipv4_lookup', () => {
   });
 });
 
+describe('evaluate ipv6_lookup', () => {
+  it('joins each address with the longest matching IPv6 network; unmatched rows only when asked', async () => {
+    const nets =
+      'let nets = datatable(network:string, tag:string) ["2001:db8::/32", "wide", "2001:db8:1::/48", "narrow"];';
+    const q = (extra: string) =>
+      `${nets} datatable(ip:string) ["2001:db8:1::5", "2001:db8:2::5", "fe80::1"] | evaluate ipv6_lookup(nets, ip, network${extra}) | sort by ip asc`;
+    expect((await run(q(''))).rows.map((r) => [r.ip, r.tag])).toEqual([
+      ['2001:db8:1::5', 'narrow'],
+      ['2001:db8:2::5', 'wide'],
+    ]);
+    const { columns, rows } = await run(q(', true'));
+    expect(columns.slice(0, 3)).toEqual(['ip', 'network', 'tag']);
+    expect(rows.map((r) => [r.ip, r.tag])).toEqual([
+      ['2001:db8:1::5', 'narrow'],
+      ['2001:db8:2::5', 'wide'],
+      ['fe80::1', ''],
+    ]);
+  });
+});
+
+describe('evaluate schema_merge', () => {
+  const schemas = (second: string) =>
+    `let a = datatable(Uri:string, Status:int)[] | getschema; let b = datatable(${second})[] | getschema; union a, b`;
+  const merged = async (q: string) =>
+    (await run(q)).rows.map((r) => [r.ColumnName, r.ColumnOrdinal, r.ColumnType]).sort(byJson);
+
+  it('one row per column, at the ordinal of the first schema holding it', async () => {
+    expect(
+      await merged(`${schemas('Uri:string, Status:int, Ref:string')} | evaluate schema_merge()`),
+    ).toEqual([
+      ['Ref', 2, 'string'],
+      ['Status', 1, 'int'],
+      ['Uri', 0, 'string'],
+    ]);
+  });
+
+  it('reports a column found at another ordinal, unless PreserveOrder is false', async () => {
+    const q = schemas('Uri:string, Ref:string, Status:int');
+    expect(await merged(`${q} | evaluate schema_merge()`)).toEqual([
+      ['Ref', 1, 'string'],
+      ['Status', -1, 'ERROR(columns are out of order)'],
+      ['Uri', 0, 'string'],
+    ]);
+    expect(await merged(`${q} | evaluate schema_merge(PreserveOrder = false)`)).toEqual([
+      ['Ref', 2, 'string'],
+      ['Status', 1, 'int'],
+      ['Uri', 0, 'string'],
+    ]);
+  });
+
+  it('stops with an error on a column of two types (Kusto reduces them by undocumented rules)', async () => {
+    await expect(run(`${schemas('Uri:string, Status:long')} | evaluate schema_merge()`)).rejects.toThrow(
+      /column Status has several types/,
+    );
+  });
+});
+
 describe('user activity plugins', () => {
   const T = `datatable(u:string, t:datetime) ["a", datetime(2024-01-01), "b", datetime(2024-01-01), "a", datetime(2024-01-02), "c", datetime(2024-01-03), "a", datetime(2024-01-03)]`;
   it('activity_counts_metrics: rows, distinct, new and running distinct ids per window', async () => {
@@ -89,6 +146,20 @@ describe('user activity plugins', () => {
     expect(rows.map((r) => [String(r.t).slice(0, 10), r.dcount])).toEqual([
       ['2024-01-01', 1],
       ['2024-01-03', 1],
+    ]);
+  });
+
+  it('sliding_window_counts: rows and distinct ids of the lookback bins ending at each bin', async () => {
+    const { columns, rows } = await run(
+      `${T} | evaluate sliding_window_counts(u, t, datetime(2024-01-01), datetime(2024-01-05), 2d, 1d) | sort by t asc`,
+    );
+    expect(columns).toEqual(['t', 'Count', 'Dcount']);
+    // windows (b − 2d, b]: Jan 1 {a, b}; Jan 1–2 {a, b, a}; Jan 2–3 {a, c, a}; Jan 3–4 {c, a}; Jan 5: none
+    expect(rows.map((r) => [String(r.t).slice(0, 10), r.Count, r.Dcount])).toEqual([
+      ['2024-01-01', 2, 2],
+      ['2024-01-02', 3, 2],
+      ['2024-01-03', 3, 2],
+      ['2024-01-04', 2, 2],
     ]);
   });
 });

@@ -77,3 +77,31 @@ export const activeUsersCount: Plugin = (_op, call, input, out, c) => {
   );
   return relation(from, out);
 };
+
+/**
+ * `sliding_window_counts(id, t, start, end, lookback, bin)`: per bin (aligned to `start`, up to `end`) the
+ * rows and distinct ids of the bins within `lookback` before it, its own included ((b − lookback, b]); a
+ * bin no row reaches is left out, as in the documented technique (bin, range over the lookback, summarize).
+ */
+export const slidingWindowCounts: Plugin = (_op, call, input, out, c) => {
+  const args = argumentsOf(call, 6, 'sliding_window_counts', c);
+  if (out.length !== 3) return c.fail(call, 'sliding_window_counts result columns');
+  const [id, ts, start, end] = args.slice(0, 4).map((a) => rowSql(a, c));
+  const bin = stepping(ts, rowSql(args[5], c), args[5], c);
+  const lookback = stepping(ts, rowSql(args[4], c), args[4], c).step;
+  const first = bin.units(start.sql);
+  const rowBin = `(${first} + ${binned(`(${bin.units(ts.sql)} - ${first})`, bin.step)})`;
+  const rows = c.cte(
+    `SELECT ${id.sql} AS _tt_id, ${rowBin} AS _tt_bin FROM ${input.from} WHERE ${ts.sql} IS NOT NULL`,
+  );
+  const bins = c.cte(
+    `SELECT unnest(generate_series(CAST(${first} AS BIGINT), CAST(${bin.units(end.sql)} AS BIGINT), CAST(${bin.step} AS BIGINT))) AS _tt_bin`,
+  );
+  const [t, count, dcount] = out.map((col) => ident(col.name));
+  const from = c.cte(
+    `SELECT ${bin.back('b._tt_bin')} AS ${t}, count(*) AS ${count}, count(DISTINCT r._tt_id) AS ${dcount} ` +
+      `FROM ${bins} AS b JOIN ${rows} AS r ON r._tt_bin <= b._tt_bin AND r._tt_bin > b._tt_bin - ${lookback} ` +
+      `GROUP BY b._tt_bin`,
+  );
+  return relation(from, out);
+};
