@@ -3,39 +3,19 @@
  * child processes; `wasm` (the official WebAssembly build) is the fallback, in worker threads. Both are
  * YARA-X 1.20.0, so rules compile and match the same way (differences: docs/scan.md).
  */
-import type { YxMatch } from './format.js';
-import { asBuffer, compileNative, loadNative, nativeMatches } from './native.js';
+import type { LoadedRules, RuleScanner } from './loaded.js';
+import { loadNative, nativeRules } from './native.js';
 import { compileRules, type RuleSource } from './rules.js';
-import type { EngineChoice, EngineName, RuleError } from './types.js';
+import type { YxMatch } from './format.js';
+import type { EngineChoice, EngineName } from './types.js';
 import { initYarax } from './yarax.js';
 
 export type { EngineChoice, EngineName } from './types.js';
-
-/** Scans one object at a time with the compiled rules. */
-export interface RuleScanner {
-  /** Throws on engine errors (a wasm trap: WebAssembly.RuntimeError). */
-  scan(data: Uint8Array, globals?: Record<string, string>): YxMatch[];
-  free(): void;
-}
-
-export interface LoadedRules {
-  scanner: RuleScanner;
-  /** Sources that compiled, in order. */
-  accepted: RuleSource[];
-  errors: RuleError[];
-  ruleCount: number;
-}
+export type { LoadedRules, RuleScanner } from './loaded.js';
 
 /** Compile `sources` with `engine` (WASM must be initialised in this thread first: initYarax). */
 export function loadRules(engine: EngineName, sources: RuleSource[]): LoadedRules {
-  if (engine === 'native') {
-    const { rules, ...rest } = compileNative(sources);
-    const scanner: RuleScanner = {
-      scan: (data, globals) => nativeMatches(rules.scan(asBuffer(data), globals)),
-      free: () => undefined,
-    };
-    return { scanner, ...rest };
-  }
+  if (engine === 'native') return nativeRules(sources);
   const { rules, warnings: _warnings, ...rest } = compileRules(sources);
   const wasm = rules.scanner();
   const scanner: RuleScanner = {

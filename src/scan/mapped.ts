@@ -4,21 +4,37 @@
  * them: on this kind of VM the first touch of fresh memory is what a large file costs most (a 256 MiB
  * read into a new buffer: 0.6–0.9 s of CPU; mapping it: ~0.03 s, no copy). Only in child processes: a
  * file truncated while mapped raises SIGBUS, which the pool survives as a lost worker, not as a lost run.
+ * The same addon maps a worker's progress file shared and writable (see ProgressFileWriter).
  */
 import { createRequire } from 'node:module';
 
 export type MapFile = (fd: number, size: number) => Buffer;
 
-let loaded: MapFile | null | undefined;
+interface MmapAddon {
+  map: MapFile;
+  /** A shared read-write mapping of the first `size` bytes of a file at least that long. */
+  share: MapFile;
+}
 
-/** The addon's map function, or undefined where it did not build or load (then files are read). */
-export function loadMapFile(): MapFile | undefined {
+let loaded: MmapAddon | null | undefined;
+
+function addon(): MmapAddon | undefined {
   if (loaded === undefined) {
     try {
-      loaded = (createRequire(import.meta.url)('telltale-mmap') as { map: MapFile }).map;
+      loaded = createRequire(import.meta.url)('telltale-mmap') as MmapAddon;
     } catch {
       loaded = null;
     }
   }
   return loaded ?? undefined;
+}
+
+/** The addon's map function, or undefined where it did not build or load (then files are read). */
+export function loadMapFile(): MapFile | undefined {
+  return addon()?.map;
+}
+
+/** The addon's shared mapping, or undefined (then progress is written with pwrite). */
+export function loadShareFile(): MapFile | undefined {
+  return addon()?.share;
 }

@@ -5,6 +5,7 @@
  * (another OS or CPU, a failed install) is returned as a reason, and the caller falls back to WASM.
  */
 import { createRequire } from 'node:module';
+import type { LoadedRules, RuleScanner } from './loaded.js';
 import { EXTERNALS } from './externals.js';
 import type { YxMatch } from './format.js';
 import { outline } from './outline.js';
@@ -42,24 +43,45 @@ interface NativeModule {
 }
 
 let loaded: NativeModule | { reason: string } | undefined;
+let probed = false;
 
-/** The addon, or why it cannot be used here. Loaded once per process. */
-export function loadNative(): NativeModule | { reason: string } {
+/** The addon as `require` gives it, or why it did not load. Loaded once per process. */
+export function requireNative(): NativeModule | { reason: string } {
   if (!loaded) {
     try {
-      const mod = createRequire(import.meta.url)(NATIVE_PACKAGE) as NativeModule;
-      mod.validate('rule probe { condition: true }');
-      loaded = mod;
+      loaded = createRequire(import.meta.url)(NATIVE_PACKAGE) as NativeModule;
     } catch (e) {
-      const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-      loaded = { reason: `${NATIVE_PACKAGE} did not load (${process.platform}-${process.arch}): ${msg}` };
+      loaded = unusable(e);
     }
   }
   return loaded;
 }
 
+/**
+ * The addon, checked with a probe compile, or why it cannot be used here: what the engine choice asks.
+ * Worker processes skip the probe (requireNative: ~10 ms of CPU each): the parent made it before
+ * choosing the native engine.
+ */
+export function loadNative(): NativeModule | { reason: string } {
+  const mod = requireNative();
+  if (!('reason' in mod) && !probed) {
+    try {
+      mod.validate('rule probe { condition: true }');
+      probed = true;
+    } catch (e) {
+      loaded = unusable(e);
+    }
+  }
+  return loaded!;
+}
+
+function unusable(e: unknown): { reason: string } {
+  const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  return { reason: `${NATIVE_PACKAGE} did not load (${process.platform}-${process.arch}): ${msg}` };
+}
+
 function nativeModule(): NativeModule {
-  const mod = loadNative();
+  const mod = requireNative();
   if ('reason' in mod) throw new Error(mod.reason);
   return mod;
 }
@@ -97,6 +119,16 @@ export function compileNative(sources: RuleSource[]): NativeCompiled {
   }
   const ruleCount = accepted.reduce((n, s) => n + outline(s.text).rules.length, 0);
   return { rules, accepted, errors, ruleCount };
+}
+
+/** Compiled rules behind the engines' common scanner interface. */
+export function nativeRules(sources: RuleSource[]): LoadedRules {
+  const { rules, ...rest } = compileNative(sources);
+  const scanner: RuleScanner = {
+    scan: (data, globals) => nativeMatches(rules.scan(asBuffer(data), globals)),
+    free: () => undefined,
+  };
+  return { scanner, ...rest };
 }
 
 /** Rules with the externals defined and one namespace per source, or undefined if one fails. */

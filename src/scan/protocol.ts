@@ -84,11 +84,28 @@ export interface ProgressReporter {
  */
 export const PROGRESS_FD = 4;
 
-/** The worker side of the progress file. */
+/**
+ * The worker side of the progress file. With `share` (the mmap addon) the JobState lives in a shared
+ * mapping of the file, so a change is a store into memory that the pool's pread sees; without it each
+ * change is one pwrite (~3 µs of CPU, two or three per job: a tenth of a small file's cost).
+ */
 export class ProgressFileWriter implements ProgressReporter {
-  private readonly state = new JobState(new ArrayBuffer(JobState.BYTES));
+  private readonly state: JobState;
+  private readonly shared: boolean;
 
-  constructor(private readonly fd: number) {}
+  constructor(
+    private readonly fd: number,
+    share?: (fd: number, size: number) => Buffer,
+  ) {
+    let mapped: Buffer | undefined;
+    try {
+      mapped = share?.(fd, JobState.BYTES);
+    } catch {
+      // no shared mapping here (a file system that cannot map it): pwrite as before
+    }
+    this.shared = mapped !== undefined;
+    this.state = new JobState(mapped ? mapped.buffer : new ArrayBuffer(JobState.BYTES));
+  }
 
   begin(id: number): void {
     this.state.begin(id);
@@ -106,7 +123,7 @@ export class ProgressFileWriter implements ProgressReporter {
   }
 
   private write(): void {
-    writeSync(this.fd, this.state.bytes, 0, this.state.used(), 0);
+    if (!this.shared) writeSync(this.fd, this.state.bytes, 0, this.state.used(), 0);
   }
 }
 

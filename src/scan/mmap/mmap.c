@@ -6,6 +6,10 @@
  * (munmap) when the Buffer is garbage-collected; its size is reported to V8 as external memory so the
  * collector runs often enough. A file truncated while mapped raises SIGBUS on access: callers use it
  * only in a worker process the pool can lose (crash isolation).
+ *
+ * share(fd, size): a shared read-write mapping of a small file (a worker's progress file, already sized
+ * by the pool), so each progress change is a store into memory instead of a pwrite (~3 us of CPU each,
+ * two or three per job).
  */
 #define NAPI_VERSION 8
 #include <errno.h>
@@ -26,7 +30,8 @@ static napi_value fail(napi_env env, const char *code, const char *message) {
   return NULL;
 }
 
-static napi_value map_file(napi_env env, napi_callback_info info) {
+/* The mapping of (fd, size) with `prot` and `flags`, as a Buffer released when collected. */
+static napi_value map_as_buffer(napi_env env, napi_callback_info info, int prot, int flags) {
   size_t argc = 2;
   napi_value argv[2];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2)
@@ -36,7 +41,7 @@ static napi_value map_file(napi_env env, napi_callback_info info) {
   if (napi_get_value_int32(env, argv[0], &fd) != napi_ok || napi_get_value_int64(env, argv[1], &size) != napi_ok ||
       size <= 0)
     return fail(env, "EINVAL", "map(fd, size): a file descriptor and a size > 0 expected");
-  void *addr = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  void *addr = mmap(NULL, (size_t)size, prot, flags, fd, 0);
   if (addr == MAP_FAILED) {
     int err = errno;
     return fail(env, err == ENOMEM ? "ENOMEM" : "EMAP", strerror(err));
@@ -51,9 +56,21 @@ static napi_value map_file(napi_env env, napi_callback_info info) {
   return buf;
 }
 
-NAPI_MODULE_INIT() {
+static napi_value map_file(napi_env env, napi_callback_info info) {
+  return map_as_buffer(env, info, PROT_READ, MAP_PRIVATE | MAP_POPULATE);
+}
+
+static napi_value share_file(napi_env env, napi_callback_info info) {
+  return map_as_buffer(env, info, PROT_READ | PROT_WRITE, MAP_SHARED);
+}
+
+static int export_fn(napi_env env, napi_value exports, const char *name, napi_callback cb) {
   napi_value fn;
-  if (napi_create_function(env, "map", NAPI_AUTO_LENGTH, map_file, NULL, &fn) != napi_ok) return NULL;
-  if (napi_set_named_property(env, exports, "map", fn) != napi_ok) return NULL;
+  return napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, NULL, &fn) == napi_ok &&
+         napi_set_named_property(env, exports, name, fn) == napi_ok;
+}
+
+NAPI_MODULE_INIT() {
+  if (!export_fn(env, exports, "map", map_file) || !export_fn(env, exports, "share", share_file)) return NULL;
   return exports;
 }
