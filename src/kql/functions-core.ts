@@ -113,6 +113,12 @@ const SCALAR: Library = {
     const ip = str(args, 0, node, env);
     return `(CASE WHEN regexp_full_match(${ip}, '${IPV4_PATTERN}(/([0-9]|[12][0-9]|3[0-2]))?') THEN regexp_full_match(${ip}, '(0?10\\.\\d+|172\\.0?(1[6-9]|2\\d|3[01])|192\\.168)\\.\\d+\\.\\d+(/\\d+)?') END)`;
   },
+  // 32 hex digits with or without dashes (and braces): the canonical lower-case text; else a null guid
+  toguid: (args, node, env) => {
+    const v = arg(args, 0, env);
+    if (v.type === 'guid') return v.sql;
+    return `coalesce(CAST(TRY_CAST(${env.c.expr.asString(v, node, env)} AS UUID) AS VARCHAR), '')`;
+  },
   ipv4_is_in_range: (args, node, env) =>
     `tt_ipv4_in_range(${str(args, 0, node, env)}, ${str(args, 1, node, env)})`,
 };

@@ -26,7 +26,9 @@ function keyPath(key: string): string {
 /** `d.key`, `d['key']`, `a[i]` on a dynamic value. */
 export function dynamicAccess(node: KNode, env: Env): Sql {
   const base = env.c.expr.scalar(node.node('Expression')!, env);
-  if (base.type !== 'dynamic') return env.c.fail(node, `property access on ${base.type}`);
+  // a call yielding several arrays (array_sort_asc(a, b)) reads as the array of them
+  if (base.type !== 'dynamic' && base.type !== 'tuple')
+    return env.c.fail(node, `property access on ${base.type}`);
   const selector = node.node('Selector')!;
   let path: string;
   // `d.[expr]` (a PathExpression whose selector is bracketed) reads like `d[expr]`
@@ -77,6 +79,26 @@ function bagPackColumns(args: KNode[], node: KNode, env: Env): string {
   return `json_object(${pairs.join(', ')})`;
 }
 
+/** `pack_all([ignore_null_empty])`: a bag of every column of the row, in column order. */
+function packAll(args: KNode[], node: KNode, env: Env): string {
+  const columns = node.rowColumns;
+  if (!columns) return env.c.fail(node, 'pack_all outside a pipe operator');
+  const skipEmpty = args.length ? constArg<boolean>(args, 0, env, 'pack_all flag', node) : false;
+  const pairs = columns.map((col) => {
+    const raw = env.scope.column(col.name);
+    const value = { sql: col.type === 'string' ? `coalesce(${raw}, '')` : raw, type: col.type };
+    return { key: env.c.params.add(col.name, 'string'), json: toJsonSql(value, node, env), raw };
+  });
+  if (!pairs.length) return `'{}'::JSON`;
+  if (!skipEmpty) return `json_object(${pairs.map((p) => `${p.key}, ${p.json}`).join(', ')})`;
+  // a null or empty value leaves its key out: concat_ws skips the NULL members
+  const members = pairs.map(
+    (p) =>
+      `CASE WHEN ${p.raw} IS NULL OR CAST(${p.raw} AS VARCHAR) = '' THEN NULL ELSE to_json(${p.key}) || ':' || CAST(${p.json} AS VARCHAR) END`,
+  );
+  return `CAST('{' || concat_ws(',', ${members.join(', ')}) || '}' AS JSON)`;
+}
+
 /** `column_names_of(T)`: the names of a table's columns, known when the query is compiled. */
 function columnNamesOf(args: KNode[], _node: KNode, env: Env): string {
   const names = env.c.tabular(args[0]).columns.map((col) => col.name);
@@ -85,6 +107,7 @@ function columnNamesOf(args: KNode[], _node: KNode, env: Env): string {
 
 const SCALARS: Library = {
   bag_pack_columns: bagPackColumns,
+  pack_all: packAll,
   column_names_of: columnNamesOf,
   parse_json: (args, node, env) => parseJsonSql(arg(args, 0, env), node, env),
   array_length: (args, _node, env) => {

@@ -67,21 +67,22 @@ const DISPATCH: JsFunction = {
   },
 };
 
-/** Forms the JS functions do not implement, refused at compile time (TT001) rather than answered wrongly. */
-const REFUSED: Record<string, (args: KNode[], env: Env) => string | undefined> = {
-  array_sort_asc: (args, env) =>
-    args.length > 1 && arg(args, 1, env).type === 'dynamic' ? 'sorting several arrays' : undefined,
-  array_sort_desc: (args, env) =>
-    args.length > 1 && arg(args, 1, env).type === 'dynamic' ? 'sorting several arrays' : undefined,
-};
+/**
+ * `array_sort_asc(a1, a2 …)` where it names columns (print, extend, project): one column per array, read
+ * from the array of sorted arrays the call returns.
+ */
+export function sortedArrays(expr: KNode, env: Env): string[] | undefined {
+  const name = expr.node('Name')?.simpleName?.toLowerCase();
+  if (name !== 'array_sort_asc' && name !== 'array_sort_desc') return undefined;
+  const args = expr.node('ArgumentList')?.list('Expressions') ?? [];
+  const all = `CAST(${jsCall(name, args, expr, env)} AS JSON)`;
+  return (expr.type?.columns ?? []).map((_, i) => `json_extract(${all}, '$[${i}]')`);
+}
 
 const SCALARS: Library = Object.fromEntries(
   Object.keys(JS_LIBRARY).map((name) => [
     name,
-    (args: KNode[], node: KNode, env: Env) => {
-      const refused = REFUSED[name]?.(args, env);
-      return refused ? env.c.fail(node, `${name}: ${refused}`) : jsCall(name, args, node, env);
-    },
+    (args: KNode[], node: KNode, env: Env) => jsCall(name, args, node, env),
   ]),
 );
 

@@ -11,6 +11,7 @@ import { MATH_FUNCTIONS } from './functions-math.js';
 import { NUMERIC_FUNCTIONS } from './functions-numeric.js';
 import { SERIES_FUNCTIONS } from './functions-series.js';
 import { STRING_FUNCTIONS } from './functions-string.js';
+import { TDIGEST_FUNCTIONS } from './functions-tdigest.js';
 import { TIME_FUNCTIONS } from './functions-time.js';
 import { ZONE_FUNCTIONS } from './functions-zone.js';
 import { AGGREGATE_FUNCTIONS } from './op-aggregates.js';
@@ -31,6 +32,7 @@ export const FAMILIES: FunctionFamily[] = [
   SERIES_FUNCTIONS,
   JS_FUNCTIONS,
   PARSE_KV_FUNCTIONS,
+  TDIGEST_FUNCTIONS,
 ];
 
 export const FUNCTIONS = new FunctionRegistry(FAMILIES);

@@ -9,6 +9,7 @@ import type { FunctionFamily } from './registry.js';
 import type { Env } from './context.js';
 import type { KNode } from './kusto.js';
 import { dialect } from './dialect.js';
+import { sortedArrays } from './functions-js.js';
 
 /** The series as DOUBLE[] and the values the statistics use (nulls and ignore_val dropped). */
 function values(args: KNode[], ignoreAt: number | undefined, env: Env): { list: string; kept: string } {
@@ -151,6 +152,8 @@ export function tupleCall(expr: KNode, env: Env): string[] {
   const args = expr.node('ArgumentList')?.list('Expressions') ?? [];
   if (name === 'series_stats') return seriesStats(args, env);
   if (name === 'series_decompose_anomalies') return seriesDecomposeAnomalies(args, expr, env);
+  const sorted = sortedArrays(expr, env);
+  if (sorted) return sorted;
   return env.c.fail(expr, `function ${name ?? 'call'}() with several result columns`);
 }
 

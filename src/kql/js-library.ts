@@ -32,12 +32,23 @@ function compare(a: JsValue, b: JsValue): number {
   return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 }
 
+/**
+ * `array_sort_asc(a1[, a2 …][, nulls_last])`: a1 sorted (nulls last unless told otherwise). With several
+ * arrays, each is reordered as a1 is (an array of the sorted arrays; null for one whose length differs).
+ */
 function sortArray(desc: boolean): Fn {
-  return (arr, nullsLast = true) => {
-    if (!isArray(arr)) return null;
-    const values = arr.filter((v) => v !== null).sort((a, b) => (desc ? compare(b, a) : compare(a, b)));
-    const nulls = arr.filter((v) => v === null);
-    return nullsLast === false ? [...nulls, ...values] : [...values, ...nulls];
+  return (...args) => {
+    const flag = args.length > 1 && typeof args[args.length - 1] === 'boolean' ? args.pop() : true;
+    const [first, ...others] = args;
+    if (!isArray(first)) return null;
+    const order = first.map((_, i) => i);
+    const values = order.filter((i) => first[i] !== null);
+    values.sort((a, b) => (desc ? compare(first[b], first[a]) : compare(first[a], first[b])) || a - b);
+    const nulls = order.filter((i) => first[i] === null);
+    const perm = flag === false ? [...nulls, ...values] : [...values, ...nulls];
+    const reorder = (arr: JsValue) =>
+      isArray(arr) && arr.length === first.length ? perm.map((i) => arr[i]) : null;
+    return others.length ? [first, ...others].map(reorder) : reorder(first);
   };
 }
 

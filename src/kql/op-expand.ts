@@ -11,12 +11,16 @@ import { projectItems, type Item } from './relation.js';
 import { ident } from './sql.js';
 import { dialect } from './dialect.js';
 
-/** The JSON value as a list to unnest: arrays as is, bags as one-key bags, scalars and null as one item. */
-function elements(json: string): string {
+/**
+ * The JSON value as a list to unnest: arrays as is, bags as one-key bags (or, with kind=array, as
+ * [key, value] pairs), scalars and null as one item.
+ */
+function elements(json: string, bagsAsArrays: boolean): string {
+  const member = bagsAsArrays ? `json_array(k, ${json} -> k)` : `json_object(k, ${json} -> k)`;
   return (
     `(CASE WHEN ${json} IS NULL THEN [CAST(NULL AS JSON)] ` +
     `WHEN ${dialect.jsonType(json)} = 'ARRAY' THEN CAST(${json} AS JSON[]) ` +
-    `WHEN ${dialect.jsonType(json)} = 'OBJECT' THEN ${dialect.listTransform(`json_keys(${json})`, 'k', `json_object(k, ${json} -> k)`)} ` +
+    `WHEN ${dialect.jsonType(json)} = 'OBJECT' THEN ${dialect.listTransform(`json_keys(${json})`, 'k', member)} ` +
     `ELSE [${json}] END)`
   );
 }
@@ -30,12 +34,15 @@ function converted(element: string, type: string): string {
 }
 
 export function mvExpand(op: KNode, input: Relation, out: Column[], c: Compiler): Relation {
+  let bagsAsArrays = false;
   for (const p of op.list('Parameters')) {
     const name = p.node('Name')?.simpleName?.toLowerCase();
     if (name !== 'with_itemindex' && name !== 'kind' && name !== 'bagexpansion')
       c.fail(p, `mv-expand ${name}`);
-    if (name !== 'with_itemindex' && p.node('Expression')?.text.trim().toLowerCase() !== 'bag')
-      c.fail(p, 'mv-expand kind=array');
+    const kind = p.node('Expression')?.text.trim().toLowerCase();
+    if (name !== 'with_itemindex' && kind !== 'bag' && kind !== 'array')
+      c.fail(p, `mv-expand ${name}=${kind}`);
+    if (name !== 'with_itemindex') bagsAsArrays = kind === 'array';
   }
   if (op.node('RowLimitClause')) c.fail(op.node('RowLimitClause')!, 'mv-expand limit');
   const indexName = op
@@ -51,7 +58,7 @@ export function mvExpand(op: KNode, input: Relation, out: Column[], c: Compiler)
     const expr = named ? inner.node('Expression')! : inner;
     const name = named ? inner.node('Name')?.simpleName : expr.simpleName;
     if (!name) c.fail(e, 'mv-expand of an unnamed expression');
-    const list = elements(scalar(expr, { c, scope: rowScope(), aggregate: false }).sql);
+    const list = elements(scalar(expr, { c, scope: rowScope(), aggregate: false }).sql, bagsAsArrays);
     unnests.push(`unnest(${list}) AS ${ident(`_tt_e${i}`)}`);
     if (i === 0 && indexName) unnests.push(`unnest(range(${dialect.listLength(list)})) AS ${ident('_tt_i')}`);
     expanded.set(name!, `_tt_e${i}`);

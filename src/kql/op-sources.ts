@@ -9,6 +9,7 @@ import { union } from './op-union.js';
 import { ident } from './sql.js';
 import { ORDINAL_COLUMN } from './relation.js';
 import { dialect } from './dialect.js';
+import { tupleCall, tupleWidth } from './functions-series.js';
 
 const noRow = (c: Compiler): Env => ({ c, scope: NO_ROW, aggregate: false });
 
@@ -42,11 +43,19 @@ function datatable(node: KNode, c: Compiler): Relation {
 function print(node: KNode, c: Compiler): Relation {
   const columns = node.type?.columns ?? [];
   const exprs = node.list('Expressions');
-  if (exprs.length !== columns.length) return c.fail(node, 'print expressions');
-  const list = exprs.map((e, i) => {
+  const list: string[] = [];
+  for (const e of exprs) {
     const expr = e.kind === 'SimpleNamedExpression' ? e.node('Expression')! : e;
-    return `${scalar(expr, noRow(c)).sql} AS ${ident(columns[i].name)}`;
-  });
+    // a function yielding several columns (array_sort_asc(a, b), series_stats …) prints one per element
+    const width = tupleWidth(expr);
+    const sqls = width ? tupleCall(expr, noRow(c)) : [scalar(expr, noRow(c)).sql];
+    for (const sql of sqls) {
+      const col = columns[list.length];
+      if (!col) return c.fail(node, 'print expressions');
+      list.push(`${sql} AS ${ident(col.name)}`);
+    }
+  }
+  if (list.length !== columns.length) return c.fail(node, 'print expressions');
   return relation(c.cte(`SELECT ${list.join(', ')}`), node);
 }
 

@@ -3,6 +3,35 @@ import { useEvaluator } from './fn-eval.js';
 
 const { value, run } = useEvaluator();
 
+describe('pack_all, several arrays sorted together, t-digests', () => {
+  it('pack_all() packs every column; pack_all(true) leaves out null and empty values', async () => {
+    const { rows } = await run(
+      'datatable(a:string, b:long)["x", 1, "", long(null)] | extend p = pack_all(), q = pack_all(true)',
+    );
+    expect(rows.map((r) => [r.p, r.q])).toEqual([
+      [
+        { a: 'x', b: 1 },
+        { a: 'x', b: 1 },
+      ],
+      [{ a: '', b: null }, {}],
+    ]);
+  });
+
+  it("print of array_sort_asc(a, b) gives one column per array, both in a's order", async () => {
+    const { columns, rows } = await run('print array_sort_asc(dynamic([2, 1]), dynamic(["b", "a"]))');
+    expect(columns.slice(0, 2)).toEqual(['array0_sorted', 'array1_sorted']);
+    expect(rows[0]).toMatchObject({ array0_sorted: [1, 2], array1_sorted: ['a', 'b'] });
+  });
+
+  it('tdigest / merge_tdigest / percentile_tdigest / rank_tdigest, percentilesw_array: weighted nearest rank', async () => {
+    const { rows } = await run(
+      'range x from 1 to 10 step 1 | summarize a = tdigest(x), b = tdigest(x + 10, 2), w = percentilesw_array(x, x, 50, 100) | project p = percentile_tdigest(merge_tdigest(a, b), 50, typeof(long)), r = rank_tdigest(b, 12), w',
+    );
+    // a holds 1..10 (weight 1), b 11..20 (weight 2): total 30; rank 15 falls on 13 (cumulative 10, 12, 14, 16)
+    expect(rows[0]).toMatchObject({ p: 13, r: 4, w: [7, 10] });
+  });
+});
+
 describe('dynamic values', () => {
   it.each([
     [`parse_json('{"a":{"b":[1,2]}}').a.b[1]`, 2],
@@ -17,6 +46,10 @@ describe('dynamic values', () => {
     [`tostring(parse_json('{"k":"v"}').k)`, 'v'],
     [`tostring(parse_json('{"k":{"x":1}}').k)`, '{"x":1}'],
     [`array_length(dynamic([1, 2, 3]))`, 3],
+    [`array_sort_asc(dynamic([3, 1, 2]), dynamic(["c", "a", "b"]))[1]`, ['a', 'b', 'c']],
+    [`array_sort_desc(dynamic([1, null, 2]), false)`, [null, 2, 1]],
+    [`toguid("0123456789ABCDEF0123456789abcdef")`, '01234567-89ab-cdef-0123-456789abcdef'],
+    [`toguid("not a guid")`, ''],
     [`array_length(parse_json('{"a": 1}'))`, null],
     [`set_has_element(dynamic(["a", "b"]), "b")`, true],
     [`set_has_element(dynamic([1, 2]), 3)`, false],

@@ -66,6 +66,11 @@ describe('mv-expand and parse', () => {
     ]);
     const bag = await run('print d = dynamic({"a": 1, "b": [2]}) | mvexpand d');
     expect(bag.rows.map((r) => r.d)).toEqual([{ a: 1 }, { b: [2] }]);
+    const pairs = await run('print d = dynamic({"a": 1, "b": [2]}) | mv-expand kind=array d');
+    expect(pairs.rows.map((r) => r.d)).toEqual([
+      ['a', 1],
+      ['b', [2]],
+    ]);
     expect((await run('print z = dynamic([]) | mv-expand z')).rows).toEqual([]);
     expect((await run('print n = dynamic(null) | mv-expand n')).rows).toEqual([{ n: null }]);
   });
