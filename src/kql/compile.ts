@@ -12,7 +12,8 @@ import { sourceOperator } from './op-sources.js';
 import { inlineCall, userFunction } from './op-userfn.js';
 import { kqlError, NeedsData, unsupported, KqlError } from './errors.js';
 import type { BagKey } from './op-evaluate.js';
-import { analyze, type KNode } from './kusto.js';
+import type { KNode } from './kusto.js';
+import { analyzeWithoutSource } from './source-away.js';
 import { tolerated } from './tolerated.js';
 import { compactParams, ident, Params, rawIdent, sqlName, withColumnNaming } from './sql.js';
 import { hiddenColumns } from './relation.js';
@@ -210,12 +211,13 @@ function sourceHint(query: string, error: { message: string; start: number }): s
   if (!/^_Source\b/.test(query.slice(error.start).trimStart())) return error.message;
   return (
     `${error.message} _Source is Telltale's provenance column (the file:line of each row), added after ` +
-    "the query's own columns; it is not a column a query can name. Leave it out with `telltale kql --no-source`."
+    "the query's own columns; a query can only leave it out: `project-away _Source` or `telltale kql --no-source`."
   );
 }
 
 function compile(query: string, options: CompileOptions, warnings: string[]): CompiledQuery {
-  const { root, diagnostics } = analyze(query, options.schemas);
+  const { root, diagnostics, dropSource } = analyzeWithoutSource(query, options.schemas);
+  if (dropSource) options = { ...options, keepSource: false };
   const error = diagnostics.find((d) => d.severity === 'Error' && !tolerated(d, root));
   if (error) throw kqlError(query, error.code, sourceHint(query, error), error.start, error.length);
 

@@ -27,7 +27,8 @@ function names(e: KNode, c: Compiler): string[] {
   return list;
 }
 
-function matcher(pattern: string): (name: string) => boolean {
+/** A column-name pattern (`*` is a wildcard) as a test. */
+export function matcher(pattern: string): (name: string) => boolean {
   if (!pattern.includes('*')) return (name) => name === pattern;
   const quoted = pattern.split('*').map((part) => part.replace(/[\\^$.|?+()[\]{}]/g, '\\$&'));
   const regex = new RegExp(`^${quoted.join('.*')}$`);

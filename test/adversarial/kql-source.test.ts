@@ -1,6 +1,7 @@
 // Issue 11 "Also": `kql` always appends `_Source`, so `project-away _Source` failed with a bare KS109 and
 // `getschema` was unsupported. getschema lists the table's own columns only (never Telltale's provenance
-// or ordering columns); naming `_Source` says what it is; `--no-source` leaves it out.
+// or ordering columns); `project-away _Source` (or `_*`) and `--no-source` leave it out; naming it
+// elsewhere says what it is.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKql } from '../../src/kql/index.js';
 import { Store } from '../../src/store/db.js';
@@ -41,10 +42,45 @@ describe('_Source is provenance, not a column of the table', () => {
     ]);
   });
 
-  it('project-away _Source fails with what _Source is and how to leave it out', async () => {
-    await expect(runKql(store, 'CommonSecurityLog | project-away _Source')).rejects.toThrow(
-      /KS109.*_Source is Telltale's provenance column.*--no-source/,
+  it('project-away _Source leaves the provenance out; nothing else disappears', async () => {
+    const r = await runKql(
+      store,
+      'CommonSecurityLog | project SourceIP, DestinationPort | project-away _Source',
     );
+    expect(r.columns).toEqual(['SourceIP', 'DestinationPort']);
+    expect(r.rows).toEqual([{ SourceIP: '10.20.0.21', DestinationPort: 123 }]);
+    const mixed = await runKql(
+      store,
+      'CommonSecurityLog | project SourceIP, b = 2 | project-away b, _Source | take 5',
+    );
+    expect(mixed.columns).toEqual(['SourceIP']);
+    const aggregated = await runKql(
+      store,
+      'CommonSecurityLog | project-away _Source | summarize n = count() by SourceIP',
+    );
+    expect(aggregated.columns).toEqual(['SourceIP', 'n']);
+  });
+
+  it("project-away _* removes the query's _ columns and the provenance, never exposes internal ones", async () => {
+    const own = await runKql(store, 'CommonSecurityLog | project SourceIP, _x = 1 | project-away _*');
+    expect(own.columns).toEqual(['SourceIP']);
+    expect(Object.keys(own.rows[0])).toEqual(['SourceIP']);
+    // a pattern that matches no column of the query (Kusto: KS109) still removes the provenance
+    const none = await runKql(
+      store,
+      'CommonSecurityLog | project SourceIP | sort by SourceIP | project-away _Sou* | take 1',
+    );
+    expect(none.columns).toEqual(['SourceIP']);
+    expect(Object.keys(none.rows[0])).toEqual(['SourceIP']);
+  });
+
+  it('_Source elsewhere fails with what it is and how to leave it out', async () => {
+    await expect(runKql(store, 'CommonSecurityLog | where _Source has "fw"')).rejects.toThrow(
+      /KS142.*_Source is Telltale's provenance column.*project-away _Source.*--no-source/,
+    );
+    await expect(
+      runKql(store, 'CommonSecurityLog | project-away _Source | project-away Nope'),
+    ).rejects.toThrow(/KS109.*column 57\)/);
   });
 
   it('telltale kql --no-source prints the query columns only', () => {
