@@ -118,6 +118,10 @@ class Compilation implements Compiler {
     return () => (saved ? this.tables.set(symbolKey, saved) : this.tables.delete(symbolKey));
   }
 
+  operator(op: KNode, input: Relation, out: Column[]): Relation {
+    return emitOperator(op, input, out, this);
+  }
+
   tabular(node: KNode): Relation {
     switch (node.kind) {
       case 'PipeExpression': {

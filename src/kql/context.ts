@@ -28,6 +28,18 @@ export interface Relation {
   source: SourceMode;
   order?: OrderTerm[];
   ordinal: boolean; // carries the hidden row-number column that freezes an earlier sort
+  /** Rows split into independent sub-tables (mv-apply's subquery runs once per input row): see Partition. */
+  partition?: Partition;
+}
+
+/**
+ * A hidden column numbering independent sub-tables of one relation: aggregates group by it, take / top
+ * count within it. `all` is a CTE listing every sub-table (column of the same name), the empty ones too:
+ * a summarize without `by` gives each of them its row, as Kusto runs the subquery on every sub-table.
+ */
+export interface Partition {
+  column: string;
+  all: string;
 }
 
 /** SQL for reading a column of the current row (raw value: a missing string may be NULL). */
@@ -108,6 +120,8 @@ export interface Compiler {
   /** Adds a CTE and returns its quoted name. */
   cte(select: string): string;
   tabular(node: KNode): Relation;
+  /** One tabular operator over rows already translated (operators that run a subquery: mv-apply). */
+  operator(op: KNode, input: Relation, out: Column[]): Relation;
   /** The expression a `let` bound to this symbol, if any. */
   letExpression(symbolKey: unknown): KNode | undefined;
   /** Binds a `let` statement (also those inside a function body). */

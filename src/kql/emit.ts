@@ -10,6 +10,7 @@ import type { KNode } from './kusto.js';
 import { aggregateWidth, multiColumnAggregate } from './op-aggregates.js';
 import { join, lookup } from './op-join.js';
 import { mvExpand } from './op-expand.js';
+import { mvApply } from './op-mv-apply.js';
 import { parse } from './op-parse.js';
 import { parseKvOperator } from './op-parse-kv.js';
 import { projectByNames } from './op-by-names.js';
@@ -175,6 +176,14 @@ const sort: Emitter = (op, input, _out, c) => {
 function limit(input: Relation, count: KNode, c: Compiler): Relation {
   const n = scalar(count, env(c, rowScope())).sql;
   const order = input.order ? ` ORDER BY ${orderBy(input.order)}` : '';
+  if (input.partition) {
+    // n rows of each sub-table
+    const over = `PARTITION BY ${ident(input.partition.column)}${order}`;
+    return {
+      ...input,
+      from: c.cte(`SELECT * FROM ${input.from} QUALIFY row_number() OVER (${over}) <= ${n}`),
+    };
+  }
   return { ...input, from: c.cte(`SELECT * FROM ${input.from}${order} LIMIT ${n}`) };
 }
 
@@ -189,13 +198,27 @@ function aggregateSelect(input: Relation, items: Item[], groupBy: number, c: Com
   const list = items.map((i) => `${i.sql} AS ${ident(i.name)}`);
   const sources = sourceAggregate(input);
   if (sources) list.push(`${sources} AS ${ident(SOURCE_COLUMN)}`);
-  const group = groupBy ? ` GROUP BY ${Array.from({ length: groupBy }, (_, i) => i + 1).join(', ')}` : '';
-  const from = c.cte(`SELECT ${list.join(', ')} FROM ${input.from}${group}`);
+  const keys = Array.from({ length: groupBy }, (_, i) => String(i + 1));
+  const part = input.partition;
+  if (part) keys.push(ident(part.column));
+  const group = keys.length ? ` GROUP BY ${keys.join(', ')}` : '';
+  const select = `SELECT ${list.join(', ')}${part ? `, ${ident(part.column)}` : ''} FROM ${input.from}${group}`;
+  let from = c.cte(select);
+  if (part && !groupBy) {
+    // a sub-table without rows still gets its row: the aggregates over no rows (count 0, an empty list …)
+    const p = ident(part.column);
+    const empty = `SELECT ${list.join(', ')} FROM ${input.from} WHERE false`;
+    from = c.cte(
+      `SELECT * FROM ${from} UNION ALL SELECT e.*, a.${p} FROM ${part.all} AS a, (${empty}) AS e ` +
+        `WHERE a.${p} NOT IN (SELECT ${p} FROM ${from})`,
+    );
+  }
   return {
     from,
     columns: items.map(({ name, type }) => ({ name, type })),
     source: sources ? 'list' : 'none',
     ordinal: false,
+    partition: part,
   };
 }
 
@@ -247,6 +270,7 @@ const OPERATORS: Record<string, Emitter> = {
   LookupOperator: lookup,
   UnionOperator: union,
   MvExpandOperator: mvExpand,
+  MvApplyOperator: mvApply,
   InvokeOperator: invoke,
   ParseOperator: parse,
   ParseWhereOperator: parse,

@@ -15,7 +15,7 @@ import { dialect } from './dialect.js';
  * The JSON value as a list to unnest: arrays as is, bags as one-key bags (or, with kind=array, as
  * [key, value] pairs), scalars and null as one item.
  */
-function elements(json: string, bagsAsArrays: boolean): string {
+export function elements(json: string, bagsAsArrays = false): string {
   const member = bagsAsArrays ? `json_array(k, ${json} -> k)` : `json_object(k, ${json} -> k)`;
   return (
     `(CASE WHEN ${json} IS NULL THEN [CAST(NULL AS JSON)] ` +
@@ -26,7 +26,7 @@ function elements(json: string, bagsAsArrays: boolean): string {
 }
 
 /** An expanded element (JSON) as the requested Kusto type. */
-function converted(element: string, type: string): string {
+export function converted(element: string, type: string): string {
   if (type === 'dynamic') return element;
   if (type === 'string')
     return `coalesce(CASE WHEN ${dialect.jsonType(element)} = 'VARCHAR' THEN ${element} ->> '$' ELSE CAST(${element} AS VARCHAR) END, '')`;

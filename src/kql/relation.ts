@@ -14,6 +14,7 @@ export function hiddenColumns(rel: Relation): string[] {
   const hidden: string[] = [];
   if (rel.source !== 'none') hidden.push(ident(SOURCE_COLUMN));
   if (rel.ordinal) hidden.push(ident(ORDINAL_COLUMN));
+  if (rel.partition) hidden.push(ident(rel.partition.column));
   return hidden;
 }
 
