@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import type { LoadedRules, RuleScanner } from './loaded.js';
 import { EXTERNALS } from './externals.js';
 import type { YxMatch } from './format.js';
+import { originLines } from './includes.js';
 import { outline } from './outline.js';
 import type { RuleSource } from './rules.js';
 import type { RuleError } from './types.js';
@@ -110,9 +111,11 @@ export function compileNative(sources: RuleSource[]): NativeCompiled {
     accepted = [];
     for (const src of sources) {
       const check = mod.validate(src.text, { defineVariables: EMPTY_EXTERNALS });
-      if (check.errors.length > 0)
-        errors.push({ file: src.file, message: check.errors.map((e) => e.message).join('\n') });
-      else accepted.push(src);
+      if (check.errors.length === 0) accepted.push(src);
+      else {
+        const message = check.errors.map((e) => e.message).join('\n');
+        errors.push({ file: src.file, message: originLines(message, src) });
+      }
     }
     rules = build(mod, accepted);
     if (!rules) throw new Error('native YARA-X rejected sources that each validate on their own');

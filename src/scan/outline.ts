@@ -28,8 +28,8 @@ export interface RuleOutline {
 
 export interface SourceOutline {
   imports: string[];
-  /** `include "path"` statements, with the line each is on. */
-  includes: Array<{ path: string; line: number }>;
+  /** `include "path"` statements, with the line each is on and their span in the source. */
+  includes: Array<{ path: string; line: number; start: number; end: number }>;
   rules: RuleOutline[];
 }
 
@@ -130,7 +130,8 @@ export function outline(src: string): SourceOutline {
     if (t.text === 'import' || t.text === 'include') {
       const name = lx.next();
       if (t.text === 'import' && name) out.imports.push(name.text.slice(1, -1));
-      else if (name) out.includes.push({ path: name.text.slice(1, -1), line: t.line });
+      else if (name)
+        out.includes.push({ path: name.text.slice(1, -1), line: t.line, start: t.start, end: name.end });
     } else if (t.text === 'private' || t.text === 'global') modifiers.push(t.text);
     else if (t.text === 'rule') {
       const rule = parseRule(src, lx, [...modifiers]);

@@ -5,9 +5,10 @@
  * the files accepted so far: errors are rare and compiling is cheap (~0.1 s for the real Mirai sets).
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { contentDir } from '../util/paths.js';
 import { defineExternals } from './externals.js';
+import { IncludeError, originLines, spliceIncludes, type LineOrigin } from './includes.js';
 import { outline } from './outline.js';
 import type { RuleError } from './types.js';
 import { Compiler, type Rules } from './yarax.js';
@@ -15,7 +16,10 @@ import { Compiler, type Rules } from './yarax.js';
 export interface RuleSource {
   file: string;
   namespace: string;
+  /** The file's text, its includes spliced in (includes.ts). */
   text: string;
+  /** Where each line of `text` comes from, when the file has includes. */
+  origins?: LineOrigin[];
 }
 
 export interface CompiledRules {
@@ -65,29 +69,18 @@ export async function loadRuleSources(
       errors.push({ file: root, message: errorText(e) });
       continue;
     }
+    const tree = files.length === 1 && files[0] === root ? dirname(root) : root;
     for (const file of files) {
       try {
-        const text = await readFile(file, 'utf8');
-        const include = outline(text).includes[0];
-        if (include) errors.push({ file, message: includeRefused(include) });
-        else sources.push({ file, namespace: uniqueNamespace(file, used), text });
+        const spliced = await spliceIncludes(file, await readFile(file, 'utf8'), tree);
+        sources.push({ file, namespace: uniqueNamespace(file, used), ...spliced });
       } catch (e) {
-        errors.push({ file, message: errorText(e) });
+        if (!(e instanceof IncludeError)) errors.push({ file, message: errorText(e) });
+        else errors.push({ file, message: e.file === file ? e.message : `${e.file}: ${e.message}` });
       }
     }
   }
   return { sources, errors };
-}
-
-/**
- * YARA-X resolves `include` against the working directory, so a rule file could pull in (and echo in its
- * error) any file the user never named: includes are refused, the file left out, with where and why.
- */
-function includeRefused(include: { path: string; line: number }): string {
-  return (
-    `line ${include.line}: include "${include.path}" is not supported (an include could read a file ` +
-    'you did not name): pass the included file to --rules as well'
-  );
 }
 
 /** The file's base name, made unique (`name`, `name_2`, …) so two same-named files don't merge. */
@@ -115,7 +108,8 @@ export function compileRules(sources: RuleSource[]): CompiledRules {
         for (const message of compiler.warnings.slice(before)) warnings.push({ file: src.file, message });
       } catch (e) {
         const all = compiler.errors;
-        errors.push({ file: src.file, message: all.length > 0 ? all.join('\n') : errorText(e) });
+        const message = all.length > 0 ? all.join('\n') : errorText(e);
+        errors.push({ file: src.file, message: originLines(message, src) });
         compiler.free();
         compiler = newCompiler();
         for (const ok of accepted) {
