@@ -11,6 +11,7 @@ import { aggregateWidth, multiColumnAggregate } from './op-aggregates.js';
 import { join, lookup } from './op-join.js';
 import { mvExpand } from './op-expand.js';
 import { mvApply } from './op-mv-apply.js';
+import { topNested } from './op-top-nested.js';
 import { parse } from './op-parse.js';
 import { parseKvOperator } from './op-parse-kv.js';
 import { projectByNames } from './op-by-names.js';
@@ -271,6 +272,7 @@ const OPERATORS: Record<string, Emitter> = {
   UnionOperator: union,
   MvExpandOperator: mvExpand,
   MvApplyOperator: mvApply,
+  TopNestedOperator: topNested,
   InvokeOperator: invoke,
   ParseOperator: parse,
   ParseWhereOperator: parse,
