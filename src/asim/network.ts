@@ -7,7 +7,15 @@
  * already counted) and are left out. Every other CommonSecurityLog row with an address is a CEF
  * firewall session.
  */
-import { direction, extension, ipVersion, protocolName, qualifiedUser, type SourceParser } from './source.js';
+import {
+  direction,
+  extension,
+  ipVersion,
+  OTHER_VENDOR,
+  protocolName,
+  qualifiedUser,
+  type SourceParser,
+} from './source.js';
 
 /** Fields every CommonSecurityLog-based session shares. */
 function cslSession(vendor: string, product: string): Record<string, string> {
@@ -40,6 +48,7 @@ const ZEEK_RESULT =
 const zeek: SourceParser = {
   name: 'Zeek',
   table: 'CommonSecurityLog',
+  vendor: 'Zeek',
   where: "DeviceVendor == 'Zeek'",
   fields: {
     ...cslSession("'Zeek'", "'Zeek'"),
@@ -59,6 +68,7 @@ const zeek: SourceParser = {
 const suricata: SourceParser = {
   name: 'Suricata',
   table: 'CommonSecurityLog',
+  vendor: 'OISF',
   where: "DeviceVendor == 'OISF' and (DeviceEventClassID == 'flow' or DeviceEventClassID == 'netflow')",
   fields: {
     ...cslSession("'OISF'", "'Suricata'"),
@@ -74,6 +84,7 @@ const suricata: SourceParser = {
 const nfdump: SourceParser = {
   name: 'Nfdump',
   table: 'CommonSecurityLog',
+  vendor: 'nfdump',
   where: "DeviceVendor == 'nfdump'",
   fields: {
     ...cslSession("'nfdump'", "'NetFlow'"),
@@ -109,10 +120,11 @@ const CEF_RULE =
     .join(', ') +
   ", '')";
 
-function cefFirewall(name: string, vendorFilter: string): SourceParser {
+function cefFirewall(name: string, vendor: string, vendorFilter: string): SourceParser {
   return {
     name,
     table: 'CommonSecurityLog',
+    vendor,
     where: vendorFilter,
     fields: {
       ...cslSession('DeviceVendor', 'DeviceProduct'),
@@ -194,6 +206,7 @@ export const NETWORK_SOURCES: SourceParser[] = [
   nfdump,
   cefFirewall(
     'CEF',
+    OTHER_VENDOR,
     "DeviceVendor != 'Zeek' and DeviceVendor != 'OISF' and DeviceVendor != 'nfdump' and (isnotempty(SourceIP) or isnotempty(DestinationIP))",
   ),
   defender,
@@ -201,5 +214,5 @@ export const NETWORK_SOURCES: SourceParser[] = [
 
 /** Vendor-specific names Sentinel content calls (the same CEF mapping, one vendor's rows). */
 export const NETWORK_VENDOR_PARSERS: SourceParser[] = [
-  cefFirewall('SonicWallFirewall', "DeviceVendor == 'SonicWall'"),
+  cefFirewall('SonicWallFirewall', 'SonicWall', "DeviceVendor == 'SonicWall'"),
 ];

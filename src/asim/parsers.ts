@@ -12,7 +12,7 @@ import { FILE_SOURCES } from './file.js';
 import { NETWORK_SOURCES, NETWORK_VENDOR_PARSERS } from './network.js';
 import { PROCESS_SOURCES } from './process.js';
 import { asimSchema, SCHEMA_NAMES, type AsimParam, type AsimSchema, type SchemaName } from './schema.js';
-import type { SourceParser } from './source.js';
+import { sourcePresent, type SourcePresence, type SourceParser } from './source.js';
 
 export const SOURCES: Record<SchemaName, SourceParser[]> = {
   NetworkSession: NETWORK_SOURCES,
@@ -153,9 +153,10 @@ export interface ParserTable {
    * `let` statements and the union, in KQL over the Sentinel tables. Its columns are the fields some
    * source sets and the aliases; views.ts adds the others as nulls (cheaper to plan than a union of
    * every field in every branch). With `fields`, only those (and what their aliases read): a query that
-   * reads six fields then plans six columns per branch instead of a hundred and eighty.
+   * reads six fields then plans six columns per branch instead of a hundred and eighty. With `vendors`,
+   * only the sources whose rows the store can hold (source.ts `SourcePresence`).
    */
-  kql(fields?: ReadonlySet<string>): string;
+  kql(fields?: ReadonlySet<string>, vendors?: SourcePresence): string;
 }
 
 export interface Parsers {
@@ -322,14 +323,18 @@ function buildParsers(schemas: SchemaSet): Parsers {
     const schema = asimSchema(name);
     const base = `_tt_asim_${name}`;
     const table = (tableName: string, sources: SourceParser[]) => {
-      const byTable = new Map<string, SourceParser[]>();
-      for (const s of sources) byTable.set(s.table, [...(byTable.get(s.table) ?? []), s]);
-      const kql = (fields?: ReadonlySet<string>) => {
+      const named = new Set(sources.flatMap((s) => (s.vendor ? [s.vendor] : [])));
+      const kql = (fields?: ReadonlySet<string>, vendors?: SourcePresence) => {
+        const present = sources.filter((s) => sourcePresent(s, named, vendors));
+        // a union needs a branch: with none of its sources present, the parser keeps them all (no rows)
+        const byTable = new Map<string, SourceParser[]>();
+        for (const s of present.length ? present : sources)
+          byTable.set(s.table, [...(byTable.get(s.table) ?? []), s]);
         const keep = keeper(schema, fields);
         const bodies = [...byTable.values()].map((group) => sourceBody(schema, group, schemas, keep));
-        const present = new Set(bodies.flatMap((b) => b.fields));
+        const setFields = new Set(bodies.flatMap((b) => b.fields));
         const lets = bodies.map((b, i) => `let _tt_${i} = ${b.kql};\n`).join('');
-        return `${lets}union ${bodies.map((_, i) => `_tt_${i}`).join(', ')}${aliasExtend(schema, present, keep)}`;
+        return `${lets}union ${bodies.map((_, i) => `_tt_${i}`).join(', ')}${aliasExtend(schema, setFields, keep)}`;
       };
       kql(); // fails here, not in a query, on a mapping error
       tables.set(tableName, { name: tableName, schema: name, kql });

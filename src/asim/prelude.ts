@@ -10,6 +10,7 @@ import { NARROWED_COLUMN, parserViews, withParserTables } from './views.js';
 
 export { NARROWED_COLUMN };
 import { WATCHLIST_FUNCTION, watchlistPrelude } from './watchlist.js';
+import type { SourcePresence } from './source.js';
 
 export interface AsimPrelude {
   /** Declarations (one line each), to put in front of the query; '' when the query needs none. */
@@ -33,6 +34,8 @@ export interface AsimOptions {
   narrow?: boolean;
   /** Directory of watchlist exports (`<alias>.csv`) for `_GetWatchlist`. */
   watchlistsDir?: string;
+  /** The CommonSecurityLog vendors the store holds: parsers leave out sources with no rows. */
+  asimVendors?: SourcePresence;
 }
 
 function escapeRegExp(text: string): string {
@@ -141,7 +144,7 @@ export function asimPrelude(query: string, options: AsimOptions): AsimPrelude {
     text,
     warnings,
     schemas: used ? withParserTables(options.schemas, fields) : options.schemas,
-    views: used ? parserViews(options.schemas, fields) : undefined,
+    views: used ? parserViews(options.schemas, fields, options.asimVendors) : undefined,
     narrowed: fields !== undefined,
   };
 }

@@ -13,6 +13,31 @@ export interface SourceParser {
   where: string;
   /** ASIM field → KQL expression over one row of `table`. */
   fields: Record<string, string>;
+  /**
+   * CommonSecurityLog sources: the DeviceVendor of their rows (`other`: a vendor no other source
+   * names). A store holding none of them leaves the source out of the union (see `SourcePresence`).
+   */
+  vendor?: string;
+}
+
+/** Any DeviceVendor the named CommonSecurityLog sources do not read (CEF firewalls). */
+export const OTHER_VENDOR = 'other';
+
+/**
+ * The DeviceVendor values a store's CommonSecurityLog holds (undefined: unknown, every source kept).
+ * A source whose rows cannot occur adds nothing to the union but its cost: its fields' case arms make
+ * DuckDB compute their inputs for every row (e.g. nfdump's flags from AdditionalExtensions text).
+ */
+export type SourcePresence = ReadonlySet<string> | undefined;
+
+export function sourcePresent(
+  source: SourceParser,
+  named: ReadonlySet<string>,
+  vendors: SourcePresence,
+): boolean {
+  if (!vendors || source.vendor === undefined) return true;
+  if (source.vendor !== OTHER_VENDOR) return vendors.has(source.vendor);
+  return [...vendors].some((v) => !named.has(v));
 }
 
 /** `key=value;…` extension text (CommonSecurityLog.AdditionalExtensions as Telltale writes it). */

@@ -8,6 +8,7 @@ import { SOURCE_COLUMN, type SchemaSet, type TableSchema } from '../store/schema
 import { rawIdent } from '../kql/sql.js';
 import { dialect } from '../kql/dialect.js';
 import { parsers, type ParserTable } from './parsers.js';
+import type { SourcePresence } from './source.js';
 import { asimSchema } from './schema.js';
 
 /** See prelude.ts: the mark of a parser table narrowed to the fields a query names. */
@@ -38,9 +39,9 @@ function tableFields(table: ParserTable, fields: ReadonlySet<string> | undefined
   return [...narrowed, { name: NARROWED_COLUMN, type: 'bool' }];
 }
 
-/** A cache key for a field set (undefined: every field). */
-function fieldsKey(fields: ReadonlySet<string> | undefined): string {
-  return fields ? [...fields].sort().join(',') : '*';
+/** A cache key for a field set or vendor set (undefined: every one). */
+function setKey(set: ReadonlySet<string> | undefined): string {
+  return set ? [...set].sort().join(',') : '*';
 }
 
 /** Per base schema set and field-set key: computed once (the analyzer caches per schema-set object). */
@@ -56,7 +57,7 @@ const schemaSets = new WeakMap<SchemaSet, Map<string, SchemaSet>>();
 
 /** The store's tables plus the parsers' tables (narrowed to `fields` when given). */
 export function withParserTables(base: SchemaSet, fields?: ReadonlySet<string>): SchemaSet {
-  return memo(schemaSets, base, fieldsKey(fields), () => {
+  return memo(schemaSets, base, setKey(fields), () => {
     const set = new Map(base);
     for (const table of parsers(base).tables.values()) {
       const schema: TableSchema = {
@@ -72,9 +73,14 @@ export function withParserTables(base: SchemaSet, fields?: ReadonlySet<string>):
 const compiled = new WeakMap<SchemaSet, Map<string, string>>();
 
 /** The SELECT of a parser table over the store's tables (with `_Source`), narrowed to `fields`. */
-export function parserTableSql(base: SchemaSet, table: ParserTable, fields?: ReadonlySet<string>): string {
-  return memo(compiled, base, `${table.name}|${fieldsKey(fields)}`, () => {
-    const query = compileWithoutPreludes(table.kql(fields), {
+export function parserTableSql(
+  base: SchemaSet,
+  table: ParserTable,
+  fields?: ReadonlySet<string>,
+  vendors?: SourcePresence,
+): string {
+  return memo(compiled, base, `${table.name}|${setKey(fields)}|${setKey(vendors)}`, () => {
+    const query = compileWithoutPreludes(table.kql(fields, vendors), {
       schemas: base,
       now: new Date(0),
       keepSource: true,
@@ -90,10 +96,17 @@ export function parserTableSql(base: SchemaSet, table: ParserTable, fields?: Rea
   });
 }
 
-/** The parser tables a compilation may read: name → its SQL (narrowed to `fields`), compiled on first use. */
-export function parserViews(base: SchemaSet, fields?: ReadonlySet<string>): Map<string, () => string> {
+/**
+ * The parser tables a compilation may read: name → its SQL (narrowed to `fields`, over the sources
+ * `vendors` allows), compiled on first use.
+ */
+export function parserViews(
+  base: SchemaSet,
+  fields?: ReadonlySet<string>,
+  vendors?: SourcePresence,
+): Map<string, () => string> {
   const views = new Map<string, () => string>();
   for (const table of parsers(base).tables.values())
-    views.set(table.name, () => parserTableSql(base, table, fields));
+    views.set(table.name, () => parserTableSql(base, table, fields, vendors));
   return views;
 }

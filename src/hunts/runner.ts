@@ -18,6 +18,7 @@ import { applicableExclusions, splitExcluded, withExclusionColumn } from './excl
 import { queryLookbackMs } from './lookback.js';
 import { labelResearchScanners } from './research-scanners.js';
 import { parsers } from '../asim/parsers.js';
+import { asimVendors } from '../asim/presence.js';
 import { clearWindow, dataTimeRange, narrowToWindow, occupiedTiles, type TimeWindow } from './window.js';
 
 /** More replays than this (an `ago(1m)` hunt over months of logs) are cut to the most recent ones. */
@@ -62,13 +63,19 @@ export interface TableCoverage {
   sources?: Record<string, number>;
 }
 
-async function countTable(store: Store, table: string): Promise<Omit<TableCoverage, 'table'>> {
+async function countTable(
+  store: Store,
+  table: string,
+  vendors: ReadonlySet<string> | undefined,
+): Promise<Omit<TableCoverage, 'table'>> {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) return { rows: null };
   try {
     // an ASIM parser's rows are counted per source product
     if (!parsers(store.schemas).functions.has(table))
       return { rows: Number((await runKql(store, `${table} | count`)).rows[0]?.Count ?? 0) };
-    const bySource = await runKql(store, `${table} | summarize Rows = count() by EventProduct`);
+    const bySource = await runKql(store, `${table} | summarize Rows = count() by EventProduct`, {
+      asimVendors: vendors,
+    });
     const sources: Record<string, number> = {};
     for (const row of bySource.rows) sources[String(row.EventProduct ?? '')] = Number(row.Rows);
     return { rows: Object.values(sources).reduce((sum, n) => sum + n, 0), sources };
@@ -78,14 +85,11 @@ async function countTable(store: Store, table: string): Promise<Omit<TableCovera
 }
 
 /** Rows per required table, counted once per run through KQL (so ASIM parsers count as Sentinel's do). */
-async function tableCoverage(
-  store: Store,
-  tables: string[],
-  cache: Map<string, Omit<TableCoverage, 'table'>>,
-) {
+async function tableCoverage(store: Store, tables: string[], ctx: RunContext) {
+  const cache = ctx.counts;
   const coverage: TableCoverage[] = [];
   for (const table of tables) {
-    if (!cache.has(table)) cache.set(table, await countTable(store, table));
+    if (!cache.has(table)) cache.set(table, await countTable(store, table, ctx.vendors));
     coverage.push({ table, ...cache.get(table)! });
   }
   return coverage;
@@ -94,6 +98,8 @@ async function tableCoverage(
 interface RunContext extends RunOptions {
   /** Row counts of required tables, shared by the run's hunts. */
   counts: Map<string, Omit<TableCoverage, 'table'>>;
+  /** The CommonSecurityLog vendors in the store, asked once (the ASIM parsers skip absent sources). */
+  vendors: ReadonlySet<string> | undefined;
   intelNow: Date;
   window: TimeWindow;
   end: Date;
@@ -130,7 +136,8 @@ async function execute(
   try {
     for (const clock of clocks) {
       if (narrow) await narrowToWindow(store, { since: ctx.window.since, until: clock });
-      for (const row of (await runKql(store, query, { now: clock, watchlistsDir: ctx.watchlistsDir })).rows) {
+      const options = { now: clock, watchlistsDir: ctx.watchlistsDir, asimVendors: ctx.vendors };
+      for (const row of (await runKql(store, query, options)).rows) {
         const key = rowKey(row);
         if (seen.has(key)) continue;
         seen.add(key);
@@ -148,7 +155,7 @@ async function execute(
 
 export async function runHunt(store: Store, hunt: Hunt, ctx: RunContext): Promise<HuntRun> {
   const started = performance.now();
-  const coverage = await tableCoverage(store, hunt.requiredTables, ctx.counts);
+  const coverage = await tableCoverage(store, hunt.requiredTables, ctx);
   const base = {
     huntId: hunt.key,
     title: hunt.name,
@@ -218,7 +225,8 @@ export async function runHunts(store: Store, hunts: Hunt[], options: RunOptions 
     // indicators are judged at the clock the hunt runs at: replayed over last month's logs, an indicator
     // that was active then still matches (a bundled or --intel feed ages out of live hunting, not of replay)
     const intelNow = options.intelNow ?? options.now ?? end;
-    const ctx: RunContext = { ...options, intelNow, window, end, counts: new Map() };
+    const vendors = await asimVendors(store);
+    const ctx: RunContext = { ...options, intelNow, window, end, counts: new Map(), vendors };
     const runs: HuntRun[] = [];
     for (const hunt of hunts) runs.push(await runHunt(store, hunt, ctx));
     return runs;

@@ -33,6 +33,8 @@ export interface CompileOptions {
   watchlistsDir?: string;
   /** Tables that are SQL, not stored (the ASIM parsers' rows): name → SELECT, read as a CTE. */
   views?: ReadonlyMap<string, () => string>;
+  /** The CommonSecurityLog vendors the store holds (ASIM parsers leave out absent sources). */
+  asimVendors?: ReadonlySet<string>;
 }
 
 export interface CompiledQuery {

@@ -64,6 +64,8 @@ export interface RunOptions {
   watchlistsDir?: string;
   /** Add the `_Source` provenance column (file:line) after the query's columns (default true). */
   keepSource?: boolean;
+  /** The CommonSecurityLog vendors the store holds (`asimVendors(store)`): ASIM parsers skip the rest. */
+  asimVendors?: ReadonlySet<string>;
 }
 
 /** The compiled SELECT with datetime columns turned into full-precision ISO text (by position). */
@@ -98,6 +100,7 @@ async function compileWithData(store: Store, query: string, options: RunOptions)
         externaldataDir: options.externaldataDir,
         watchlistsDir: options.watchlistsDir,
         keepSource: options.keepSource,
+        asimVendors: options.asimVendors,
         bagKeys,
       });
     } catch (e) {
