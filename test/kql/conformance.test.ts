@@ -18,7 +18,7 @@ const PASS_AT_LEAST: Record<Family, number> = {
   core: 267,
   series: 20,
   geo: 137,
-  graph: 11,
+  graph: 12,
   plugins: 13,
 };
 

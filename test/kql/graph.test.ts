@@ -79,4 +79,20 @@ describe('graph-match', () => {
   it('what it cannot answer is TT001 with the position', async () => {
     await expect(run(`${GRAPH} | graph-to-table nodes`)).rejects.toThrow(/TT001.*line 3/);
   });
+
+  it('make-graph partitioned-by: each partition matched on its own (no path across partitions)', async () => {
+    // the same names in two tenants: t1 has a → b, t2 has b → c; a path a → b → c would cross tenants
+    const { rows } = await run(
+      `let nodes = datatable(name:string, tenant:string, age:long) ["a", "t1", 1, "b", "t1", 2, "b", "t2", 20, "c", "t2", 30];
+      datatable(src:string, dst:string, tenant:string) ["a", "b", "t1", "b", "c", "t2"]
+      | make-graph src --> dst with nodes on name partitioned-by tenant (
+          graph-match (x)-[e*1..2]->(y) project x = x.name, y = y.name, ya = y.age, t = y.tenant)`,
+    );
+    expect(sorted(rows)).toEqual(
+      sorted([
+        { x: 'a', y: 'b', ya: 2, t: 't1' },
+        { x: 'b', y: 'c', ya: 30, t: 't2' },
+      ]),
+    );
+  });
 });

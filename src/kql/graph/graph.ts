@@ -20,16 +20,29 @@ function columnOf(rel: Relation, name: string | undefined, node: KNode, c: Compi
   return col ?? c.fail(node, `column ${name ?? '?'} not found`);
 }
 
+/**
+ * A node id: the key, or with `partitioned-by P` the pair (P, key), so that nodes and edges of different
+ * partitions never meet (each partition's graph is matched on its own, as Kusto runs the subquery per
+ * partition).
+ */
+function nodeId(key: string, partition: string | undefined): string {
+  return partition
+    ? `CASE WHEN ${key} IS NULL THEN NULL ELSE struct_pack(p := ${partition}, k := ${key}) END`
+    : key;
+}
+
 function makeGraph(op: KNode, edgesIn: Relation, c: Compiler): Graph {
   if (op.list('Parameters').length) return c.fail(op, 'make-graph parameters');
-  if (op.node('PartitionedByClause'))
+  const partitionBy = op.node('PartitionedByClause')?.node('Entity')?.simpleName;
+  if (op.node('PartitionedByClause') && !partitionBy)
     return c.fail(op.node('PartitionedByClause')!, 'make-graph partitioned-by');
+  const part = partitionBy ? ident(columnOf(edgesIn, partitionBy, op, c).name) : undefined;
   const direction = op.token('DirectionToken');
   if (direction !== '-->') return c.fail(op, `make-graph ${direction ?? '?'}`);
   const src = columnOf(edgesIn, op.node('SourceColumn')?.simpleName, op, c);
   const dst = columnOf(edgesIn, op.node('TargetColumn')?.simpleName, op, c);
   const edges = c.cte(
-    `SELECT *, ${ident(src.name)} AS _tt_src, ${ident(dst.name)} AS _tt_dst, row_number() OVER () AS _tt_eid FROM ${edgesIn.from}`,
+    `SELECT *, ${nodeId(ident(src.name), part)} AS _tt_src, ${nodeId(ident(dst.name), part)} AS _tt_dst, row_number() OVER () AS _tt_eid FROM ${edgesIn.from}`,
   );
   // every endpoint, with where it first appears
   const endpoints = c.cte(
@@ -41,6 +54,7 @@ function makeGraph(op: KNode, edgesIn: Relation, c: Compiler): Graph {
   if (clause?.kind === 'MakeGraphWithImplicitIdClause') {
     const name = clause.node('Name')?.simpleName;
     if (!name) return c.fail(clause);
+    if (part) return c.fail(clause, 'make-graph partitioned-by with implicit node ids');
     const nodes = c.cte(`SELECT _tt_id AS ${ident(name)}, _tt_id, _tt_seq FROM ${endpoints}`);
     return { nodes, nodeColumns: [{ name, type: src.type }], edges, edgeColumns };
   }
@@ -48,15 +62,21 @@ function makeGraph(op: KNode, edgesIn: Relation, c: Compiler): Graph {
   if (tables.length !== 1) return c.fail(clause ?? op, 'make-graph with other than one node table');
   const table = c.tabular(tables[0].node('Table')!);
   const key = columnOf(table, tables[0].node('Column')?.simpleName, tables[0], c);
+  if (partitionBy) columnOf(table, partitionBy, tables[0], c); // the node table has the partition column too
   const own = table.columns.map((col) => ident(col.name)).join(', ');
   const missing = table.columns
-    .map((col) => (col.name === key.name ? `e._tt_id AS ${ident(col.name)}` : `NULL AS ${ident(col.name)}`))
+    .map((col) => {
+      if (col.name === key.name) return `e._tt_id${part ? '.k' : ''} AS ${ident(col.name)}`;
+      if (part && col.name === partitionBy) return `e._tt_id.p AS ${ident(col.name)}`;
+      return `NULL AS ${ident(col.name)}`;
+    })
     .join(', ');
+  const id = nodeId(ident(key.name), part);
   // the table's rows first (in their order), then the endpoints no row describes
   const nodes = c.cte(
-    `SELECT ${own}, ${ident(key.name)} AS _tt_id, -1000000000 + row_number() OVER () AS _tt_seq FROM ${table.from} ` +
+    `SELECT ${own}, ${id} AS _tt_id, -1000000000 + row_number() OVER () AS _tt_seq FROM ${table.from} ` +
       `UNION ALL SELECT ${missing}, e._tt_id, e._tt_seq FROM ${endpoints} AS e ` +
-      `WHERE e._tt_id NOT IN (SELECT ${ident(key.name)} FROM ${table.from} WHERE ${ident(key.name)} IS NOT NULL)`,
+      `WHERE e._tt_id NOT IN (SELECT ${id} FROM ${table.from} WHERE ${ident(key.name)} IS NOT NULL)`,
   );
   return { nodes, nodeColumns: table.columns, edges, edgeColumns };
 }
