@@ -342,7 +342,7 @@ export async function ingest(
       inputs: {
         named: paths.length,
         read: result.ledgers.filter((l) => !unreadLedger(l)).length,
-        skipped: [...result.skipped, ...ledgerSkips(result.ledgers), ...notLogs],
+        skipped: [...result.skipped, ...result.archiveSkipped, ...ledgerSkips(result.ledgers), ...notLogs],
       },
     };
   } finally {

@@ -141,6 +141,11 @@ export interface IngestPathsResult {
   unread: string[];
   /** Archives (among `unrecognised`) whose log members were read: each member has its own ledger. */
   expanded: string[];
+  /**
+   * Archive members the log readers could not open (nesting depth cap, expansion budget, unreadable
+   * nested archive): the YARA scan of the same archive reports them too, so only `ingest` lists these.
+   */
+  archiveSkipped: Skipped[];
 }
 
 /** Reads the log members of an archive into `ledgers`; returns how many there were. */
@@ -148,11 +153,17 @@ async function ingestArchive(
   store: Store,
   path: string,
   options: IngestOptions,
-  ledgers: IngestLedger[],
+  result: Pick<IngestPathsResult, 'ledgers' | 'archiveSkipped'>,
 ): Promise<number> {
+  const ledgers = result.ledgers;
   let logs = 0;
   await eachArchiveMember(path, async (member) => {
-    if (!member.file) return; // the scanner reports what it cannot extract
+    if (!member.file)
+      return void result.archiveSkipped.push({
+        path: member.name,
+        reason: member.skipped ?? 'not extracted',
+        incomplete: true,
+      });
     const detection = await detectFile(member.file, options.format).catch(() => undefined);
     if (!detection || detection.format === null || detection.format === 'none') return;
     ledgers.push(await ingestDetected(store, member.file, detection, options, member.name));
@@ -175,6 +186,7 @@ export async function ingestPaths(
     skipped,
     unread,
     expanded: [],
+    archiveSkipped: [],
   };
   for (const file of files) {
     let plain = file;
@@ -193,7 +205,7 @@ export async function ingestPaths(
       if (detection.format === null || detection.format === 'none') {
         result.unrecognised.push(file); // scanned; an archive's logs are also read
         result.reasons[file] = detection.reason;
-        if (detection.archive && (await ingestArchive(store, plain, options, result.ledgers)) > 0)
+        if (detection.archive && (await ingestArchive(store, plain, options, result)) > 0)
           result.expanded.push(file);
       } else result.ledgers.push(await ingestDetected(store, plain, detection, options, file));
     } finally {

@@ -1,12 +1,13 @@
 // Issue 11 item 2: logs that looked like binaries were only YARA-scanned. Formats are detected from the
 // content over a sample of lines, whatever the name (rotated .1.gz), header or first line.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { ingest } from '../../src/index.js';
+import { scanPaths } from '../../src/scan/scanner.js';
 import { zeekConnHeader } from '../../src/telemetry/detect.js';
 import { scratchDir } from '../helpers.js';
 import { ingestOne } from './helpers.js';
@@ -100,4 +101,60 @@ describe('logs inside archives are read, as the scanner reads them for YARA', ()
     ]);
     expect(inputs).toMatchObject({ named: 2, skipped: [] });
   });
+});
+
+/** A zip holding `fw.cef`, wrapped in `levels` more zips (`level0.zip` … inside one another). */
+function nestedZips(levels: number): Uint8Array {
+  let data = zipSync({ 'fw.cef': Buffer.from(CEF(0) + '\n') });
+  for (let i = 0; i < levels; i++) data = zipSync({ [`level${i}.zip`]: data });
+  return data;
+}
+
+describe('nested archives: a tar.gz in a zip in a tar, to the depth cap', () => {
+  it('the logs of nested archives are read, named outer!inner!member', async () => {
+    const dir = join(tmp.dir, 'nested');
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    writeFileSync(join(dir, 'src', 'conn.log'), [...ZEEK_HEADER, ...zeekRows(3)].join('\n') + '\n');
+    const tgz = join(dir, 'inner.tar.gz');
+    execFileSync('tar', ['czf', tgz, '-C', join(dir, 'src'), 'conn.log']);
+    writeFileSync(
+      join(dir, 'outer.zip'),
+      zipSync({
+        'inner.tar.gz': readFileSync(tgz),
+        'rotated/eve.json.1.gz': gzipSync(eveLines(2).join('\n') + '\n'),
+      }),
+    );
+    const tar = join(dir, 'case.tar');
+    execFileSync('tar', ['cf', tar, '-C', dir, 'outer.zip']);
+    const { ledgers, inputs } = await ingest([tar]);
+    expect(ledgers.map((l) => [l.file, l.format, l.ingested])).toEqual([
+      [`${tar}!outer.zip!inner.tar.gz!conn.log`, 'zeek-tsv', 3],
+      [`${tar}!outer.zip!rotated/eve.json.1.gz`, 'suricata-eve', 2],
+    ]);
+    expect(inputs).toMatchObject({ named: 1, read: 2, skipped: [] });
+  });
+
+  it('an archive nested past the cap (5) is skipped with the reason, by ingest and the YARA scan alike', async () => {
+    const within = join(tmp.dir, 'within.zip');
+    writeFileSync(within, nestedZips(4));
+    const read = await ingest([within]);
+    expect(read.ledgers.map((l) => [l.file.slice(within.length), l.ingested])).toEqual([
+      ['!level3.zip!level2.zip!level1.zip!level0.zip!fw.cef', 1],
+    ]);
+
+    const deep = join(tmp.dir, 'deep.zip');
+    writeFileSync(deep, nestedZips(6));
+    const capped = `${deep}!level5.zip!level4.zip!level3.zip!level2.zip!level1.zip`;
+    const { ledgers, inputs } = await ingest([deep]);
+    expect(ledgers).toEqual([]);
+    expect(inputs.skipped).toContainEqual({
+      path: capped,
+      reason: 'nesting depth cap (5) reached: its logs were not read',
+      incomplete: true,
+    });
+    const scan = await scanPaths([deep], { workers: 1 });
+    expect(scan.skipped).toContainEqual(
+      expect.objectContaining({ path: capped, reason: expect.stringMatching(/nesting depth cap \(5\)/) }),
+    );
+  }, 120_000);
 });
