@@ -60,6 +60,7 @@ class Compilation implements Compiler {
   private readonly tables = new Map<unknown, Relation>();
   private probes = 0;
   readonly openColumns = new Map<string, string>();
+  private readonly options_ = new Map<string, KNode>();
 
   constructor(
     private readonly query: string,
@@ -101,6 +102,24 @@ class Compilation implements Compiler {
     if (!name?.symbol || !expr) return this.fail(statement);
     this.lets.set(name.symbol.key, expr);
     this.letRelations.delete(name.symbol.key); // a let inside a function body is rebound per call
+  }
+
+  /**
+   * `set option[=value];` before the query. The options that change no answer (truncation limits: Telltale
+   * does not truncate) are accepted; bin_auto's two are kept; any other is TT001, never silently ignored.
+   */
+  setOption(statement: KNode): void {
+    const name = statement.node('Name')?.simpleName?.toLowerCase() ?? '';
+    const value = statement.node('ValueClause')?.node('Expression');
+    if (name === 'query_bin_auto_size' || name === 'query_bin_auto_at') {
+      if (!value) return this.fail(statement, `set ${name} without a value`);
+      this.options_.set(name, value);
+    } else if (!['notruncation', 'truncationmaxrecords', 'truncationmaxsize'].includes(name))
+      this.fail(statement, `set ${name}`);
+  }
+
+  option(name: string): KNode | undefined {
+    return this.options_.get(name);
   }
 
   bind(bindings: [unknown, KNode][]): () => void {
@@ -234,6 +253,7 @@ function compile(query: string, options: CompileOptions, warnings: string[]): Co
   let main: KNode | undefined;
   for (const statement of root.list('Statements')) {
     if (statement.kind === 'LetStatement') compilation.bindLet(statement);
+    else if (statement.kind === 'SetOptionStatement') compilation.setOption(statement);
     else if (statement.kind === 'ExpressionStatement') {
       if (main) compilation.fail(statement, 'more than one query statement');
       main = statement.node('Expression');

@@ -126,6 +126,8 @@ export interface Compiler {
   letExpression(symbolKey: unknown): KNode | undefined;
   /** Binds a `let` statement (also those inside a function body). */
   bindLet(statement: KNode): void;
+  /** The value of a `set` option the query gave (query_bin_auto_size …), if any. */
+  option(name: string): KNode | undefined;
   /** Binds symbols (function parameters) to expressions until the returned restore is called. */
   bind(bindings: [unknown, KNode][]): () => void;
   /** Binds a tabular parameter's symbol to rows (invoke's input) until the returned restore is called. */

@@ -442,7 +442,7 @@ function hasAnyAll(node: KNode, env: Env): Sql {
   const hay = asString(scalar(node.node('Left')!, env), node, env);
   const items = listItems(node.node('Right')!, env, node.kind === 'HasAnyExpression');
   if (items.subquery) return { sql: hasAnySubquery(hay, items.subquery, node, env), type: 'bool' };
-  if (items.expressions.length > 0) env.c.fail(node, 'non-constant needle');
+  if (items.expressions.length > 0) return { sql: hasAnyPerRow(hay, items, node, env), type: 'bool' };
   const needles = items.constants
     .filter((v) => v !== null)
     .map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)));
@@ -453,6 +453,31 @@ function hasAnyAll(node: KNode, env: Env): Sql {
   }
   if (needles.length === 0) return { sql: 'false', type: 'bool' };
   return { sql: termMatchConstants(hay, needles, 'has', false, env.c.params), type: 'bool' };
+}
+
+/**
+ * `has_any (x, list)` with needles known only per row (a column, a `toscalar` bound to a parameter):
+ * one term test per needle, with dynamic arrays contributing their elements.
+ */
+function hasAnyPerRow(hay: string, items: ListItems, node: KNode, env: Env): string {
+  const element = toStringSql({ sql: '_tt_v', type: 'dynamic' }, node, env);
+  const lists = items.expressions.map((e) =>
+    e.type === 'dynamic'
+      ? dialect.listTransform(
+          `(CASE WHEN ${e.sql} IS NULL THEN CAST([] AS JSON[]) WHEN ${dialect.jsonType(e.sql)} = 'ARRAY' THEN CAST(${e.sql} AS JSON[]) ELSE [${e.sql}] END)`,
+          '_tt_v',
+          element,
+        )
+      : `[${asString(e, node, env)}]`,
+  );
+  const constants = items.constants
+    .filter((v) => v !== null)
+    .map((v) => env.c.params.add(typeof v === 'object' ? JSON.stringify(v) : String(v), 'string'));
+  if (constants.length) lists.push(`[${constants.join(', ')}]`);
+  const needles = dialect.listFilter(`flatten([${lists.join(', ')}])`, '_tt_n', '_tt_n IS NOT NULL');
+  const found = `len(${dialect.listFilter(needles, '_tt_n', termMatch(hay, '_tt_n', 'has', false))})`;
+  const all = node.kind === 'HasAllExpression';
+  return `coalesce(${found} ${all ? `= len(${needles})` : '> 0'}, ${all ? 'true' : 'false'})`;
 }
 
 /**

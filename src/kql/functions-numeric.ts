@@ -3,7 +3,7 @@
  * `min_of`, `bin_at`, bitwise operations, gamma, and the statistics aggregates (covariance, the
  * population `…pif` variants, bitwise aggregates). All in SQL: hunts filter on them over whole tables.
  */
-import type { Env } from './context.js';
+import type { Env, Sql } from './context.js';
 import { dialect } from './dialect.js';
 import { arg, type Impl, type Library } from './functions-common.js';
 import type { KNode } from './kusto.js';
@@ -28,6 +28,29 @@ const long =
  */
 function binAt(args: KNode[], node: KNode, env: Env): string {
   const [value, size, fixed] = [0, 1, 2].map((i) => arg(args, i, env));
+  return binnedAt(value, size, fixed, node);
+}
+
+/**
+ * `bin_auto(value)`: bin_at with the size and start the query `set` (query_bin_auto_size, and
+ * query_bin_auto_at, which defaults to 0 or 1970-01-01).
+ */
+function binAuto(args: KNode[], node: KNode, env: Env): string {
+  const size = env.c.option('query_bin_auto_size');
+  if (!size) return env.c.fail(node, 'bin_auto without set query_bin_auto_size');
+  const value = arg(args, 0, env);
+  const at = env.c.option('query_bin_auto_at');
+  const zero =
+    value.type === 'datetime'
+      ? `TIMESTAMP '1970-01-01'`
+      : value.type === 'timespan'
+        ? 'INTERVAL 0 SECOND'
+        : '0';
+  const fixed = at ? env.c.expr.scalar(at, env) : { sql: zero, type: value.type };
+  return binnedAt(value, env.c.expr.scalar(size, env), fixed, node);
+}
+
+function binnedAt(value: Sql, size: Sql, fixed: Sql, node: KNode): string {
   const floorTo = (v: string, s: string, f: string) => `(${f} + floor((${v} - ${f}) / ${s}) * ${s})`;
   if (value.type === 'datetime' || value.type === 'timespan') {
     const micros = (x: typeof value) =>
@@ -76,6 +99,7 @@ const SCALARS: Library = {
   max_of: extreme('greatest'),
   min_of: extreme('least'),
   bin_at: binAt,
+  bin_auto: binAuto,
   // around(value, center, delta): center - delta <= value <= center + delta (numbers, datetimes, timespans)
   around: (args, _node, env) => {
     const [v, center, delta] = [0, 1, 2].map((i) => arg(args, i, env).sql);

@@ -56,6 +56,8 @@ export interface KNode {
   readonly simpleName: string | undefined;
   readonly type: KType | undefined;
   readonly symbol: KSymbol | undefined;
+  /** The column name Kusto gives this expression when it is not named (`todynamic(x)` → x), or ''. */
+  readonly resultName: string;
   /** Kusto's decoded value for string and dynamic literals (escapes, verbatim and multi-part strings). */
   readonly literalText: string | undefined;
   /** Columns of the row an expression reads: the input of its nearest enclosing pipe operator. */
@@ -258,6 +260,10 @@ class Node implements KNode {
       if (isPipe && parent.Operator === n) return toType(parent.Expression?.ResultType)?.columns;
     }
     return undefined;
+  }
+  get resultName(): string {
+    const { K } = load();
+    return String(K.Binding.Binder.GetExpressionResultName(this.raw, '') ?? '');
   }
   get literalText(): string | undefined {
     const value = this.raw.LiteralValue;

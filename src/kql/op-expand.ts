@@ -56,7 +56,7 @@ export function mvExpand(op: KNode, input: Relation, out: Column[], c: Compiler)
     const inner = e.node('Expression')!;
     const named = inner.kind === 'SimpleNamedExpression';
     const expr = named ? inner.node('Expression')! : inner;
-    const name = named ? inner.node('Name')?.simpleName : expr.simpleName;
+    const name = named ? inner.node('Name')?.simpleName : expr.simpleName || expr.resultName;
     if (!name) c.fail(e, 'mv-expand of an unnamed expression');
     const list = elements(scalar(expr, { c, scope: rowScope(), aggregate: false }).sql, bagsAsArrays);
     unnests.push(`unnest(${list}) AS ${ident(`_tt_e${i}`)}`);

@@ -9,7 +9,7 @@
  * indicator that matched it).
  */
 import { SOURCE_COLUMN } from '../store/schema.js';
-import type { Column, Compiler, Relation } from './context.js';
+import type { Column, Compiler, Relation, Sql } from './context.js';
 import type { KNode } from './kusto.js';
 import { MAX_SOURCES } from './relation.js';
 import { ident } from './sql.js';
@@ -56,6 +56,34 @@ function joinKeys(clause: KNode | undefined, op: KNode, c: Compiler): KeyPair[] 
       if (a[0] === b[0]) return c.fail(e, 'join condition on one side only');
       return a[0] === 'left' ? { left: a[1], right: b[1] } : { left: b[1], right: a[1] };
     });
+}
+
+/**
+ * `join … where cond`: any predicate over the two rows. `$left.x` / `$right.x` read the side named; a
+ * bare name reads the side that has the column (the left when both do). Each side is given with the SQL
+ * alias it has in the join.
+ */
+function whereCondition(
+  clause: KNode,
+  left: [Relation, string],
+  right: [Relation, string],
+  c: Compiler,
+): string {
+  const has = ([rel]: [Relation, string], name: string) => rel.columns.some((col) => col.name === name);
+  const scope = {
+    column: (name: string) => `${has(left, name) || !has(right, name) ? left[1] : right[1]}.${ident(name)}`,
+  };
+  const intercept = (node: KNode): Sql | undefined => {
+    if (node.kind !== 'PathExpression') return undefined;
+    const which = node.node('Expression')?.text.trim().toLowerCase();
+    if (which !== '$left' && which !== '$right') return undefined;
+    const [rel, alias] = which === '$left' ? left : right;
+    const col = rel.columns.find((x) => x.name === node.node('Selector')?.simpleName);
+    if (!col) return c.fail(node, 'join condition column');
+    const sql = `${alias}.${ident(col.name)}`;
+    return { sql: col.type === 'string' ? `coalesce(${sql}, '')` : sql, type: col.type };
+  };
+  return c.expr.scalar(clause.node('Expression')!, { c, scope, aggregate: false, intercept }).sql;
 }
 
 function typeOf(rel: Relation, name: string): string | undefined {
@@ -147,15 +175,26 @@ export function join(op: KNode, input: Relation, out: Column[], c: Compiler): Re
   if (!plan) return c.fail(op, `join kind=${kind}`);
   let left = input;
   const right = c.tabular(op.node('Expression')!);
-  const keys = joinKeys(op.node('ConditionClause'), op, c);
-  if (kind === 'innerunique') left = uniqueLeft(left, keys, c);
+  const clause = op.node('ConditionClause');
+  const where = clause?.kind === 'JoinWhereClause' ? clause : undefined;
+  const keys = where ? [] : joinKeys(clause, op, c);
+  if (kind === 'innerunique') {
+    // one left row per key: a where clause has no key to pick by
+    if (where) return c.fail(where, 'join kind=innerunique with a where clause');
+    left = uniqueLeft(left, keys, c);
+  }
   if (plan.keep !== 'both') {
     // the kept side is always aliased _l: swap the key pairs for the right-hand kinds
     const [kept, other, pairs] =
       plan.keep === 'left'
         ? [left, right, keys]
         : [right, left, keys.map((k) => ({ left: k.right, right: k.left }))];
-    return filterJoin(kept, other, condition(pairs, kept, other), plan.sqlJoin, c);
+    const on = where
+      ? plan.keep === 'left'
+        ? whereCondition(where, [left, LEFT], [right, RIGHT], c)
+        : whereCondition(where, [left, RIGHT], [right, LEFT], c)
+      : condition(pairs, kept, other);
+    return filterJoin(kept, other, on, plan.sqlJoin, c);
   }
   if (out.length !== left.columns.length + right.columns.length) c.fail(op, 'join result columns');
   const picks = [
@@ -163,7 +202,7 @@ export function join(op: KNode, input: Relation, out: Column[], c: Compiler): Re
     ...right.columns.map((col) => ({ alias: RIGHT, name: col.name })),
   ];
   const source = bothSources(left, right);
-  const on = condition(keys, left, right);
+  const on = where ? whereCondition(where, [left, LEFT], [right, RIGHT], c) : condition(keys, left, right);
   const from = c.cte(
     joinedSelect(
       out,

@@ -3,6 +3,19 @@ import { useEvaluator } from './fn-eval.js';
 
 const { value, run } = useEvaluator();
 
+describe('set statements', () => {
+  it('bin_auto bins by the set query_bin_auto_size from query_bin_auto_at; an unknown option is TT001', async () => {
+    const { rows } = await run(
+      'set query_bin_auto_size=1h; set query_bin_auto_at=datetime(2017-01-01 00:05); range T from datetime(2017-01-01 00:05) to datetime(2017-01-01 02:00) step 1m | summarize n = count() by b = bin_auto(T) | order by b asc',
+    );
+    expect(rows.map((r) => r.n)).toEqual([60, 56]);
+    expect((await run('set notruncation; print x = bin_auto(7)').catch((e) => e)).code).toBe('TT001');
+    expect((await run('set query_now = datetime(2020-01-01); print x = 1').catch((e) => e)).code).toBe(
+      'TT001',
+    );
+  });
+});
+
 describe('numeric functions', () => {
   it.each([
     ['degrees(pi())', 180],

@@ -76,6 +76,14 @@ describe('join', () => {
     expect(rows.filter((r) => r.Name === null || r.Name === '').map((r) => r.E)).toEqual([7]);
   });
 
+  it('join … where: any predicate over both rows; bare names read the side that has them', async () => {
+    const q = (kind: string) =>
+      `datatable(Port:int, N:long)[23, 2, 80, 3, 81, 0] | join kind=${kind} (datatable(Ports:string, N:long)["22,23", 1, "80", 5]) where Ports has tostring(Port) and $left.N > $right.N`;
+    expect((await run(q('inner'))).rows).toEqual([{ Port: 23, N: 2, Ports: '22,23', N1: 1 }]);
+    expect((await run(q('rightanti'))).rows).toEqual([{ Ports: '80', N: 5 }]);
+    await expect(run(q('innerunique'))).rejects.toMatchObject({ code: 'TT001' });
+  });
+
   it('refuses join conditions it cannot translate', async () => {
     await expect(run(`${L} | join kind=inner ${R} on $left.EventId < $right.Port`)).rejects.toThrow(
       /TT001|KS/,

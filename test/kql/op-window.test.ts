@@ -66,6 +66,12 @@ describe('mv-expand and parse', () => {
     ]);
     const bag = await run('print d = dynamic({"a": 1, "b": [2]}) | mvexpand d');
     expect(bag.rows.map((r) => r.d)).toEqual([{ a: 1 }, { b: [2] }]);
+    const unnamed = await run('print E = \'[1, {"x": 2}]\' | mv-expand todynamic(E) | mv-expand E.x');
+    expect(unnamed.columns.slice(0, 2)).toEqual(['E', 'E_x']);
+    expect(unnamed.rows.map((r) => [r.E, r.E_x])).toEqual([
+      [1, null],
+      [{ x: 2 }, 2],
+    ]);
     const pairs = await run('print d = dynamic({"a": 1, "b": [2]}) | mv-expand kind=array d');
     expect(pairs.rows.map((r) => r.d)).toEqual([
       ['a', 1],

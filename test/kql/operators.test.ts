@@ -106,6 +106,17 @@ describe('where: string predicates', () => {
     expect(await matching('Activity has_any ("telnet", "DNS")')).toEqual([2, 4]);
     expect(await matching('DestinationIP has "176.65.139.7"')).toEqual([1]);
   });
+
+  it('has_any / has_all with needles known per row: a dynamic array gives its elements', async () => {
+    const { rows } = await run(
+      'datatable(s:string, l:dynamic)["a b.c", dynamic(["c", "z"]), "foo bar", dynamic(["ba"]), "q r", dynamic(null)] | project any = s has_any (l), all = s has_all (l, "a")',
+    );
+    expect(rows.map((r) => [r.any, r.all])).toEqual([
+      [true, false],
+      [false, false],
+      [false, false],
+    ]);
+  });
 });
 
 describe('where: in, between, null rules, logic', () => {
