@@ -257,6 +257,7 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
     if (options.intelDb)
       await recordSightings(options.intelDb, findings, {
         now,
+        roots: paths,
         includeWarninglisted: options.includeWarninglisted,
       });
     const errors = [

@@ -5,6 +5,7 @@
  * value is a sighting of it (an ip:port one only when the row also carries its port, or no port at all).
  * Kept structural (no import of hunts/) so intel stays below hunts in the pipeline.
  */
+import { basename, normalize } from 'node:path';
 import { indicatorKey, type Indicator } from './model.js';
 import { IntelStore } from './store.js';
 
@@ -20,12 +21,33 @@ export interface Sightings {
 }
 
 /**
- * What an evidence row is known by across runs: its `_Source` (file:line, file@offset, or the lines an
- * aggregate row summarises), else its values in a fixed key order.
+ * A `_Source` (`path:line`, `path@offset`, `archive!member:line`) with the named input it was found
+ * under cut off: `hunt /data/incident` and `cd /data && hunt incident` (or the folder moved to /backup)
+ * both give `firewall/edge-fw.cef.log:12`; a file named alone keeps its base name. The paths are the
+ * walker's (`join(root, …)`), so the named input is a plain prefix.
  */
-export function evidenceRowId(row: Readonly<Record<string, unknown>>): string {
+export function relativeSource(source: string, roots: readonly string[]): string {
+  for (const given of [...roots].sort((a, b) => b.length - a.length)) {
+    const root = normalize(given).replace(/\/+$/, '');
+    if (!root || root === '.' || root === '-') continue;
+    if (source.startsWith(`${root}/`)) return source.slice(root.length + 1);
+    const next = source[root.length];
+    if (source.startsWith(root) && (next === ':' || next === '@' || next === '!'))
+      return basename(root) + source.slice(root.length);
+  }
+  return source;
+}
+
+/**
+ * What an evidence row is known by across runs: its `_Source` (file:line, file@offset, or the lines an
+ * aggregate row summarises) relative to the named inputs (`roots`, see relativeSource), else its values
+ * in a fixed key order.
+ */
+export function evidenceRowId(row: Readonly<Record<string, unknown>>, roots: readonly string[] = []): string {
   const source = row._Source;
-  if (source !== undefined && source !== null && source !== '') return `src:${JSON.stringify(source)}`;
+  const relative = (v: unknown) => (typeof v === 'string' ? relativeSource(v, roots) : v);
+  if (source !== undefined && source !== null && source !== '')
+    return `src:${JSON.stringify(Array.isArray(source) ? source.map(relative) : relative(source))}`;
   const keys = Object.keys(row).sort();
   return `row:${JSON.stringify(
     keys.map((k) => [k, row[k]]),
@@ -36,6 +58,8 @@ export function evidenceRowId(row: Readonly<Record<string, unknown>>): string {
 export function sightingsFromFindings(
   findings: readonly FindingLike[],
   indicators: readonly Indicator[],
+  /** The named inputs of the run: evidence is known by its path under them (relativeSource). */
+  roots: readonly string[] = [],
 ): Sightings {
   const byValue = new Map<string, Indicator[]>();
   for (const i of indicators) {
@@ -57,7 +81,7 @@ export function sightingsFromFindings(
         }
       }
       if (hit.size === 0) continue;
-      const id = evidenceRowId(row);
+      const id = evidenceRowId(row, roots);
       for (const key of hit) {
         let ids = rows.get(key);
         if (!ids) rows.set(key, (ids = new Set()));
@@ -86,7 +110,7 @@ function evidenceValues(findings: readonly FindingLike[]): Set<string> {
 export async function recordSightings(
   dbPath: string,
   findings: readonly FindingLike[],
-  options: { now?: Date; includeWarninglisted?: boolean; at?: Date } = {},
+  options: { now?: Date; includeWarninglisted?: boolean; at?: Date; roots?: readonly string[] } = {},
 ): Promise<number> {
   const values = evidenceValues(findings);
   if (values.size === 0) return 0;
@@ -98,7 +122,7 @@ export async function recordSightings(
       options.now ?? at,
       options.includeWarninglisted,
     );
-    const { rows, hunts } = sightingsFromFindings(findings, indicators);
+    const { rows, hunts } = sightingsFromFindings(findings, indicators, options.roots);
     return rows.size ? await store.recordSightings(rows, at, hunts) : 0;
   } finally {
     store.close();

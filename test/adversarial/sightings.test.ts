@@ -1,5 +1,7 @@
 // Issue 11 item 12: `hunt` records sightings in the user's intel store on every run, so re-running it on
-// the same logs inflated them (10, then 20). A sighting is one evidence row, counted once per indicator.
+// the same logs inflated them (10, then 20). A sighting is one evidence row, counted once per indicator;
+// the row is known by its path under the named input, so a moved dataset or another cwd is not new.
+import { cpSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importIntelText } from '../../src/intel/import.js';
@@ -63,21 +65,51 @@ describe('a sighting is recorded once per evidence row', () => {
     expect(await sightingsIn(db)).toEqual({ '176.65.139.7': 3, 'tvt.miraibotnet.su': 1 });
   });
 
+  it('evidence is known by its path under the named input: another cwd or a moved folder is the same row', () => {
+    const indicators = importIntelText('176.65.139.7\n', 'l.txt').indicators;
+    const row = (source: unknown) => ({ DestinationIP: '176.65.139.7', _Source: source });
+    const ids = (root: string, source: unknown) =>
+      [
+        ...sightingsFromFindings([{ huntId: 'c2', evidence: [row(source)] }], indicators, [
+          root,
+        ]).rows.values(),
+      ].flatMap((set) => [...set]);
+    const here = ids('/data/incident', '/data/incident/firewall/fw.cef:12');
+    expect(ids('incident/', 'incident/firewall/fw.cef:12')).toEqual(here);
+    expect(ids('/backup/incident', '/backup/incident/firewall/fw.cef:12')).toEqual(here);
+    expect(ids('/backup/incident', ['/backup/incident/firewall/fw.cef:12'])).toEqual(
+      ids('/data/incident', ['/data/incident/firewall/fw.cef:12']),
+    );
+    // a file named alone keeps its base name; other lines and other files stay apart
+    expect(ids('/a/fw.cef', '/a/fw.cef:12')).toEqual(ids('b/fw.cef', 'b/fw.cef:12'));
+    expect(ids('/data/incident', '/data/incident/firewall/fw.cef:13')).not.toEqual(here);
+    expect(ids('/data/incident', '/data/incident/zeek/fw.cef:12')).not.toEqual(here);
+  });
+
   it(
-    'a hunt run records its evidence; the same findings again (a re-run) change nothing',
+    'a hunt run records its evidence; the dataset moved and hunted from another cwd adds nothing',
     { timeout: 300_000 },
     async () => {
       const db = join(tmp.dir, 'hunt.duckdb');
       const store = await IntelStore.open(db);
       await importIntoStore(store, [FEED], { now: new Date('2026-05-20T00:00:00Z') });
       store.close();
-      process.chdir(repoRoot);
+      const first = join(tmp.dir, 'a', 'incident');
+      cpSync(join(repoRoot, 'examples/incident'), first, { recursive: true });
       const now = new Date('2026-05-22T00:00:00Z');
-      const { findings } = await hunt(['examples/incident'], { now, intelDb: db, bundled: false });
+      process.chdir(repoRoot);
+      await hunt([first], { now, intelDb: db, bundled: false });
       const once = await sightingsIn(db);
       expect(once['176.65.139.7']).toBeGreaterThan(0);
-      // what the second `hunt` of the same logs records: the same findings, later
-      expect(await recordSightings(db, findings, { now, at: new Date('2026-05-22T01:00:00Z') })).toBe(0);
+      mkdirSync(join(tmp.dir, 'b'));
+      renameSync(first, join(tmp.dir, 'b', 'incident'));
+      process.chdir(join(tmp.dir, 'b'));
+      try {
+        const again = await hunt(['incident'], { now, intelDb: db, bundled: false });
+        expect(again.findings.length).toBeGreaterThan(0);
+      } finally {
+        process.chdir(repoRoot);
+      }
       expect(await sightingsIn(db)).toEqual(once);
     },
   );
