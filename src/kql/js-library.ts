@@ -293,7 +293,32 @@ function sortedKeys(v: JsValue): JsValue {
   return Object.fromEntries(keys.map((k) => [k, sortedKeys(v[k])]));
 }
 
+/**
+ * `format_timespan(t, format)` (t in microseconds): d… days, h/H… hours, m… minutes, s… seconds
+ * (padded to the letter count), f… fraction digits, F… the same without trailing zeros; anything else is
+ * copied (separators, brackets, spaces).
+ */
+function formatTimespan(us: JsValue, format: JsValue): JsValue {
+  if (typeof us !== 'number' || typeof format !== 'string') return null;
+  const abs = Math.abs(us);
+  const ticks = String(Math.round((abs % 1e6) * 10)).padStart(7, '0');
+  const parts: Record<string, number> = {
+    d: Math.floor(abs / 864e8),
+    h: Math.floor(abs / 36e8) % 24,
+    m: Math.floor(abs / 6e7) % 60,
+    s: Math.floor(abs / 1e6) % 60,
+  };
+  const text = format.replace(/d+|h+|H+|m+|s+|f+|F+/g, (run) => {
+    const letter = run[0];
+    if (letter === 'f') return ticks.slice(0, run.length);
+    if (letter === 'F') return ticks.slice(0, run.length).replace(/0+$/, '');
+    return String(parts[letter.toLowerCase()]).padStart(run.length, '0');
+  });
+  return us < 0 ? `-${text}` : text;
+}
+
 export const JS_LIBRARY: Record<string, Fn> = {
+  format_timespan: formatTimespan,
   dynamic_to_json: (v) => JSON.stringify(sortedKeys(v)),
   array_index_of: arrayIndexOf,
   ...CODEC_LIBRARY,

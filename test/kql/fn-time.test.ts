@@ -33,6 +33,8 @@ describe('logic and conversion', () => {
     ['tostring(totimespan("1.02:03:04"))', '1.02:03:04'],
     ['make_timespan(1, 12, 30, 55.123)', '1.12:30:55.1230000'],
     ['make_timespan(12, 30)', '12:30:00'],
+    ["format_timespan(time(29.09:00:05.12345), 'dd.hh:mm:ss:FF')", '29.09:00:05:12'],
+    ["format_timespan(time(29.09:00:05.12345), 'ddd.h:mm:ss [fffffff]')", '029.9:00:05 [1234500]'],
     ['7 / 2', 3],
     ['-7 / 2', -3],
     ['7.0 / 2', 3.5],
