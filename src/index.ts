@@ -203,7 +203,11 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
   const enabled = exclusions.filter((e) => e.enabled && !isExpired(e, now));
   const exclusionIssues = await lintExclusions(enabled, now);
   const broken = new Set(exclusionIssues.filter((i) => i.level === 'error').map((i) => i.id));
-  const sizing = await storeSizing(paths, { db: options.db, walk: options.walk });
+  const sizing = await storeSizing(paths, {
+    db: options.db,
+    memoryLimit: options.memoryLimit,
+    walk: options.walk,
+  });
   const store = await Store.open({ path: options.db, ...sizing });
   try {
     const intel = collectIndicators(options, now);

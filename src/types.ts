@@ -28,6 +28,8 @@ export interface IntelOptions {
 
 export interface HuntOptions extends IntelOptions {
   db?: string;
+  /** DuckDB's memory_limit (`8GB`, `50%`); default: DuckDB's own, or 4GB for large inputs (store/sizing.ts). */
+  memoryLimit?: string;
   /** The clock for ago()/now() and for indicator/exclusion expiry (default: end of data / wall clock). */
   now?: Date;
   /** Only events at or after `since` and before `until`. */

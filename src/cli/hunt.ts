@@ -161,6 +161,7 @@ function deviceRows(result: HuntResult): Record<string, unknown>[] {
 export function withRunOptions(command: Command): Command {
   return withWalkOptions(command)
     .option('--db <file>', 'keep the DuckDB store in this file (default: in memory)')
+    .option('--memory-limit <size>', "DuckDB's memory limit (e.g. 8GB, 50%); beyond it DuckDB spills to disk")
     .option('--intel <file>', 'add indicators from a feed for this run (repeatable)', collect, [])
     .option(
       '--min-confidence <n>',
@@ -203,6 +204,7 @@ export function runOptions(opts: Record<string, unknown>): HuntOptions {
     includeWarninglisted: opts.includeWarninglisted as boolean | undefined,
     allowlists: opts.allowlist as string[],
     db: opts.db as string | undefined,
+    memoryLimit: opts.memoryLimit as string | undefined,
     intel: opts.intel as string[],
     rules: opts.rules as string[],
     hunts: opts.hunts as string[] | undefined,

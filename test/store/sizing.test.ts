@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/db.js';
 import { inputBytes, LARGE_INPUT_MEMORY_LIMIT, storeSizing } from '../../src/store/sizing.js';
 import { ingestPaths } from '../../src/telemetry/ingest.js';
+import { hunt } from '../../src/index.js';
 
 const CEF = 'CEF:0|V|P|1|1|n|5|src=10.0.0.1 dst=176.65.139.7 dpt=3778\n';
 
@@ -57,5 +58,21 @@ describe('store sizing', () => {
     const folder = dirname(store.path);
     store.close();
     expect(existsSync(folder)).toBe(false); // the database went with the store
+  });
+
+  it("hunt --memory-limit sets DuckDB's limit for the run", async () => {
+    const { log } = inputs();
+    let limit: unknown;
+    const result = await hunt([log], {
+      memoryLimit: '300MB',
+      bundled: false,
+      hunts: [],
+      now: new Date('2026-05-22T00:00:00Z'),
+      inspect: async (store) => {
+        [{ m: limit }] = await store.query("SELECT current_setting('memory_limit') AS m");
+      },
+    });
+    expect(limit).toBe('286.1 MiB');
+    expect(result.ledgers[0]).toMatchObject({ read: 20, ingested: 20 });
   });
 });
