@@ -61,6 +61,7 @@ export type { ExportedHunt } from './export/sentinel.js';
 // ---- Stores and KQL
 export { Store } from './store/db.js';
 export { runKql, compileKql, KqlError } from './kql/index.js';
+export { asimVendors } from './asim/presence.js';
 
 // ---- Hunts, exclusions and YARA rules as content
 export { loadHunts, parseHunt, bundledHuntsDir } from './hunts/loader.js';

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import {
+  asimVendors,
   openLoadedStore,
   parseHunt,
   renderRows,
@@ -46,13 +47,19 @@ interface KqlOptions {
 }
 
 /** Runs one query: rows on stdout, warnings and the row count on stderr. False on a KqlError. */
-async function runOne(store: Store, query: string, opts: KqlOptions): Promise<boolean> {
+async function runOne(
+  store: Store,
+  query: string,
+  opts: KqlOptions,
+  vendors: ReadonlySet<string> | undefined,
+): Promise<boolean> {
   try {
     const result = await runKql(store, query, {
       now: opts.now,
       externaldataDir: opts.externaldataDir,
       watchlistsDir: opts.watchlists,
       keepSource: opts.source,
+      asimVendors: vendors,
     });
     for (const warning of result.warnings) err(`warning: ${warning}`);
     process.stdout.write(renderRows(result.columns, result.rows, chooseFormat(opts.format)));
@@ -66,7 +73,11 @@ async function runOne(store: Store, query: string, opts: KqlOptions): Promise<bo
 }
 
 /** `telltale kql -i`: a query ends at a blank line or `;;`; readline keeps the history. */
-async function interactive(store: Store, opts: KqlOptions): Promise<void> {
+async function interactive(
+  store: Store,
+  opts: KqlOptions,
+  vendors: ReadonlySet<string> | undefined,
+): Promise<void> {
   const rl = createInterface({
     input: process.stdin,
     output: process.stderr,
@@ -80,7 +91,7 @@ async function interactive(store: Store, opts: KqlOptions): Promise<void> {
     const done = line.trim() === '' || line.trimEnd().endsWith(';;');
     lines.push(done ? line.trimEnd().replace(/;;$/, '') : line);
     if (done && lines.join('').trim()) {
-      await runOne(store, lines.join('\n'), opts);
+      await runOne(store, lines.join('\n'), opts, vendors);
       lines = [];
     }
     rl.setPrompt(lines.length ? '...> ' : 'kql> ');
@@ -137,8 +148,10 @@ export function kqlCommand(): Command {
       });
       try {
         reportLedgers(ledgers);
-        if (opts.interactive) await interactive(store, opts);
-        else process.exitCode = (await runOne(store, query!, opts)) ? EXIT_NONE : EXIT_ERROR;
+        // the store does not change while the command runs: ASIM parsers skip absent sources
+        const vendors = await asimVendors(store);
+        if (opts.interactive) await interactive(store, opts, vendors);
+        else process.exitCode = (await runOne(store, query!, opts, vendors)) ? EXIT_NONE : EXIT_ERROR;
       } finally {
         store.close();
       }
