@@ -17,7 +17,7 @@ import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Store } from '../src/store/db.js';
+import { quoteIdent, Store } from '../src/store/db.js';
 import { runKql } from '../src/kql/index.js';
 import { loadHunts, bundledHuntsDir } from '../src/hunts/loader.js';
 import { runHunts, type HuntRun } from '../src/hunts/runner.js';
@@ -148,7 +148,7 @@ function huntRows(runs: HuntRun[], prefix: string): BenchRow[] {
 /** Runs `work` with DeviceNetworkEvents shadowed by an empty view of itself (see hunts/window.ts). */
 async function withoutDefender<T>(store: Store, work: () => Promise<T>): Promise<T> {
   const [{ db }] = await store.query('SELECT current_database() AS db');
-  const real = `"${String(db).replace(/"/g, '""')}".main."DeviceNetworkEvents"`;
+  const real = `${quoteIdent(String(db))}.main."DeviceNetworkEvents"`;
   await store.run(`CREATE OR REPLACE TEMP VIEW "DeviceNetworkEvents" AS SELECT * FROM ${real} WHERE false`);
   try {
     return await work();

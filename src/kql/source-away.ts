@@ -49,6 +49,8 @@ function projectAwayItems(root: KNode): Array<{ op: KNode; item: KNode }> {
  * remove real columns) unless Kusto rejects it for matching none.
  */
 export function analyzeWithoutSource(query: string, schemas: SchemaSet): SourceAwayAnalysis {
+  // every query is compiled through here: parse a second time only when it can hold a project-away
+  if (!query.includes('project-away')) return { ...analyze(query, schemas), query, dropSource: false };
   const found = projectAwayItems(parseSyntax(query));
   let text = query;
   const gone = new Set<number>(); // the starts of the items blanked so far
