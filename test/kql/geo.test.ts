@@ -122,6 +122,12 @@ describe('geo: lines and polygons', () => {
     expect(r.rows.map((x) => x.d)).toEqual([0, 0, expect.closeTo(259.940756070596, 6)]);
   });
 
+  it('reads a MultiPolygon whose polygons carry one extra array, as Kusto does', async () => {
+    const wrapped = `{"type":"MultiPolygon","coordinates":[[${JSON.stringify(JSON.parse(CENTRAL_PARK).coordinates)}]]}`;
+    expect(await value(`geo_point_in_polygon(-73.9656, 40.7825, dynamic(${wrapped}))`)).toBe(true);
+    expect(await value(`geo_point_in_polygon(-73.9839, 40.7705, dynamic(${wrapped}))`)).toBe(false);
+  });
+
   it('line length, centroid, interpolation, densify and simplify', async () => {
     const line = '{"type":"LineString","coordinates":[[-73.95796, 40.80042], [-73.97317, 40.764486]]}';
     expect(coords(await value(`geo_line_centroid(dynamic(${line}))`))).toEqual([

@@ -74,6 +74,15 @@ function polygonRings(v: unknown): Rings | null {
   return rings;
 }
 
+/**
+ * A MultiPolygon element wrapped in one more array, `[[shell, holes…]]`: Kusto reads it as the polygon
+ * inside (its geo_point_in_polygon page builds such a MultiPolygon with pack_array(polygon.coordinates) and
+ * prints the points inside it). Unambiguous: a ring's elements are positions, never arrays of positions.
+ */
+function wrappedPolygon(v: unknown): Rings | null {
+  return Array.isArray(v) && v.length === 1 ? polygonRings(v[0]) : null;
+}
+
 function geometry(value: unknown): { type: string; coordinates: unknown } | null {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
   const g = value as { type?: unknown; coordinates?: unknown };
@@ -129,7 +138,7 @@ function parsePolygons(value: unknown): Rings[] | null {
   if (g?.type === 'MultiPolygon' && Array.isArray(g.coordinates) && g.coordinates.length > 0) {
     const out: Rings[] = [];
     for (const c of g.coordinates) {
-      const p = polygonRings(c);
+      const p = polygonRings(c) ?? wrappedPolygon(c);
       if (!p) return null;
       out.push(p);
     }
