@@ -17,6 +17,7 @@ import { parseDynamicLiteral } from './dynamic-literal.js';
 import { operatorFunction } from './op-functions.js';
 import { append } from '../util/append.js';
 import { dialect } from './dialect.js';
+import { timespanText } from './functions-common.js';
 
 export type { Constant, Env, Sql };
 
@@ -237,6 +238,8 @@ export function toStringSql(s: Sql, node: KNode, env: Env): string {
       );
     case 'dynamic': // a JSON string value converts to its text, anything else to its JSON
       return `coalesce(CASE WHEN ${dialect.jsonType(s.sql)} = 'VARCHAR' THEN ${s.sql} ->> '$' ELSE CAST(${s.sql} AS VARCHAR) END, '')`;
+    case 'timespan':
+      return timespanText(s.sql);
     case 'int':
     case 'long':
     case 'real':

@@ -34,3 +34,17 @@ export function toJsonSql(value: Sql, node: KNode, env: Env): string {
     return dialect.toJson(`nullif(${env.c.expr.asString(value, node, env)}, '')`);
   return dialect.toJson(value.sql);
 }
+
+/** Kusto's text of a timespan: [-][d.]hh:mm:ss[.fffffff]. */
+export function timespanText(span: string): string {
+  const us = `abs(${dialect.intervalMicros(span)})`;
+  const two = (sql: string) => `lpad(CAST(${sql} AS VARCHAR), 2, '0')`;
+  const days = `(${us} // 86400000000)`;
+  const frac = `(${us} % 1000000)`;
+  return (
+    `(CASE WHEN ${span} IS NULL THEN '' ELSE (CASE WHEN ${dialect.intervalMicros(span)} < 0 THEN '-' ELSE '' END) ` +
+    `|| (CASE WHEN ${days} > 0 THEN CAST(${days} AS VARCHAR) || '.' ELSE '' END) ` +
+    `|| ${two(`(${us} // 3600000000) % 24`)} || ':' || ${two(`(${us} // 60000000) % 60`)} || ':' || ${two(`(${us} // 1000000) % 60`)} ` +
+    `|| (CASE WHEN ${frac} > 0 THEN '.' || lpad(CAST(${frac} AS VARCHAR), 6, '0') || '0' ELSE '' END) END)`
+  );
+}

@@ -83,6 +83,8 @@ const SCALAR: Library = {
   tolong: toNumber('BIGINT'),
   todouble: toNumber('DOUBLE'),
   toreal: toNumber('DOUBLE'),
+  // Kusto's decimal is held as a double here (the store's decimal columns are DOUBLE)
+  todecimal: toNumber('DOUBLE'),
   isempty: emptiness(true),
   isnotempty: emptiness(false),
   isnull: nullness(true),

@@ -13,7 +13,8 @@ import { dialect } from './dialect.js';
 export function parseJsonSql(value: Sql, node: KNode, env: Env): string {
   if (value.type === 'dynamic') return value.sql;
   if (value.type !== 'string') return toJsonSql(value, node, env);
-  return `(CASE WHEN json_valid(${value.sql}) THEN CAST(${value.sql} AS JSON) ELSE ${dialect.toJson(value.sql)} END)`;
+  // the empty string is null (gettype(parse_json('')) is `null` on its page)
+  return `(CASE WHEN ${value.sql} = '' THEN NULL WHEN json_valid(${value.sql}) THEN CAST(${value.sql} AS JSON) ELSE ${dialect.toJson(value.sql)} END)`;
 }
 
 const dropJsonNull = (sql: string) =>
@@ -105,7 +106,34 @@ function columnNamesOf(args: KNode[], _node: KNode, env: Env): string {
   return `CAST(${env.c.params.add(JSON.stringify(names), 'string')} AS JSON)`;
 }
 
+/** Names gettype() gives the JSON types of a dynamic value (a whole number that fits 32 bits is `int`). */
+function dynamicTypeName(d: string): string {
+  const t = dialect.jsonType(d);
+  return `(CASE ${t} WHEN 'VARCHAR' THEN 'string' WHEN 'DOUBLE' THEN 'real' WHEN 'BOOLEAN' THEN 'bool' WHEN 'OBJECT' THEN 'dictionary' WHEN 'ARRAY' THEN 'array' WHEN 'BIGINT' THEN CASE WHEN TRY_CAST(${d} AS BIGINT) BETWEEN -2147483648 AND 2147483647 THEN 'int' ELSE 'long' END WHEN 'UBIGINT' THEN CASE WHEN TRY_CAST(${d} AS BIGINT) <= 2147483647 THEN 'int' ELSE 'long' END ELSE 'null' END)`;
+}
+
+/** `gettype(v)`: the static type, or for a dynamic value the type of what it holds (the page's names). */
+function getType(args: KNode[], _node: KNode, env: Env): string {
+  const value = arg(args, 0, env);
+  if (value.type === 'dynamic') return `coalesce(${dynamicTypeName(value.sql)}, 'null')`;
+  const name = value.type === 'double' ? 'real' : value.type;
+  return sqlText(name);
+}
+
+/** `repeat(value, count)`: an array of count copies (empty for 0, null for a negative count). */
+function repeat(args: KNode[], node: KNode, env: Env): string {
+  const value = toJsonSql(arg(args, 0, env), node, env);
+  const count = `CAST(${arg(args, 1, env).sql} AS BIGINT)`;
+  return `(CASE WHEN ${count} >= 0 THEN ${dialect.toJson(dialect.listTransform(`range(${count})`, 'i', `coalesce(${value}, 'null'::JSON)`))} END)`;
+}
+
 const SCALARS: Library = {
+  gettype: getType,
+  repeat,
+  array_reverse: (args, _node, env) => {
+    const d = arg(args, 0, env).sql;
+    return `(CASE WHEN ${isArray(d)} THEN ${dialect.toJson(`list_reverse(${asJsonList(d)})`)} END)`;
+  },
   bag_pack_columns: bagPackColumns,
   pack_all: packAll,
   column_names_of: columnNamesOf,

@@ -33,6 +33,24 @@ function formatIpv4(withSuffix: boolean): Impl {
   };
 }
 
+/** `ipv4_is_in_any_range(ip, ranges…)` / the IPv6 one: ranges as arguments or as one dynamic array. */
+function inAnyRange(family: 'ipv4' | 'ipv6'): Impl {
+  const bits = family === 'ipv4' ? 32 : 128;
+  const inRange = (ip: string, range: string) => `(tt_${family}_compare(${ip}, ${range}, ${bits}) = 0)`;
+  return (args, node, env) => {
+    const ip = str(args, 0, node, env);
+    const ranges = args.slice(1).map((r, i) => {
+      const v = arg(args, i + 1, env);
+      return v.type === 'dynamic'
+        ? `list_bool_or(${dialect.listTransform(`CAST(${v.sql} AS VARCHAR[])`, 'r', inRange(ip, 'r'))})`
+        : inRange(ip, str(args, i + 1, r, env));
+    });
+    const valid =
+      family === 'ipv4' ? `tt_ipv4_strict(${ip}) IS NOT NULL` : `tt_ipv6_compare(${ip}, ${ip}, 128) = 0`;
+    return `(${valid} AND coalesce(${ranges.join(' OR ')}, false))`;
+  };
+}
+
 const SCALARS: Library = {
   format_ipv4: formatIpv4(false),
   format_ipv4_mask: formatIpv4(true),
@@ -61,17 +79,8 @@ const SCALARS: Library = {
     const shift = `(32 - least(tt_ip_prefix(${ip}, 32), CAST(${arg(args, 1, env).sql} AS INTEGER)))`;
     return `((tt_ipv4_strict(${ip}) >> ${shift}) << ${shift})`;
   },
-  ipv4_is_in_any_range: (args, node, env) => {
-    const ip = str(args, 0, node, env);
-    const ranges = args.slice(1).map((r, i) => {
-      const v = arg(args, i + 1, env);
-      // a dynamic array of ranges, or one range per argument
-      return v.type === 'dynamic'
-        ? `list_bool_or(${dialect.listTransform(`CAST(${v.sql} AS VARCHAR[])`, 'r', `tt_ipv4_compare(${ip}, r, 32) = 0`)})`
-        : `(tt_ipv4_compare(${ip}, ${str(args, i + 1, r, env)}, 32) = 0)`;
-    });
-    return `(tt_ipv4_strict(${ip}) IS NOT NULL AND coalesce(${ranges.join(' OR ')}, false))`;
-  },
+  ipv4_is_in_any_range: inAnyRange('ipv4'),
+  ipv6_is_in_any_range: inAnyRange('ipv6'),
 };
 
 export const IP_FUNCTIONS: FunctionFamily = { name: 'ip', scalars: SCALARS };

@@ -136,7 +136,16 @@ function hashInput(args: KNode[], node: KNode, env: Env): string {
   return str(args, 0, node, env);
 }
 
+/** `strrep(value, n[, delimiter])`: the value's text n times (at most 1024), joined by the delimiter. */
+function strrep(args: KNode[], node: KNode, env: Env): string {
+  const text = str(args, 0, node, env);
+  const n = `least(CAST(${arg(args, 1, env).sql} AS BIGINT), 1024)`;
+  const delimiter = args.length > 2 ? str(args, 2, node, env) : "''";
+  return `coalesce(array_to_string(${dialect.listTransform(`range(greatest(${n}, 0))`, 'i', text)}, ${delimiter}), '')`;
+}
+
 const SCALARS: Library = {
+  strrep,
   parse_url: parseUrl,
   // the deprecated parse_urlquery: the query string alone (a leading `?` is not part of it)
   parse_urlquery: (args, node, env) =>

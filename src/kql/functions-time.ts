@@ -208,20 +208,6 @@ function caseOf(args: KNode[], node: KNode, env: Env): string {
   return `(CASE ${whens.join(' ')} ELSE ${cast(arg(args, args.length - 1, env).sql)} END)`;
 }
 
-/** Kusto's text of a timespan: [-][d.]hh:mm:ss[.fffffff]. */
-export function timespanText(span: string): string {
-  const us = `abs(${dialect.intervalMicros(span)})`;
-  const two = (sql: string) => `lpad(CAST(${sql} AS VARCHAR), 2, '0')`;
-  const days = `(${us} // 86400000000)`;
-  const frac = `(${us} % 1000000)`;
-  return (
-    `(CASE WHEN ${span} IS NULL THEN '' ELSE (CASE WHEN ${dialect.intervalMicros(span)} < 0 THEN '-' ELSE '' END) ` +
-    `|| (CASE WHEN ${days} > 0 THEN CAST(${days} AS VARCHAR) || '.' ELSE '' END) ` +
-    `|| ${two(`(${us} // 3600000000) % 24`)} || ':' || ${two(`(${us} // 60000000) % 60`)} || ':' || ${two(`(${us} // 1000000) % 60`)} ` +
-    `|| (CASE WHEN ${frac} > 0 THEN '.' || lpad(CAST(${frac} AS VARCHAR), 6, '0') || '0' ELSE '' END) END)`
-  );
-}
-
 /** `make_datetime(y, m, d[, h, mi, s])`: null for an impossible date (Kusto), not an error. */
 function makeDatetime(args: KNode[], node: KNode, env: Env): string {
   const k = args[5] ? env.c.expr.constant(args[5], env.c)?.value : undefined;
@@ -249,8 +235,7 @@ const unixtime =
 
 const SCALARS: Library = {
   tostring: (args, node, env) => {
-    const v = arg(args, 0, env);
-    return v.type === 'timespan' ? timespanText(v.sql) : env.c.expr.toStringSql(v, node, env);
+    return env.c.expr.toStringSql(arg(args, 0, env), node, env);
   },
   // the store records no ingestion time: the row's TimeGenerated stands in for it, with a warning
   ingestion_time: (_args, _node, env) => {

@@ -99,6 +99,19 @@ export const CODEC_LIBRARY: Record<string, JsFn> = {
     Array.isArray(arr) && arr.every((b) => typeof b === 'number' && Number.isInteger(b) && b >= 0 && b < 256)
       ? Buffer.from(arr as number[]).toString('base64')
       : null,
+  // .NET byte order (the first three groups little-endian), as the page's example encodes
+  base64_encode_fromguid: (guid) => {
+    const hex = typeof guid === 'string' ? guid.replace(/-/g, '') : '';
+    if (!/^[0-9a-fA-F]{32}$/.test(hex)) return null;
+    const bytes = Buffer.from(hex, 'hex');
+    for (const [from, to] of [
+      [0, 4],
+      [4, 6],
+      [6, 8],
+    ])
+      bytes.subarray(from, to).reverse();
+    return bytes.toString('base64');
+  },
   hash: hashText,
   hash_xxhash64: hashText,
 };

@@ -8,6 +8,7 @@ import { MEASURE_LIBRARY } from './js-measure.js';
 import { NETWORK_LIBRARY } from './js-network.js';
 import { PARSER_LIBRARY } from './js-parsers.js';
 import { STATS_LIBRARY } from './js-stats.js';
+import { TEXT_LIBRARY } from './js-text.js';
 
 import type { JsFn as Fn, JsValue } from './js-value.js';
 
@@ -317,6 +318,20 @@ function formatTimespan(us: JsValue, format: JsValue): JsValue {
   return us < 0 ? `-${text}` : text;
 }
 
+/** `bag_remove_keys(bag, keys)`: the bag without those keys; a key `$.a.b` is a path into nested bags. */
+function bagRemoveKeys(bag: JsValue, keys: JsValue): JsValue {
+  if (!isBag(bag) || !isArray(keys)) return null;
+  const copy = JSON.parse(JSON.stringify(bag)) as { [key: string]: JsValue };
+  for (const k of keys) {
+    if (typeof k !== 'string') continue;
+    const path = k.startsWith('$') ? k.replace(/^\$\.?/, '').split('.') : [k];
+    let at: JsValue = copy;
+    for (const step of path.slice(0, -1)) at = isBag(at) ? (at[step] ?? null) : null;
+    if (isBag(at)) delete at[path[path.length - 1]];
+  }
+  return copy;
+}
+
 export const JS_LIBRARY: Record<string, Fn> = {
   format_timespan: formatTimespan,
   dynamic_to_json: (v) => JSON.stringify(sortedKeys(v)),
@@ -326,6 +341,7 @@ export const JS_LIBRARY: Record<string, Fn> = {
   ...NETWORK_LIBRARY,
   ...PARSER_LIBRARY,
   ...STATS_LIBRARY,
+  ...TEXT_LIBRARY,
   array_sort_asc: sortArray(false),
   array_sort_desc: sortArray(true),
   array_shift_left: shift,
@@ -343,6 +359,7 @@ export const JS_LIBRARY: Record<string, Fn> = {
   zip,
   bag_zip: bagZip,
   bag_merge: bagMerge,
+  bag_remove_keys: bagRemoveKeys,
   bag_set_key: (bag, k, v) => (isBag(bag) && typeof k === 'string' ? { ...bag, [k]: v } : null),
   set_union: setOp('union'),
   set_intersect: setOp('intersect'),

@@ -15,13 +15,17 @@ function v6Bytes(text: string): { bytes: number[]; prefix: number } | null {
   const own = suffix === undefined ? max : /^\d+$/.test(suffix) ? Number(suffix) : NaN;
   if (!(own >= 0 && own <= max)) return null;
   const bytes = v4 ? (ip as ipaddr.IPv4).toIPv4MappedAddress().toByteArray() : ip.toByteArray();
-  return { bytes, prefix: v4 ? 96 + own : own };
+  // an IPv4 part written dotted (`::192.168.255.255/24`) takes an IPv4 prefix too
+  const dotted = v4 || (address.includes('.') && own <= 32 && suffix !== undefined);
+  return { bytes, prefix: dotted ? 96 + Math.min(own, 32) : own };
 }
 
-/** `parse_ipv6`: the canonical 8 groups of 4 hex digits, masked to the address's prefix. */
-function parseIpv6(text: JsValue): JsValue {
+/** `parse_ipv6` / `parse_ipv6_mask`: the canonical 8 groups of 4 hex digits, masked to the address's prefix. */
+function parseIpv6(text: JsValue, mask: JsValue = 128): JsValue {
   const parsed = typeof text === 'string' ? v6Bytes(text) : null;
-  if (!parsed) return null;
+  if (!parsed || typeof mask !== 'number' || mask < 0 || mask > 128) return null;
+  // parse_ipv6_mask: the address's own prefix or the mask, the shorter
+  parsed.prefix = Math.min(parsed.prefix, mask);
   const masked = parsed.bytes.map((b, i) => {
     const bits = Math.max(0, Math.min(8, parsed.prefix - 8 * i));
     return b & ((0xff << (8 - bits)) & 0xff);
@@ -57,6 +61,7 @@ function rangeToCidrs(start: JsValue, end: JsValue): JsValue {
 }
 
 export const NETWORK_LIBRARY: Record<string, JsFn> = {
-  parse_ipv6: parseIpv6,
+  parse_ipv6: (text) => parseIpv6(text),
+  parse_ipv6_mask: parseIpv6,
   ipv4_range_to_cidr_list: rangeToCidrs,
 };

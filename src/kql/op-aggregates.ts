@@ -33,6 +33,12 @@ function fraction(node: KNode, env: Env): string {
   return String(value / 100);
 }
 
+/** The weighted nearest-rank percentile: each value counted weight times (the corpus's weights are counts). */
+function weightedQuantile(value: string, weight: string, p: string): string {
+  const w = `greatest(CAST(${weight} AS BIGINT), 0)`;
+  return `list_aggregate(flatten(list(list_resize([${value}], ${w}, ${value}))), 'quantile_disc', ${p})`;
+}
+
 function collect(distinct: boolean): Impl {
   return (args, _node, env) => {
     const value = kept(sql(args, 0, env));
@@ -55,6 +61,10 @@ const AGGREGATES: Record<string, Impl> = {
   maxif: (args, _n, env) => `max(${kept(sql(args, 0, env))}) FILTER (WHERE ${sql(args, 1, env).sql})`,
   minif: (args, _n, env) => `min(${kept(sql(args, 0, env))}) FILTER (WHERE ${sql(args, 1, env).sql})`,
   percentile: (args, _n, env) => `quantile_disc(${sql(args, 0, env).sql}, ${fraction(args[1], env)})`,
+  percentilew: (args, _n, env) =>
+    weightedQuantile(sql(args, 0, env).sql, sql(args, 1, env).sql, fraction(args[2], env)),
+  count_distinctif: (args, _n, env) =>
+    `count(DISTINCT ${kept(sql(args, 0, env))}) FILTER (WHERE ${sql(args, 1, env).sql})`,
   make_list_with_nulls: (args, _n, env) =>
     dialect.toJson(
       `coalesce(list(${sql(args, 0, env).sql}${env.listOrder ? ` ORDER BY ${env.listOrder}` : ''}), [])`,
@@ -120,13 +130,11 @@ function percentiles(node: KNode, out: Column[], env: Env, weighted: boolean): A
   if (args.length - first !== out.length) env.c.fail(node, 'percentiles result columns');
   const rowEnv = { ...env, aggregate: false };
   const value = env.c.expr.scalar(args[0], rowEnv).sql;
-  const weight = weighted ? `greatest(CAST(${env.c.expr.scalar(args[1], rowEnv).sql} AS BIGINT), 0)` : '';
+  const weight = weighted ? env.c.expr.scalar(args[1], rowEnv).sql : '';
   return out.map((col, i) => {
     const duck = dialect.type(col.type);
     const p = fraction(args[i + first], env);
-    const q = weighted
-      ? `list_aggregate(flatten(list(list_resize([${value}], ${weight}, ${value}))), 'quantile_disc', ${p})`
-      : `quantile_disc(${value}, ${p})`;
+    const q = weighted ? weightedQuantile(value, weight, p) : `quantile_disc(${value}, ${p})`;
     return { ...col, sql: duck && duck !== 'JSON' ? `CAST(${q} AS ${duck})` : dialect.toJson(q) };
   });
 }
