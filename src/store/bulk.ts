@@ -16,7 +16,17 @@ import { cefOdd, cefParse, cefRawField, cefValue } from './cef-sql.js';
 import { fileChunks, type FileChunk } from './chunks.js';
 import { quoteIdent, sqlString } from '../util/sql.js';
 import type { SchemaSet } from './schema.js';
-import { FILE_COLUMN, fieldSqlType, forgetRows, LINE_COLUMN, nativeTable } from './native.js';
+import {
+  FILE_COLUMN,
+  fieldSqlType,
+  forgetRows,
+  LINE_COLUMN,
+  nativeParts,
+  nativeTables,
+  OTHER_PART,
+  partFilter,
+  RAW_COLUMN,
+} from './native.js';
 import {
   BLANK_REASON,
   COMMENT_REASON,
@@ -274,11 +284,14 @@ function stageSql(path: string, plan: LoadPlan, options: LoadOptions): string {
   }
   if (fieldsOk.length > 0) kinds.push(`WHEN NOT (${fieldsOk.join(' AND ')}) THEN 'reader'`);
   const kind = `CASE ${kinds.filter(Boolean).join(' ')} ELSE 'data' END`;
+  // a partitioned plan's catch-all table keeps the whole line of the events no part types
+  const other = nativeParts(plan).find((p) => p.key === OTHER_PART);
+  const keepRaw = other ? ` OR (_kind = 'data' AND ${partFilter(plan, other, col)})` : '';
   const fieldCols = converted.map((c) => `${c.value} AS ${col(c.field.name)}`).join(', ');
   const rawCols = plan.fields.map((f) => `${rawField(f, plan)} AS ${rawCol(f.name)}`).join(', ');
   return (
     `CREATE TEMP TABLE tt_stage AS SELECT _kind, ` +
-    `CASE _kind WHEN 'reader' THEN l END AS _raw, ` +
+    `CASE WHEN _kind = 'reader'${keepRaw} THEN l END AS _raw, ` +
     `CASE _kind WHEN 'blank' THEN ${sqlString(BLANK_REASON)} WHEN 'comment' THEN ${sqlString(COMMENT_REASON)} ` +
     `WHEN 'ignore' THEN ${ignoreReason} END AS _ignored, ` +
     `${converted.map((c) => col(c.field.name)).join(', ')} ` +
@@ -355,34 +368,49 @@ export async function loadWithPlan(
   plan: LoadPlan,
   options: LoadOptions,
 ): Promise<LoadResult> {
-  const native = await nativeTable(connection, schemas, plan, options.source, exprSql);
+  const natives = await nativeTables(connection, schemas, plan, options.source, exprSql);
   const fileId = options.fileId;
-  const names = plan.fields.map((f) => quoteIdent(f.name));
-  const insert =
-    `INSERT INTO ${quoteIdent(native)} (${[...names, FILE_COLUMN, LINE_COLUMN].join(', ')}) ` +
-    `SELECT ${[...plan.fields.map((f) => col(f.name)), String(fileId), 'rowid + ($offset)'].join(', ')} ` +
-    `FROM tt_stage WHERE _kind = 'data'`;
+  // one INSERT … SELECT from the stage per native table (a partitioned plan: per event type)
+  const inserts = natives.map(({ part, name }) => {
+    const names = part.fields.map((f) => quoteIdent(f.name));
+    const values = part.fields.map((f) => col(f.name));
+    if (part.key === OTHER_PART) {
+      names.push(RAW_COLUMN);
+      values.push('CAST(_raw AS JSON)');
+    }
+    const filter = partFilter(plan, part, col);
+    return (
+      `INSERT INTO ${quoteIdent(name)} (${[...names, FILE_COLUMN, LINE_COLUMN].join(', ')}) ` +
+      `SELECT ${[...values, String(fileId), 'rowid + ($offset)'].join(', ')} ` +
+      `FROM tt_stage WHERE _kind = 'data'${filter ? ` AND ${filter}` : ''}`
+    );
+  });
   const targetCounts = plan.targets.map((t) =>
     t.when
       ? `count(*) FILTER (WHERE ${col(t.when.field)} IN (${t.when.in.map(sqlString).join(', ')}))`
       : 'count(*)',
   );
-  const counts = `SELECT ${targetCounts.join(', ')} FROM tt_stage WHERE _kind = 'data'`;
+  const partCounts = natives.map(({ part }) => {
+    const filter = partFilter(plan, part, col);
+    return filter ? `count(*) FILTER (WHERE ${filter})` : 'count(*)';
+  });
+  const counts = `SELECT ${[...targetCounts, ...partCounts].join(', ')} FROM tt_stage WHERE _kind = 'data'`;
   const result: LoadResult = {
     lines: 0,
     ingested: 0,
     ignored: {},
     toReader: [],
     tables: {},
+    stored: {},
     fileId,
-    native,
+    native: natives.length === 1 ? natives[0].name : '',
   };
   try {
     for await (const chunk of fileChunks(path, options)) {
       // one transaction per piece, so that each piece's stage is freed when it commits
       await connection.run('BEGIN TRANSACTION');
       try {
-        await loadChunk(connection, chunk, plan, options, { insert, counts }, result);
+        await loadChunk(connection, chunk, plan, options, { inserts, counts, natives }, result);
         await connection.run('COMMIT');
         options.onPiece?.(result.lines, chunk.bytesRead);
       } catch (err) {
@@ -393,9 +421,15 @@ export async function loadWithPlan(
       }
     }
   } catch (err) {
-    await forgetRows(connection, fileId, native);
+    await forgetRows(
+      connection,
+      fileId,
+      natives.map((n) => n.name),
+    );
     throw err;
   }
+  // a partitioned plan names the tables that took rows
+  if (natives.length > 1) result.native = Object.keys(result.stored).join(', ');
   return result;
 }
 
@@ -405,7 +439,7 @@ async function loadChunk(
   chunk: FileChunk,
   plan: LoadPlan,
   options: LoadOptions,
-  sql: { insert: string; counts: string },
+  sql: { inserts: string[]; counts: string; natives: readonly { name: string }[] },
   result: LoadResult,
 ): Promise<void> {
   // The stage keeps file order (parallel CREATE TABLE AS preserves insertion order), so a row's line is
@@ -428,14 +462,15 @@ async function loadChunk(
     `SELECT rowid + (${offset}) AS n, _raw FROM tt_stage WHERE _kind = 'reader' ORDER BY n`,
   );
   for (const [n, raw] of reader.getRows()) result.toReader.push({ line: Number(n), text: String(raw) });
-  await connection.run(sql.insert.replace('$offset', String(offset)));
-  if (plan.targets.length > 0) {
-    // a plan without targets fills its native table only (a Zeek log no Sentinel table maps)
-    const [written] = (await connection.runAndReadAll(sql.counts)).getRows();
-    plan.targets.forEach((t, i) => {
-      const n = Number(written?.[i] ?? 0);
-      if (n > 0) result.tables[t.table] = (result.tables[t.table] ?? 0) + n;
-    });
-  }
+  for (const insert of sql.inserts) await connection.run(insert.replace('$offset', String(offset)));
+  const [written] = (await connection.runAndReadAll(sql.counts)).getRows();
+  plan.targets.forEach((t, i) => {
+    const n = Number(written?.[i] ?? 0);
+    if (n > 0) result.tables[t.table] = (result.tables[t.table] ?? 0) + n;
+  });
+  sql.natives.forEach(({ name }, i) => {
+    const n = Number(written?.[plan.targets.length + i] ?? 0);
+    if (n > 0) result.stored[name] = (result.stored[name] ?? 0) + n;
+  });
   await connection.run('DROP TABLE tt_stage');
 }

@@ -17,7 +17,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { duckType, SOURCE_COLUMN, type SchemaSet, type TableSchema } from './schema.js';
 import { quoteIdent, sqlString } from '../util/sql.js';
-import type { LoadPlan, TableTarget } from './plan.js';
+import type { LoadPlan, SourceField, TableTarget } from './plan.js';
 
 export const FILES_TABLE = 'tt_files';
 export const NATIVE_TABLE = 'tt_native';
@@ -122,26 +122,92 @@ export async function viewTables(connection: DuckDBConnection): Promise<Set<stri
 
 export type FieldNamer = (name: string) => string;
 
+/** The column of a catch-all native table that keeps the whole line (a partitioned plan's `_other`). */
+export const RAW_COLUMN = '_raw';
+export const OTHER_PART = 'other';
+
+/** One native table of a plan: the fields it stores and the lines it takes. */
+export interface NativePart {
+  /** The partition value (`flow`), or OTHER_PART; undefined for a plan's single table. */
+  key?: string;
+  fields: readonly SourceField[];
+  /** The partition values whose lines it takes; undefined: every line (or, for OTHER_PART, every other). */
+  values?: readonly string[];
+}
+
+/** The native tables of a plan: one, or one per partition value plus the catch-all (plan.ts partition). */
+export function nativeParts(plan: LoadPlan): NativePart[] {
+  const partition = plan.partition;
+  if (!partition) return [{ fields: plan.fields }];
+  const byName = new Map(plan.fields.map((f) => [f.name, f]));
+  const pick = (names: readonly string[]): SourceField[] =>
+    [...new Set([...partition.common, ...names])].map((name) => {
+      const field = byName.get(name);
+      if (!field) throw new Error(`plan: partition names an unknown field ${name}`);
+      return field;
+    });
+  const parts: NativePart[] = Object.entries(partition.parts).map(([value, names]) => ({
+    key: value,
+    fields: pick(names),
+    values: [value],
+  }));
+  parts.push({ key: OTHER_PART, fields: pick([]) });
+  return parts;
+}
+
+/** SQL test over `column(field)` for the lines a part takes; undefined: every line. */
+export function partFilter(plan: LoadPlan, part: NativePart, column: FieldNamer): string | undefined {
+  if (!plan.partition || part.key === undefined) return undefined;
+  const value = column(plan.partition.field);
+  if (part.values) return `${value} IN (${part.values.map(sqlString).join(', ')})`;
+  const known = Object.keys(plan.partition.parts).map(sqlString);
+  return known.length === 0 ? 'true' : `(${value} IS NULL OR ${value} NOT IN (${known.join(', ')}))`;
+}
+
+/**
+ * Whether a target reads a part, and the `when` left to test on its rows: a `when` on the partition
+ * field picks the parts of its values (whose rows need no test); the catch-all feeds no such target.
+ */
+function targetOnPart(
+  plan: LoadPlan,
+  part: NativePart,
+  target: TableTarget,
+): { reads: boolean; when?: TableTarget['when'] } {
+  const when = target.when;
+  if (!when) return { reads: true };
+  if (!plan.partition || when.field !== plan.partition.field) {
+    const stored = part.fields.some((f) => f.name === when.field);
+    return { reads: stored, when };
+  }
+  const missing = when.in.find((v) => !(v in plan.partition!.parts));
+  if (missing !== undefined) throw new Error(`plan: ${target.table} takes "${missing}", which has no part`);
+  return { reads: part.values !== undefined && part.values.some((v) => when.in.includes(v)) };
+}
+
 /** One view branch: a target's mapping over a native table, every schema column, `_Source` built. */
 function branchSql(
   native: string,
+  part: NativePart,
   target: TableTarget,
+  when: TableTarget['when'],
   schema: TableSchema,
   expr: (e: TableTarget['columns'][string], column: FieldNamer) => string,
+  types: ReadonlyMap<string, SourceField['as']>,
 ): string {
-  const n: FieldNamer = (name) => `n.${quoteIdent(name)}`;
+  const stored = new Set(part.fields.map((f) => f.name));
+  // a field this table does not store (another event type's) reads as a typed NULL
+  const n: FieldNamer = (name) =>
+    stored.has(name) ? `n.${quoteIdent(name)}` : `CAST(NULL AS ${fieldSqlType(types.get(name) ?? 'string')})`;
   const columns = schema.columns.map((c) => {
     const e = target.columns[c.name];
     const value = e ? `CAST(${expr(e, n)} AS ${duckType(c.type)})` : `CAST(NULL AS ${duckType(c.type)})`;
     return `${value} AS ${quoteIdent(c.name)}`;
   });
   columns.push(`f.path || ':' || n.${LINE_COLUMN} AS ${quoteIdent(SOURCE_COLUMN)}`);
-  const when = target.when
-    ? ` AND ${n(target.when.field)} IN (${target.when.in.map(sqlString).join(', ')})`
-    : '';
+  const test = when ? ` AND ${n(when.field)} IN (${when.in.map(sqlString).join(', ')})` : '';
   return (
     `SELECT ${columns.join(', ')} FROM ${quoteIdent(native)} n ` +
-    `JOIN ${FILES_TABLE} f ON f.id = n.${FILE_COLUMN} WHERE f.complete${when}`
+    `JOIN ${FILES_TABLE} f ON f.id = n.${FILE_COLUMN} WHERE f.complete${test}`
   );
 }
 
@@ -161,46 +227,68 @@ async function rebuildView(connection: DuckDBConnection, schema: TableSchema): P
   await connection.run(`CREATE OR REPLACE VIEW ${quoteIdent(table)} AS ${parts.join(' UNION ALL ')}`);
 }
 
+/** A native table of a plan: its part and its name in the store. */
+export interface NativeTable {
+  part: NativePart;
+  name: string;
+}
+
 /**
- * The native table for a plan (one per source and field/mapping signature: a week of Zeek conn logs
- * with one header shares one table), created with its view branches on first use.
+ * The native tables for a plan (one per source, part and field/mapping signature: a week of Zeek conn
+ * logs with one header shares one table), created with their view branches on first use.
  */
-export async function nativeTable(
+export async function nativeTables(
   connection: DuckDBConnection,
   schemas: SchemaSet,
   plan: LoadPlan,
   source: string,
   expr: (e: TableTarget['columns'][string], plan: LoadPlan, column: FieldNamer) => string,
-): Promise<string> {
+): Promise<NativeTable[]> {
   const sql = sqlRunner(connection);
   const signature = JSON.stringify({
     fields: plan.fields.map((f) => [f.name, f.as]),
     targets: plan.targets,
+    partition: plan.partition,
   });
-  const found = await sql(
-    `SELECT name FROM ${NATIVE_TABLE} WHERE source = ${sqlString(source)} AND signature = ${sqlString(signature)}`,
-  );
-  if (found.length > 0) return String(found[0][0]);
-  const taken = new Set((await sql(`SELECT name FROM ${NATIVE_TABLE}`)).map((r) => String(r[0])));
-  const base = source.replace(/[^A-Za-z0-9_]/g, '_');
-  let name = base;
-  for (let i = 2; taken.has(name) || (await objectKind(sql, name)) !== undefined; i++) name = `${base}_${i}`;
-  const columns = plan.fields.map((f) => `${quoteIdent(f.name)} ${fieldSqlType(f.as)}`);
-  columns.push(`${FILE_COLUMN} INTEGER`, `${LINE_COLUMN} BIGINT`);
-  await connection.run(`CREATE TABLE ${quoteIdent(name)} (${columns.join(', ')})`);
-  await connection.run(
-    `INSERT INTO ${NATIVE_TABLE} VALUES (${sqlString(name)}, ${sqlString(source)}, ${sqlString(signature)})`,
-  );
-  for (const target of plan.targets) {
-    const schema = schemas.get(target.table);
-    if (!schema) throw new Error(`plan: unknown table ${target.table}`);
-    const branch = branchSql(name, target, schema, (e, column) => expr(e, plan, column));
-    await connection.run(
-      `INSERT INTO ${BRANCH_TABLE} VALUES (${sqlString(name)}, ${sqlString(target.table)}, ${sqlString(branch)})`,
+  const types = new Map(plan.fields.map((f) => [f.name, f.as]));
+  const tables: NativeTable[] = [];
+  const touched = new Set<string>();
+  for (const part of nativeParts(plan)) {
+    const family = part.key === undefined ? source : `${source}/${part.key}`;
+    const found = await sql(
+      `SELECT name FROM ${NATIVE_TABLE} WHERE source = ${sqlString(family)} AND signature = ${sqlString(signature)}`,
     );
-    await rebuildView(connection, schema);
+    if (found.length > 0) {
+      tables.push({ part, name: String(found[0][0]) });
+      continue;
+    }
+    const taken = new Set((await sql(`SELECT name FROM ${NATIVE_TABLE}`)).map((r) => String(r[0])));
+    const base = (part.key === undefined ? source : `${source}_${part.key}`).replace(/[^A-Za-z0-9_]/g, '_');
+    let name = base;
+    for (let i = 2; taken.has(name) || (await objectKind(sql, name)) !== undefined; i++)
+      name = `${base}_${i}`;
+    const columns = part.fields.map((f) => `${quoteIdent(f.name)} ${fieldSqlType(f.as)}`);
+    if (part.key === OTHER_PART) columns.push(`${RAW_COLUMN} JSON`);
+    columns.push(`${FILE_COLUMN} INTEGER`, `${LINE_COLUMN} BIGINT`);
+    await connection.run(`CREATE TABLE ${quoteIdent(name)} (${columns.join(', ')})`);
+    await connection.run(
+      `INSERT INTO ${NATIVE_TABLE} VALUES (${sqlString(name)}, ${sqlString(family)}, ${sqlString(signature)})`,
+    );
+    for (const target of plan.targets) {
+      const schema = schemas.get(target.table);
+      if (!schema) throw new Error(`plan: unknown table ${target.table}`);
+      const { reads, when } = targetOnPart(plan, part, target);
+      if (!reads) continue;
+      const branch = branchSql(name, part, target, when, schema, (e, column) => expr(e, plan, column), types);
+      await connection.run(
+        `INSERT INTO ${BRANCH_TABLE} VALUES (${sqlString(name)}, ${sqlString(target.table)}, ${sqlString(branch)})`,
+      );
+      touched.add(target.table);
+    }
+    tables.push({ part, name });
   }
-  return name;
+  for (const table of touched) await rebuildView(connection, schemas.get(table)!);
+  return tables;
 }
 
 /** A file the store holds completely (a tt_files row with its content hash). */
@@ -249,6 +337,11 @@ export async function completeFile(
 }
 
 /** Deletes a file's native rows (a load DuckDB refused half way: the JavaScript reader takes the file). */
-export async function forgetRows(connection: DuckDBConnection, id: number, native: string): Promise<void> {
-  await connection.run(`DELETE FROM ${quoteIdent(native)} WHERE ${FILE_COLUMN} = ${id}`);
+export async function forgetRows(
+  connection: DuckDBConnection,
+  id: number,
+  natives: readonly string[],
+): Promise<void> {
+  for (const native of natives)
+    await connection.run(`DELETE FROM ${quoteIdent(native)} WHERE ${FILE_COLUMN} = ${id}`);
 }

@@ -122,6 +122,17 @@ export interface LoadPlan {
    * key goes to the reader (Zeek JSON, whose keys the plan learnt from a sample of the file).
    */
   closedKeys?: boolean;
+  /**
+   * JSON layout: one native table per value of a field (Suricata's `event_type`), named
+   * `<source>_<value>`, each with the `common` fields and its own; a line with any other value (or none)
+   * goes to `<source>_other`: the common fields and the whole line as `_raw` JSON, so nothing is lost.
+   * A target's `when` on this field may name only values that have a part.
+   */
+  partition?: {
+    field: string;
+    common: readonly string[];
+    parts: Readonly<Record<string, readonly string[]>>;
+  };
 }
 
 /** What the store did with a file under a plan. */
@@ -136,9 +147,11 @@ export interface LoadResult {
   toReader: { line: number; text: string }[];
   /** Rows written per table (rows each view shows for this file). */
   tables: Record<string, number>;
+  /** Rows written per native table (a partitioned plan: per event type). */
+  stored: Record<string, number>;
   /** The file's tt_files id: its rows are visible once the caller completes it (native.ts). */
   fileId: number;
-  /** The native table the data lines went to. */
+  /** The native table the data lines went to (a partitioned plan: those that took rows, `, `-joined). */
   native: string;
 }
 

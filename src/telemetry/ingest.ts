@@ -343,7 +343,7 @@ async function ingestDetected(
     } catch (err) {
       result = `reader error: ${(err as Error).message}`;
     }
-    if (nativeOnly && Array.isArray(result) && result.length === 0)
+    if (nativeOnlyLines && Array.isArray(result) && result.length === 0)
       result = 'not stored: DuckDB could not read the file into its native table';
     if (result === IGNORED) {
       ledger.ignored++;
@@ -359,6 +359,8 @@ async function ingestDetected(
   // that did not convert, and a line it would accept could only have gone to the native table
   const nativeOnly = plan !== undefined && plan.plan.targets.length === 0;
   if (nativeOnly) parser = planParser(plan.plan, onIgnored);
+  // likewise a Suricata event type no Sentinel table maps (http, tls, …): only its native table holds it
+  const nativeOnlyLines = nativeOnly || plan?.plan.partition !== undefined;
   if (plan) {
     let loaded: LoadResult | undefined;
     try {
@@ -460,7 +462,7 @@ async function planFor(
   name: string,
 ): Promise<{ plan: LoadPlan; header: string[]; source: string } | undefined> {
   if (format === 'suricata-eve')
-    return { plan: suricataPlan({ sensor: options.sensor }), header: [], source: 'suricata_eve' };
+    return { plan: suricataPlan({ sensor: options.sensor }), header: [], source: 'suricata' };
   if (!['zeek-tsv', 'zeek-json', 'sentinel-ndjson', 'nfdump-csv', 'cef'].includes(format)) return undefined;
   const head: string[] = [];
   const sample: string[] = []; // the first data lines of the first chunk (NDJSON: which keys the file has)

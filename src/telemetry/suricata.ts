@@ -1,60 +1,245 @@
 /**
- * Suricata EVE JSON (one event per line), mapped as the rows of docs/telemetry.md "Suricata EVE":
+ * Suricata EVE JSON (one event per line). Each event is stored once, in the native table of its
+ * `event_type` (suricata_flow, suricata_alert, suricata_dns, …: the common fields plus its own, typed as
+ * EVE's documentation defines them); an event type without a table goes to suricata_other with its whole
+ * line as JSON. The Sentinel tables read them as docs/telemetry.md "Suricata EVE" says:
  *   flow, netflow → DeviceNetworkEvents and CommonSecurityLog (as Zeek conn is)
  *   alert         → CommonSecurityLog (Activity = signature, DeviceEventClassID = signature_id, …)
  *   dns           → DnsEvents (queries and answers; IPAddresses from the answer's A/AAAA records)
- * Other event types (http, tls, fileinfo, anomaly, stats, …) are ignored with the reason, not rejected.
  * The mapping is a LoadPlan (data): DuckDB runs it on the file; plan-reader.ts runs it on odd lines.
  */
 import type { Expr, LoadPlan, SourceField } from '../store/plan.js';
 import { flowTargets } from './flow-plan.js';
 
-export const SURICATA_EVENTS = ['flow', 'netflow', 'alert', 'dns'] as const;
+type As = SourceField['as'];
 
-const f = (name: string, as: SourceField['as'] = 'string'): SourceField => ({
-  name,
-  at: name.split('.'),
-  as,
+/** Fields under one key path prefix: `under('flow', { age: 'long' })` → flow.age. */
+function under(prefix: string, fields: Readonly<Record<string, As>>): SourceField[] {
+  return Object.entries(fields).map(([key, as]) => {
+    const name = prefix ? `${prefix}.${key}` : key;
+    return { name, at: name.split('.'), as };
+  });
+}
+
+/** Keys every event may have (EVE "common" section). */
+const COMMON = under('', {
+  timestamp: 'datetime',
+  event_type: 'string',
+  flow_id: 'long',
+  parent_id: 'long',
+  pcap_cnt: 'long',
+  pcap_filename: 'string',
+  in_iface: 'string',
+  vlan: 'list',
+  src_ip: 'string',
+  src_port: 'int',
+  dest_ip: 'string',
+  dest_port: 'int',
+  proto: 'string',
+  icmp_type: 'int',
+  icmp_code: 'int',
+  community_id: 'string',
+  app_proto: 'string',
+  tx_id: 'long',
+  direction: 'string',
+  host: 'string',
+  metadata: 'dynamic',
 });
 
+const FLOW_COUNTERS = under('flow', {
+  pkts_toserver: 'long',
+  pkts_toclient: 'long',
+  bytes_toserver: 'long',
+  bytes_toclient: 'long',
+  start: 'datetime',
+});
+const FLOW = [
+  ...under('flow', {
+    end: 'datetime',
+    age: 'long',
+    state: 'string',
+    reason: 'string',
+    alerted: 'bool',
+    bypass: 'string',
+    emergency: 'bool',
+    wrong_thread: 'bool',
+  }),
+  ...under('', {
+    app_proto_ts: 'string',
+    app_proto_tc: 'string',
+    app_proto_orig: 'string',
+    app_proto_expected: 'string',
+  }),
+];
+const TCP = under('tcp', {
+  tcp_flags: 'string',
+  tcp_flags_ts: 'string',
+  tcp_flags_tc: 'string',
+  syn: 'bool',
+  fin: 'bool',
+  rst: 'bool',
+  psh: 'bool',
+  ack: 'bool',
+  urg: 'bool',
+  ecn: 'bool',
+  cwr: 'bool',
+  state: 'string',
+});
+const NETFLOW = under('netflow', {
+  pkts: 'long',
+  bytes: 'long',
+  start: 'datetime',
+  end: 'datetime',
+  age: 'long',
+  min_ttl: 'int',
+  max_ttl: 'int',
+});
+const ALERT = [
+  ...under('alert', {
+    action: 'string',
+    gid: 'long',
+    signature_id: 'long',
+    rev: 'long',
+    signature: 'string',
+    category: 'string',
+    severity: 'int',
+    metadata: 'dynamic',
+  }),
+  ...under('', {
+    payload: 'string',
+    payload_printable: 'string',
+    packet: 'string',
+    stream: 'int',
+    files: 'dynamic',
+  }),
+];
+const HTTP = under('http', {
+  hostname: 'string',
+  http_port: 'int',
+  url: 'string',
+  http_user_agent: 'string',
+  http_content_type: 'string',
+  http_refer: 'string',
+  http_method: 'string',
+  protocol: 'string',
+  status: 'int',
+  length: 'long',
+  redirect: 'string',
+  xff: 'string',
+  request_headers: 'dynamic',
+  response_headers: 'dynamic',
+});
+const DNS = [
+  ...under('dns', {
+    version: 'int',
+    type: 'string',
+    id: 'long',
+    flags: 'string',
+    qr: 'bool',
+    aa: 'bool',
+    tc: 'bool',
+    rd: 'bool',
+    ra: 'bool',
+    z: 'bool',
+    opcode: 'int',
+    rrname: 'string',
+    rrtype: 'string',
+    rcode: 'string',
+    rdata: 'string',
+    ttl: 'long',
+    tx_id: 'long',
+    queries: 'dynamic',
+    answers: 'dynamic',
+    authorities: 'dynamic',
+    additionals: 'dynamic',
+  }),
+  ...under('dns.grouped', {
+    A: 'list',
+    AAAA: 'list',
+    CNAME: 'list',
+    PTR: 'list',
+    MX: 'list',
+    NS: 'list',
+    TXT: 'list',
+  }),
+];
+const TLS = [
+  ...under('tls', {
+    version: 'string',
+    subject: 'string',
+    issuerdn: 'string',
+    serial: 'string',
+    fingerprint: 'string',
+    sni: 'string',
+    notbefore: 'datetime',
+    notafter: 'datetime',
+    session_resumed: 'bool',
+    certificate: 'string',
+    chain: 'dynamic',
+    ja4: 'string',
+  }),
+  ...under('tls.ja3', { hash: 'string', string: 'string' }),
+  ...under('tls.ja3s', { hash: 'string', string: 'string' }),
+];
+const FILEINFO = under('fileinfo', {
+  filename: 'string',
+  magic: 'string',
+  gaps: 'bool',
+  state: 'string',
+  md5: 'string',
+  sha1: 'string',
+  sha256: 'string',
+  stored: 'bool',
+  file_id: 'long',
+  size: 'long',
+  tx_id: 'long',
+  start: 'long',
+  end: 'long',
+  sid: 'list',
+});
+const ANOMALY = under('anomaly', {
+  type: 'string',
+  event: 'string',
+  layer: 'string',
+  code: 'int',
+  app_proto: 'string',
+});
+const SSH = [
+  ...under('ssh.client', { proto_version: 'string', software_version: 'string' }),
+  ...under('ssh.server', { proto_version: 'string', software_version: 'string' }),
+  ...under('ssh.client.hassh', { hash: 'string', string: 'string' }),
+  ...under('ssh.server.hassh', { hash: 'string', string: 'string' }),
+];
+
+const names = (...groups: SourceField[][]): string[] => groups.flat().map((f) => f.name);
+
+/** The event types with a table of their own, and the fields each stores besides COMMON. */
+export const SURICATA_PARTS: Readonly<Record<string, readonly string[]>> = {
+  flow: names(FLOW_COUNTERS, FLOW, TCP),
+  netflow: names(NETFLOW, TCP),
+  // an alert carries its flow's counters and the app-layer record that raised it
+  alert: names(ALERT, FLOW_COUNTERS, HTTP, TLS.slice(0, 7)),
+  dns: names(DNS),
+  http: names(HTTP),
+  tls: names(TLS),
+  fileinfo: names(FILEINFO, HTTP),
+  anomaly: names(ANOMALY),
+  ssh: names(SSH),
+};
+
 const FIELDS: SourceField[] = [
-  f('timestamp', 'datetime'),
-  f('event_type'),
-  f('host'),
-  f('src_ip'),
-  f('src_port', 'int'),
-  f('dest_ip'),
-  f('dest_port', 'int'),
-  f('proto'),
-  f('app_proto'),
-  f('flow_id', 'long'),
-  f('in_iface'),
-  f('flow.pkts_toserver', 'long'),
-  f('flow.pkts_toclient', 'long'),
-  f('flow.bytes_toserver', 'long'),
-  f('flow.bytes_toclient', 'long'),
-  f('flow.start', 'datetime'),
-  f('flow.end', 'datetime'),
-  f('flow.age', 'long'),
-  f('flow.state'),
-  f('flow.reason'),
-  f('netflow.pkts', 'long'),
-  f('netflow.bytes', 'long'),
-  f('netflow.start', 'datetime'),
-  f('netflow.end', 'datetime'),
-  f('netflow.age', 'long'),
-  f('dns.type'),
-  f('dns.rrname'),
-  f('dns.rrtype'),
-  f('dns.rcode'),
-  f('dns.rdata'),
-  f('dns.grouped.A', 'list'),
-  f('dns.grouped.AAAA', 'list'),
-  f('alert.signature'),
-  f('alert.signature_id', 'long'),
-  f('alert.severity', 'int'),
-  f('alert.category'),
-  f('alert.action'),
+  ...COMMON,
+  ...FLOW_COUNTERS,
+  ...FLOW,
+  ...TCP,
+  ...NETFLOW,
+  ...ALERT,
+  ...HTTP,
+  ...DNS,
+  ...TLS,
+  ...FILEINFO,
+  ...ANOMALY,
+  ...SSH,
 ];
 
 const field = (name: string): Expr => ({ field: name });
@@ -126,12 +311,7 @@ export function suricataPlan(options: { sensor?: string } = {}): LoadPlan {
   return {
     layout: { kind: 'json' },
     fields: FIELDS,
-    route: {
-      field: 'event_type',
-      accept: SURICATA_EVENTS,
-      otherwise: 'ignore',
-      reason: 'Suricata "{}" event: no table mapping',
-    },
+    partition: { field: 'event_type', common: names(COMMON), parts: SURICATA_PARTS },
     targets: [
       flows.dne,
       flows.csl,
