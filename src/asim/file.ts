@@ -3,7 +3,7 @@
  * Telltale's own scan rows (TelltaleFileScan: one row per scanned object, per rule match and per
  * skipped object), read as FileAccessed events of the device the files belong to.
  */
-import { directoryOf, qualifiedUser, usernameType, type SourceParser } from './source.js';
+import { directoryOf, qualifiedUser, usernameType, type SourceParser, DEFENDER_FIELDS } from './source.js';
 
 const ACTOR = qualifiedUser('InitiatingProcessAccountDomain', 'InitiatingProcessAccountName');
 
@@ -12,15 +12,9 @@ const defender: SourceParser = {
   table: 'DeviceFileEvents',
   where: '',
   fields: {
-    EventVendor: "'Microsoft'",
-    EventProduct: "'M365 Defender for Endpoint'",
-    TimeGenerated: 'coalesce(TimeGenerated, Timestamp)',
-    EventStartTime: 'coalesce(Timestamp, TimeGenerated)',
-    EventEndTime: 'coalesce(Timestamp, TimeGenerated)',
+    ...DEFENDER_FIELDS,
     // Defender's ActionTypes (FileCreated, FileModified, FileDeleted, FileRenamed) are ASIM's EventTypes
     EventType: 'ActionType',
-    EventOriginalType: 'ActionType',
-    EventUid: 'tostring(ReportId)',
     EventResult: "'Success'",
     TargetFileName: 'FileName',
     TargetFilePath: 'FolderPath',
@@ -41,9 +35,6 @@ const defender: SourceParser = {
     ActingProcessName: 'coalesce(InitiatingProcessFolderPath, InitiatingProcessFileName)',
     ActingProcessCommandLine: 'InitiatingProcessCommandLine',
     ActingProcessId: 'tostring(InitiatingProcessId)',
-    DvcHostname: 'DeviceName',
-    DvcId: 'DeviceId',
-    DvcIdType: "iff(isnotempty(DeviceId), 'MDEid', '')",
     AdditionalFields: 'AdditionalFields',
   },
 };

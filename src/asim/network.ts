@@ -15,6 +15,7 @@ import {
   protocolName,
   qualifiedUser,
   type SourceParser,
+  DEFENDER_FIELDS,
 } from './source.js';
 
 /** Fields every CommonSecurityLog-based session shares. */
@@ -170,14 +171,8 @@ const defender: SourceParser = {
   table: 'DeviceNetworkEvents',
   where: 'isnotempty(DeviceId) or isnotnull(ReportId) or isnotempty(InitiatingProcessFileName)',
   fields: {
-    EventVendor: "'Microsoft'",
-    EventProduct: "'M365 Defender for Endpoint'",
+    ...DEFENDER_FIELDS,
     EventType: "'EndpointNetworkSession'",
-    EventStartTime: 'coalesce(Timestamp, TimeGenerated)',
-    EventEndTime: 'coalesce(Timestamp, TimeGenerated)',
-    TimeGenerated: 'coalesce(TimeGenerated, Timestamp)',
-    EventOriginalType: 'ActionType',
-    EventUid: 'tostring(ReportId)',
     EventResult:
       "case((ActionType == 'ConnectionFailed' or ActionType == 'ConnectionAttempt'), 'Failure', 'Success')",
     NetworkDirection: `iff(${INBOUND}, 'Inbound', 'Outbound')`,
@@ -193,9 +188,6 @@ const defender: SourceParser = {
     DstUsername: `iff(${INBOUND}, ${qualifiedUser('InitiatingProcessAccountDomain', 'InitiatingProcessAccountName')}, '')`,
     NetworkProtocol: protocolName('Protocol'),
     NetworkProtocolVersion: ipVersion('LocalIP'),
-    DvcHostname: 'DeviceName',
-    DvcId: 'DeviceId',
-    DvcIdType: "iff(isnotempty(DeviceId), 'MDEid', '')",
     AdditionalFields: 'AdditionalFields',
   },
 };

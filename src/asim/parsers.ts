@@ -11,6 +11,7 @@ import { DNS_SOURCES } from './dns.js';
 import { FILE_SOURCES } from './file.js';
 import { NETWORK_SOURCES, NETWORK_VENDOR_PARSERS } from './network.js';
 import { PROCESS_SOURCES } from './process.js';
+import { REGISTRY_SOURCES } from './registry.js';
 import { asimSchema, SCHEMA_NAMES, type AsimParam, type AsimSchema, type SchemaName } from './schema.js';
 import { sourcePresent, type SourcePresence, type SourceParser } from './source.js';
 
@@ -19,6 +20,7 @@ export const SOURCES: Record<SchemaName, SourceParser[]> = {
   Dns: DNS_SOURCES,
   FileEvent: FILE_SOURCES,
   ProcessEvent: PROCESS_SOURCES,
+  RegistryEvent: REGISTRY_SOURCES,
 };
 
 /** Alias fields, computed once over the union: alias → KQL (first non-empty of its fields). */
@@ -71,6 +73,11 @@ const ALIASES: Record<SchemaName, Record<string, string>> = {
     Hash: 'coalesce(TargetProcessSHA512, TargetProcessSHA256, TargetProcessSHA1, TargetProcessMD5)',
     HashType:
       "case(isnotempty(TargetProcessSHA512), 'SHA512', isnotempty(TargetProcessSHA256), 'SHA256', isnotempty(TargetProcessSHA1), 'SHA1', isnotempty(TargetProcessMD5), 'MD5', '')",
+  },
+  RegistryEvent: {
+    User: 'ActorUsername',
+    Process: 'ActingProcessName',
+    Rule: 'coalesce(RuleName, tostring(RuleNumber))',
   },
 };
 const DVC_ALIAS = 'coalesce(DvcFQDN, DvcHostname, DvcIpAddr, DvcId)';
@@ -127,6 +134,14 @@ const FILTERS: Record<SchemaName, Record<string, (p: string) => string>> = {
     hashes_has_any: (p) =>
       `array_length(${p}) == 0 or TargetProcessSHA256 in~ (${p}) or TargetProcessSHA1 in~ (${p}) or TargetProcessMD5 in~ (${p}) or TargetProcessSHA512 in~ (${p})`,
     eventtype: (p) => `${p} == '*' or EventType =~ ${p}`,
+  },
+  RegistryEvent: {
+    eventtype_in: (p) => `array_length(${p}) == 0 or EventType in~ (${p})`,
+    actorusername_has_any: (p) => `array_length(${p}) == 0 or ActorUsername has_any (${p})`,
+    registrykey_has_any: (p) => `array_length(${p}) == 0 or RegistryKey has_any (${p})`,
+    registryvalue_has_any: (p) => `array_length(${p}) == 0 or RegistryValue has_any (${p})`,
+    registrydata_has_any: (p) => `array_length(${p}) == 0 or RegistryValueData has_any (${p})`,
+    dvchostname_has_any: (p) => `array_length(${p}) == 0 or DvcHostname has_any (${p})`,
   },
 };
 
@@ -377,6 +392,11 @@ function buildParsers(schemas: SchemaSet): Parsers {
     add(filtering(`im${name}`, base));
     add(parameterless(`_ASim_${name}`, base));
     add(parameterless(`ASim${name}`, base));
+    if (name === 'RegistryEvent') {
+      // the schema page's name for the unifying parser
+      add(filtering('imRegistry', base));
+      add(parameterless('ASimRegistry', base));
+    }
     if (name === 'ProcessEvent') {
       const created = "EventType == 'ProcessCreated'";
       const terminated = "EventType == 'ProcessTerminated'";

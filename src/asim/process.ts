@@ -3,7 +3,7 @@
  * process is the actor (acting process), and that one's parent is the parent process, as ASIM reads
  * Defender. FolderPath is the full path of the image.
  */
-import { qualifiedUser, usernameType, type SourceParser } from './source.js';
+import { qualifiedUser, usernameType, type SourceParser, DEFENDER_FIELDS } from './source.js';
 
 const TARGET_USER = qualifiedUser('AccountDomain', 'AccountName');
 const ACTOR = qualifiedUser('InitiatingProcessAccountDomain', 'InitiatingProcessAccountName');
@@ -13,14 +13,8 @@ const defender: SourceParser = {
   table: 'DeviceProcessEvents',
   where: '',
   fields: {
-    EventVendor: "'Microsoft'",
-    EventProduct: "'M365 Defender for Endpoint'",
-    TimeGenerated: 'coalesce(TimeGenerated, Timestamp)',
-    EventStartTime: 'coalesce(Timestamp, TimeGenerated)',
-    EventEndTime: 'coalesce(Timestamp, TimeGenerated)',
+    ...DEFENDER_FIELDS,
     EventType: "iff(ActionType == 'ProcessTerminated', 'ProcessTerminated', 'ProcessCreated')",
-    EventOriginalType: 'ActionType',
-    EventUid: 'tostring(ReportId)',
     EventResult: "'Success'",
     TargetProcessName: 'coalesce(FolderPath, FileName)',
     TargetProcessFilename: 'FileName',
@@ -61,9 +55,6 @@ const defender: SourceParser = {
     ParentProcessName: 'InitiatingProcessParentFileName',
     ParentProcessId: 'tostring(InitiatingProcessParentId)',
     ParentProcessCreationTime: 'InitiatingProcessParentCreationTime',
-    DvcHostname: 'DeviceName',
-    DvcId: 'DeviceId',
-    DvcIdType: "iff(isnotempty(DeviceId), 'MDEid', '')",
     AdditionalFields: 'AdditionalFields',
   },
 };

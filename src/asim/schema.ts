@@ -1,5 +1,5 @@
 /**
- * The ASIM schemas (NetworkSession, Dns, FileEvent, ProcessEvent) as data: schemas/asim/<Schema>.json,
+ * The ASIM schemas (NetworkSession, Dns, FileEvent, ProcessEvent, RegistryEvent) as data: schemas/asim/<Schema>.json,
  * a compact copy of Microsoft's schema reference (field names, classes, Kusto types, allowed values,
  * aliases) and of the unifying parsers' filtering parameters. The parsers (parsers.ts) output exactly
  * these fields, in this order, with these types.
@@ -8,9 +8,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { schemasDir } from '../util/paths.js';
 
-export type SchemaName = 'NetworkSession' | 'Dns' | 'FileEvent' | 'ProcessEvent';
+export type SchemaName = 'NetworkSession' | 'Dns' | 'FileEvent' | 'ProcessEvent' | 'RegistryEvent';
 
-export const SCHEMA_NAMES: readonly SchemaName[] = ['NetworkSession', 'Dns', 'FileEvent', 'ProcessEvent'];
+export const SCHEMA_NAMES: readonly SchemaName[] = [
+  'NetworkSession',
+  'Dns',
+  'FileEvent',
+  'ProcessEvent',
+  'RegistryEvent',
+];
 
 export interface AsimField {
   name: string;

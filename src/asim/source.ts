@@ -20,6 +20,23 @@ export interface SourceParser {
   vendor?: string;
 }
 
+/**
+ * Fields every Defender for Endpoint table maps alike: the product, the event's time (Timestamp in the
+ * export, TimeGenerated once in Sentinel), the report id and the device.
+ */
+export const DEFENDER_FIELDS: Record<string, string> = {
+  EventVendor: "'Microsoft'",
+  EventProduct: "'M365 Defender for Endpoint'",
+  TimeGenerated: 'coalesce(TimeGenerated, Timestamp)',
+  EventStartTime: 'coalesce(Timestamp, TimeGenerated)',
+  EventEndTime: 'coalesce(Timestamp, TimeGenerated)',
+  EventOriginalType: 'ActionType',
+  EventUid: 'tostring(ReportId)',
+  DvcHostname: 'DeviceName',
+  DvcId: 'DeviceId',
+  DvcIdType: "iff(isnotempty(DeviceId), 'MDEid', '')",
+};
+
 /** Any DeviceVendor the named CommonSecurityLog sources do not read (CEF firewalls). */
 export const OTHER_VENDOR = 'other';
 

@@ -102,7 +102,9 @@ function seriesDecomposeAnomalies(args: KNode[], node: KNode, env: Env): string[
       return -Number(constArg<number>([a.node('Expression')!], 0, env, 'argument', a));
     return Number(constArg<number>(args, i, env, 'argument', node));
   };
-  const threshold = num(1, 1.5);
+  // a threshold read from data (`toscalar(threshold)` of a watchlist row) is a scalar subquery
+  const known = !args[1] || env.c.expr.constant(args[1], env.c) !== undefined;
+  const threshold = known ? num(1, 1.5) : 0;
   if (!Number.isFinite(threshold)) return env.c.fail(args[1], 'threshold');
   if (num(2, -1) !== 0) return env.c.fail(node, 'series_decompose_anomalies with seasonality other than 0');
   const trend = args[3] ? String(constArg<string>(args, 3, env, 'trend', node)).toLowerCase() : 'avg';
@@ -127,12 +129,16 @@ function seriesDecomposeAnomalies(args: KNode[], node: KNode, env: Env): string[
   const baseline = dialect.listTransform(`range(${n})`, 'i', `CAST(${intercept} + ${slope} * i AS DOUBLE)`);
   const residual = dialect.listTransform(v, '(e, j)', `e - (${intercept} + ${slope} * (j - 1))`);
   const score = tukeyScores(residual, residual, lo, hi);
-  const t = env.c.params.add(threshold, 'real');
-  const flag = dialect.listTransform(
-    score,
-    'x',
-    `CASE WHEN x > ${t} THEN 1 WHEN x < -${t} THEN -1 ELSE 0 END`,
-  );
+  const flagOf = (x: string, t: string) =>
+    `CASE WHEN ${x} > ${t} THEN 1 WHEN ${x} < -${t} THEN -1 ELSE 0 END`;
+  // DuckDB takes no subquery inside a lambda: a threshold from data rides along each score
+  const flag = known
+    ? dialect.listTransform(score, 'x', flagOf('x', env.c.params.add(threshold, 'real')))
+    : dialect.listTransform(
+        `list_zip(${score}, list_resize(CAST([] AS DOUBLE[]), ${n}, CAST(${arg(args, 1, env).sql} AS DOUBLE)))`,
+        'p',
+        flagOf('p[1]', 'p[2]'),
+      );
   return [dialect.toJson(flag), dialect.toJson(score), dialect.toJson(baseline)];
 }
 

@@ -32,6 +32,7 @@ function unionColumns(
   rels: Relation[],
   out: Column[],
   withSource: string | undefined,
+  dropped: boolean,
 ): UnionColumn[] | undefined {
   const seen: Column[] = [];
   for (const rel of rels)
@@ -47,6 +48,8 @@ function unionColumns(
     taken.add(name);
     return { name, type: input.type, input };
   });
+  // an input isfuzzy left out has no columns in the engine's answer (the binder still typed them, as unknown)
+  if (dropped) return cols;
   const body = out.filter((col) => col.name !== withSource);
   const fits = cols.length === body.length && cols.every((col, i) => col.type === body[i].type);
   return fits ? cols : undefined;
@@ -92,17 +95,21 @@ export function union(op: KNode, input: Relation | undefined, out: Column[], c: 
   const withSource = parameter(op, 'withsource')?.node('Expression')?.simpleName;
 
   const inputs: { rel: Relation; label: string }[] = input ? [{ rel: input, label: 'union_arg0' }] : [];
+  let dropped = false;
   for (const e of op.list('Expressions')) {
     if (
       fuzzy &&
       e.kind === 'NameReference' &&
       !['Table', 'Variable', 'Function'].includes(e.symbol?.kind ?? '')
-    )
+    ) {
+      dropped = true;
       continue; // isfuzzy: a table that does not exist is left out
+    }
     try {
       inputs.push({ rel: c.tabular(e), label: label(e, inputs.length) });
     } catch (err) {
       if (!fuzzy || !unresolved(err)) throw err; // … also one inside a subquery
+      dropped = true;
     }
   }
   if (inputs.length === 0) return c.fail(op, 'union without inputs');
@@ -113,11 +120,13 @@ export function union(op: KNode, input: Relation | undefined, out: Column[], c: 
     inputs.map((i) => i.rel),
     out,
     withSource,
+    dropped,
   );
   let next = 0;
-  const columns: (Column & { input?: Column })[] = out.map((col) =>
-    col.name === withSource || !named ? col : named[next++],
-  );
+  const columns: (Column & { input?: Column })[] =
+    dropped && named
+      ? [...(withSource ? [{ name: withSource, type: 'string' }] : []), ...named]
+      : out.map((col) => (col.name === withSource || !named ? col : named[next++]));
   const selects = inputs.map(({ rel, label: name }) => {
     const list = columns.map((col) =>
       col.name === withSource

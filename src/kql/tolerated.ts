@@ -16,6 +16,10 @@ const TOLERATED: Tolerance[] = [
   { code: 'KS107', fn: 'count', why: 'count(expr) counts rows like count()' },
   // make_timespan(d, h, m, 55.123): the engine takes fractional seconds (make-timespan-function#1)
   { code: 'KS134', fn: 'make_timespan', why: 'make_timespan takes fractional seconds' },
+  // parse_json(dynamic) / todynamic(dynamic): documented as "a JSON-formatted string or a dynamic
+  // property bag"; a dynamic value is returned as it is (Sentinel's SuspiciousProcessCreation rule)
+  { code: 'KS107', fn: 'todynamic', why: 'todynamic takes a dynamic value as it is' },
+  { code: 'KS107', fn: 'parse_json', why: 'parse_json takes a dynamic value as it is' },
 ];
 
 /** Whether a diagnostic lies inside the argument list of a call that the engine accepts anyway. */

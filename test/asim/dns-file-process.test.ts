@@ -125,3 +125,37 @@ describe('process parsers', () => {
     expect(await count("_Im_ProcessCreate(commandline_has_any=dynamic(['curl']))")).toBe(0);
   });
 });
+
+describe('imRegistry', () => {
+  it("maps Defender's registry events with the schema's value types, actor and parent process", async () => {
+    const reg = await rows(store, 'imRegistry');
+    expect(reg).toHaveLength(1);
+    expect(reg[0]).toMatchObject({
+      EventType: 'RegistryValueSet',
+      EventSchema: 'RegistryEvent',
+      RegistryKey: 'HKEY_CURRENT_USER\\Software\\Classes\\ms-settings\\shell\\open\\command',
+      RegistryValue: '(Default)',
+      RegistryValueType: 'Reg_Sz',
+      RegistryValueData: 'cmd.exe /c start evil.exe',
+      ActorUsername: 'corp\\alice',
+      User: 'corp\\alice',
+      ActorUsernameType: 'Windows',
+      Process: 'C:\\Windows\\System32\\reg.exe',
+      ActingProcessId: '5100',
+      ParentProcessName: 'cmd.exe',
+      ParentProcessId: '5000',
+      Dvc: 'ws-7',
+    });
+    expect(String(reg[0]._Source)).toMatch(/DeviceRegistryEvents\.json:1$/);
+  });
+
+  it('filters by key, value data, event type and device', async () => {
+    const count = async (q: string) => Number((await rows(store, `${q} | count`))[0].Count);
+    expect(await count("_Im_RegistryEvent(registrykey_has_any=dynamic(['ms-settings']))")).toBe(1);
+    expect(await count("_Im_RegistryEvent(registrykey_has_any=dynamic(['Winlogon']))")).toBe(0);
+    expect(await count("_Im_RegistryEvent(registrydata_has_any=dynamic(['evil.exe']))")).toBe(1);
+    expect(await count("_Im_RegistryEvent(eventtype_in=dynamic(['RegistryKeyDeleted']))")).toBe(0);
+    expect(await count("_Im_RegistryEvent(dvchostname_has_any=dynamic(['ws-7']))")).toBe(1);
+    expect(await count("ASimRegistry | where RegistryValueType == 'Reg_Sz'")).toBe(1);
+  });
+});

@@ -101,6 +101,28 @@ const DEFENDER_PROCESSES = JSON.stringify([
   },
 ]);
 
+const DEFENDER_REGISTRY = JSON.stringify([
+  {
+    Timestamp: '2026-05-21T00:23:00.000Z',
+    DeviceId: 'dev-3',
+    DeviceName: 'ws-7',
+    ActionType: 'RegistryValueSet',
+    RegistryKey: 'HKEY_CURRENT_USER\\Software\\Classes\\ms-settings\\shell\\open\\command',
+    RegistryValueType: 'String',
+    RegistryValueName: '(Default)',
+    RegistryValueData: 'cmd.exe /c start evil.exe',
+    InitiatingProcessAccountDomain: 'corp',
+    InitiatingProcessAccountName: 'alice',
+    InitiatingProcessAccountSid: 'S-1-5-21-1',
+    InitiatingProcessFileName: 'reg.exe',
+    InitiatingProcessFolderPath: 'C:\\Windows\\System32\\reg.exe',
+    InitiatingProcessId: 5100,
+    InitiatingProcessParentFileName: 'cmd.exe',
+    InitiatingProcessParentId: 5000,
+    ReportId: 4000,
+  },
+]);
+
 /** file name → content: one file per source. */
 export const LOGS: Record<string, string> = {
   'conn.log': ZEEK_CONN,
@@ -111,6 +133,7 @@ export const LOGS: Record<string, string> = {
   'DeviceNetworkEvents.json': DEFENDER_NET,
   'DeviceFileEvents.csv': DEFENDER_FILES,
   'DeviceProcessEvents.json': DEFENDER_PROCESSES,
+  'DeviceRegistryEvents.json': DEFENDER_REGISTRY,
 };
 
 /** Sessions in LOGS: 3 Zeek + 2 CEF + 1 Suricata flow (its alert is not one) + 1 nfdump + 2 Defender. */

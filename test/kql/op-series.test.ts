@@ -156,6 +156,26 @@ describe('series functions', () => {
     ]);
   });
 
+  it('series_decompose_anomalies takes its threshold from data (toscalar of a table)', async () => {
+    // score 9 at the spike: a threshold of 10 read from a table flags nothing, 5 flags it
+    const flags = async (t: number) =>
+      (
+        await run(
+          `let threshold = datatable(t:real)[${t}]; print x = dynamic([1, 1, 1, 1, 1, 1, 1, 1, 1, 10]) | extend (flag, score, baseline) = series_decompose_anomalies(x, toscalar(threshold), 0)`,
+        )
+      ).rows[0].flag;
+    expect(await flags(10)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(await flags(5)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+  });
+
+  it('todynamic / parse_json of a dynamic value return it as it is (Kusto.Language flags it; Kusto runs it)', async () => {
+    const { rows } = await run(
+      'print s = "a b base64 c" | extend args = todynamic(array_slice(split(s, " "), 1, -1)), j = parse_json(dynamic({"k": 1}))',
+    );
+    expect(rows[0].args).toEqual(['b', 'base64', 'c']);
+    expect(rows[0].j).toEqual({ k: 1 });
+  });
+
   it('series_decompose_anomalies with detected or given seasonality is TT001 naming it', async () => {
     await expect(
       run('print x = dynamic([1, 2]) | extend (a, s, b) = series_decompose_anomalies(x, 1.5, -1, "linefit")'),

@@ -47,6 +47,16 @@ describe('union', () => {
     const fuzzy = await run('union isfuzzy=true DnsEvents, NoSuchTable | count');
     expect(fuzzy.rows[0].Count).toBe(4);
   });
+
+  it('isfuzzy: a missing input adds no columns, so names it shares with the others stay whole', async () => {
+    // the binder types the missing table's columns as unknown and would split Name into Name_string and
+    // Name_unknown; the engine leaves the input out, as Sentinel's ASIM rules expect
+    const { columns, rows } = await run(
+      'union isfuzzy=true (DnsEvents | project Name, EventId), (NoSuchTable_CL | project Name, Extra) | project-away Extra* | summarize n = count() by Name',
+    );
+    expect(columns).toEqual(['Name', 'n', '_Source']);
+    expect(rows.map((r) => r.n).reduce((a, b) => Number(a) + Number(b), 0)).toBe(4);
+  });
 });
 
 describe('query sources and user functions', () => {
