@@ -5,7 +5,7 @@
  */
 import { fork, type ChildProcess, type ForkOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -77,9 +77,9 @@ export function forkWorker(): ChildProcess {
     stdio,
     env: { ...env, GLIBC_TUNABLES: tunables },
   };
-  const js = fileURLToPath(new URL('./worker.js', import.meta.url));
-  const child = existsSync(js)
-    ? fork(js, [], { ...options, execArgv: [] })
+  const compiled = processEntry();
+  const child = compiled
+    ? fork(compiled, [], { ...options, execArgv: [] })
     : fork(fileURLToPath(new URL('./worker.ts', import.meta.url)), [], {
         ...options,
         execArgv: ['--import', pathToFileURL(tsxEntry('.')).href],
@@ -88,6 +88,23 @@ export function forkWorker(): ChildProcess {
   // Closed after the exit handlers ran: the pool reads a dead worker's progress in its own.
   child.once('exit', () => setImmediate(() => closeSync(fd)));
   return child;
+}
+
+/**
+ * A worker process's compiled entry: `worker.cjs`, the worker and its modules bundled into one CommonJS
+ * file by `npm run build` (esbuild), else `worker.js`; undefined from sources (then tsx loads worker.ts).
+ * Why the bundle: a worker process lives for one scan, and loading ~20 ES modules (resolution, the ESM
+ * facades of node:fs and node:crypto, which pull in the stream modules) cost ~45 ms of CPU per process
+ * here, a third of its start-up (measured: bare `node` 0.07 s, worker.js 0.145 s, worker.cjs 0.10 s).
+ */
+function processEntry(): string | undefined {
+  const js = fileURLToPath(new URL('./worker.js', import.meta.url));
+  const cjs = fileURLToPath(new URL('./worker.cjs', import.meta.url));
+  const jsTime = statSync(js, { throwIfNoEntry: false })?.mtimeMs;
+  const cjsTime = statSync(cjs, { throwIfNoEntry: false })?.mtimeMs;
+  // a bundle older than worker.js is stale (tsc ran alone after a build)
+  if (cjsTime !== undefined && (jsTime === undefined || cjsTime >= jsTime)) return cjs;
+  return jsTime === undefined ? undefined : js;
 }
 
 /** A forked worker that got no init: it exits when its channel closes. */
