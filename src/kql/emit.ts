@@ -12,6 +12,7 @@ import { join, lookup } from './op-join.js';
 import { mvExpand } from './op-expand.js';
 import { mvApply } from './op-mv-apply.js';
 import { topNested } from './op-top-nested.js';
+import { scan } from './op-scan.js';
 import { parse } from './op-parse.js';
 import { parseKvOperator } from './op-parse-kv.js';
 import { matcher, projectByNames } from './op-by-names.js';
@@ -281,6 +282,7 @@ const OPERATORS: Record<string, Emitter> = {
   MvExpandOperator: mvExpand,
   MvApplyOperator: mvApply,
   TopNestedOperator: topNested,
+  ScanOperator: scan,
   InvokeOperator: invoke,
   ParseOperator: parse,
   ParseWhereOperator: parse,
