@@ -15,7 +15,7 @@ import {
 
 /** Raise these as more cases pass; they may never go down. */
 const PASS_AT_LEAST: Record<Family, number> = {
-  core: 274,
+  core: 275,
   series: 20,
   geo: 138,
   graph: 12,
