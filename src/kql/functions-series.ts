@@ -4,7 +4,7 @@
  * (one bag, in functions-dynamic.ts) and `series_outliers`. Elements that are null (or `ignore_val`) are
  * left out of the statistics; an element that is not a number reads as null.
  */
-import { constArg, arg, type Library } from './functions-common.js';
+import { constArg, arg, sqlText, type Library } from './functions-common.js';
 import type { FunctionFamily } from './registry.js';
 import type { Env } from './context.js';
 import type { KNode } from './kusto.js';
@@ -90,8 +90,9 @@ export function seriesOutliers(args: KNode[], node: KNode, env: Env): string {
  * is the trend — "avg" (the default: the series' mean), "linefit" (least squares over the indexes 0..n−1)
  * or "none" (0) —, the residual x − baseline is scored with Tukey's test (method "ctukey", the default,
  * 10th/90th percentiles, or "tukey"), and the flag is +1 / −1 where the score is above threshold (1.5) /
- * below −threshold, else 0. Seasonality −1 (the default: periods detected by series_periods_detect) or a
- * period is TT001, as are test_points other than 0.
+ * below −threshold, else 0. Seasonality −1 (the default: periods detected by series_periods_detect) is
+ * answered only where no detection can find a period (a constant series), and stops the query on any
+ * other series; a given period is TT001, as are test_points other than 0.
  */
 function seriesDecomposeAnomalies(args: KNode[], node: KNode, env: Env): string[] {
   const num = (i: number, fallback: number): number => {
@@ -106,7 +107,9 @@ function seriesDecomposeAnomalies(args: KNode[], node: KNode, env: Env): string[
   const known = !args[1] || env.c.expr.constant(args[1], env.c) !== undefined;
   const threshold = known ? num(1, 1.5) : 0;
   if (!Number.isFinite(threshold)) return env.c.fail(args[1], 'threshold');
-  if (num(2, -1) !== 0) return env.c.fail(node, 'series_decompose_anomalies with seasonality other than 0');
+  const seasonality = num(2, -1);
+  if (seasonality !== 0 && seasonality !== -1)
+    return env.c.fail(node, 'series_decompose_anomalies with a given seasonality');
   const trend = args[3] ? String(constArg<string>(args, 3, env, 'trend', node)).toLowerCase() : 'avg';
   if (!['avg', 'linefit', 'none'].includes(trend)) return env.c.fail(args[3], `trend ${trend}`);
   if (num(4, 0) !== 0) return env.c.fail(args[4], 'series_decompose_anomalies test_points');
@@ -139,8 +142,18 @@ function seriesDecomposeAnomalies(args: KNode[], node: KNode, env: Env): string[
         'p',
         flagOf('p[1]', 'p[2]'),
       );
-  return [dialect.toJson(flag), dialect.toJson(score), dialect.toJson(baseline)];
+  const outputs = [dialect.toJson(flag), dialect.toJson(score), dialect.toJson(baseline)];
+  if (seasonality === 0) return outputs;
+  // −1 detects periods first; a constant series has none whatever the method, so it is answered as
+  // seasonality 0; on any other series the query stops with the reason rather than guess a period
+  const constant = `(${n} = 0 OR list_min(${v}) = list_max(${v}))`;
+  const refusal = sqlText(AUTO_SEASONALITY);
+  return outputs.map((o) => `CASE WHEN ${constant} THEN ${o} ELSE error(${refusal}) END`);
 }
+
+/** The run-time refusal of seasonality −1 on a series that varies. */
+export const AUTO_SEASONALITY =
+  'TT001: Unsupported KQL: series_decompose_anomalies with automatic seasonality (-1) on a series that varies: Telltale does not detect periods; pass seasonality 0 or a period';
 
 const SCALARS: Library = {
   series_outliers: seriesOutliers,

@@ -176,9 +176,25 @@ describe('series functions', () => {
     expect(rows[0].j).toEqual({ k: 1 });
   });
 
-  it('series_decompose_anomalies with detected or given seasonality is TT001 naming it', async () => {
+  it('series_decompose_anomalies with automatic seasonality: a constant series has no period; others stop', async () => {
+    // a constant series has no period whatever the detection: the answer is seasonality 0's
+    const flat = await run(
+      'print x = dynamic([3, 3, 3, 3, 3, 3]) | extend (a, s, b) = series_decompose_anomalies(x, 1.5, -1, "linefit")',
+    );
+    expect(flat.rows[0].a).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(flat.rows[0].b).toEqual([3, 3, 3, 3, 3, 3]);
+    const byDefault = await run(
+      'print x = dynamic([0, 0, 0]) | extend (a, s, b) = series_decompose_anomalies(x)',
+    );
+    expect(byDefault.rows[0].s).toEqual([0, 0, 0]);
+    // a series that varies would need Kusto's period detection: the query stops and says so
     await expect(
-      run('print x = dynamic([1, 2]) | extend (a, s, b) = series_decompose_anomalies(x, 1.5, -1, "linefit")'),
-    ).rejects.toThrow(/TT001.*series_decompose_anomalies with seasonality other than 0/);
+      run(
+        'print x = dynamic([1, 2, 1, 2, 1, 2, 1, 2]) | extend (a, s, b) = series_decompose_anomalies(x, 1.5, -1)',
+      ),
+    ).rejects.toThrow(/automatic seasonality \(-1\) on a series that varies/);
+    await expect(
+      run('print x = dynamic([1, 2]) | extend (a, s, b) = series_decompose_anomalies(x, 1.5, 7)'),
+    ).rejects.toThrow(/TT001.*series_decompose_anomalies with a given seasonality/);
   });
 });
