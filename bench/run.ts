@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark, each side by side with its reference in the same run.
  * Sizes: BENCH_HUNT_EVENTS (default 10,000,000 flows from Zeek, CEF and Defender files), BENCH_SCAN_MIB (default 256 MiB per large file of the scan corpus), BENCH_EVENTS (default 1,000,000), BENCH_INTEL_ROWS (default
  * 1,000,000 ThreatFox CSV rows) and BENCH_FLOWS (default 10,000,000). `npm run bench -- intel` runs one.
- * `npm run bench -- scale` (logs at scale, see bench/scale.ts) runs only when named.
+ * `npm run bench -- scale` (logs at scale, see bench/scale.ts) and `-- suricata` (bench/suricata.ts) run only when named.
  * BENCH_REPORT_EVENTS (default 3,000,000): the incident report of a day of flows (bench/report.ts).
  */
 import { benchIngest } from './ingest.js';
@@ -12,6 +12,7 @@ import { benchIntel } from './intel.js';
 import { benchKql } from './kql.js';
 import { benchKqlUdf } from './kql-udf.js';
 import { benchScale } from './scale.js';
+import { benchSuricata } from './suricata.js';
 import { benchAsim } from './asim.js';
 import { benchReport } from './report.js';
 import type { BenchResult } from './types.js';
@@ -52,6 +53,13 @@ if (only === 'scale')
       events: Number(process.env.BENCH_SCALE_EVENTS ?? 3_000_000),
       formats: new Set((process.env.BENCH_SCALE_FORMATS ?? 'zeek,ndjson,cef').split(',')),
       big: process.env.BENCH_SCALE_BIG === '1',
+    }),
+  );
+if (only === 'suricata')
+  print(
+    await benchSuricata({
+      events: Number(process.env.BENCH_SURICATA_EVENTS ?? 1_000_000),
+      cli: process.env.BENCH_SURICATA_CLI,
     }),
   );
 if (!only || only === 'asim')

@@ -156,7 +156,7 @@ async function workloads(events: number, formats: Set<string>, big: boolean): Pr
   return out;
 }
 
-interface Measured {
+export interface Measured {
   seconds: number;
   /** user + system CPU: steadier than wall time on a shared machine. */
   cpuSeconds: number;
@@ -167,7 +167,7 @@ interface Measured {
 }
 
 /** One process under /usr/bin/time: wall time and peak RSS. */
-function measure(args: string[]): Measured {
+export function measure(args: string[]): Measured {
   const run = spawnSync('/usr/bin/time', ['-f', '@@time %e %M %U %S', process.execPath, ...args], {
     cwd: root,
     encoding: 'utf8',
