@@ -10,6 +10,7 @@ import { externalData } from './externaldata.js';
 import { takeWarnings, warn } from './warnings.js';
 import { sourceOperator } from './op-sources.js';
 import { inlineCall, userFunction } from './op-userfn.js';
+import { patternInvocation } from './op-pattern.js';
 import { kqlError, NeedsData, unsupported, KqlError } from './errors.js';
 import type { BagKey } from './op-evaluate.js';
 import type { KNode } from './kusto.js';
@@ -61,6 +62,8 @@ class Compilation implements Compiler {
   private probes = 0;
   readonly openColumns = new Map<string, string>();
   private readonly options_ = new Map<string, KNode>();
+  /** `declare pattern` statements: the declaration by name (the binder's symbols differ at use and declaration). */
+  private readonly patterns = new Map<string, KNode>();
 
   constructor(
     private readonly query: string,
@@ -118,6 +121,13 @@ class Compilation implements Compiler {
       this.fail(statement, `set ${name}`);
   }
 
+  declarePattern(statement: KNode): void {
+    const name = statement.node('Name')?.simpleName;
+    const decl = statement.node('Pattern');
+    if (!name || !decl) return this.fail(statement, 'pattern declaration');
+    this.patterns.set(name, decl);
+  }
+
   option(name: string): KNode | undefined {
     return this.options_.get(name);
   }
@@ -144,6 +154,8 @@ class Compilation implements Compiler {
   }
 
   tabular(node: KNode): Relation {
+    const pattern = patternInvocation(node, this.patterns, this, (body) => this.tabular(body));
+    if (pattern) return pattern;
     switch (node.kind) {
       case 'PipeExpression': {
         const op = node.node('Operator')!;
@@ -254,6 +266,7 @@ function compile(query: string, options: CompileOptions, warnings: string[]): Co
   for (const statement of root.list('Statements')) {
     if (statement.kind === 'LetStatement') compilation.bindLet(statement);
     else if (statement.kind === 'SetOptionStatement') compilation.setOption(statement);
+    else if (statement.kind === 'PatternStatement') compilation.declarePattern(statement);
     else if (statement.kind === 'ExpressionStatement') {
       if (main) compilation.fail(statement, 'more than one query statement');
       main = statement.node('Expression');

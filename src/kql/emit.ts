@@ -248,6 +248,23 @@ const summarize: Emitter = (op, input, out, c) => {
   return aggregateSelect(input, items, by.length, c);
 };
 
+/** `top-hitters n of x [by w]`: the n values of x with the most rows (or the largest sum of w), exact here. */
+const topHitters: Emitter = (op, input, out, c) => {
+  const by = op.node('ByClause')?.node('Expression');
+  const weight = by ? `sum(${scalar(by, env(c)).sql})` : 'count(*)';
+  const items: Item[] = [
+    { ...out[0], sql: scalar(unnamed(op.node('OfExpression')!), env(c)).sql },
+    { ...out[1], sql: `CAST(${weight} AS ${out[1].type === 'real' ? 'DOUBLE' : 'BIGINT'})` },
+  ];
+  const order: OrderTerm = {
+    expr: ident(out[1].name),
+    columns: [out[1].name],
+    desc: true,
+    nullsFirst: false,
+  };
+  return limit({ ...aggregateSelect(input, items, 1, c), order: [order] }, op.node('Expression')!, c);
+};
+
 const count: Emitter = (_op, input, out, c) => aggregateSelect(input, [{ ...out[0], sql: 'count(*)' }], 0, c);
 
 const distinct: Emitter = (op, input, out, c) => {
@@ -272,6 +289,7 @@ const OPERATORS: Record<string, Emitter> = {
   SortOperator: sort,
   TakeOperator: take,
   TopOperator: top,
+  TopHittersOperator: topHitters,
   SummarizeOperator: summarize,
   CountOperator: count,
   GetSchemaOperator: (_op, input, out, c) => getschema(input, out, c),

@@ -86,17 +86,23 @@ const SCALARS: Library = Object.fromEntries(
   ]),
 );
 
-/** `make_bag(bag)` / `make_bag_if(bag, predicate)`: the rows' bags merged (bag_merge: the first value of a key). */
-function makeBag(args: KNode[], env: Env, where?: KNode): string {
-  const bag = arg(args, 0, env).sql;
+/**
+ * An aggregate computed in JavaScript over the rows' non-null values (the JS function gets them as its
+ * arguments): `make_bag` / `make_bag_if` merge bags (the first value of a key), `buildschema` unions schemas.
+ */
+function jsAggregate(name: string, args: KNode[], env: Env, where?: KNode): string {
+  const value = arg(args, 0, env).sql;
   const condition = where ? ` AND ${env.c.expr.scalar(where, env).sql}` : '';
-  const bags = `coalesce(list(${bag}) FILTER (WHERE ${bag} IS NOT NULL${condition}), [])`;
-  return `CAST(tt_kql_js(${env.c.params.add('bag_merge', 'string')}, CAST(${dialect.toJson(bags)} AS VARCHAR)) AS JSON)`;
+  // in the rows' order when it is known (a union's alternatives and a merge's first value depend on it)
+  const by = env.listOrder ? ` ORDER BY ${env.listOrder}` : '';
+  const values = `coalesce(list(${value}${by}) FILTER (WHERE ${value} IS NOT NULL${condition}), [])`;
+  return `CAST(tt_kql_js(${env.c.params.add(name, 'string')}, CAST(${dialect.toJson(values)} AS VARCHAR)) AS JSON)`;
 }
 
 const AGGREGATES: Library = {
-  make_bag: (args, _node, env) => makeBag(args, env),
-  make_bag_if: (args, _node, env) => makeBag(args, env, args[1]),
+  make_bag: (args, _node, env) => jsAggregate('bag_merge', args, env),
+  make_bag_if: (args, _node, env) => jsAggregate('bag_merge', args, env, args[1]),
+  buildschema: (args, _node, env) => jsAggregate('buildschema', args, env),
 };
 
 export const JS_FUNCTIONS: FunctionFamily = {

@@ -8,6 +8,7 @@ import { MEASURE_LIBRARY } from './js-measure.js';
 import { NETWORK_LIBRARY } from './js-network.js';
 import { PARSER_LIBRARY } from './js-parsers.js';
 import { STATS_LIBRARY } from './js-stats.js';
+import { SCHEMA_LIBRARY } from './js-schema.js';
 import { TEXT_LIBRARY } from './js-text.js';
 
 import type { JsFn as Fn, JsValue } from './js-value.js';
@@ -342,6 +343,7 @@ export const JS_LIBRARY: Record<string, Fn> = {
   ...PARSER_LIBRARY,
   ...STATS_LIBRARY,
   ...TEXT_LIBRARY,
+  ...SCHEMA_LIBRARY,
   array_sort_asc: sortArray(false),
   array_sort_desc: sortArray(true),
   array_shift_left: shift,

@@ -22,7 +22,18 @@ function density(fn: 'pdf' | 'cdf'): JsFn {
   };
 }
 
+/** `welch_test(mean1, variance1, count1, mean2, variance2, count2)`: the two-sided p-value of Welch's t-test. */
+function welchTest(...args: JsValue[]): JsValue {
+  const [m1, v1, n1, m2, v2, n2] = numbers(args) ?? [];
+  if (n2 === undefined || n1 < 2 || n2 < 2) return null;
+  const [a, b] = [v1 / n1, v2 / n2];
+  const t = (m1 - m2) / Math.sqrt(a + b);
+  const dof = (a + b) ** 2 / (a ** 2 / (n1 - 1) + b ** 2 / (n2 - 1));
+  return 2 * (1 - jStat.studentt.cdf(Math.abs(t), dof));
+}
+
 export const STATS_LIBRARY: Record<string, JsFn> = {
+  welch_test: welchTest,
   beta_cdf: density('cdf'),
   beta_pdf: density('pdf'),
   beta_inv: (...args) => {

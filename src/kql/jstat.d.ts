@@ -5,6 +5,6 @@ declare module 'jstat' {
     cdf(x: number, alpha: number, beta: number): number;
     inv(p: number, alpha: number, beta: number): number;
   }
-  const jstat: { jStat: { beta: Distribution } };
+  const jstat: { jStat: { beta: Distribution; studentt: { cdf(x: number, dof: number): number } } };
   export default jstat;
 }

@@ -49,8 +49,23 @@ export function inlineCall<T>(
     return [name.symbol.key, value];
   });
   const body = decl.node('Body');
-  const result = body?.node('Expression');
-  if (!body || !result) return c.fail(decl, 'function without a body expression');
+  if (!body) return c.fail(decl, 'function without a body');
+  try {
+    return compileBody(body, bindings, c, compile);
+  } finally {
+    restoreTable();
+  }
+}
+
+/** A function or pattern body (`{ let …; expression }`) compiled with its parameters bound. */
+export function compileBody<T>(
+  body: KNode,
+  bindings: [unknown, KNode][],
+  c: Compiler,
+  compile: (body: KNode) => T,
+): T {
+  const result = body.node('Expression');
+  if (!result) return c.fail(body, 'body without an expression');
   const restore = c.bind(bindings);
   try {
     for (const statement of body.list('Statements')) {
@@ -60,7 +75,6 @@ export function inlineCall<T>(
     return compile(result);
   } finally {
     restore();
-    restoreTable();
   }
 }
 

@@ -86,3 +86,44 @@ describe('dynamic, type and IP functions of the reference pages', () => {
     expect(result.rows).toEqual([{ d: 3, p: 7 }]);
   });
 });
+
+describe('statements, aggregates and operators of the reference pages', () => {
+  it('declare pattern: the arm whose values and path match the call', async () => {
+    const patterns = `declare pattern app = (applicationId:string)[eventType:string] {
+      ("A").["Stop"] = { print x = 1 };
+      ("A").["Start"] = { print x = 2 };
+    };`;
+    expect((await run(`${patterns} app("A").Stop`)).rows).toEqual([{ x: 1 }]);
+    expect((await run(`${patterns} app("A").Start`)).rows).toEqual([{ x: 2 }]);
+    const withParameter = 'declare pattern p = (a:string) { ("x") = { print y = a }; }; p("x")';
+    expect((await run(withParameter)).rows).toEqual([{ y: 'x' }]);
+  });
+
+  it('buildschema unions the values in row order', async () => {
+    const result = await run(`datatable(value: dynamic) [
+        dynamic({"x":1, "y":3.5}),
+        dynamic({"x":"somevalue", "z":[1, 2, 3]}),
+        dynamic({"y":{"w":"zzz"}, "t":["aa", "bb"], "z":["foo"]})
+      ] | summarize s = buildschema(value)`);
+    expect(result.rows[0].s).toEqual({
+      x: ['long', 'string'],
+      y: ['double', { w: 'string' }],
+      z: { '`indexer`': ['long', 'string'] },
+      t: { '`indexer`': 'string' },
+    });
+  });
+
+  it('top-hitters ranks values by rows or by a sum', async () => {
+    const data = 'datatable(x:string, n:long)["a",1,"b",5,"a",2,"c",1]';
+    expect((await run(`${data} | top-hitters 2 of x by n`)).rows).toEqual([
+      { x: 'b', approximate_sum_n: 5 },
+      { x: 'a', approximate_sum_n: 3 },
+    ]);
+    expect((await run(`${data} | top-hitters 1 of x`)).rows).toEqual([{ x: 'a', approximate_count_x: 2 }]);
+  });
+
+  it("welch_test: the two-sided p-value of Wikipedia's first example", async () => {
+    const p = await value('welch_test(20.82, 7.8674285714, 15, 22.986666667, 3.8126666667, 15)');
+    expect(p).toBeCloseTo(0.021378, 5);
+  });
+});
