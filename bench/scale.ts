@@ -10,7 +10,8 @@
  *
  * Sizes: BENCH_SCALE_EVENTS (default 3,000,000) events per input; BENCH_SCALE_FORMATS (zeek,ndjson,cef);
  * BENCH_SCALE_BIG=1 adds 30,000,000 Zeek conn lines (~4 GB; ingest and hunt only against the reference).
- * The CLI runs from dist/ (`npm run build` first). Inputs are cached in bench/.corpus/scale.
+ * The CLI runs from dist/ (`npm run build` first). Inputs are cached in bench/.corpus/scale. Each step
+ * is printed to stderr as it ends; a failed step (an exit code, a hunt without the C2) is a row saying so.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -204,34 +205,49 @@ export async function benchScale(opts: {
   };
   for (const w of await workloads(opts.events, opts.formats, opts.big)) {
     const bytes = statSync(w.file).size;
-    const ref = measure(['--input-type=module', '-e', referenceScript(w.load, w.group)]);
-    if (ref.code !== 0) throw new Error(`${w.name}: reference failed: ${ref.stderr.slice(-2000)}`);
-    const ingest = measure([cli, 'ingest', w.file]);
-    if (ingest.code !== 0)
-      throw new Error(`${w.name}: ingest failed (${ingest.code}): ${ingest.stderr.slice(-2000)}`);
-    const hunt = measure([cli, 'hunt', '--no-intel-db', '--now', '2026-05-22T00:00:00Z', w.file]);
-    if (hunt.code !== 1) throw new Error(`${w.name}: hunt exited ${hunt.code}: ${hunt.stderr.slice(-2000)}`);
-    if (!hunt.stdout.includes(C2)) throw new Error(`${w.name}: hunt did not report ${C2}`);
-    for (const [label, m] of [
-      ['reference (DuckDB reader + GROUP BY)', ref],
-      ['telltale ingest', ingest],
-      ['telltale hunt (whole pack)', hunt],
-    ] as const) {
-      result.rows.push({
-        label: `${w.name}: ${label}, CPU ${m.cpuSeconds.toFixed(1)} s, peak RSS ${m.rssMiB.toFixed(0)} MiB`,
-        seconds: m.seconds,
-        files: 1,
-        bytes,
-        events: w.events,
-      });
+    // each step is printed as it ends, and a failed step is a row, not the end of the run: a full run
+    // takes an hour, and a failure at 30M lines must not lose the 3M figures
+    const step = (label: string, args: string[], ok: (m: Measured) => string | undefined) => {
+      const m = measure(args);
+      const failure = ok(m);
+      const text =
+        `${w.name}: ${label}, CPU ${m.cpuSeconds.toFixed(1)} s, peak RSS ${m.rssMiB.toFixed(0)} MiB` +
+        (failure ? `, FAILED: ${failure}` : '');
+      console.error(`[scale] ${text}, ${m.seconds.toFixed(1)} s`);
+      result.rows.push({ label: text, seconds: m.seconds, files: 1, bytes, events: w.events });
+      return failure ? undefined : m;
+    };
+    const lastLine = (m: Measured) => m.stderr.trim().split('\n').slice(-1)[0] ?? '';
+    const ref = step(
+      'reference (DuckDB reader + GROUP BY)',
+      ['--input-type=module', '-e', referenceScript(w.load, w.group)],
+      (m) => (m.code === 0 ? undefined : `exit ${m.code}: ${lastLine(m)}`),
+    );
+    const ingest = step('telltale ingest', [cli, 'ingest', w.file], (m) =>
+      m.code === 0 ? undefined : `exit ${m.code}: ${lastLine(m)}`,
+    );
+    const hunt = step(
+      'telltale hunt (whole pack)',
+      [cli, 'hunt', '--no-intel-db', '--now', '2026-05-22T00:00:00Z', w.file],
+      (m) =>
+        m.code !== 1
+          ? `exit ${m.code}: ${lastLine(m)}`
+          : m.stdout.includes(C2)
+            ? undefined
+            : `no finding names ${C2}`,
+    );
+    if (!ref) continue;
+    if (ingest) {
+      result.ratios[`${w.name}: ingest time / reference`] = ingest.seconds / ref.seconds;
+      result.ratios[`${w.name}: ingest peak RSS / reference`] = ingest.rssMiB / ref.rssMiB;
+      result.ratios[`${w.name}: ingest CPU / reference`] = ingest.cpuSeconds / ref.cpuSeconds;
+      result.ratios[`${w.name}: ingest events/s`] = w.events / ingest.seconds;
     }
-    result.ratios[`${w.name}: ingest time / reference`] = ingest.seconds / ref.seconds;
-    result.ratios[`${w.name}: ingest peak RSS / reference`] = ingest.rssMiB / ref.rssMiB;
-    result.ratios[`${w.name}: ingest CPU / reference`] = ingest.cpuSeconds / ref.cpuSeconds;
-    result.ratios[`${w.name}: hunt time / reference`] = hunt.seconds / ref.seconds;
-    result.ratios[`${w.name}: hunt CPU / reference`] = hunt.cpuSeconds / ref.cpuSeconds;
-    result.ratios[`${w.name}: hunt peak RSS / reference`] = hunt.rssMiB / ref.rssMiB;
-    result.ratios[`${w.name}: ingest events/s`] = w.events / ingest.seconds;
+    if (hunt) {
+      result.ratios[`${w.name}: hunt time / reference`] = hunt.seconds / ref.seconds;
+      result.ratios[`${w.name}: hunt CPU / reference`] = hunt.cpuSeconds / ref.cpuSeconds;
+      result.ratios[`${w.name}: hunt peak RSS / reference`] = hunt.rssMiB / ref.rssMiB;
+    }
   }
   return result;
 }
