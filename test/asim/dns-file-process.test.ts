@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/db.js';
 import { scratchDir } from '../helpers.js';
-import { LOGS, loadedStore, rows } from './fixtures.js';
+import { LOGS, loadedStore, rows, countOf } from './fixtures.js';
 
 const scratch = scratchDir('tt-asim-dfp');
 let store: Store;
@@ -56,7 +56,7 @@ describe('_Im_Dns', () => {
   });
 
   it('filters by response code, domain and source address', async () => {
-    const count = async (q: string) => Number((await rows(store, `${q} | count`))[0].Count);
+    const count = (q: string) => countOf(store, q);
     expect(await count("_Im_Dns(responsecodename='NXDOMAIN')")).toBe(1);
     expect(await count("imDns(domain_has_any=dynamic(['miraibotnet.su']))")).toBe(1);
     expect(await count("_Im_Dns(srcipaddr='10.20.0.99')")).toBe(0);
@@ -89,7 +89,7 @@ describe('_Im_FileEvent', () => {
       TargetFilePath: 'dump/bin/mirai.arm7',
       DvcHostname: 'cpe-gw-17',
     });
-    const count = async (q: string) => Number((await rows(store, `${q} | count`))[0].Count);
+    const count = (q: string) => countOf(store, q);
     expect(await count(`_Im_FileEvent(hashes_has_any=dynamic(['${'e'.repeat(64)}']))`)).toBe(1);
     expect(await count("imFileEvent(eventtype_in=dynamic(['FileCreated']))")).toBe(1);
   });
@@ -111,7 +111,7 @@ describe('process parsers', () => {
       ParentProcessName: 'telnetd',
       Hash: 'd'.repeat(64),
     });
-    const count = async (q: string) => Number((await rows(store, `${q} | count`))[0].Count);
+    const count = (q: string) => countOf(store, q);
     for (const name of [
       '_Im_ProcessEvent',
       'imProcess',
@@ -150,7 +150,7 @@ describe('imRegistry', () => {
   });
 
   it('filters by key, value data, event type and device', async () => {
-    const count = async (q: string) => Number((await rows(store, `${q} | count`))[0].Count);
+    const count = (q: string) => countOf(store, q);
     expect(await count("_Im_RegistryEvent(registrykey_has_any=dynamic(['ms-settings']))")).toBe(1);
     expect(await count("_Im_RegistryEvent(registrykey_has_any=dynamic(['Winlogon']))")).toBe(0);
     expect(await count("_Im_RegistryEvent(registrydata_has_any=dynamic(['evil.exe']))")).toBe(1);

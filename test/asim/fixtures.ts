@@ -152,3 +152,8 @@ export async function rows(store: Store, query: string, watchlistsDir?: string) 
     return { ...rest, _Source } as Record<string, unknown>;
   });
 }
+
+/** How many rows a query returns. */
+export async function countOf(store: Store, query: string): Promise<number> {
+  return Number((await rows(store, `${query} | count`))[0].Count);
+}

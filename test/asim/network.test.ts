@@ -8,7 +8,7 @@ import type { Store } from '../../src/store/db.js';
 import { asimSchema } from '../../src/asim/schema.js';
 import { scratchDir } from '../helpers.js';
 import { compileKql } from '../../src/kql/index.js';
-import { LOGS, loadedStore, NOW, rows, SESSIONS } from './fixtures.js';
+import { LOGS, loadedStore, NOW, rows, SESSIONS, countOf } from './fixtures.js';
 
 const scratch = scratchDir('tt-asim-net');
 let store: Store;
@@ -127,7 +127,7 @@ describe('_Im_NetworkSession', () => {
   });
 
   it('applies the filtering parameters like a where on the fields', async () => {
-    const count = async (q: string) => Number((await rows(store, `${q} | count`))[0].Count);
+    const count = (q: string) => countOf(store, q);
     expect(await count('_Im_NetworkSession(dstportnumber=23)')).toBe(
       await count('_Im_NetworkSession | where DstPortNumber == 23'),
     );
@@ -149,7 +149,7 @@ describe('_Im_NetworkSession', () => {
   });
 
   it('answers to the names Sentinel content uses, and to the source-specific parsers', async () => {
-    const count = async (q: string) => Number((await rows(store, `${q} | count`))[0].Count);
+    const count = (q: string) => countOf(store, q);
     expect(await count('imNetworkSession')).toBe(SESSIONS);
     expect(await count('_ASim_NetworkSession')).toBe(SESSIONS);
     expect(await count('ASimNetworkSession')).toBe(SESSIONS);
