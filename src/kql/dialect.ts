@@ -21,6 +21,8 @@ export interface Dialect {
   listTransform(list: string, element: string, body: string): string;
   /** The elements of a list for which `body` holds. */
   listFilter(list: string, element: string, body: string): string;
+  /** A list folded left: `accumulator, element` over the elements, starting from the first. */
+  listReduce(list: string, params: string, body: string): string;
   /** Number of elements of a list. */
   listLength(list: string): string;
   /** Any value as the engine's JSON type. */
@@ -50,6 +52,7 @@ const duckdb: Dialect = {
   intervalMicros: (interval) => `CAST(round(epoch(${interval}) * 1000000) AS BIGINT)`,
   listTransform: (list, element, body) => `list_transform(${list}, ${element} -> ${body})`,
   listFilter: (list, element, body) => `list_filter(${list}, ${element} -> ${body})`,
+  listReduce: (list, params, body) => `list_reduce(${list}, (${params}) -> ${body})`,
   listLength: (list) => `len(${list})`,
   toJson: (value) => `to_json(${value})`,
   jsonType: (json) => `json_type(${json})`,

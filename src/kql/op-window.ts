@@ -87,7 +87,26 @@ function rank(dense: boolean): WindowImpl {
   };
 }
 
+/**
+ * row_window_session(t, maxFromFirst, maxBetween [, restart]): the start of the session each row belongs
+ * to. A restart, or a gap to the previous row over maxBetween, starts a session (a running-count
+ * partition); within one, the start moves to the row whose distance from the current start exceeds
+ * maxFromFirst, a fold over the partition's times so far (quadratic in a partition's length: sessions
+ * are short by design).
+ */
+const windowSession: WindowImpl = (args, _node, env, w) => {
+  const [t, fromFirst, between] = [0, 1, 2].map((i) => value(args, i, env));
+  const restart = args.length > 3 ? `coalesce(${value(args, 3, env)}, false)` : 'false';
+  const starts = w.stage(
+    `CASE WHEN ${restart} OR lag(${t}) ${w.over()} IS NULL OR ${t} - lag(${t}) ${w.over()} > ${between} THEN 1 ELSE 0 END`,
+  );
+  const group = w.stage(`sum(${starts}) ${w.over(undefined, RUNNING)}`);
+  const times = `list(${t}) ${w.over(group, RUNNING)}`;
+  return dialect.listReduce(times, 'start, x', `CASE WHEN x - start > ${fromFirst} THEN x ELSE start END`);
+};
+
 const WINDOW: Record<string, WindowImpl> = {
+  row_window_session: windowSession,
   prev: shift('lag'),
   next: shift('lead'),
   row_number: (args, _node, env, w) => {

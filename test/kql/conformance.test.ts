@@ -15,7 +15,7 @@ import {
 
 /** Raise these as more cases pass; they may never go down. */
 const PASS_AT_LEAST: Record<Family, number> = {
-  core: 277,
+  core: 278,
   series: 20,
   geo: 138,
   graph: 12,

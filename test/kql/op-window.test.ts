@@ -55,6 +55,22 @@ describe('serialized rows: prev, next, row_number', () => {
   });
 });
 
+describe('row_window_session', () => {
+  it('starts a session on a restart, a gap over the neighbour limit, or a distance over the first-row limit', async () => {
+    const starts = async (args: string) =>
+      (
+        await run(
+          `DnsEvents | sort by TimeGenerated asc | extend s = row_window_session(TimeGenerated, ${args}) | project s`,
+        )
+      ).rows.map((r) => new Date(r.s as string).toISOString().slice(11, 16));
+    // hourly rows 09:00 … 12:00: 12:00 is 3h from the session's first row
+    expect(await starts('2h, 90m')).toEqual(['09:00', '09:00', '09:00', '12:00']);
+    expect(await starts('2h, 30m')).toEqual(['09:00', '10:00', '11:00', '12:00']);
+    // computers b, a, a, b: each change restarts
+    expect(await starts('1d, 1d, Computer != prev(Computer)')).toEqual(['09:00', '10:00', '10:00', '12:00']);
+  });
+});
+
 describe('mv-expand and parse', () => {
   it('expands arrays in parallel with an item index; a bag key by key; null once; [] never', async () => {
     const { rows } = await run(
