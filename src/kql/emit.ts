@@ -55,7 +55,7 @@ const where: Emitter = (op, input, _out, c) => {
 };
 
 const project: Emitter = (op, input, out, c) => {
-  const w = windowFor(c);
+  const w = windowFor(c, input.partition?.column);
   const items: Item[] = [];
   for (const e of op.list('Expressions')) {
     // series_stats(x), (a, b, …) = f(x): one column per element of the tuple, in the binder's order
@@ -89,7 +89,7 @@ const extend: Emitter = (op, input, out, c) => {
   const scope: Scope = { column: (name) => assigned.get(name) ?? ident(name) };
   const inputNames = new Set(input.columns.map((col) => col.name));
   const added = out.filter((col) => !inputNames.has(col.name));
-  const w = windowFor(c);
+  const w = windowFor(c, input.partition?.column);
   let next = 0;
   for (const e of op.list('Expressions')) {
     const width = tupleWidth(unnamed(e));

@@ -4,8 +4,8 @@
  * kept), the subquery runs on every sub-table, and its rows carry the input row's columns it did not
  * produce. In SQL: the input rows are numbered, the sub-tables are one relation partitioned by that number
  * (Relation.partition: aggregates group by it, take / top count within it), and the subquery's rows join
- * their input row back. The subquery may use the operators that respect the partition (ALLOWED); anything
- * else, and window functions, which would cross sub-tables, are TT001.
+ * their input row back. The subquery may use the operators that respect the partition (ALLOWED), and
+ * window functions in extend / project (partitioned by sub-table); anything else is TT001.
  */
 import type { Column, Compiler, Env, Relation } from './context.js';
 import { dialect } from './dialect.js';
@@ -68,10 +68,12 @@ function subquery(node: KNode, input: Relation, c: Compiler): Relation {
   const isPipe = node.kind === 'PipeExpression';
   const op = isPipe ? node.node('Operator')! : node;
   if (!ALLOWED.has(op.kind)) return c.fail(op, "in mv-apply's subquery");
+  // window functions run per sub-table in extend / project (windowFor partitions by it); elsewhere TT001
   const call = op
     .find('FunctionCallExpression')
     .find((f) => WINDOW_FUNCTIONS.test(f.node('Name')?.simpleName ?? ''));
-  if (call) return c.fail(call, "window functions in mv-apply's subquery");
+  if (call && op.kind !== 'ExtendOperator' && op.kind !== 'ProjectOperator')
+    return c.fail(call, "window functions in mv-apply's subquery");
   const rows = isPipe ? subquery(node.node('Expression')!, input, c) : input;
   const out = (isPipe ? node.type : op.type)?.columns;
   if (!out) return c.fail(op, 'operator without a tabular result');
@@ -79,7 +81,6 @@ function subquery(node: KNode, input: Relation, c: Compiler): Relation {
 }
 
 export function mvApply(op: KNode, input: Relation, out: Column[], c: Compiler): Relation {
-  if (op.node('RowLimitClause')) return c.fail(op.node('RowLimitClause')!, 'mv-apply limit');
   if (op.node('ContextIdClause')) return c.fail(op.node('ContextIdClause')!, 'mv-apply id');
   let indexName: string | undefined;
   for (const p of op.list('Parameters')) {
@@ -118,7 +119,14 @@ export function mvApply(op: KNode, input: Relation, out: Column[], c: Compiler):
     ident(ROW),
     `row_number() OVER (ORDER BY ${ident(ROW)}, _tt_i) AS ${ident(ORDINAL_COLUMN)}`,
   ];
-  const expanded = c.cte(`SELECT ${list.join(', ')} FROM (SELECT *, ${unnests.join(', ')} FROM ${rows})`);
+  // `limit n`: at most n elements of each row's arrays
+  const limitNode = op.node('RowLimitClause')?.node('RowLimit');
+  const limit = limitNode
+    ? ` WHERE _tt_i < ${c.expr.scalar(limitNode, { c, scope: rowScope(), aggregate: false }).sql}`
+    : '';
+  const expanded = c.cte(
+    `SELECT ${list.join(', ')} FROM (SELECT *, ${unnests.join(', ')} FROM ${rows})${limit}`,
+  );
   const body = op.node('Subquery')?.node('Expression');
   if (!body) return c.fail(op, 'mv-apply without a subquery');
   const sub = subquery(

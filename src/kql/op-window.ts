@@ -19,14 +19,20 @@ const RUNNING = 'ROWS UNBOUNDED PRECEDING';
  * that they were used; `input` then gives the relation to select from (serialized, with the stages'
  * hidden columns, only when needed). The projection drops the stage columns (they are not its items).
  */
-export function windowFor(c: Compiler): { window: WindowScope; input: (rel: Relation) => Relation } {
+export function windowFor(
+  c: Compiler,
+  subTables?: string,
+): { window: WindowScope; input: (rel: Relation) => Relation } {
   let used = false;
   const stages: string[] = [];
+  // rows split into sub-tables (mv-apply's subquery): a window never reaches into another sub-table
+  const outer = subTables ? [ident(subTables)] : [];
   return {
     window: {
       over: (partition, frame) => {
         used = true;
-        const by = partition ? `PARTITION BY ${partition} ` : '';
+        const keys = [...outer, ...(partition ? [partition] : [])];
+        const by = keys.length ? `PARTITION BY ${keys.join(', ')} ` : '';
         return `OVER (${by}${ORDER}${frame ? ` ${frame}` : ''})`;
       },
       stage: (sql) => {

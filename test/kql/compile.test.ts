@@ -42,7 +42,7 @@ describe('compileKql errors', () => {
     expect(errorOf('DnsEvents | make-series count() on TimeGenerated step 1h').message).toMatch(
       /^TT001: .*make-series without from and to/,
     );
-    // a window function inside mv-apply's subquery would cross the sub-tables
+    // serialize inside mv-apply's subquery would number rows across the sub-tables
     expect(
       errorOf('DnsEvents | mv-apply d = dynamic([1]) on (serialize | extend r = row_number())').code,
     ).toBe('TT001');

@@ -48,8 +48,36 @@ describe('mv-apply', () => {
     ]);
   });
 
-  it('refuses what would cross sub-tables (window functions, joins) with TT001', async () => {
-    await expect(run(`${T} | mv-apply a on (extend p = prev(a))`)).rejects.toThrow(/TT001.*window functions/);
+  it('runs window functions within each sub-table, in its sort order', async () => {
+    const { rows } = await run(
+      `${T} | mv-apply e = a to typeof(long) on (order by e asc | extend p = prev(e), n = row_number(), c = row_cumsum(e)) | project k, e, p, n, c`,
+    );
+    expect(unordered(rows)).toEqual(
+      unordered([
+        { k: 'x', e: 1, p: null, n: 1, c: 1 },
+        { k: 'x', e: 2, p: 1, n: 2, c: 3 },
+        { k: 'x', e: 3, p: 2, n: 3, c: 6 },
+        { k: 'z', e: 8, p: null, n: 1, c: 8 },
+        { k: 'z', e: 9, p: 8, n: 2, c: 17 },
+      ]),
+    );
+  });
+
+  it('limit n expands at most n elements of each row', async () => {
+    const { rows } = await run(
+      `${T} | mv-apply e = a to typeof(long) limit 1 on (summarize s = sum(e)) | project k, s`,
+    );
+    expect(unordered(rows)).toEqual(
+      unordered([
+        { k: 'x', s: 3 },
+        { k: 'y', s: null },
+        { k: 'z', s: 9 },
+      ]),
+    );
+  });
+
+  it('refuses what would cross sub-tables (joins, window functions outside extend) with TT001', async () => {
+    await expect(run(`${T} | mv-apply a on (where prev(a) == 1)`)).rejects.toThrow(/TT001.*window functions/);
     await expect(run(`${T} | mv-apply a on (join (datatable(a:dynamic) [1]) on a)`)).rejects.toThrow(
       /TT001.*JoinOperator/,
     );
