@@ -13,6 +13,7 @@ import { mvExpand } from './op-expand.js';
 import { mvApply } from './op-mv-apply.js';
 import { topNested } from './op-top-nested.js';
 import { scan } from './op-scan.js';
+import { partition } from './op-partition.js';
 import { parse } from './op-parse.js';
 import { parseKvOperator } from './op-parse-kv.js';
 import { matcher, projectByNames } from './op-by-names.js';
@@ -301,6 +302,7 @@ const OPERATORS: Record<string, Emitter> = {
   MvApplyOperator: mvApply,
   TopNestedOperator: topNested,
   ScanOperator: scan,
+  PartitionOperator: partition,
   InvokeOperator: invoke,
   ParseOperator: parse,
   ParseWhereOperator: parse,

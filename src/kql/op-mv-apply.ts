@@ -19,7 +19,7 @@ import { ident } from './sql.js';
 const ROW = '_tt_apply';
 
 /** Operators of the subquery that keep each sub-table apart (row-wise ones, and those aware of partitions). */
-const ALLOWED = new Set([
+export const ALLOWED = new Set([
   'FilterOperator',
   'ExtendOperator',
   'ProjectOperator',
@@ -62,19 +62,29 @@ function expansion(e: KNode, c: Compiler): Expansion {
   return { name, sql: elements(c.expr.scalar(expr, env).sql), type: TYPES[typeName] ?? typeName };
 }
 
-/** The subquery's operators, innermost first, each checked against ALLOWED. */
-function subquery(node: KNode, input: Relation, c: Compiler): Relation {
-  if (node.kind === 'ParenthesizedExpression') return subquery(node.node('Expression')!, input, c);
+/**
+ * A subquery over partitioned rows (mv-apply's, partition's): its operators, innermost first, each checked
+ * against `allowed`; window functions are TT001.
+ */
+export function subquery(
+  node: KNode,
+  input: Relation,
+  c: Compiler,
+  allowed = ALLOWED,
+  where = "mv-apply's subquery",
+): Relation {
+  if (node.kind === 'ParenthesizedExpression')
+    return subquery(node.node('Expression')!, input, c, allowed, where);
   const isPipe = node.kind === 'PipeExpression';
   const op = isPipe ? node.node('Operator')! : node;
-  if (!ALLOWED.has(op.kind)) return c.fail(op, "in mv-apply's subquery");
+  if (!allowed.has(op.kind)) return c.fail(op, `in ${where}`);
   // window functions run per sub-table in extend / project (windowFor partitions by it); elsewhere TT001
   const call = op
     .find('FunctionCallExpression')
     .find((f) => WINDOW_FUNCTIONS.test(f.node('Name')?.simpleName ?? ''));
   if (call && op.kind !== 'ExtendOperator' && op.kind !== 'ProjectOperator')
-    return c.fail(call, "window functions in mv-apply's subquery");
-  const rows = isPipe ? subquery(node.node('Expression')!, input, c) : input;
+    return c.fail(call, `window functions in ${where}`);
+  const rows = isPipe ? subquery(node.node('Expression')!, input, c, allowed, where) : input;
   const out = (isPipe ? node.type : op.type)?.columns;
   if (!out) return c.fail(op, 'operator without a tabular result');
   return c.operator(op, rows, out);

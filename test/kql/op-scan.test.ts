@@ -58,3 +58,26 @@ describe('scan', () => {
     );
   });
 });
+
+describe('partition', () => {
+  it('runs the subquery on each sub-table: scan and top per computer', async () => {
+    const sums = await run(
+      `DnsEvents | partition hint.strategy=native by Computer (
+         sort by TimeGenerated asc | scan declare (total:long=0) with (step s: true => total = EventId + s.total;))
+       | project Computer, EventId, total | order by Computer asc, total asc`,
+    );
+    expect(sums.rows.map((r) => [r.Computer, r.EventId, r.total])).toEqual([
+      ['a', 1, 1],
+      ['a', 5, 6],
+      ['b', 3, 3],
+      ['b', 7, 10],
+    ]);
+    const top = await run(
+      'DnsEvents | partition by Computer (top 1 by EventId) | project Computer, EventId | order by Computer asc',
+    );
+    expect(top.rows.map((r) => [r.Computer, r.EventId])).toEqual([
+      ['a', 5],
+      ['b', 7],
+    ]);
+  });
+});
