@@ -57,8 +57,9 @@ function progressFile(): number {
 
 /**
  * A native worker process, started before the rules and the job list are known: Node's start, the
- * worker's modules and the addon (~0.2 s of CPU) then overlap the folder walk. It waits for its init
- * message; `dismiss` ends one that was not needed. Its progress file is its descriptor PROGRESS_FD.
+ * worker's modules and the addon (~0.1 s of CPU with the bundle) then overlap the folder walk. It
+ * waits for its init message; `dismiss` ends one that was not needed. Its progress file is its
+ * descriptor PROGRESS_FD.
  *
  * glibc.malloc.hugetlb=1: the worker's large buffers (the read buffer, the addon's copy of the object)
  * get transparent huge pages. Touching fresh memory page by page is what a large file costs most here:
