@@ -84,6 +84,10 @@ export function seriesOutliers(args: KNode[], node: KNode, env: Env): string {
   return dialect.toJson(tukeyScores(list, kept, lo, hi, skip));
 }
 
+/** The run-time refusal of seasonality −1 on a series that varies. */
+const AUTO_SEASONALITY =
+  'TT001: Unsupported KQL: series_decompose_anomalies with automatic seasonality (-1) on a series that varies: Telltale does not detect periods; pass seasonality 0 or a period';
+
 /**
  * `series_decompose_anomalies(x [, threshold, seasonality, trend, test_points, method])` → ad_flag,
  * ad_score, baseline. Supported as documented without a seasonal component (seasonality 0): the baseline
@@ -150,10 +154,6 @@ function seriesDecomposeAnomalies(args: KNode[], node: KNode, env: Env): string[
   const refusal = sqlText(AUTO_SEASONALITY);
   return outputs.map((o) => `CASE WHEN ${constant} THEN ${o} ELSE error(${refusal}) END`);
 }
-
-/** The run-time refusal of seasonality −1 on a series that varies. */
-export const AUTO_SEASONALITY =
-  'TT001: Unsupported KQL: series_decompose_anomalies with automatic seasonality (-1) on a series that varies: Telltale does not detect periods; pass seasonality 0 or a period';
 
 const SCALARS: Library = {
   series_outliers: seriesOutliers,
