@@ -93,6 +93,8 @@ export interface WindowScope {
 export interface Constant {
   value: unknown;
   type: string;
+  /** A dynamic literal's JSON text, reals kept as reals (`1.0`), which `value` cannot tell from longs. */
+  json?: string;
 }
 
 /**

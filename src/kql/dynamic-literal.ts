@@ -5,9 +5,21 @@
  */
 import { LiteralError, parseDatetime } from './literals.js';
 
+/** A real number inside a dynamic literal (`1.0`, `real(2)`), kept apart from a long of the same value. */
+class Real {
+  constructor(readonly value: number) {}
+}
+
 class Reader {
   i = 0;
-  constructor(readonly text: string) {}
+  /** `keepReals`: numbers written as reals become Real, so that the JSON text can keep them reals. */
+  constructor(
+    readonly text: string,
+    readonly keepReals = false,
+  ) {}
+  number(n: number, real: boolean): unknown {
+    return real && this.keepReals ? new Real(n) : n;
+  }
   ws(): void {
     while (/\s/.test(this.text[this.i] ?? '')) this.i++;
   }
@@ -24,6 +36,8 @@ class Reader {
 const ESCAPES: Record<string, string> = {
   n: '\n',
   t: '\t',
+  b: '\b',
+  f: '\f',
   r: '\r',
   '\\': '\\',
   "'": "'",
@@ -110,7 +124,8 @@ function value(r: Reader): unknown {
           ?.replace(' ', 'T')
           .replace(/\.?0*$/, '') + 'Z'
       );
-    if (['long', 'int', 'real', 'double', 'decimal'].includes(kind)) return Number(inner);
+    if (['long', 'int'].includes(kind)) return Number(inner);
+    if (['real', 'double', 'decimal'].includes(kind)) return r.number(Number(inner), true);
     if (kind === 'bool' || kind === 'boolean') return inner.toLowerCase() === 'true';
     return inner;
   }
@@ -118,15 +133,42 @@ function value(r: Reader): unknown {
   if (token === 'true' || token === 'false') return token === 'true';
   if (token === 'null') return null;
   const n = Number(token);
-  if (!Number.isNaN(n)) return n;
+  if (!Number.isNaN(n)) return r.number(n, /^[+-]?[\d.]+(e[+-]?\d+)?$/i.test(token) && /[.e]/i.test(token));
   return token; // timespans and other scalars keep their text
 }
 
-/** The JSON value of a dynamic literal's inner text (what is inside `dynamic( … )`). */
-export function parseDynamicLiteral(text: string): unknown {
-  const r = new Reader(text);
+function read(r: Reader): unknown {
   if (r.peek() === '') return null;
   const v = value(r);
   if (r.peek() !== '') throw new LiteralError('dynamic literal: trailing text');
   return v;
+}
+
+/** The JSON value of a dynamic literal's inner text (what is inside `dynamic( … )`). */
+export function parseDynamicLiteral(text: string): unknown {
+  return read(new Reader(text));
+}
+
+/**
+ * The JSON text of a dynamic literal's inner text, compact, with reals written as reals: `[1.0, 2]` stays
+ * `[1.0,2]` (JSON.stringify would print `[1,2]`), since Kusto keeps a dynamic number's type — gettype,
+ * tostring and the series functions (series_fill_linear interpolates an array of longs to longs) see it.
+ */
+export function dynamicLiteralJson(text: string): string {
+  return jsonText(read(new Reader(text, true)));
+}
+
+/** A real as Kusto's JSON writes it: a whole number keeps a `.0` (`111.0`), others in shortest form. */
+export function realJson(n: number): string {
+  return Number.isInteger(n) && Math.abs(n) < 1e15 ? `${n}.0` : JSON.stringify(n);
+}
+
+function jsonText(v: unknown): string {
+  if (v instanceof Real) return realJson(v.value);
+  if (Array.isArray(v)) return `[${v.map(jsonText).join(',')}]`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}:${jsonText(x)}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
 }

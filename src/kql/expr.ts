@@ -13,7 +13,7 @@ import { ident, NUMERIC } from './sql.js';
 import { STRING_OPERATORS, termMatch, termMatchConstants } from './strings.js';
 import { callFunction } from './functions.js';
 import { dynamicAccess } from './functions-dynamic.js';
-import { parseDynamicLiteral } from './dynamic-literal.js';
+import { dynamicLiteralJson, parseDynamicLiteral } from './dynamic-literal.js';
 import { operatorFunction } from './op-functions.js';
 import { append } from '../util/append.js';
 import { dialect } from './dialect.js';
@@ -59,10 +59,22 @@ export function constant(node: KNode, c: Compiler): Constant | undefined {
   if (!LITERAL_KINDS.has(node.kind)) return undefined;
   const type = node.type?.name ?? 'unknown';
   try {
-    return { value: literalValue(node), type };
+    const value = literalValue(node);
+    return node.kind === 'DynamicExpression' ? { value, type, json: dynamicJson(node) } : { value, type };
   } catch (err) {
     if (err instanceof LiteralError) c.fail(node, err.message);
     throw err;
+  }
+}
+
+const dynamicInner = (node: KNode) => /^\s*dynamic\s*\(([\s\S]*)\)\s*$/i.exec(node.text)?.[1] ?? '';
+
+/** The literal's JSON text keeping reals (`1.0`), or undefined where only the value could be read. */
+function dynamicJson(node: KNode): string | undefined {
+  try {
+    return dynamicLiteralJson(dynamicInner(node));
+  } catch {
+    return undefined;
   }
 }
 
@@ -92,7 +104,7 @@ function literalValue(node: KNode): unknown {
         return JSON.parse(node.literalText ?? 'null');
       } catch {
         // Kusto's own forms: 'single quotes', @'verbatim', datetime(…) …
-        return parseDynamicLiteral(/^\s*dynamic\s*\(([\s\S]*)\)\s*$/i.exec(node.text)?.[1] ?? '');
+        return parseDynamicLiteral(dynamicInner(node));
       }
     }
   }
@@ -102,7 +114,10 @@ function literalValue(node: KNode): unknown {
 /** SQL for a constant, always as a parameter. */
 function constantSql(k: Constant, c: Compiler): Sql {
   if (k.type === 'dynamic')
-    return { sql: c.params.add(k.value === null ? null : JSON.stringify(k.value), 'dynamic'), type: k.type };
+    return {
+      sql: c.params.add(k.value === null ? null : (k.json ?? JSON.stringify(k.value)), 'dynamic'),
+      type: k.type,
+    };
   if (k.type === 'string') return { sql: c.params.add(k.value ?? '', 'string'), type: k.type };
   return { sql: c.params.add(k.value, k.type), type: k.type };
 }

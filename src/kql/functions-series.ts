@@ -4,12 +4,14 @@
  * (one bag, in functions-dynamic.ts) and `series_outliers`. Elements that are null (or `ignore_val`) are
  * left out of the statistics; an element that is not a number reads as null.
  */
-import { constArg, arg, sqlText, type Library } from './functions-common.js';
+import { constArg, arg, sqlText, toJsonSql, type Library } from './functions-common.js';
 import type { FunctionFamily } from './registry.js';
 import type { Env } from './context.js';
 import type { KNode } from './kusto.js';
 import { dialect } from './dialect.js';
 import { sortedArrays } from './functions-js.js';
+import { realJson } from './dynamic-literal.js';
+import type { JsFunction } from './udf.js';
 
 /** The series as DOUBLE[] and the values the statistics use (nulls and ignore_val dropped). */
 function values(args: KNode[], ignoreAt: number | undefined, env: Env): { list: string; kept: string } {
@@ -155,8 +157,78 @@ function seriesDecomposeAnomalies(args: KNode[], node: KNode, env: Env): string[
   return outputs.map((o) => `CASE WHEN ${constant} THEN ${o} ELSE error(${refusal}) END`);
 }
 
+/**
+ * Linear interpolation of the missing elements (null, or the placeholder) of `series`, as
+ * series_fill_linear documents it: an interior run between known values a (at p) and b (at q) gets
+ * a + (b − a)·(i − p)/(q − p), truncated toward zero when the series holds only longs ("rounded
+ * interpolated values": the page's int row shows 73.5 → 73, 32.67 → 32); a run at an edge takes the
+ * nearest known value when fillEdges, else keeps its placeholder; a series with no known value is all
+ * `constant`. Returns the JSON text, longs as longs and reals as reals (`111.0`): the function keeps
+ * the element type, which the parsed JSON it gets cannot show, hence `integral` from SQL.
+ */
+export function fillLinear(
+  series: unknown,
+  missing: unknown,
+  fillEdges: boolean,
+  constant: unknown,
+  integral: boolean,
+): string {
+  if (!Array.isArray(series)) return 'null';
+  const known = (v: unknown): v is number => typeof v === 'number' && v !== missing;
+  const text = (v: unknown) =>
+    typeof v !== 'number' ? JSON.stringify(v ?? null) : integral ? String(Math.trunc(v)) : realJson(v);
+  const at = series.flatMap((v, i) => (known(v) ? [i] : []));
+  if (at.length === 0) return `[${series.map(() => text(constant)).join(',')}]`;
+  let k = 0; // at[k − 1] < i ≤ at[k]: the known elements around i
+  const out = series.map((v, i) => {
+    if (at[k] < i) k++;
+    if (known(v)) return v;
+    const [p, q] = [at[k - 1], at[k]];
+    if (p === undefined || q === undefined) return fillEdges ? series[p ?? q] : v;
+    const [a, b] = [series[p] as number, series[q] as number];
+    return a + ((b - a) * (i - p)) / (q - p);
+  });
+  return `[${out.map(text).join(',')}]`;
+}
+
+const UDFS: JsFunction[] = [
+  {
+    name: 'tt_js_series_fill_linear',
+    parameters: ['json'],
+    returns: 'json',
+    apply: (args: string) => {
+      const [series, missing, edges, constant, integral] = JSON.parse(args) as unknown[];
+      return fillLinear(series, missing, edges !== false, constant, integral === true);
+    },
+  },
+];
+
+/**
+ * `series_fill_linear(series [, missing_value_placeholder, fill_edges, constant_value])` (defaults:
+ * null, true, 0), in JavaScript (fillLinear). An array is integral when its elements are longs or null
+ * and one at least is a long; an array of nulls only fills with reals (the page's 0.0).
+ */
+function seriesFillLinear(args: KNode[], node: KNode, env: Env): string {
+  const series = `coalesce(${arg(args, 0, env).sql}, 'null'::JSON)`;
+  const optional = (i: number, fallback: string) =>
+    args[i] ? toJsonSql(arg(args, i, env), node, env) : fallback;
+  const types = `${dialect.jsonType(`${series}, '$[*]'`)}`;
+  const count = (test: string) => dialect.listLength(dialect.listFilter(types, 't', test));
+  const integral = `(${count(`t NOT IN ('BIGINT', 'UBIGINT', 'NULL')`)} = 0 AND ${count(`t <> 'NULL'`)} > 0)`;
+  const list = [
+    series,
+    optional(1, "'null'::JSON"),
+    optional(2, "'true'::JSON"),
+    optional(3, "'0'::JSON"),
+    dialect.toJson(integral),
+  ];
+  const call = `tt_js_series_fill_linear(CAST(json_array(${list.join(', ')}) AS VARCHAR))`;
+  return `(CASE WHEN json_type(${series}) = 'ARRAY' THEN CAST(${call} AS JSON) END)`;
+}
+
 const SCALARS: Library = {
   series_outliers: seriesOutliers,
+  series_fill_linear: seriesFillLinear,
 };
 
 /** Width of an expression yielding several columns (series_stats …), 0 for a plain scalar. */
@@ -176,4 +248,4 @@ export function tupleCall(expr: KNode, env: Env): string[] {
   return env.c.fail(expr, `function ${name ?? 'call'}() with several result columns`);
 }
 
-export const SERIES_FUNCTIONS: FunctionFamily = { name: 'series', scalars: SCALARS };
+export const SERIES_FUNCTIONS: FunctionFamily = { name: 'series', scalars: SCALARS, udfs: UDFS };

@@ -197,4 +197,60 @@ describe('series functions', () => {
       run('print x = dynamic([1, 2]) | extend (a, s, b) = series_decompose_anomalies(x, 1.5, 7)'),
     ).rejects.toThrow(/TT001.*series_decompose_anomalies with a given seasonality/);
   });
+
+  it("series_fill_linear: the page's example, reals interpolated, longs truncated, nulls-only filled", async () => {
+    // the documentation's query; tostring shows the element types (111.0 a real, 111 a long)
+    const { rows } = await run(`let data = datatable(arr: dynamic) [
+        dynamic([null, 111.0, null, 36.0, 41.0, null, null, 16.0, 61.0, 33.0, null, null]),
+        dynamic([null, 111, null, 36, 41, null, null, 16, 61, 33, null, null]),
+        dynamic([null, null, null, null])];
+      data | project arr = tostring(arr),
+        without_args = tostring(series_fill_linear(arr)),
+        with_edges = tostring(series_fill_linear(arr, double(null), true)),
+        wo_edges = tostring(series_fill_linear(arr, double(null), false)),
+        with_const = tostring(series_fill_linear(arr, double(null), true, 3.14159))`);
+    const real = `[111.0,111.0,73.5,36.0,41.0,${32 + 2 / 3},${24 + 1 / 3},16.0,61.0,33.0,33.0,33.0]`;
+    const long = '[111,111,73,36,41,32,24,16,61,33,33,33]';
+    expect(unordered(rows)).toEqual(
+      unordered([
+        {
+          arr: '[null,111.0,null,36.0,41.0,null,null,16.0,61.0,33.0,null,null]',
+          without_args: real,
+          with_edges: real,
+          wo_edges: real.replace(/^\[111\.0/, '[null').replace(/33\.0,33\.0\]$/, 'null,null]'),
+          with_const: real,
+        },
+        {
+          arr: '[null,111,null,36,41,null,null,16,61,33,null,null]',
+          without_args: long,
+          with_edges: long,
+          wo_edges: '[null,111,73,36,41,32,24,16,61,33,null,null]',
+          // the page prints [111,111,74,38,  41,…] here: constant_value only fills all-null arrays
+          with_const: long,
+        },
+        {
+          arr: '[null,null,null,null]',
+          without_args: '[0.0,0.0,0.0,0.0]',
+          with_edges: '[0.0,0.0,0.0,0.0]',
+          wo_edges: '[0.0,0.0,0.0,0.0]',
+          with_const: '[3.14159,3.14159,3.14159,3.14159]',
+        },
+      ]),
+    );
+  });
+
+  it('series_fill_linear: a placeholder other than null, and double(null) as the constant keeps nulls', async () => {
+    const { rows } = await run(
+      'print a = series_fill_linear(dynamic([-1, 5, -1, -1, 8, -1]), -1, false), b = series_fill_linear(dynamic([null, null]), double(null), true, double(null)), c = series_fill_linear(dynamic([1, null, 2.5])), d = series_fill_linear(dynamic(null))',
+    );
+    expect(rows[0]).toEqual({ a: [-1, 5, 6, 7, 8, -1], b: [null, null], c: [1, 1.75, 2.5], d: null });
+  });
+
+  it('dynamic literals keep reals apart from longs (Kusto prints 1.0)', async () => {
+    const { rows } = await run(
+      'print d = dynamic([1.0, 2, real(3), {"x": 1e3}]) | extend s = tostring(d), t0 = gettype(d[0]), t1 = gettype(d[1])',
+    );
+    expect(rows[0]).toMatchObject({ s: '[1.0,2,3.0,{"x":1000.0}]', t0: 'real' });
+    expect(rows[0].t1).not.toBe('real');
+  });
 });
