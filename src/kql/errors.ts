@@ -48,9 +48,27 @@ export function kqlError(
 
 /** TT001 for a node the translator cannot turn into SQL. */
 export function unsupported(query: string, node: KNode, detail?: string): KqlError {
+  return kqlError(query, UNSUPPORTED, unsupportedMessage(node, detail), node.start, node.length);
+}
+
+function unsupportedMessage(node: KNode, detail?: string): string {
   const snippet = node.text.length > 60 ? `${node.text.slice(0, 57)}...` : node.text;
   const what = detail ? `${node.kind} (${detail})` : node.kind;
-  return kqlError(query, UNSUPPORTED, `Unsupported KQL: ${what}: '${snippet}'`, node.start, node.length);
+  return `Unsupported KQL: ${what}: '${snippet}'`;
+}
+
+/**
+ * TT001 found only while the query runs (a series function meets data it cannot answer for): the SQL
+ * raises this text with `error()`, and runKql turns it back into a positioned KqlError (runtimeRefusal).
+ */
+export function runtimeRefusalText(node: KNode, detail: string): string {
+  return `${UNSUPPORTED}@${node.start}+${node.length}: ${unsupportedMessage(node, detail)}`;
+}
+
+/** The KqlError of a run-time error raised from runtimeRefusalText, or undefined for any other error. */
+export function runtimeRefusal(query: string, message: string): KqlError | undefined {
+  const m = /TT001@(\d+)\+(\d+): ([^\n]*)/.exec(message);
+  return m ? kqlError(query, UNSUPPORTED, m[3], Number(m[1]), Number(m[2])) : undefined;
 }
 
 /**

@@ -12,6 +12,7 @@ import { dialect } from './dialect.js';
 import { sortedArrays } from './functions-js.js';
 import { realJson } from './dynamic-literal.js';
 import type { JsFunction } from './udf.js';
+import { runtimeRefusalText } from './errors.js';
 
 /** The series as DOUBLE[] and the values the statistics use (nulls and ignore_val dropped). */
 function values(args: KNode[], ignoreAt: number | undefined, env: Env): { list: string; kept: string } {
@@ -86,10 +87,6 @@ export function seriesOutliers(args: KNode[], node: KNode, env: Env): string {
   return dialect.toJson(tukeyScores(list, kept, lo, hi, skip));
 }
 
-/** The run-time refusal of seasonality −1 on a series that varies. */
-const AUTO_SEASONALITY =
-  'TT001: Unsupported KQL: series_decompose_anomalies with automatic seasonality (-1) on a series that varies: Telltale does not detect periods; pass seasonality 0 or a period';
-
 /**
  * `series_decompose_anomalies(x [, threshold, seasonality, trend, test_points, method])` → ad_flag,
  * ad_score, baseline. Supported as documented without a seasonal component (seasonality 0): the baseline
@@ -153,7 +150,12 @@ function seriesDecomposeAnomalies(args: KNode[], node: KNode, env: Env): string[
   // −1 detects periods first; a constant series has none whatever the method, so it is answered as
   // seasonality 0; on any other series the query stops with the reason rather than guess a period
   const constant = `(${n} = 0 OR list_min(${v}) = list_max(${v}))`;
-  const refusal = sqlText(AUTO_SEASONALITY);
+  const refusal = sqlText(
+    runtimeRefusalText(
+      node,
+      'series_decompose_anomalies with automatic seasonality (-1) on a series that varies: Telltale does not detect periods; pass seasonality 0 or a period',
+    ),
+  );
   return outputs.map((o) => `CASE WHEN ${constant} THEN ${o} ELSE error(${refusal}) END`);
 }
 
@@ -191,7 +193,48 @@ export function fillLinear(
   return `[${out.map(text).join(',')}]`;
 }
 
+/** The median of numbers (the mean of the two middle ones for an even count). */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * series_seasonal's seasonal component as JSON text of reals, or the JSON string "auto" / "nulls" where
+ * Telltale cannot answer. A positive period: each element is the median of the elements in its phase (i
+ * mod period) across the periods, as the page defines it (its forced example: 1, 2, 1, 2 → 1.5). −1 (the
+ * default) detects the period with series_periods_detect, whose scores Kusto does not document; but a
+ * period needs at least 4 points and at most half the series (that page), so a series shorter than 8,
+ * or a constant one, has no period and gets zeros, as undetected seasonality does. Any other period:
+ * zeros. Nulls in a series with a period: "nulls" (the page does not say how they count).
+ */
+export function seasonal(series: unknown, period: unknown): string {
+  if (!Array.isArray(series) || typeof period !== 'number') return 'null';
+  const zeros = () => `[${series.map(() => '0.0').join(',')}]`;
+  const numbers = series.every((v) => typeof v === 'number');
+  if (period === -1) {
+    if (series.length < 8 || (numbers && series.every((v) => v === series[0]))) return zeros();
+    return '"auto"';
+  }
+  if (period < 1 || !Number.isInteger(period)) return zeros();
+  if (!numbers) return '"nulls"';
+  const phases = Array.from({ length: Math.min(period, series.length) }, (_, r) =>
+    median((series as number[]).filter((_, i) => i % period === r)),
+  );
+  return `[${series.map((_, i) => realJson(phases[i % period])).join(',')}]`;
+}
+
 const UDFS: JsFunction[] = [
+  {
+    name: 'tt_js_series_seasonal',
+    parameters: ['json'],
+    returns: 'json',
+    apply: (args: string) => {
+      const [series, period] = JSON.parse(args) as unknown[];
+      return seasonal(series, period);
+    },
+  },
   {
     name: 'tt_js_series_fill_linear',
     parameters: ['json'],
@@ -226,8 +269,27 @@ function seriesFillLinear(args: KNode[], node: KNode, env: Env): string {
   return `(CASE WHEN json_type(${series}) = 'ARRAY' THEN CAST(${call} AS JSON) END)`;
 }
 
+/**
+ * `series_seasonal(series [, period])` in JavaScript (seasonal); where it cannot answer (automatic
+ * detection on a series that could have a period, nulls) the query stops with TT001 at the call.
+ */
+function seriesSeasonal(args: KNode[], node: KNode, env: Env): string {
+  const series = `coalesce(${arg(args, 0, env).sql}, 'null'::JSON)`;
+  const period = args[1] ? dialect.toJson(`CAST(${arg(args, 1, env).sql} AS BIGINT)`) : "'-1'::JSON";
+  const call = `CAST(tt_js_series_seasonal(CAST(json_array(${series}, ${period}) AS VARCHAR)) AS JSON)`;
+  const refuse = (detail: string) => `error(${sqlText(runtimeRefusalText(node, detail))})`;
+  const auto = refuse(
+    'series_seasonal with automatic period detection (-1) on a series of 8 or more points that varies: Telltale does not detect periods (series_periods_detect scores are not documented); pass the period',
+  );
+  const nulls = refuse('series_seasonal of a series holding nulls or non-numbers');
+  // the call is bound once (a one-element list) and read three times
+  const checked = `CASE WHEN r ->> '$' = 'auto' THEN ${auto} WHEN r ->> '$' = 'nulls' THEN ${nulls} ELSE r END`;
+  return `(CASE WHEN json_type(${series}) = 'ARRAY' THEN ${dialect.listTransform(`[${call}]`, 'r', checked)}[1] END)`;
+}
+
 const SCALARS: Library = {
   series_outliers: seriesOutliers,
+  series_seasonal: seriesSeasonal,
   series_fill_linear: seriesFillLinear,
 };
 

@@ -5,7 +5,7 @@
 import { dialect } from './dialect.js';
 import type { Store } from '../store/db.js';
 import { compileKql } from './compile-query.js';
-import { kqlError, NeedsData } from './errors.js';
+import { kqlError, NeedsData, runtimeRefusal } from './errors.js';
 import { bagKeyType, type BagKey } from './op-evaluate.js';
 
 export { compileKql } from './compile-query.js';
@@ -78,13 +78,16 @@ function withExactDatetimes(sql: string, columns: { name: string; type: string }
   return `SELECT ${list.join(', ')} FROM (${sql})`;
 }
 
-/** DuckDB's run-time errors (an overflow, a bad cast) as KqlError TT100, so callers print them cleanly. */
+/** DuckDB's run-time errors (an overflow, a bad cast) as KqlError TT100 (a run-time refusal as TT001), so callers print them cleanly. */
 async function runCompiled(store: Store, query: string, sql: string, params: unknown[]) {
   try {
     return await store.queryWithColumns(sql, params);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    throw kqlError(query, 'TT100', `Query failed while running: ${message}`, 0, query.length);
+    throw (
+      runtimeRefusal(query, message) ??
+      kqlError(query, 'TT100', `Query failed while running: ${message}`, 0, query.length)
+    );
   }
 }
 

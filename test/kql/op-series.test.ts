@@ -253,4 +253,34 @@ describe('series functions', () => {
     expect(rows[0]).toMatchObject({ s: '[1.0,2,3.0,{"x":1000.0}]', t0: 'real' });
     expect(rows[0].t1).not.toBe('real');
   });
+
+  it("series_seasonal with a period: each phase's median across the periods (the page's forced example)", async () => {
+    const { rows } = await run(
+      'print s = dynamic([1, 3, 5, 1, 3, 5, 2, 4, 6]) | union (print s = dynamic([1, 3, 5, 2, 4, 6, 1, 3, 5, 2, 4, 6])) | extend s_seasonal = tostring(series_seasonal(s, 3)) | project s = tostring(s), s_seasonal',
+    );
+    expect(unordered(rows)).toEqual(
+      unordered([
+        { s: '[1,3,5,1,3,5,2,4,6]', s_seasonal: '[1.0,3.0,5.0,1.0,3.0,5.0,1.0,3.0,5.0]' },
+        // four values per phase: the median is the mean of the middle two (1, 2 → 1.5)
+        {
+          s: '[1,3,5,2,4,6,1,3,5,2,4,6]',
+          s_seasonal: '[1.5,3.5,5.5,1.5,3.5,5.5,1.5,3.5,5.5,1.5,3.5,5.5]',
+        },
+      ]),
+    );
+  });
+
+  it('series_seasonal: zeros where no period can exist or none is asked for; TT001 where detection is needed', async () => {
+    const { rows } = await run(
+      'print a = series_seasonal(dynamic([1, 5, 2, 7, 3, 9, 4])), b = series_seasonal(dynamic([4, 4, 4, 4, 4, 4, 4, 4, 4])), c = series_seasonal(dynamic([1, 2, 3, 4]), 0)',
+    );
+    // fewer than 8 points: a period needs 4 points and at most half the series (series_periods_detect)
+    expect(rows[0]).toEqual({ a: [0, 0, 0, 0, 0, 0, 0], b: Array(9).fill(0), c: [0, 0, 0, 0] });
+    const refusal = run('print s = dynamic([1, 2, 3, 1, 2, 3, 1, 2, 3]) | extend t = series_seasonal(s)');
+    await expect(refusal).rejects.toMatchObject({ code: 'TT001', line: 1, column: 61 });
+    await expect(refusal).rejects.toThrow(/automatic period detection/);
+    await expect(run('print t = series_seasonal(dynamic([1, null, 3, 4]), 2)')).rejects.toMatchObject({
+      code: 'TT001',
+    });
+  });
 });
