@@ -169,6 +169,8 @@ async function runHashTypes(intel: LoadedIntel, options: IntelOptions, now: Date
   return [...new Set([...hashTypes(intel.indicators), ...stored])];
 }
 
+const withSha256 = (types: HashName[]): HashName[] => [...new Set<HashName>(['sha256', ...types])];
+
 /** Hash indicators for scanned files: the in-memory ones, plus the store's looked up by the files' digests. */
 async function runHashIndex(files: FileResult[], intel: LoadedIntel, options: IntelOptions, now: Date) {
   const digests = files.flatMap((f) => [f.md5, f.sha1, f.sha256].filter((d): d is string => !!d));
@@ -217,7 +219,8 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
     const { ledgers, unrecognised } = walked;
     const scan = await scanPaths(unrecognised, {
       rules: options.rules,
-      hashes: await runHashTypes(intel, options, now),
+      // SHA-256 of every object: the TelltaleFileScan rows feed KQL hunts, which may join on it
+      hashes: withSha256(await runHashTypes(intel, options, now)),
     });
     const scanRows = scanResultRows(scan, options.device ?? '', now);
     await store.insertRows(
@@ -300,10 +303,11 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
 export async function scan(paths: string[], options: ScanCommandOptions = {}): Promise<ScanCommandResult> {
   const now = new Date();
   const intel = collectIndicators(options, now);
-  const { buffers, pids, allHashes, ...scanOptions } = options;
-  const hashes = allHashes
-    ? (['md5', 'sha1', 'sha256'] as const).slice()
-    : await runHashTypes(intel, options, now);
+  const { buffers, pids, allHashes, hash, ...scanOptions } = options;
+  const mode = allHashes ? 'all' : (hash ?? 'needed');
+  const needed = await runHashTypes(intel, options, now);
+  const hashes: HashName[] =
+    mode === 'all' ? ['md5', 'sha1', 'sha256'] : mode === 'sha256' ? withSha256(needed) : needed;
   const report = await scanInputs({ paths, buffers, pids }, { ...scanOptions, hashes });
   const index = await runHashIndex(report.files, intel, options, now);
   const findings = [...yaraFindings(report.files), ...hashFindings(report.files, index)].sort(

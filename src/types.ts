@@ -109,9 +109,19 @@ export interface ScanCommandResult {
   inputs: InputAccount;
 }
 
+/** Which objects `scan()` hashes (ScanCommandOptions.hash). */
+export type HashMode = 'needed' | 'sha256' | 'all';
+
 export type ScanCommandOptions = IntelOptions &
   Omit<ScanOptions, 'hashes'> &
   Omit<ScanInputs, 'paths'> & {
-    /** MD5, SHA-1 and SHA-256 for every object (default: SHA-256, plus the types of the loaded hash indicators). */
+    /**
+     * Which objects are hashed: `needed` (default) — every object with the digest types of the loaded
+     * hash indicators (the bundled seed holds SHA-256 ones), objects that matched a rule with all three;
+     * `sha256` — SHA-256 of every object too (an inventory, e.g. for TelltaleFileScan rows); `all` —
+     * MD5, SHA-1 and SHA-256 of every object.
+     */
+    hash?: HashMode;
+    /** Same as `hash: 'all'`. */
     allHashes?: boolean;
   };

@@ -6,6 +6,7 @@ import {
   renderFindings,
   scan,
   scanResultRows,
+  type HashMode,
   type OutputFormat,
   type Skipped,
 } from '../index.js';
@@ -31,6 +32,14 @@ function positiveInt(value: string): number {
   if (!Number.isSafeInteger(n) || n <= 0)
     throw new InvalidArgumentError(`expected a positive integer: ${value}`);
   return n;
+}
+
+const HASH_MODES: readonly HashMode[] = ['needed', 'sha256', 'all'];
+
+function parseHashMode(value: string): HashMode {
+  const mode = HASH_MODES.find((m) => m === value);
+  if (!mode) throw new InvalidArgumentError(`expected one of ${HASH_MODES.join(', ')}: ${value}`);
+  return mode;
 }
 
 const collectInt = (value: string, previous: number[] = []): number[] => [...previous, positiveInt(value)];
@@ -68,9 +77,11 @@ export function scanCommand(): Command {
     .option('--max-size <MiB>', 'skip objects larger than this (default 256)', positiveInt)
     .option('--timeout <ms>', 'per-object scan timeout (default 30000)', positiveInt)
     .option(
-      '--all-hashes',
-      'MD5, SHA-1 and SHA-256 for every object (default: SHA-256 and the hash types of loaded indicators; matches get all three)',
+      '--hash <which>',
+      'objects hashed: needed (default: the digest types of loaded hash indicators for every object, all three for matches), sha256 (SHA-256 of every object too; the default with --rows), all (MD5, SHA-1, SHA-256 of every object)',
+      parseHashMode,
     )
+    .option('--all-hashes', 'same as --hash all')
     .option('-f, --format <format>', 'table | json | ndjson | csv', parseFormat)
     .addHelpText(
       'after',
@@ -103,6 +114,8 @@ export function scanCommand(): Command {
         walk: walkOptions(opts),
         timeoutMs: opts.timeout as number | undefined,
         allHashes: Boolean(opts.allHashes),
+        // the rows are an inventory: their SHA256 column names every object
+        hash: (opts.hash as HashMode | undefined) ?? (opts.rows ? 'sha256' : 'needed'),
       });
       inputs.named += stdinSkipped.length;
       inputs.skipped.push(...stdinSkipped);

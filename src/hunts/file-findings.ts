@@ -14,15 +14,16 @@ function ruleSeverity(meta: Record<string, unknown>): Severity {
 }
 
 export function yaraFindings(files: FileResult[]): Finding[] {
-  return files.flatMap((file) =>
-    file.matches.map((match) => ({
+  return files.flatMap((file) => {
+    const sha256 = file.sha256 ?? ''; // every object that matched is hashed (scan/engine.ts)
+    return file.matches.map((match) => ({
       huntId: `yara/${match.namespace}/${match.rule}`,
       title: `YARA ${match.rule}${match.meta.description ? `: ${match.meta.description}` : ''}`,
       severity: ruleSeverity(match.meta),
       time: null,
       entities: [
         { type: 'File', identifier: 'Path', value: file.path },
-        { type: 'FileHash', identifier: 'SHA256', value: file.sha256 },
+        { type: 'FileHash', identifier: 'SHA256', value: sha256 },
       ],
       evidence: match.strings.map((s) => ({
         rule: match.rule,
@@ -30,17 +31,17 @@ export function yaraFindings(files: FileResult[]): Finding[] {
         offset: s.offset,
         length: s.length,
         data: s.data,
-        sha256: file.sha256,
+        sha256,
         _Source: `${file.path}@0x${s.offset.toString(16)}`,
       })),
       description: `tags: ${match.tags.join(', ') || '-'}`,
-    })),
-  );
+    }));
+  });
 }
 
-/** The digests a scan must compute for every object to match these indicators (SHA-256 always). */
+/** The digests a scan must compute for every object to match these indicators (none without hash indicators). */
 export function hashTypes(indicators: Indicator[]): HashName[] {
-  const types = new Set<HashName>(['sha256']);
+  const types = new Set<HashName>();
   for (const i of indicators)
     if ((HASH_TYPES as readonly string[]).includes(i.type)) types.add(i.type as HashName);
   return [...types];

@@ -1,5 +1,6 @@
 /** `telltale scan` inputs (stdin, --from, --rows) and `telltale rules show`, through the CLI. */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -25,7 +26,9 @@ function telltale(args: string[], input?: string | Buffer) {
 it('scans stdin (-) and a --from list, and writes TelltaleFileScan rows', () => {
   const listed = join(tmp.dir, 'listed.elf');
   writeFileSync(listed, seedElf());
-  writeFileSync(join(tmp.dir, 'list.txt'), `# paths to scan\n${listed}\n\n`);
+  const clean = join(tmp.dir, 'clean.txt');
+  writeFileSync(clean, 'nothing here\n');
+  writeFileSync(join(tmp.dir, 'list.txt'), `# paths to scan\n${listed}\n\n${clean}\n`);
   const rows = join(tmp.dir, 'rows.ndjson');
   const run = telltale(
     ['scan', '-', '--from', join(tmp.dir, 'list.txt'), '--device', 'cpe-gw-17', '--rows', rows, '-f', 'json'],
@@ -40,8 +43,11 @@ it('scans stdin (-) and a --from list, and writes TelltaleFileScan rows', () => 
     .map((l) => JSON.parse(l));
   expect(written.map((r) => [r.DeviceName, r.ObjectName, r.RuleName])).toEqual([
     ['cpe-gw-17', listed, 'Mirai_Generic_Arch'],
+    ['cpe-gw-17', clean, undefined],
     ['cpe-gw-17', '-', 'Mirai_Generic_Arch'],
   ]);
+  // the rows are an inventory: a clean object is named by its SHA-256 too
+  expect(written[1].SHA256).toBe(createHash('sha256').update('nothing here\n').digest('hex'));
 }, 60_000);
 
 it('rules show describes the seed rule in its own words', () => {
