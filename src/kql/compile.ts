@@ -15,6 +15,7 @@ import { kqlError, NeedsData, unsupported, KqlError } from './errors.js';
 import type { BagKey } from './op-evaluate.js';
 import type { KNode } from './kusto.js';
 import { analyzeWithoutSource } from './source-away.js';
+import { analyzeWithoutMissing } from './fuzzy-away.js';
 import { tolerated } from './tolerated.js';
 import { compactParams, ident, Params, rawIdent, sqlName, withColumnNaming } from './sql.js';
 import { hiddenColumns } from './relation.js';
@@ -253,7 +254,9 @@ function sourceHint(query: string, error: { message: string; start: number }): s
 }
 
 function compile(query: string, options: CompileOptions, warnings: string[]): CompiledQuery {
-  const { root, diagnostics, dropSource } = analyzeWithoutSource(query, options.schemas);
+  const withoutSource = analyzeWithoutSource(query, options.schemas);
+  const { dropSource } = withoutSource;
+  const { root, diagnostics } = analyzeWithoutMissing(withoutSource.query, options.schemas, withoutSource);
   if (dropSource) options = { ...options, keepSource: false };
   const error = diagnostics.find((d) => d.severity === 'Error' && !tolerated(d, root));
   if (error) throw kqlError(query, error.code, sourceHint(query, error), error.start, error.length);

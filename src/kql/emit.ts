@@ -16,7 +16,7 @@ import { scan } from './op-scan.js';
 import { partition } from './op-partition.js';
 import { parse } from './op-parse.js';
 import { parseKvOperator } from './op-parse-kv.js';
-import { matcher, projectByNames } from './op-by-names.js';
+import { projectByNames } from './op-by-names.js';
 import { union } from './op-union.js';
 import { getschema } from './op-getschema.js';
 import { invoke } from './op-userfn.js';
@@ -123,12 +123,6 @@ const extend: Emitter = (op, input, out, c) => {
   return projectItems(w.input(input), items, c, (d) => c.fail(op, d));
 };
 
-/** The input's columns that no item of a project-away names (by name or `*` pattern). */
-function awayFromRelation(op: KNode, input: Relation): Column[] {
-  const away = op.list('Expressions').map((e) => matcher(e.simpleName ?? e.text.trim()));
-  return input.columns.filter((col) => !away.some((m) => m(col.name)));
-}
-
 /** Columns picked by name (project-away, project-keep, project-reorder, project-rename). */
 const pick: Emitter = (op, input, out, c) => {
   const renamed = new Map<string, string>();
@@ -141,8 +135,6 @@ const pick: Emitter = (op, input, out, c) => {
     }
   }
   const known = new Set(input.columns.map((col) => col.name));
-  if (op.kind === 'ProjectAwayOperator' && out.some((col) => !known.has(col.name)))
-    out = awayFromRelation(op, input); // the binder typed a fuzzy union's missing inputs: trust the relation
   const items: Item[] = out.map(({ name, type }) => {
     const from = renamed.get(name) ?? name;
     if (!known.has(from)) c.fail(op, `column ${from} not found`);

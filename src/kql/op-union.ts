@@ -2,14 +2,14 @@
  * `union` → UNION ALL of SELECTs aligned on the binder's result columns. Kusto unions by column name;
  * a name that has different types in different inputs becomes one column per type (`B_string`,
  * `B_long`), which the binder already names. `withsource=` adds the input's table name (or, for a
- * subquery, 'union_argN'); `isfuzzy=true` skips inputs that do not resolve to a table.
+ * subquery, 'union_argN'); `isfuzzy=true` inputs that do not resolve were blanked before binding
+ * (fuzzy-away.ts), so the binder's columns are the engine's.
  */
 import { SOURCE_COLUMN } from '../store/schema.js';
 import type { Column, Compiler, Relation, SourceMode } from './context.js';
 import type { KNode } from './kusto.js';
 import { ident } from './sql.js';
 import { dialect } from './dialect.js';
-import { KqlError, UNSUPPORTED } from './errors.js';
 
 function parameter(op: KNode, name: string): KNode | undefined {
   return op
@@ -32,7 +32,6 @@ function unionColumns(
   rels: Relation[],
   out: Column[],
   withSource: string | undefined,
-  dropped: boolean,
 ): UnionColumn[] | undefined {
   const seen: Column[] = [];
   for (const rel of rels)
@@ -48,8 +47,6 @@ function unionColumns(
     taken.add(name);
     return { name, type: input.type, input };
   });
-  // an input isfuzzy left out has no columns in the engine's answer (the binder still typed them, as unknown)
-  if (dropped) return cols;
   const body = out.filter((col) => col.name !== withSource);
   const fits = cols.length === body.length && cols.every((col, i) => col.type === body[i].type);
   return fits ? cols : undefined;
@@ -83,35 +80,14 @@ function label(node: KNode | undefined, index: number): string {
   return ['Table', 'Variable', 'Function'].includes(symbol?.kind ?? '') ? symbol!.name : `union_arg${index}`;
 }
 
-/** isfuzzy: an input that reads a table, function or let nobody declared (`(X_CL | where …)`). */
-function unresolved(e: unknown): boolean {
-  return e instanceof KqlError && e.code === UNSUPPORTED && /reference to a unknown symbol/.test(e.message);
-}
-
 export function union(op: KNode, input: Relation | undefined, out: Column[], c: Compiler): Relation {
   const kind = parameter(op, 'kind')?.node('Expression')?.text.trim().toLowerCase();
   if (kind && kind !== 'outer') return c.fail(op, `union kind=${kind}`);
-  const fuzzy = parameter(op, 'isfuzzy')?.node('Expression')?.text.trim().toLowerCase() === 'true';
   const withSource = parameter(op, 'withsource')?.node('Expression')?.simpleName;
 
   const inputs: { rel: Relation; label: string }[] = input ? [{ rel: input, label: 'union_arg0' }] : [];
-  let dropped = false;
-  for (const e of op.list('Expressions')) {
-    if (
-      fuzzy &&
-      e.kind === 'NameReference' &&
-      !['Table', 'Variable', 'Function'].includes(e.symbol?.kind ?? '')
-    ) {
-      dropped = true;
-      continue; // isfuzzy: a table that does not exist is left out
-    }
-    try {
-      inputs.push({ rel: c.tabular(e), label: label(e, inputs.length) });
-    } catch (err) {
-      if (!fuzzy || !unresolved(err)) throw err; // … also one inside a subquery
-      dropped = true;
-    }
-  }
+  // isfuzzy inputs that resolve to nothing were blanked before binding (fuzzy-away.ts)
+  for (const e of op.list('Expressions')) inputs.push({ rel: c.tabular(e), label: label(e, inputs.length) });
   if (inputs.length === 0) return c.fail(op, 'union without inputs');
 
   const modes = inputs.map((i) => i.rel.source);
@@ -120,13 +96,11 @@ export function union(op: KNode, input: Relation | undefined, out: Column[], c: 
     inputs.map((i) => i.rel),
     out,
     withSource,
-    dropped,
   );
   let next = 0;
-  const columns: (Column & { input?: Column })[] =
-    dropped && named
-      ? [...(withSource ? [{ name: withSource, type: 'string' }] : []), ...named]
-      : out.map((col) => (col.name === withSource || !named ? col : named[next++]));
+  const columns: (Column & { input?: Column })[] = out.map((col) =>
+    col.name === withSource || !named ? col : named[next++],
+  );
   const selects = inputs.map(({ rel, label: name }) => {
     const list = columns.map((col) =>
       col.name === withSource

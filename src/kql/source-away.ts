@@ -33,7 +33,8 @@ function itemSpan(query: string, op: KNode, item: KNode, gone: Set<number>): [nu
   return [prev.start + prev.length, end];
 }
 
-function blank(query: string, [from, to]: [number, number]): string {
+/** `query` with [from, to) turned into spaces (newlines kept), so every later position stays true. */
+export function blank(query: string, [from, to]: [number, number]): string {
   return query.slice(0, from) + query.slice(from, to).replace(/[^\n]/g, ' ') + query.slice(to);
 }
 

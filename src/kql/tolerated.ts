@@ -22,8 +22,22 @@ const TOLERATED: Tolerance[] = [
   { code: 'KS107', fn: 'parse_json', why: 'parse_json takes a dynamic value as it is' },
 ];
 
-/** Whether a diagnostic lies inside the argument list of a call that the engine accepts anyway. */
+/**
+ * `project-away Extra*` where no column matches: Kusto.Language flags the pattern (KS109 "Column name
+ * expected", KS142 for some spellings); the engine removes nothing and runs. ASIM rules rely on it after
+ * a fuzzy union input is left out (`union isfuzzy=true … | project-away Vendor_*`).
+ */
+function unmatchedAwayPattern(d: KDiagnostic, root: KNode): boolean {
+  if (d.code !== 'KS109' && d.code !== 'KS142') return false;
+  return root
+    .find('ProjectAwayOperator')
+    .flatMap((op) => op.list('Expressions'))
+    .some((item) => item.text.includes('*') && d.start >= item.start && d.start < item.start + item.length);
+}
+
+/** Whether Kusto itself accepts what a diagnostic flags (a call's argument, an unmatched pattern). */
 export function tolerated(d: KDiagnostic, root: KNode): boolean {
+  if (unmatchedAwayPattern(d, root)) return true;
   const rules = TOLERATED.filter((t) => t.code === d.code);
   if (!rules.length) return false;
   return root.find('FunctionCallExpression').some((call) => {

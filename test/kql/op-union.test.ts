@@ -57,6 +57,29 @@ describe('union', () => {
     expect(columns).toEqual(['Name', 'n', '_Source']);
     expect(rows.map((r) => r.n).reduce((a, b) => Number(a) + Number(b), 0)).toBe(4);
   });
+
+  it('isfuzzy: operators after the union see only the inputs that exist', async () => {
+    // the missing subquery's columns (and its `where` on a column nobody has) are gone before binding
+    const after = await run(
+      'union isfuzzy=true (NoSuchTable_CL | where Extra == 1 | extend Z = 5), (DnsEvents | project Name, EventId) | extend Next = EventId + 1 | project-away Z*',
+    );
+    expect(after.columns).toEqual(['Name', 'EventId', 'Next', '_Source']);
+    expect(after.rows.map((r) => Number(r.Next) - Number(r.EventId))).toEqual([1, 1, 1, 1]);
+    // a nested fuzzy union loses only its own missing input, not the whole subquery around it
+    const nested = await run(
+      'union isfuzzy=true DnsEvents, (union isfuzzy=true DnsEvents, Gone_CL | where EventId == 1) | count',
+    );
+    expect(nested.rows[0].Count).toBe(5);
+    // piped: when every input is missing the `| union` goes, and the rows before it stay
+    const piped = await run('DnsEvents | union isfuzzy=true Gone_CL, (Gone2_CL | project Q = 1) | count');
+    expect(piped.rows[0].Count).toBe(4);
+  });
+
+  it('isfuzzy: no input that resolves is an error naming them, as in Kusto', async () => {
+    await expect(run('union isfuzzy=true Gone_CL, Gone2_CL')).rejects.toThrow(
+      /KS205: union isfuzzy=true: no input resolves .*Gone_CL, Gone2_CL/,
+    );
+  });
 });
 
 describe('query sources and user functions', () => {
