@@ -12,6 +12,7 @@
  * is written and the caller reads the file the slow way.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { loadCefNative } from './cef-native.js';
 import { cefOdd, cefParse, cefRawField, cefValue } from './cef-sql.js';
 import { fileChunks, type FileChunk } from './chunks.js';
 import { quoteIdent, sqlString } from '../util/sql.js';
@@ -30,6 +31,7 @@ import {
 import {
   BLANK_REASON,
   COMMENT_REASON,
+  emptyLoadResult,
   type Conversion,
   type Expr,
   type LoadPlan,
@@ -370,6 +372,10 @@ export async function loadWithPlan(
 ): Promise<LoadResult> {
   const natives = await nativeTables(connection, schemas, plan, options.source, exprSql);
   const fileId = options.fileId;
+  // CEF by Telltale's own tokenizer where its addon built (same lines to the reader as the SQL below)
+  const byAddon =
+    natives.length === 1 ? await loadCefNative(connection, natives[0], path, plan, options) : undefined;
+  if (byAddon) return byAddon;
   // one INSERT … SELECT from the stage per native table (a partitioned plan: per event type)
   const inserts = natives.map(({ part, name }) => {
     const names = part.fields.map((f) => quoteIdent(f.name));
@@ -395,16 +401,7 @@ export async function loadWithPlan(
     return filter ? `count(*) FILTER (WHERE ${filter})` : 'count(*)';
   });
   const counts = `SELECT ${[...targetCounts, ...partCounts].join(', ')} FROM tt_stage WHERE _kind = 'data'`;
-  const result: LoadResult = {
-    lines: 0,
-    ingested: 0,
-    ignored: {},
-    toReader: [],
-    tables: {},
-    stored: {},
-    fileId,
-    native: natives.length === 1 ? natives[0].name : '',
-  };
+  const result = emptyLoadResult(fileId, natives.length === 1 ? natives[0].name : '');
   try {
     for await (const chunk of fileChunks(path, options)) {
       // one transaction per piece, so that each piece's stage is freed when it commits

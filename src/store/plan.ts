@@ -155,5 +155,10 @@ export interface LoadResult {
   native: string;
 }
 
+/** A LoadResult with nothing read yet. */
+export function emptyLoadResult(fileId: number, native: string): LoadResult {
+  return { lines: 0, ingested: 0, ignored: {}, toReader: [], tables: {}, stored: {}, fileId, native };
+}
+
 export const BLANK_REASON = 'blank line';
 export const COMMENT_REASON = 'header or comment line';
