@@ -18,6 +18,7 @@ import { parse } from './op-parse.js';
 import { parseKvOperator } from './op-parse-kv.js';
 import { projectByNames } from './op-by-names.js';
 import { union } from './op-union.js';
+import { search } from './op-search.js';
 import { getschema } from './op-getschema.js';
 import { invoke } from './op-userfn.js';
 import { evaluate } from './op-evaluate.js';
@@ -290,6 +291,7 @@ const OPERATORS: Record<string, Emitter> = {
   JoinOperator: join,
   LookupOperator: lookup,
   UnionOperator: union,
+  SearchOperator: search,
   MvExpandOperator: mvExpand,
   MvApplyOperator: mvApply,
   TopNestedOperator: topNested,

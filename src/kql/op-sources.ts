@@ -6,6 +6,7 @@ import type { Compiler, Relation } from './context.js';
 import { NO_ROW, scalar, type Env } from './expr.js';
 import type { KNode } from './kusto.js';
 import { union } from './op-union.js';
+import { search } from './op-search.js';
 import { ident } from './sql.js';
 import { ORDINAL_COLUMN } from './relation.js';
 import { dialect } from './dialect.js';
@@ -71,6 +72,8 @@ export function sourceOperator(node: KNode, c: Compiler): Relation | undefined {
   switch (node.kind) {
     case 'UnionOperator':
       return union(node, undefined, node.type?.columns ?? [], c);
+    case 'SearchOperator':
+      return search(node, undefined, node.type?.columns ?? [], c);
     case 'DataTableExpression':
       return datatable(node, c);
     case 'PrintOperator':

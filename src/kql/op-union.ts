@@ -11,7 +11,7 @@ import type { KNode } from './kusto.js';
 import { ident } from './sql.js';
 import { dialect } from './dialect.js';
 
-function parameter(op: KNode, name: string): KNode | undefined {
+export function parameter(op: KNode, name: string): KNode | undefined {
   return op
     .list('Parameters')
     .find((p) => (p.node('Name')?.simpleName ?? p.node('Name')?.text.trim())?.toLowerCase() === name);
@@ -75,7 +75,7 @@ function sourceSql(rel: Relation, mode: SourceMode): string {
   return rel.source === 'row' ? src : 'CAST(NULL AS VARCHAR)';
 }
 
-function label(node: KNode | undefined, index: number): string {
+export function label(node: KNode | undefined, index: number): string {
   const symbol = node?.kind === 'NameReference' ? node.symbol : undefined;
   return ['Table', 'Variable', 'Function'].includes(symbol?.kind ?? '') ? symbol!.name : `union_arg${index}`;
 }
@@ -89,7 +89,21 @@ export function union(op: KNode, input: Relation | undefined, out: Column[], c: 
   // isfuzzy inputs that resolve to nothing were blanked before binding (fuzzy-away.ts)
   for (const e of op.list('Expressions')) inputs.push({ rel: c.tabular(e), label: label(e, inputs.length) });
   if (inputs.length === 0) return c.fail(op, 'union without inputs');
+  return unionAll(inputs, out, withSource, dropped, c);
+}
 
+/**
+ * UNION ALL of labelled inputs aligned on the binder's columns `out` (see unionColumns); `withSource`
+ * names the column holding each input's label. `dropped`: isfuzzy left an input out (the binder's
+ * columns then include its columns, which the answer leaves out). Also the source of `search`.
+ */
+export function unionAll(
+  inputs: { rel: Relation; label: string }[],
+  out: Column[],
+  withSource: string | undefined,
+  dropped: boolean,
+  c: Compiler,
+): Relation {
   const modes = inputs.map((i) => i.rel.source);
   const mode: SourceMode = modes.includes('list') ? 'list' : modes.includes('row') ? 'row' : 'none';
   const named = unionColumns(

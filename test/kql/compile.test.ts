@@ -34,10 +34,10 @@ describe('compileKql errors', () => {
   });
 
   it('fails with TT001 naming the SyntaxKind of unsupported constructs, never a silent answer', () => {
-    const search = errorOf('DnsEvents\n| search "x"');
-    expect(search.code).toBe('TT001');
-    expect(search.message).toMatch(/^TT001: Unsupported KQL: SearchOperator: 'search "x"/);
-    expect([search.line, search.column]).toEqual([2, 3]);
+    const reduce = errorOf('DnsEvents\n| reduce by Name');
+    expect(reduce.code).toBe('TT001');
+    expect(reduce.message).toMatch(/^TT001: Unsupported KQL: ReduceByOperator: 'reduce by Name'/);
+    expect([reduce.line, reduce.column]).toEqual([2, 3]);
     // make-series with bins from the data (no from / to)
     expect(errorOf('DnsEvents | make-series count() on TimeGenerated step 1h').message).toMatch(
       /^TT001: .*make-series without from and to/,
