@@ -27,7 +27,7 @@ export function search(op: KNode, input: Relation | undefined, out: Column[], c:
     return c.fail(op, `search kind=${kind}`);
   const cs = kind === 'case_sensitive';
   const sources = input ? [piped(op, input, c)] : scoped(op, c);
-  const rel = unionAll(sources, out, TABLE_COLUMN, false, c);
+  const rel = unionAll(sources, out, TABLE_COLUMN, c);
   const condition = op.node('Condition');
   if (!condition) return c.fail(op, 'search without a predicate');
   const env: Env = { c, scope: rowScope(), aggregate: false };

@@ -89,19 +89,17 @@ export function union(op: KNode, input: Relation | undefined, out: Column[], c: 
   // isfuzzy inputs that resolve to nothing were blanked before binding (fuzzy-away.ts)
   for (const e of op.list('Expressions')) inputs.push({ rel: c.tabular(e), label: label(e, inputs.length) });
   if (inputs.length === 0) return c.fail(op, 'union without inputs');
-  return unionAll(inputs, out, withSource, dropped, c);
+  return unionAll(inputs, out, withSource, c);
 }
 
 /**
  * UNION ALL of labelled inputs aligned on the binder's columns `out` (see unionColumns); `withSource`
- * names the column holding each input's label. `dropped`: isfuzzy left an input out (the binder's
- * columns then include its columns, which the answer leaves out). Also the source of `search`.
+ * names the column holding each input's label. Also the source of `search`.
  */
 export function unionAll(
   inputs: { rel: Relation; label: string }[],
   out: Column[],
   withSource: string | undefined,
-  dropped: boolean,
   c: Compiler,
 ): Relation {
   const modes = inputs.map((i) => i.rel.source);
