@@ -13,13 +13,15 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadCefNative } from './cef-native.js';
-import { cefOdd, cefParse, cefRawField, cefValue } from './cef-sql.js';
+import { cefOdd, cefParse } from './cef-sql.js';
+import { col, convert, jsonPath, rawCol, rawField } from './field-sql.js';
+import { statSync } from 'node:fs';
 import { fileChunks, type FileChunk } from './chunks.js';
+import { loadDirect } from './direct.js';
 import { quoteIdent, sqlString } from '../util/sql.js';
 import type { SchemaSet } from './schema.js';
 import {
   FILE_COLUMN,
-  fieldSqlType,
   forgetRows,
   LINE_COLUMN,
   nativeParts,
@@ -35,7 +37,6 @@ import {
   type Conversion,
   type Expr,
   type LoadPlan,
-  type LineLayout,
   type LoadResult,
   type SourceField,
 } from './plan.js';
@@ -137,46 +138,8 @@ export interface LoadOptions {
   skipBytes?: number;
   /** Called after each piece is written: lines and (decompressed) bytes read so far. */
   onPiece?: (lines: number, bytesRead: number) => void;
-}
-
-/** Column names of a field in the stage: typed, and raw (before conversion). */
-const col = (name: string) => quoteIdent(`f_${name}`);
-const rawCol = (name: string) => quoteIdent(`r_${name}`);
-
-/**
- * `{ value, ok }`: the typed value from `raw`, and a test (over the stage's raw and typed columns, so
- * nothing is computed twice) that is false when a present value failed to convert.
- */
-function convert(raw: string, field: SourceField, layout: LineLayout['kind']): { value: string; ok: string } {
-  const ok = `(${rawCol(field.name)} IS NULL OR ${col(field.name)} IS NOT NULL)`;
-  const checked = (value: string) => ({ value, ok });
-  const json = layout === 'json';
-  if (layout === 'cef' && field.as !== 'string') return checked(cefValue(raw, field));
-  switch (field.as) {
-    case 'string':
-      return { value: raw, ok: 'true' };
-    case 'int':
-    case 'long':
-    case 'real':
-      return checked(`TRY_CAST(${raw} AS ${fieldSqlType(field.as)})`);
-    case 'bool':
-      return checked(
-        `CASE ${raw} WHEN 'T' THEN true WHEN 'F' THEN false ELSE TRY_CAST(${raw} AS BOOLEAN) END`,
-      );
-    case 'epoch':
-      return checked(`tt_epoch_time(TRY_CAST(${raw} AS DOUBLE))`);
-    case 'datetime':
-      return checked(`tt_parse_time(${raw})`);
-    case 'dynamic':
-      return checked(`CASE WHEN json_type(${raw}) <> 'VARCHAR' THEN ${raw} END`);
-    case 'list': {
-      const list = json ? `TRY_CAST(${raw} AS VARCHAR[])` : raw; // delimited lists are split already
-      return {
-        value: `CASE WHEN len(${list}) > 0 THEN ${list} END`,
-        ok: `(${raw} IS NULL OR ${list} IS NOT NULL)`,
-      };
-    }
-  }
+  /** false: always the staged load, even for a file the direct load could take (tests compare both). */
+  direct?: boolean;
 }
 
 /** json_transform structure for the JSON layout: nested objects, VARCHAR leaves (JSON for dynamic/list). */
@@ -198,34 +161,6 @@ function jsonStructure(fields: readonly SourceField[], absent: readonly (readonl
     node[path[path.length - 1]] = field.as === 'dynamic' || field.as === 'list' ? 'JSON' : 'VARCHAR';
   }
   return JSON.stringify(root);
-}
-
-function jsonPath(struct: string, path: readonly string[]): string {
-  let expr = struct;
-  for (const key of path) expr = `struct_extract(${expr}, ${sqlString(key)})`;
-  return expr;
-}
-
-function rawField(field: SourceField, plan: LoadPlan): string {
-  if (plan.layout.kind === 'json') return jsonPath('_j', field.at as readonly string[]);
-  if (plan.layout.kind === 'cef') return cefRawField(field, plan, plan.layout);
-  const { unset, empty, listSeparator, unescape } = plan.layout;
-  // the unset and empty markers are tested on the text as written (`\x2d` is a dash, not unset)
-  const decode = (text: string) => (unescape ? `tt_zeek_unescape(${text})` : text);
-  let value = `_p[${(field.at as number) + 1}]`;
-  if (unset !== undefined) value = `nullif(${value}, ${sqlString(unset)})`;
-  if (field.as === 'list') {
-    let split = `string_split(${value}, ${sqlString(listSeparator ?? ',')})`;
-    if (unescape) split = `list_transform(${split}, x -> ${decode('x')})`;
-    return empty === undefined
-      ? split
-      : `CASE WHEN ${value} = ${sqlString(empty)} THEN []::VARCHAR[] ELSE ${split} END`;
-  }
-  if (empty !== undefined) {
-    const blank = field.as === 'string' ? "''" : 'NULL';
-    return `CASE WHEN ${value} = ${sqlString(empty)} THEN ${blank} ELSE ${decode(value)} END`;
-  }
-  return decode(value);
 }
 
 function stageSql(path: string, plan: LoadPlan, options: LoadOptions): string {
@@ -376,6 +311,21 @@ export async function loadWithPlan(
   const byAddon =
     natives.length === 1 ? await loadCefNative(connection, natives[0], path, plan, options) : undefined;
   if (byAddon) return byAddon;
+  // a regular plain file goes straight from DuckDB's reader into its native table (direct.ts)
+  if (options.direct !== false && !options.gzip && !options.skipBytes) {
+    const direct = await loadDirect(connection, {
+      path,
+      plan,
+      natives,
+      fileId,
+      firstLine: options.firstLine ?? 1,
+      maxLineBytes: options.maxLineBytes,
+    });
+    if (direct) {
+      options.onPiece?.(direct.lines, statSync(path).size);
+      return direct;
+    }
+  }
   // one INSERT … SELECT from the stage per native table (a partitioned plan: per event type)
   const inserts = natives.map(({ part, name }) => {
     const names = part.fields.map((f) => quoteIdent(f.name));

@@ -191,6 +191,8 @@ export class Store {
       firstLine?: number;
       skipBytes?: number;
       onPiece?: (lines: number, bytesRead: number) => void;
+      /** false: never the direct load (bulk.ts LoadOptions). */
+      direct?: boolean;
     } = {},
   ): Promise<LoadResult> {
     const sourceName = options.sourceName ?? path;
@@ -208,6 +210,7 @@ export class Store {
       firstLine: options.firstLine,
       skipBytes: options.skipBytes,
       onPiece: options.onPiece,
+      direct: options.direct,
     });
     if (options.fileId === undefined) await this.completeFile(fileId, result);
     return result;

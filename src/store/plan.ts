@@ -153,6 +153,8 @@ export interface LoadResult {
   fileId: number;
   /** The native table the data lines went to (a partitioned plan: those that took rows, `, `-joined). */
   native: string;
+  /** Set when DuckDB's reader loaded the file straight into its native table (store/direct.ts). */
+  direct?: true;
 }
 
 /** A LoadResult with nothing read yet. */
