@@ -15,6 +15,7 @@ import { benchScale } from './scale.js';
 import { benchSuricata } from './suricata.js';
 import { benchAsim } from './asim.js';
 import { benchReport } from './report.js';
+import { benchHuntCosts } from './hunt-costs.js';
 import type { BenchResult } from './types.js';
 
 function print(result: BenchResult): void {
@@ -53,6 +54,13 @@ if (only === 'scale')
       events: Number(process.env.BENCH_SCALE_EVENTS ?? 3_000_000),
       formats: new Set((process.env.BENCH_SCALE_FORMATS ?? 'zeek,ndjson,cef').split(',')),
       big: process.env.BENCH_SCALE_BIG === '1',
+    }),
+  );
+if (only === 'hunt-costs')
+  print(
+    await benchHuntCosts({
+      events: Number(process.env.BENCH_HUNT_COST_EVENTS ?? 1_000_000),
+      formats: (process.env.BENCH_HUNT_COST_FORMATS ?? 'zeek,ndjson,cef').split(','),
     }),
   );
 if (only === 'suricata')

@@ -28,7 +28,7 @@ import {
 const root = resolve(import.meta.dirname, '..');
 const corpusDir = join(root, 'bench', '.corpus', 'scale');
 const START = 1779321600; // 2026-05-21T00:00:00Z
-const C2 = '176.65.139.7';
+export const C2 = '176.65.139.7';
 
 /** Writes `lines` generated lines (after `header`); cached by name. */
 function generate(name: string, header: string[], lines: number, make: LineMaker): Promise<string> {
@@ -41,7 +41,7 @@ const remote = (i: number) =>
 const local = (i: number) => `10.${(i >> 16) & 63}.${(i >> 8) & 255}.${i & 255}`;
 const remotePort = (i: number) => (i % 50_000 === 49_999 ? 3778 : [443, 80, 23, 7547, 53][i % 5]);
 
-function zeekConn(lines: number, name = `conn-${lines}.log`): Promise<string> {
+export function zeekConn(lines: number, name = `conn-${lines}.log`): Promise<string> {
   return generate(
     name,
     ZEEK_CONN_HEADER,
@@ -53,7 +53,7 @@ function zeekConn(lines: number, name = `conn-${lines}.log`): Promise<string> {
   );
 }
 
-function defenderNdjson(events: number): Promise<string> {
+export function defenderNdjson(events: number): Promise<string> {
   return generate(`DeviceNetworkEvents-${events}.ndjson`, [], events, (i) =>
     JSON.stringify({
       Timestamp: new Date((START + i / 100) * 1000).toISOString(),
@@ -71,7 +71,7 @@ function defenderNdjson(events: number): Promise<string> {
   );
 }
 
-function firewallCef(lines: number): Promise<string> {
+export function firewallCef(lines: number): Promise<string> {
   return generate(`edge-fw-${lines}.cef`, [], lines, (i) => {
     const t = new Date((START + i / 100) * 1000);
     const hms = t.toISOString().slice(11, 19);

@@ -6,7 +6,13 @@
  */
 import type { SchemaSet } from '../store/schema.js';
 import { parsers } from './parsers.js';
-import { NARROWED_COLUMN, parserViews, withParserTables } from './views.js';
+import {
+  NARROWED_COLUMN,
+  parserViews,
+  storedFields,
+  withParserTables,
+  type StoredParserTables,
+} from './views.js';
 
 export { NARROWED_COLUMN };
 import { WATCHLIST_FUNCTION, watchlistPrelude } from './watchlist.js';
@@ -36,6 +42,8 @@ export interface AsimOptions {
   watchlistsDir?: string;
   /** The CommonSecurityLog vendors the store holds: parsers leave out sources with no rows. */
   asimVendors?: SourcePresence;
+  /** Parser tables the run stored (views.ts `StoredParserTables`), read instead of the parsers' SQL. */
+  asimTables?: StoredParserTables;
 }
 
 function escapeRegExp(text: string): string {
@@ -122,14 +130,18 @@ function namedFields(text: string): Set<string> {
   return new Set(text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
 }
 
+/** The parser functions a query calls (not declared by itself, not a table's name). */
+function calledParsers(query: string, schemas: SchemaSet) {
+  return availableParsers(schemas).filter(
+    (fn) => mentions(query, fn.name) && !declaresItself(query, fn.name) && !schemas.has(fn.name),
+  );
+}
+
 export function asimPrelude(query: string, options: AsimOptions): AsimPrelude {
   const lines: string[] = [];
-  let used = false;
-  for (const fn of availableParsers(options.schemas)) {
-    if (!mentions(query, fn.name) || declaresItself(query, fn.name) || options.schemas.has(fn.name)) continue;
-    lines.push(fn.declare(passedParameters(query, fn.name)));
-    used = true;
-  }
+  const called = calledParsers(query, options.schemas);
+  const used = called.length > 0;
+  for (const fn of called) lines.push(fn.declare(passedParameters(query, fn.name)));
   const warnings: string[] = [];
   if (mentions(query, WATCHLIST_FUNCTION) && !declaresItself(query, WATCHLIST_FUNCTION)) {
     const watchlists = watchlistPrelude(query, options.watchlistsDir, options.schemas);
@@ -137,14 +149,35 @@ export function asimPrelude(query: string, options: AsimOptions): AsimPrelude {
     warnings.push(...watchlists.warnings);
   }
   const text = lines.map((l) => `${l}\n`).join('');
-  const fields =
+  const named =
     used && options.narrow && !READS_ANY_COLUMN.test(query) ? namedFields(text + query) : undefined;
-  fields?.add(NARROWED_COLUMN);
+  named?.add(NARROWED_COLUMN);
+  // the fields of a copy the run stored, when it holds the query's: every hunt of the run then binds
+  // the same tables (the binder's state and the parser's SQL are built once, not once per hunt)
+  const fields =
+    named &&
+    storedFields(options.schemas, options.asimTables, [...new Set(called.map((fn) => fn.table))], named);
   return {
     text,
     warnings,
     schemas: used ? withParserTables(options.schemas, fields) : options.schemas,
-    views: used ? parserViews(options.schemas, fields, options.asimVendors) : undefined,
+    views: used ? parserViews(options.schemas, fields, options.asimVendors, options.asimTables) : undefined,
     narrowed: fields !== undefined,
+  };
+}
+
+/**
+ * The parser tables a query reads (through the parsers it calls) and the fields it may name there;
+ * fields undefined when the query may read any (see `READS_ANY_COLUMN`).
+ */
+export function parserTablesRead(
+  query: string,
+  schemas: SchemaSet,
+): { tables: string[]; fields: Set<string> | undefined } {
+  const called = calledParsers(query, schemas);
+  const text = called.map((fn) => `${fn.declare(passedParameters(query, fn.name))}\n`).join('');
+  return {
+    tables: [...new Set(called.map((fn) => fn.table))],
+    fields: READS_ANY_COLUMN.test(query) ? undefined : namedFields(text + query),
   };
 }

@@ -3,7 +3,7 @@
  * and their SQL, compiled from their KQL once per process. Values are inlined as SQL literals (the SQL
  * is pasted into other queries as a CTE, with their own parameters) and the inner CTEs renamed apart.
  */
-import { compileWithoutPreludes } from '../kql/compile.js';
+import { compileWithoutPreludes, type StoredParserTables } from '../kql/compile.js';
 import { SOURCE_COLUMN, type SchemaSet, type TableSchema } from '../store/schema.js';
 import { rawIdent } from '../kql/sql.js';
 import { dialect } from '../kql/dialect.js';
@@ -96,17 +96,66 @@ export function parserTableSql(
   });
 }
 
+export type { StoredParserTables };
+
+/** The stored copy holds every field of `table` the query may read. */
+function holds(
+  copy: { fields: ReadonlySet<string> },
+  table: ParserTable,
+  fields: ReadonlySet<string>,
+): boolean {
+  return tableFields(table, fields).every((f) => f.name === NARROWED_COLUMN || copy.fields.has(f.name));
+}
+
+/**
+ * The field set to narrow a query's parser tables to: the stored copies' (one set shared by them all)
+ * when they hold what the query names, else the query's own `fields`.
+ */
+export function storedFields(
+  base: SchemaSet,
+  stored: StoredParserTables | undefined,
+  tables: readonly string[],
+  fields: ReadonlySet<string>,
+): ReadonlySet<string> {
+  if (!stored || tables.length === 0) return fields;
+  const byName = parsers(base).tables;
+  const copies = tables.map((t) => stored.get(t));
+  const first = copies[0];
+  if (!first || copies.some((c) => c?.fields !== first.fields)) return fields;
+  return tables.every((t, i) => byName.has(t) && holds(copies[i]!, byName.get(t)!, fields))
+    ? first.fields
+    : fields;
+}
+
+/** The SELECT of a narrowed parser table from its stored copy; undefined when a field is not stored. */
+function storedTableSql(
+  table: ParserTable,
+  fields: ReadonlySet<string> | undefined,
+  stored: StoredParserTables | undefined,
+): string | undefined {
+  const copy = stored?.get(table.name);
+  if (!copy || !fields || !holds(copy, table, fields)) return undefined;
+  const list = tableFields(table, fields).map((f) =>
+    f.name === NARROWED_COLUMN ? `CAST(NULL AS BOOLEAN) AS ${rawIdent(f.name)}` : rawIdent(f.name),
+  );
+  return `SELECT ${list.join(', ')}, ${rawIdent(SOURCE_COLUMN)} FROM ${copy.relation}`;
+}
+
 /**
  * The parser tables a compilation may read: name → its SQL (narrowed to `fields`, over the sources
- * `vendors` allows), compiled on first use.
+ * `vendors` allows), compiled on first use; a stored copy that holds the fields is read instead.
  */
 export function parserViews(
   base: SchemaSet,
   fields?: ReadonlySet<string>,
   vendors?: SourcePresence,
+  stored?: StoredParserTables,
 ): Map<string, () => string> {
   const views = new Map<string, () => string>();
   for (const table of parsers(base).tables.values())
-    views.set(table.name, () => parserTableSql(base, table, fields, vendors));
+    views.set(
+      table.name,
+      () => storedTableSql(table, fields, stored) ?? parserTableSql(base, table, fields, vendors),
+    );
   return views;
 }

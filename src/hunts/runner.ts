@@ -19,6 +19,7 @@ import { queryLookbackMs } from './lookback.js';
 import { labelResearchScanners } from './research-scanners.js';
 import { parsers } from '../asim/parsers.js';
 import { asimVendors } from '../asim/presence.js';
+import { RunParsers } from './run-parsers.js';
 import { clearWindow, dataTimeRange, narrowToWindow, occupiedTiles, type TimeWindow } from './window.js';
 
 /** More replays than this (an `ago(1m)` hunt over months of logs) are cut to the most recent ones. */
@@ -38,6 +39,8 @@ export interface RunOptions {
   intelLists?: { skipIds: readonly string[] };
   /** Sentinel watchlist exports for `_GetWatchlist('alias')`: DIR/alias.csv. */
   watchlistsDir?: string;
+  /** Store the ASIM parser tables several hunts read once per run (default true; run-parsers.ts). */
+  shareParserTables?: boolean;
 }
 
 export interface HuntRun {
@@ -50,6 +53,9 @@ export interface HuntRun {
   replays: number;
   clock: string | null;
   ms: number;
+  /** CPU time of the process while the hunt ran (DuckDB's threads included), and of its coverage counts. */
+  cpuMs: number;
+  coverageMs: number;
   error?: string;
   /** The tables the hunt needs (its requiredDataConnectors) and the rows each held in the run's window. */
   coverage: TableCoverage[];
@@ -66,7 +72,7 @@ export interface TableCoverage {
 async function countTable(
   store: Store,
   table: string,
-  vendors: ReadonlySet<string> | undefined,
+  ctx: RunContext,
 ): Promise<Omit<TableCoverage, 'table'>> {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) return { rows: null };
   try {
@@ -74,10 +80,13 @@ async function countTable(
     if (!parsers(store.schemas).functions.has(table))
       return { rows: Number((await runKql(store, `${table} | count`)).rows[0]?.Count ?? 0) };
     const bySource = await runKql(store, `${table} | summarize Rows = count() by EventProduct`, {
-      asimVendors: vendors,
+      asimVendors: ctx.vendors,
+      asimTables: ctx.parsers.current(ctx.window),
     });
+    // by name: the groups come in no fixed order
     const sources: Record<string, number> = {};
-    for (const row of bySource.rows) sources[String(row.EventProduct ?? '')] = Number(row.Rows);
+    const byName = bySource.rows.map((row) => [String(row.EventProduct ?? ''), Number(row.Rows)] as const);
+    for (const [name, rows] of byName.sort(([a], [b]) => a.localeCompare(b))) sources[name] = rows;
     return { rows: Object.values(sources).reduce((sum, n) => sum + n, 0), sources };
   } catch {
     return { rows: null };
@@ -89,7 +98,7 @@ async function tableCoverage(store: Store, tables: string[], ctx: RunContext) {
   const cache = ctx.counts;
   const coverage: TableCoverage[] = [];
   for (const table of tables) {
-    if (!cache.has(table)) cache.set(table, await countTable(store, table, ctx.vendors));
+    if (!cache.has(table)) cache.set(table, await countTable(store, table, ctx));
     coverage.push({ table, ...cache.get(table)! });
   }
   return coverage;
@@ -100,6 +109,8 @@ interface RunContext extends RunOptions {
   counts: Map<string, Omit<TableCoverage, 'table'>>;
   /** The CommonSecurityLog vendors in the store, asked once (the ASIM parsers skip absent sources). */
   vendors: ReadonlySet<string> | undefined;
+  /** The ASIM parser tables several hunts read, stored once (run-parsers.ts). */
+  parsers: RunParsers;
   intelNow: Date;
   window: TimeWindow;
   end: Date;
@@ -135,8 +146,11 @@ async function execute(
   const rows: Row[] = [];
   try {
     for (const clock of clocks) {
-      if (narrow) await narrowToWindow(store, { since: ctx.window.since, until: clock });
-      const options = { now: clock, watchlistsDir: ctx.watchlistsDir, asimVendors: ctx.vendors };
+      const window = narrow ? { since: ctx.window.since, until: clock } : ctx.window;
+      if (narrow) await narrowToWindow(store, window);
+      // a hunt replayed over many tiles reads the parsers' SQL: one stored copy per tile would cost more
+      const asimTables = clocks.length === 1 ? await ctx.parsers.tables(window) : undefined;
+      const options = { now: clock, watchlistsDir: ctx.watchlistsDir, asimVendors: ctx.vendors, asimTables };
       for (const row of (await runKql(store, query, options)).rows) {
         const key = rowKey(row);
         if (seen.has(key)) continue;
@@ -153,9 +167,21 @@ async function execute(
   return { rows, replays: clocks.length, clock: clocks[0] ?? null };
 }
 
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
 export async function runHunt(store: Store, hunt: Hunt, ctx: RunContext): Promise<HuntRun> {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const coverage = await tableCoverage(store, hunt.requiredTables, ctx);
+  const coverageMs = performance.now() - started;
+  const timing = () => ({
+    ms: performance.now() - started,
+    cpuMs: cpuMsSince(cpu),
+    coverageMs,
+  });
   const base = {
     huntId: hunt.key,
     title: hunt.name,
@@ -196,7 +222,7 @@ export async function runHunt(store: Store, hunt: Hunt, ctx: RunContext): Promis
       suppressed: suppressedFindings,
       replays,
       clock: clock?.toISOString() ?? null,
-      ms: performance.now() - started,
+      ...timing(),
       error: applicable.errors.length ? applicable.errors.join('; ') : undefined,
       coverage,
     };
@@ -208,7 +234,7 @@ export async function runHunt(store: Store, hunt: Hunt, ctx: RunContext): Promis
       suppressed: [],
       replays: 0,
       clock: null,
-      ms: performance.now() - started,
+      ...timing(),
       error: `${hunt.file}: ${(err as Error).message}`,
       coverage,
     };
@@ -226,10 +252,15 @@ export async function runHunts(store: Store, hunts: Hunt[], options: RunOptions 
     // that was active then still matches (a bundled or --intel feed ages out of live hunting, not of replay)
     const intelNow = options.intelNow ?? options.now ?? end;
     const vendors = await asimVendors(store);
-    const ctx: RunContext = { ...options, intelNow, window, end, counts: new Map(), vendors };
-    const runs: HuntRun[] = [];
-    for (const hunt of hunts) runs.push(await runHunt(store, hunt, ctx));
-    return runs;
+    const parsers = new RunParsers(store, options.shareParserTables === false ? [] : hunts, vendors);
+    const ctx: RunContext = { ...options, intelNow, window, end, counts: new Map(), vendors, parsers };
+    try {
+      const runs: HuntRun[] = [];
+      for (const hunt of hunts) runs.push(await runHunt(store, hunt, ctx));
+      return runs;
+    } finally {
+      await parsers.release();
+    }
   } finally {
     await restore();
   }

@@ -22,6 +22,13 @@ import { hiddenColumns } from './relation.js';
 import { EXPRESSIONS } from './expr.js';
 import { GRAPH_OPERATORS, graphOperator } from './graph/index.js';
 
+/**
+ * ASIM parser tables a hunt run stored once (src/hunts/run-parsers.ts): parser table name → the stored
+ * relation and the fields it holds (`_Source` always). A query whose fields it holds reads it instead of
+ * the parser's SQL over the Sentinel views (src/asim/views.ts).
+ */
+export type StoredParserTables = ReadonlyMap<string, { relation: string; fields: ReadonlySet<string> }>;
+
 export interface CompileOptions {
   schemas: SchemaSet;
   now: Date;
@@ -37,6 +44,8 @@ export interface CompileOptions {
   views?: ReadonlyMap<string, () => string>;
   /** The CommonSecurityLog vendors the store holds (ASIM parsers leave out absent sources). */
   asimVendors?: ReadonlySet<string>;
+  /** ASIM parser tables a hunt run stored once. */
+  asimTables?: StoredParserTables;
 }
 
 export interface CompiledQuery {

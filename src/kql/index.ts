@@ -7,6 +7,7 @@ import type { Store } from '../store/db.js';
 import { compileKql } from './compile-query.js';
 import { kqlError, NeedsData, runtimeRefusal } from './errors.js';
 import { bagKeyType, type BagKey } from './op-evaluate.js';
+import type { CompileOptions } from './compile.js';
 
 export { compileKql } from './compile-query.js';
 export type { CompileOptions, CompiledQuery } from './compile.js';
@@ -66,6 +67,8 @@ export interface RunOptions {
   keepSource?: boolean;
   /** The CommonSecurityLog vendors the store holds (`asimVendors(store)`): ASIM parsers skip the rest. */
   asimVendors?: ReadonlySet<string>;
+  /** ASIM parser tables a hunt run stored once (asim/views.ts `StoredParserTables`). */
+  asimTables?: CompileOptions['asimTables'];
 }
 
 /** The compiled SELECT with datetime columns turned into full-precision ISO text (by position). */
@@ -104,6 +107,7 @@ async function compileWithData(store: Store, query: string, options: RunOptions)
         watchlistsDir: options.watchlistsDir,
         keepSource: options.keepSource,
         asimVendors: options.asimVendors,
+        asimTables: options.asimTables,
         bagKeys,
       });
     } catch (e) {
