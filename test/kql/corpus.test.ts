@@ -11,7 +11,7 @@ import { runCorpus, totals } from '../../bench/corpus/runner.js';
 
 const DIR = join(packageRoot, '..', 'shared', 'data', 'kql');
 /** Raise this when more of the corpus runs; it may never go down. */
-const RAN_AT_LEAST = 98;
+const RAN_AT_LEAST = 99;
 
 describe.skipIf(!existsSync(DIR))(`KQL corpus (${DIR})`, () => {
   it('runs at least as many queries as before, and broken ones fail with Kusto diagnostics', async () => {

@@ -58,12 +58,15 @@ describe('evaluate ipv4_lookup', () => {
       ['10.9.0.1', 'wide'],
       ['192.168.1.1', 'host'],
     ]);
-    expect((await run(q(', true'))).rows.map((r) => [r.ip, r.tag])).toEqual([
+    const all = [
       ['10.0.0.7', 'narrow'],
       ['10.9.0.1', 'wide'],
       ['192.168.1.1', 'host'],
       ['8.8.8.8', ''],
-    ]);
+    ];
+    expect((await run(q(', true'))).rows.map((r) => [r.ip, r.tag])).toEqual(all);
+    // the flag given by name, as hunts write it
+    expect((await run(q(', return_unmatched = true'))).rows.map((r) => [r.ip, r.tag])).toEqual(all);
   });
 });
 

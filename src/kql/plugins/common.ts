@@ -35,7 +35,9 @@ export function constNumber(node: KNode | undefined, call: KNode, c: Compiler, w
 /** A bool argument given as a constant (default when absent). */
 export function constBool(node: KNode | undefined, fallback: boolean, c: Compiler, what: string): boolean {
   if (!node) return fallback;
-  const k = c.expr.constant(node, c);
+  // given by name (`return_unmatched = true`) or by position
+  const value = node.kind === 'SimpleNamedExpression' ? (node.node('Expression') ?? node) : node;
+  const k = c.expr.constant(value, c);
   if (typeof k?.value !== 'boolean') return c.fail(node, `${what} that is not a constant bool`);
   return k.value;
 }
