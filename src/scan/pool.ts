@@ -30,8 +30,11 @@ export interface PoolOutput {
  * Jobs handed to a worker ahead of time: enough small files that it never waits on a message round
  * trip (on a loaded machine every wake-up costs milliseconds), but at most WINDOW_BYTES of files besides
  * the one it starts with, so two large files never queue on one worker while the other has nothing.
+ * 128 with the worker's FLUSH_JOBS 64 (was 32 and 16): a quarter of the messages, ~0.03 ms less CPU
+ * per small file for the two processes together (2,000 files of 64 bytes, one worker, 6 alternating
+ * runs each at load ~10.5: calling process 0.25 → 0.22 s, worker 0.33 → 0.30 s).
  */
-const WINDOW = 32;
+const WINDOW = 128;
 const WINDOW_BYTES = 4 * 1024 * 1024;
 
 /** A job's weight for the window: its size in bytes (a process's memory counts as a full window). */

@@ -65,7 +65,7 @@ function processPort(): Port {
  * Flush finished jobs' outputs when this many wait, or the oldest waited this long, or no job is
  * queued: the pool refills the worker's window from them, so they must not wait for long.
  */
-const FLUSH_JOBS = 16;
+const FLUSH_JOBS = 64; // half the pool's WINDOW: the refill arrives while 64 jobs are still queued
 const FLUSH_MS = 20;
 
 /**
