@@ -4,7 +4,8 @@
  * time on a shared machine. Each design ingests FILE into a fresh in-memory store (`ingestFile`, the
  * CLI's path): the native tokenizer (store/cef-native.ts), the SQL plan (TELLTALE_CEF_LOADER=sql), and
  * DuckDB's own reference (raw lines into a table with one regexp, as bench/scale.ts), `runs` times each,
- * interleaved. Prints one line per run: design, wall s, CPU s, lines per CPU-second.
+ * interleaved (BENCH_CEF_DESIGNS=native,sql,reference picks some). Prints one line per run: design,
+ * wall s, CPU s, lines per CPU-second, lines per second.
  */
 import { Store } from '../src/store/db.js';
 import { setCefSchema } from '../src/telemetry/cef.js';
@@ -54,8 +55,9 @@ async function reference(): Promise<number> {
   }
 }
 
+const designs = new Set((process.env.BENCH_CEF_DESIGNS ?? 'native,sql,reference').split(','));
 for (let i = 0; i < runs; i++) {
-  await timed('native', () => ingest('native'));
-  await timed('sql', () => ingest('sql'));
-  await timed('reference', reference);
+  if (designs.has('native')) await timed('native', () => ingest('native'));
+  if (designs.has('sql')) await timed('sql', () => ingest('sql'));
+  if (designs.has('reference')) await timed('reference', reference);
 }

@@ -49,6 +49,8 @@ function cefFile(lines: number): string {
   return `${out.join('\n')}`; // the last line without a newline
 }
 
+if (!cefAddon()) console.warn('[skip] the telltale-cef addon did not build or load: CEF runs the SQL plan');
+
 const stores: Store[] = [];
 afterEach(() => {
   for (const s of stores.splice(0)) s.close();

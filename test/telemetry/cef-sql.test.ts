@@ -94,7 +94,7 @@ describe('CEF fast path', () => {
     probe.close();
     // the plain lines are read by DuckDB, the odd ones by parseCefLine
     expect(bySql).toEqual(SQL_READS);
-  });
+  }, 180_000); // 35 files, each loaded twice: a minute on a loaded machine
 });
 
 describe('CEF fast path with several templates in one file', () => {

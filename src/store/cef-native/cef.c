@@ -21,6 +21,8 @@
  *   [6] next start, [7] status (0 ok, 1 invalid UTF-8, 2 line too long).
  */
 #define NAPI_VERSION 8
+#define _GNU_SOURCE
+#include <locale.h>
 #include <math.h>
 #include <node_api.h>
 #include <stdint.h>
@@ -235,12 +237,15 @@ static int real_shape(slice_t s) {
   return i == s.n;
 }
 
+/* Numbers are read in the C locale whatever the process's (a `,` decimal point would cut `1.5`). */
+static locale_t c_numeric;
+
 static double to_double(slice_t s) {
   char tmp[128];
   size_t n = s.n < sizeof tmp - 1 ? s.n : sizeof tmp - 1;
   memcpy(tmp, s.p, n);
   tmp[n] = 0;
-  return strtod(tmp, NULL);
+  return strtod_l(tmp, NULL, c_numeric);
 }
 
 /* \d{1,17}(\.\d{1,9})? as epoch s / ms / µs (bulk.ts tt_epoch_time); 0 when NULL. */
@@ -528,7 +533,8 @@ static uint8_t *buffer_data(napi_env env, napi_value v, size_t *len) {
   size_t off, n;
   if (napi_get_typedarray_info(env, v, &type, &n, &data, &ab, &off) != napi_ok) return NULL;
   *len = n * (type == napi_float64_array ? 8 : type == napi_int32_array ? 4 : 1);
-  return data;
+  static uint8_t none; /* an empty array may have no data pointer (a plan without templates) */
+  return data ? data : &none;
 }
 
 /* A copy of a typed array's bytes (the parser outlives the caller's arrays). */
@@ -670,6 +676,7 @@ static napi_value parse(napi_env env, napi_callback_info info) {
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_value fn;
+  if (!c_numeric) c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
   napi_create_function(env, "parser", NAPI_AUTO_LENGTH, create_parser, NULL, &fn);
   napi_set_named_property(env, exports, "parser", fn);
   napi_create_function(env, "parse", NAPI_AUTO_LENGTH, parse, NULL, &fn);
