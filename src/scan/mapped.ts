@@ -6,7 +6,7 @@
  * file truncated while mapped raises SIGBUS, which the pool survives as a lost worker, not as a lost run.
  * The same addon maps a worker's progress file shared and writable (see ProgressFileWriter).
  */
-import { createRequire } from 'node:module';
+import { optionalAddon } from '../util/optional-addon.js';
 
 export type MapFile = (fd: number, size: number) => Buffer;
 
@@ -16,18 +16,7 @@ interface MmapAddon {
   share: MapFile;
 }
 
-let loaded: MmapAddon | null | undefined;
-
-function addon(): MmapAddon | undefined {
-  if (loaded === undefined) {
-    try {
-      loaded = createRequire(import.meta.url)('telltale-mmap') as MmapAddon;
-    } catch {
-      loaded = null;
-    }
-  }
-  return loaded ?? undefined;
-}
+const addon = optionalAddon<MmapAddon>('telltale-mmap');
 
 /** The addon's map function, or undefined where it did not build or load (then files are read). */
 export function loadMapFile(): MapFile | undefined {

@@ -12,7 +12,6 @@
  * caller then reads the file the slow way, as when DuckDB refuses a file.
  */
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import duckdb from '@duckdb/node-bindings';
 import {
   BIGINT,
@@ -25,6 +24,7 @@ import {
   type DuckDBConnection,
   type DuckDBType,
 } from '@duckdb/node-api';
+import { optionalAddon } from '../util/optional-addon.js';
 import { fileChunks } from './chunks.js';
 import { forgetRows, type NativeTable } from './native.js';
 import {
@@ -64,19 +64,11 @@ const BATCH = 2048;
 const MAX_READERS = 4096;
 const PIECE_BYTES = 32 * 1024 * 1024;
 
-let loaded: CefAddon | null | undefined;
+const loadAddon = optionalAddon<CefAddon>('telltale-cef');
 
 /** The addon, or undefined where it did not build or load (or `TELLTALE_CEF_LOADER=sql` asks for SQL). */
 export function cefAddon(): CefAddon | undefined {
-  if (process.env.TELLTALE_CEF_LOADER === 'sql') return undefined;
-  if (loaded === undefined) {
-    try {
-      loaded = createRequire(import.meta.url)('telltale-cef') as CefAddon;
-    } catch {
-      loaded = null;
-    }
-  }
-  return loaded ?? undefined;
+  return process.env.TELLTALE_CEF_LOADER === 'sql' ? undefined : loadAddon();
 }
 
 const SOURCE = { header: 0, host: 1, time: 2, key: 3, extras: 4 } as const;
