@@ -4,7 +4,8 @@
  * line tests, same typed shapes, so the same lines go to the JavaScript reader) and writes the data lines
  * straight into DuckDB's vector layouts; each batch of 2,048 rows is copied into a data chunk and appended
  * to the native table, with no SQL string function per value (the SQL path cost ~0.1 CPU-s per column
- * per 300k lines). Where the addon did not build or load, bulk.ts runs the SQL plan.
+ * per 300k lines). The cut of a batch runs on a libuv worker thread while this thread appends the one
+ * before, so the two cores share the load. Where the addon did not build or load, bulk.ts runs the SQL plan.
  *
  * The file is read into one reused buffer a piece at a time (whole lines); the chunk's strings point into
  * it (and into an arena for AdditionalExtensions), so each piece is flushed, in its own transaction,
@@ -46,6 +47,7 @@ interface CefAddon {
     extras: Uint8Array,
     year: number,
   ): unknown;
+  /** Cuts the next batch on a libuv worker thread; the arrays are the caller's again when it settles. */
   parse(
     parser: unknown,
     buf: Uint8Array,
@@ -56,7 +58,7 @@ interface CefAddon {
     arena: Uint8Array,
     readers: Float64Array,
     state: Float64Array,
-  ): void;
+  ): Promise<void>;
 }
 
 /** Rows per batch and reader lines per call: the addon's BATCH and MAX_READERS. */
@@ -187,9 +189,22 @@ interface Batch {
   state: Float64Array;
 }
 
+function newBatch(fields: number, maxLineBytes: number): Batch {
+  return {
+    cols: Buffer.alloc((fields + 1) * BATCH * 16),
+    validity: Buffer.alloc((fields + 1) * (BATCH / 8)),
+    // AdditionalExtensions of one batch (a line's take at most its length)
+    arena: Buffer.alloc(Math.max(4 * 1024 * 1024, maxLineBytes + 2)),
+    readers: new Float64Array(MAX_READERS * 3),
+    state: new Float64Array(8),
+  };
+}
+
 /**
  * Runs a CEF plan through the addon into its native table. Returns undefined (nothing done) where the
- * addon is missing or the plan is not one it runs.
+ * addon is missing or the plan is not one it runs. Two batches alternate: while the addon cuts the next
+ * one on a worker thread, this thread appends the last one (DuckDB's appender is the longer of the two),
+ * so the load uses two cores.
  */
 export async function loadCefNative(
   connection: DuckDBConnection,
@@ -212,22 +227,14 @@ export async function loadCefNative(
   const parser = parserFor(addon, plan, plan.layout);
   const fields = plan.fields.map((f) => CONVERSION[f.as]!);
   const nf = fields.length;
-  const batch: Batch = {
-    cols: Buffer.alloc((nf + 1) * BATCH * 16),
-    validity: Buffer.alloc((nf + 1) * (BATCH / 8)),
-    // AdditionalExtensions of one batch (a line's take at most its length)
-    arena: Buffer.alloc(Math.max(4 * 1024 * 1024, options.maxLineBytes + 2)),
-    readers: new Float64Array(MAX_READERS * 3),
-    state: new Float64Array(8),
-  };
+  const batches = [newBatch(nf, options.maxLineBytes), newBatch(nf, options.maxLineBytes)];
   const chunk = DuckDBDataChunk.create([...fields.map((f) => f.type), INTEGER, BIGINT]);
   const vectors = Array.from({ length: nf + 2 }, (_, i) => duckdb.data_chunk_get_vector(chunk.chunk, i));
   const fileIds = new Int32Array(BATCH).fill(options.fileId);
   duckdb.copy_data_to_vector(vectors[nf], 0, fileIds.buffer, 0, fileIds.byteLength);
   const result = emptyLoadResult(options.fileId, native.name);
   /** Copies the batch into the chunk's vectors (DuckDB's layouts already) and appends it. */
-  const append = (appender: DuckDBAppender, rows: number) => {
-    const { cols, validity } = batch;
+  const append = (appender: DuckDBAppender, { cols, validity }: Batch, rows: number) => {
     const words = Math.ceil(rows / 64) * 8;
     for (let c = 0; c <= nf; c++) {
       const vector = vectors[c < nf ? c : nf + 1];
@@ -247,9 +254,18 @@ export async function loadCefNative(
     // the appender copies the strings (they point into the piece and the arena, both reused)
     appender.appendDataChunk(chunk);
   };
+  /** Starts the cut of the batch at `start` of the piece, from line number `first`. */
+  const parse = (batch: Batch, buffer: Buffer, start: number, end: number, first: number) => {
+    batch.state[0] = first;
+    batch.state[1] = options.maxLineBytes;
+    batch.state[5] = 0;
+    const { cols, validity, arena, readers, state } = batch;
+    return addon.parse(parser, buffer, start, end, cols, validity, arena, readers, state);
+  };
   let line = options.firstLine ?? 1;
   let appender: DuckDBAppender | undefined;
   let uncommitted = 0;
+  let inFlight: Promise<void> | undefined;
   const commit = async () => {
     appender?.closeSync();
     appender = undefined;
@@ -257,30 +273,22 @@ export async function loadCefNative(
   };
   try {
     for await (const piece of pieces(path, options)) {
-      let start = 0;
-      while (start < piece.end) {
+      // the piece's buffer is reused for the next piece: every batch of this one is appended first
+      let turn = 0;
+      inFlight = piece.end > 0 ? parse(batches[0], piece.buffer, 0, piece.end, line) : undefined;
+      while (inFlight) {
+        await inFlight;
+        inFlight = undefined;
+        const batch = batches[turn];
         const { state, readers } = batch;
-        state[0] = line;
-        state[1] = options.maxLineBytes;
-        state[5] = 0;
-        addon.parse(
-          parser,
-          piece.buffer,
-          start,
-          piece.end,
-          batch.cols,
-          batch.validity,
-          batch.arena,
-          readers,
-          state,
-        );
         if (state[7] !== 0) {
           const why = state[7] === 1 ? 'invalid UTF-8' : `a line longer than ${options.maxLineBytes} bytes`;
           throw new Error(`${path}:${state[0]}: ${why}`);
         }
         result.lines += state[0] - line;
         line = state[0];
-        start = state[6];
+        turn = 1 - turn;
+        if (state[6] < piece.end) inFlight = parse(batches[turn], piece.buffer, state[6], piece.end, line);
         if (state[3] > 0) result.ignored[BLANK_REASON] = (result.ignored[BLANK_REASON] ?? 0) + state[3];
         for (let r = 0; r < state[4]; r++) {
           const text = piece.buffer.toString('utf8', readers[r * 3 + 1], readers[r * 3 + 2]);
@@ -292,7 +300,7 @@ export async function loadCefNative(
           await connection.run('BEGIN TRANSACTION');
           appender = await connection.createAppender(native.name);
         }
-        append(appender, rows);
+        append(appender, batch, rows);
         result.ingested += rows;
         uncommitted += rows;
       }
@@ -304,6 +312,7 @@ export async function loadCefNative(
     }
     if (appender) await commit();
   } catch (err) {
+    await inFlight; // the addon writes into the batches until it settles
     if (appender) await connection.run('ROLLBACK').catch(() => undefined);
     await forgetRows(connection, options.fileId, [native.name]);
     throw err;

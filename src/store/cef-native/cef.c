@@ -15,7 +15,8 @@
  *   spec: per field [source, conversion, header index]; keyIndex: per field and template the index of
  *   its key in the template (-1: none); extras: per template and key, 1 if `*` (AdditionalExtensions)
  *   takes the pair.
- * parse(parser, buf, start, end, cols, validity, arena, readers, state: Float64Array) -> nothing; state:
+ * parse(parser, buf, start, end, cols, validity, arena, readers, state: Float64Array) -> Promise (the cut
+ *   runs on a libuv worker thread; the arrays are the caller's again when it settles); state:
  *   in: [0] line number of the first line, [1] max line bytes, [5] arena offset;
  *   out: [0] next line number, [2] rows, [3] blank lines, [4] reader lines, [5] arena offset,
  *   [6] next start, [7] status (0 ok, 1 invalid UTF-8, 2 line too long).
@@ -596,36 +597,30 @@ static napi_value create_parser(napi_env env, napi_callback_info info) {
   return external;
 }
 
-static napi_value parse(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
-  napi_value argv[9];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 9)
-    return fail(env, "parse(parser, buf, start, end, cols, validity, arena, readers, state)");
-  parser_t *ps;
-  if (napi_get_value_external(env, argv[0], (void **)&ps) != napi_ok) return fail(env, "parse: not a parser");
-  size_t buf_len = 0, cols_len = 0, val_len = 0, arena_len = 0, readers_len = 0, state_len = 0;
-  const uint8_t *buf = buffer_data(env, argv[1], &buf_len);
-  int64_t start, end;
-  napi_get_value_int64(env, argv[2], &start);
-  napi_get_value_int64(env, argv[3], &end);
-  uint8_t *cols = buffer_data(env, argv[4], &cols_len);
-  uint8_t *validity = buffer_data(env, argv[5], &val_len);
-  uint8_t *arena = buffer_data(env, argv[6], &arena_len);
-  double *readers = (double *)buffer_data(env, argv[7], &readers_len);
-  double *state = (double *)buffer_data(env, argv[8], &state_len);
-  size_t ncols = (size_t)ps->nfields + 1; /* + _line */
-  if (!buf || !cols || !validity || !arena || !readers || !state || state_len < 8 * 8 || start < 0 ||
-      (size_t)end > buf_len || start > end || cols_len < ncols * BATCH * 16 || val_len < ncols * BATCH / 8 ||
-      readers_len < MAX_READERS * 3 * 8)
-    return fail(env, "parse: buffers too small or range outside the buffer");
+/* One call's work: the lines of buf[start, end) cut into cols/validity/arena/readers, counts into state
+ * (the layout in the header comment). Runs on a libuv worker thread: it touches no JavaScript value. */
+typedef struct {
+  const parser_t *ps;
+  const uint8_t *buf;
+  size_t start, end;
+  uint8_t *cols, *validity, *arena;
+  size_t arena_len;
+  double *readers, *state;
+} range_t;
+
+static void parse_range(const range_t *r) {
+  const parser_t *ps = r->ps;
+  const uint8_t *buf = r->buf;
+  uint8_t *cols = r->cols, *validity = r->validity;
+  double *readers = r->readers, *state = r->state;
   int64_t line = (int64_t)state[0];
   size_t max_line = (size_t)state[1];
   size_t arena_off = (size_t)state[5];
   int rows = 0, blanks = 0, nreaders = 0, status = 0;
-  size_t pos = (size_t)start;
-  while (pos < (size_t)end && rows < BATCH && nreaders < MAX_READERS) {
-    const uint8_t *nl = memchr(buf + pos, '\n', (size_t)end - pos);
-    size_t le = nl ? (size_t)(nl - buf) : (size_t)end;
+  size_t pos = r->start;
+  while (pos < r->end && rows < BATCH && nreaders < MAX_READERS) {
+    const uint8_t *nl = memchr(buf + pos, '\n', r->end - pos);
+    size_t le = nl ? (size_t)(nl - buf) : r->end;
     size_t next = nl ? le + 1 : le;
     size_t n = le - pos;
     if (n > 0 && buf[pos + n - 1] == '\r') n--;
@@ -634,7 +629,7 @@ static napi_value parse(napi_env env, napi_callback_info info) {
       break;
     }
     /* the extras of a line take at most its length */
-    if (arena_off + n + 1 > arena_len) break;
+    if (arena_off + n + 1 > r->arena_len) break;
     const uint8_t *p = buf + pos;
     int blank = n == 0;
     if (!blank && p[0] == ' ') {
@@ -644,12 +639,12 @@ static napi_value parse(napi_env env, napi_callback_info info) {
     if (blank) {
       blanks++;
     } else {
-      int r = parse_line(ps, p, n, rows, cols, validity, arena, &arena_off);
-      if (r < 0) {
+      int k = parse_line(ps, p, n, rows, cols, validity, r->arena, &arena_off);
+      if (k < 0) {
         status = 1;
         break;
       }
-      if (r == 1) {
+      if (k == 1) {
         int64_t *line_cell = (int64_t *)CELL(cols, ps->nfields, rows);
         *line_cell = line;
         set_valid(validity, ps->nfields, rows, 1);
@@ -671,7 +666,77 @@ static napi_value parse(napi_env env, napi_callback_info info) {
   state[5] = (double)arena_off;
   state[6] = (double)pos;
   state[7] = status;
-  return NULL;
+}
+
+/* A parse in flight: the range, the promise, and references that keep the caller's arrays alive. */
+#define PARSE_ARGS 9
+typedef struct {
+  range_t range;
+  napi_async_work work;
+  napi_deferred deferred;
+  napi_ref refs[PARSE_ARGS];
+} job_t;
+
+static void job_execute(napi_env env, void *data) {
+  (void)env;
+  parse_range(&((job_t *)data)->range);
+}
+
+static void job_complete(napi_env env, napi_status status, void *data) {
+  job_t *job = data;
+  for (int i = 0; i < PARSE_ARGS; i++)
+    if (job->refs[i]) napi_delete_reference(env, job->refs[i]);
+  napi_value undefined;
+  napi_get_undefined(env, &undefined);
+  if (status == napi_ok) {
+    napi_resolve_deferred(env, job->deferred, undefined);
+  } else {
+    napi_value message, error;
+    napi_create_string_utf8(env, "parse: cancelled", NAPI_AUTO_LENGTH, &message);
+    napi_create_error(env, NULL, message, &error);
+    napi_reject_deferred(env, job->deferred, error);
+  }
+  napi_delete_async_work(env, job->work);
+  free(job);
+}
+
+/* parse(...) -> Promise<void>: the cut runs on a libuv worker thread, so the caller's thread appends
+ * the previous batch meanwhile. The caller must not touch the arrays until the promise settles. */
+static napi_value parse(napi_env env, napi_callback_info info) {
+  size_t argc = PARSE_ARGS;
+  napi_value argv[PARSE_ARGS];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < PARSE_ARGS)
+    return fail(env, "parse(parser, buf, start, end, cols, validity, arena, readers, state)");
+  parser_t *ps;
+  if (napi_get_value_external(env, argv[0], (void **)&ps) != napi_ok) return fail(env, "parse: not a parser");
+  size_t buf_len = 0, cols_len = 0, val_len = 0, arena_len = 0, readers_len = 0, state_len = 0;
+  const uint8_t *buf = buffer_data(env, argv[1], &buf_len);
+  int64_t start, end;
+  napi_get_value_int64(env, argv[2], &start);
+  napi_get_value_int64(env, argv[3], &end);
+  uint8_t *cols = buffer_data(env, argv[4], &cols_len);
+  uint8_t *validity = buffer_data(env, argv[5], &val_len);
+  uint8_t *arena = buffer_data(env, argv[6], &arena_len);
+  double *readers = (double *)buffer_data(env, argv[7], &readers_len);
+  double *state = (double *)buffer_data(env, argv[8], &state_len);
+  size_t ncols = (size_t)ps->nfields + 1; /* + _line */
+  if (!buf || !cols || !validity || !arena || !readers || !state || state_len < 8 * 8 || start < 0 ||
+      (size_t)end > buf_len || start > end || cols_len < ncols * BATCH * 16 || val_len < ncols * BATCH / 8 ||
+      readers_len < MAX_READERS * 3 * 8)
+    return fail(env, "parse: buffers too small or range outside the buffer");
+  job_t *job = calloc(1, sizeof *job);
+  job->range = (range_t){ps, buf, (size_t)start, (size_t)end, cols, validity, arena, arena_len, readers, state};
+  for (int i = 0; i < PARSE_ARGS; i++) {
+    napi_valuetype type;
+    napi_typeof(env, argv[i], &type);
+    if (type == napi_object || type == napi_external) napi_create_reference(env, argv[i], 1, &job->refs[i]);
+  }
+  napi_value promise, name;
+  napi_create_promise(env, &job->deferred, &promise);
+  napi_create_string_utf8(env, "telltale-cef parse", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, NULL, name, job_execute, job_complete, job, &job->work);
+  napi_queue_async_work(env, job->work);
+  return promise;
 }
 
 static napi_value init(napi_env env, napi_value exports) {
