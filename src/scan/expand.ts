@@ -34,16 +34,16 @@ export class Expander {
     budget: Budget,
   ): Promise<void> {
     this.sink.current(name);
-    const out = this.engine.scan(name, kind, data);
+    const out = await this.engine.scan(name, kind, data);
     if ('skipped' in out) return this.sink.skipped(out.skipped);
     this.sink.result(out.result);
     if (this.expand) await this.inside(name, data, depth, budget);
   }
 
   /** A memory region: scanned as is (mapped ELFs lack their section headers: no carving). */
-  region(name: string, data: Uint8Array, memory: ProcessRegion): void {
+  async region(name: string, data: Uint8Array, memory: ProcessRegion): Promise<void> {
     this.sink.current(name);
-    const out = this.engine.scan(name, 'region', data, memory);
+    const out = await this.engine.scan(name, 'region', data, memory);
     if ('skipped' in out) this.sink.skipped(out.skipped);
     else this.sink.result(out.result);
   }

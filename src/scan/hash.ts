@@ -23,6 +23,22 @@ export function digests(data: Uint8Array): Digests {
   return { md5: digest('md5', data), sha1: digest('sha1', data), sha256: digest('sha256', data) };
 }
 
+/** A digest computed off the calling thread (the mmap addon's `digest`: see mapped.ts). */
+export type DigestOffThread = (data: Uint8Array, name: HashName) => Promise<string>;
+
+/**
+ * The requested digests, each on its own thread-pool thread: as long as the slowest of them, not their
+ * sum. The bytes must stay unchanged until the Promise settles.
+ */
+export async function digestsOffThread(
+  data: Uint8Array,
+  names: readonly HashName[],
+  offThread: DigestOffThread,
+): Promise<Partial<Digests>> {
+  const values = await Promise.all(names.map((name) => offThread(data, name)));
+  return Object.fromEntries(names.map((name, i) => [name, values[i]]));
+}
+
 /** The requested digests only (none when `names` is empty). */
 export function someDigests(data: Uint8Array, names: readonly HashName[]): Partial<Digests> {
   const out: Partial<Digests> = {};

@@ -71,7 +71,7 @@ export class JobRunner {
             reason: `region larger than ${sizeLabel(this.cfg.maxRegionSize)}: only its start was scanned`,
           });
         const { region, start, process } = r;
-        this.expander.region(name, data, { pid, process, region, start });
+        await this.expander.region(name, data, { pid, process, region, start });
       }
     } finally {
       this.memory.close(fd);

@@ -12,7 +12,7 @@ import type { LoadedRules } from './loaded.js';
 import { Expander, type Sink } from './expand.js';
 import { usesExternals } from './externals.js';
 import { JobRunner } from './job.js';
-import { loadMapFile, loadShareFile } from './mapped.js';
+import { loadDigest, loadMapFile, loadShareFile } from './mapped.js';
 import { nativeRules, requireNative } from './native.js';
 import {
   JobState,
@@ -163,6 +163,8 @@ async function start(init: WorkerInit, port: Port): Promise<void> {
     hashes: init.hashes,
     filter: init.filter,
     externals: usesExternals(loaded.accepted.map((s) => s.text)),
+    // Child processes only, as mapping: a WASM worker thread keeps its digests on its own thread.
+    offThread: init.engine === 'native' ? loadDigest() : undefined,
   });
   // Mapping only in a child process: a file truncated while mapped raises SIGBUS (see mapped.ts).
   const map = init.engine === 'native' ? loadMapFile() : undefined;

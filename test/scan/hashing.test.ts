@@ -3,10 +3,11 @@
  * object with `hash: 'sha256'` / `'all'`. Hash indicators must still match every file.
  */
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/index.js';
+import { OFF_THREAD_MIN_BYTES } from '../../src/scan/engine.js';
 import type { FileResult } from '../../src/scan/index.js';
 import { seedElf, tempDir } from './helpers.js';
 
@@ -32,6 +33,17 @@ describe('scan() hashing', () => {
       hex('sha1', infected),
       hex('md5', infected),
     ]);
+  }, 60_000);
+
+  it('a matched object large enough for off-thread digests gets the same three digests', async () => {
+    const large = seedElf(OFF_THREAD_MIN_BYTES + 100_000);
+    const path = join(tmp.dir, 'large', 'mirai.elf');
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, large);
+    const { report } = await scan([path], { bundled: false });
+    const [f] = report.files;
+    expect(f.matches.map((m) => m.rule)).toEqual(['Mirai_Generic_Arch']);
+    expect([f.sha256, f.sha1, f.md5]).toEqual([hex('sha256', large), hex('sha1', large), hex('md5', large)]);
   }, 60_000);
 
   it('hash indicators still match every clean file, whichever digest type they use', async () => {
