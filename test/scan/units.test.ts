@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { escapeBytes } from '../../src/scan/format.js';
 import { sizeLabel } from '../../src/scan/size.js';
 import { describePatterns, outline } from '../../src/scan/outline.js';
+import { dispatchOrder } from '../../src/scan/pool.js';
 
 describe('outline', () => {
   it('finds rules at top level only', () => {
@@ -57,5 +58,13 @@ describe('sizeLabel', () => {
   it('prints whole MiB as MiB', () => {
     expect(sizeLabel(256 * 1024 * 1024)).toBe('256 MiB');
     expect(sizeLabel(1000)).toBe('1000 bytes');
+  });
+});
+
+describe('dispatchOrder', () => {
+  it('hands out jobs above the 4 MiB window first, largest first, then the rest in walk order', () => {
+    const MiB = 1024 * 1024;
+    const sizes = Float64Array.from([10, 5 * MiB, 4 * MiB, 300 * MiB, 0, 5 * MiB, 20]);
+    expect(dispatchOrder(sizes)).toEqual([3, 1, 5, 0, 2, 4, 6]);
   });
 });
