@@ -15,7 +15,6 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadCefNative } from './cef-native.js';
 import { cefOdd, cefParse } from './cef-sql.js';
 import { col, convert, jsonPath, rawCol, rawField } from './field-sql.js';
-import { statSync } from 'node:fs';
 import { fileChunks, type FileChunk } from './chunks.js';
 import { loadDirect } from './direct.js';
 import { quoteIdent, sqlString } from '../util/sql.js';
@@ -311,8 +310,8 @@ export async function loadWithPlan(
   const byAddon =
     natives.length === 1 ? await loadCefNative(connection, natives[0], path, plan, options) : undefined;
   if (byAddon) return byAddon;
-  // a regular plain file goes straight from DuckDB's reader into its native table (direct.ts)
-  if (options.direct !== false && !options.gzip && !options.skipBytes) {
+  // a regular file (plain or gzip) goes straight from DuckDB's reader into its native table (direct.ts)
+  if (options.direct !== false && !options.skipBytes) {
     const direct = await loadDirect(connection, {
       path,
       plan,
@@ -320,9 +319,10 @@ export async function loadWithPlan(
       fileId,
       firstLine: options.firstLine ?? 1,
       maxLineBytes: options.maxLineBytes,
+      gzip: options.gzip,
     });
     if (direct) {
-      options.onPiece?.(direct.lines, statSync(path).size);
+      options.onPiece?.(direct.lines, direct.bytesRead ?? 0);
       return direct;
     }
   }

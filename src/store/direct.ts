@@ -27,6 +27,8 @@ export interface DirectLoad {
   /** The number of the file's first line. */
   firstLine: number;
   maxLineBytes: number;
+  /** The file is gzip-compressed: surveyed through node's gunzip, read through DuckDB's. */
+  gzip?: boolean;
 }
 
 /** Reader column of a delimited field. */
@@ -35,7 +37,7 @@ const csvColumn = (index: number) => quoteIdent(`c${index}`);
 const jsonColumn = (key: string) => quoteIdent(`k_${key}`);
 
 /** What the direct load needs of the file, or undefined when the plan is not one it can run. */
-function directRules(plan: LoadPlan, maxLineBytes: number): SurveyRules | undefined {
+function directRules(plan: LoadPlan, maxLineBytes: number): Omit<SurveyRules, 'gzip'> | undefined {
   if (plan.partition || plan.closedKeys || plan.route?.otherwise === 'ignore') return undefined;
   const { layout } = plan;
   if (layout.kind === 'json') {
@@ -56,6 +58,8 @@ function directRules(plan: LoadPlan, maxLineBytes: number): SurveyRules | undefi
 function readerSql(load: DirectLoad): string {
   const { plan, path, maxLineBytes } = load;
   const layout = plan.layout;
+  // explicit, whatever the file's name says (the readers name "no compression" differently)
+  const compression = (none: string) => `compression=${load.gzip ? "'gzip'" : `'${none}'`}`;
   if (layout.kind === 'json') {
     const columns = [
       ...plan.fields.map((f) => ({
@@ -68,7 +72,7 @@ function readerSql(load: DirectLoad): string {
     const renamed = columns.map((c) => `${quoteIdent(c.key)} AS ${jsonColumn(c.key)}`).join(', ');
     return (
       `SELECT ${renamed} FROM read_json(${sqlString(path)}, format='newline_delimited', records='true', ` +
-      `maximum_object_size=${Math.max(maxLineBytes + 2, 4096)}, columns={${spec}})`
+      `maximum_object_size=${Math.max(maxLineBytes + 2, 4096)}, ${compression('uncompressed')}, columns={${spec}})`
     );
   }
   if (layout.kind !== 'delimited') throw new Error('direct load: not a delimited plan');
@@ -78,7 +82,7 @@ function readerSql(load: DirectLoad): string {
   return (
     `SELECT * FROM read_csv(${sqlString(path)}, columns={${spec}}, delim=${sqlString(layout.separator)}, ` +
     `quote='', escape='', header=false, auto_detect=false, ${comment}nullstr=E'\\x01\\x02', ` +
-    `strict_mode=true, null_padding=false, max_line_size=${Math.max(maxLineBytes + 2, 4096)})`
+    `strict_mode=true, null_padding=false, max_line_size=${Math.max(maxLineBytes + 2, 4096)}, ${compression('none')})`
   );
 }
 
@@ -128,7 +132,7 @@ export async function loadDirect(
   if (natives.length !== 1) return undefined;
   const rules = directRules(plan, load.maxLineBytes);
   if (!rules) return undefined;
-  const survey = surveyLines(load.path, rules);
+  const survey = await surveyLines(load.path, { ...rules, gzip: load.gzip });
   if (!survey) return undefined;
   const native = natives[0];
   const table = quoteIdent(native.name);
@@ -168,6 +172,7 @@ export async function loadDirect(
       fileId,
       native: native.name,
       direct: true,
+      bytesRead: survey.bytes,
     };
   } catch {
     await connection.run('ROLLBACK').catch(() => undefined);

@@ -155,6 +155,8 @@ export interface LoadResult {
   native: string;
   /** Set when DuckDB's reader loaded the file straight into its native table (store/direct.ts). */
   direct?: true;
+  /** Bytes of (decompressed) text the direct load read. */
+  bytesRead?: number;
 }
 
 /** A LoadResult with nothing read yet. */

@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/db.js';
 import type { LoadPlan } from '../../src/store/plan.js';
@@ -43,11 +44,11 @@ function write(name: string, lines: string[]): string {
 }
 
 /** Loads a file twice, once each way, in two stores: results and native rows side by side. */
-async function bothWays(path: string, plan: (store: Store) => LoadPlan, source: string) {
+async function bothWays(path: string, plan: (store: Store) => LoadPlan, source: string, gzip = false) {
   const out = [];
   for (const direct of [true, false]) {
     const store = await Store.open();
-    const result = await store.loadFile(path, plan(store), { sourceName: 'f', source, direct });
+    const result = await store.loadFile(path, plan(store), { sourceName: 'f', source, direct, gzip });
     const rows = await store.query(`SELECT * EXCLUDE (_file) FROM ${result.native} ORDER BY _line`);
     const views = Object.keys(result.tables).sort();
     const sources = await Promise.all(
@@ -72,7 +73,7 @@ describe('direct load (DuckDB reader straight into the native table)', () => {
     const { direct, staged } = await bothWays(path, () => zeekTsvPlan(ZEEK_HEADER)!.plan, 'zeek_conn');
     expect(direct.result.direct).toBe(true);
     expect(staged.result.direct).toBeUndefined();
-    expect({ ...direct.result, direct: undefined }).toEqual(staged.result);
+    expect({ ...direct.result, direct: undefined, bytesRead: undefined }).toEqual(staged.result);
     expect(direct.result).toMatchObject({
       lines: 605,
       ingested: 600,
@@ -97,7 +98,7 @@ describe('direct load (DuckDB reader straight into the native table)', () => {
       );
     const { direct, staged } = await bothWays(path, plan, 'export_DeviceNetworkEvents');
     expect(direct.result.direct).toBe(true);
-    expect({ ...direct.result, direct: undefined }).toEqual(staged.result);
+    expect({ ...direct.result, direct: undefined, bytesRead: undefined }).toEqual(staged.result);
     expect(direct.rows).toEqual(staged.rows);
     expect(direct.rows.every((r) => r.LocalPort === Number(r._line))).toBe(true);
     expect(direct.sources).toEqual(staged.sources);
@@ -155,5 +156,62 @@ describe('direct load (DuckDB reader straight into the native table)', () => {
       expect(result.ingested).toBe(20);
       expect(rows).toEqual([{ proto: 'tcp', n: 20 }]);
     }
+  });
+
+  it('loads gzip files directly, with the rows of the plain file and of the staged load', async () => {
+    const exportPlan = (store: Store) =>
+      sentinelNdjsonPlan(
+        store.schema('DeviceNetworkEvents'),
+        new Set(['Timestamp', 'DeviceName', 'LocalPort', 'RemoteIP', 'RemoteUrl']),
+      );
+    const zeek = [
+      ...ZEEK_HEADER,
+      ...Array.from({ length: 300 }, (_, i) => zeekLine(i)),
+      '#close\t2026-05-21-01',
+    ];
+    const inputs = [
+      { name: 'conn.log', lines: zeek, plan: () => zeekTsvPlan(ZEEK_HEADER)!.plan, source: 'zeek_conn' },
+      {
+        name: 'DeviceNetworkEvents.ndjson',
+        lines: Array.from({ length: 400 }, (_, i) => exportLine(i + 1)),
+        plan: exportPlan,
+        source: 'export_DeviceNetworkEvents',
+      },
+    ];
+    for (const { name, lines, plan, source } of inputs) {
+      const plain = write(`gz-${name}`, lines);
+      const gz = `${plain}.gz`;
+      writeFileSync(gz, gzipSync(readFileSync(plain)));
+      const fromPlain = (await bothWays(plain, plan, source)).direct;
+      const { direct, staged } = await bothWays(gz, plan, source, true);
+      expect({ name, direct: direct.result.direct }).toEqual({ name, direct: true });
+      expect(direct.result.bytesRead).toBe(readFileSync(plain).length);
+      expect(direct.result).toEqual(fromPlain.result);
+      expect({ ...direct.result, direct: undefined, bytesRead: undefined }).toEqual(staged.result);
+      expect(direct.rows).toEqual(fromPlain.rows);
+      expect(direct.rows).toEqual(staged.rows);
+      expect(direct.sources).toEqual(staged.sources);
+    }
+  });
+
+  it('writes nothing from a truncated gzip file', async () => {
+    const plain = write(
+      'cut.ndjson',
+      Array.from({ length: 3000 }, (_, i) => exportLine(i + 1)),
+    );
+    const zipped = gzipSync(readFileSync(plain));
+    const cut = join(dir, 'cut.ndjson.gz');
+    writeFileSync(cut, zipped.subarray(0, Math.floor(zipped.length / 2)));
+    const store = await Store.open();
+    const plan = sentinelNdjsonPlan(
+      store.schema('DeviceNetworkEvents'),
+      new Set(['Timestamp', 'DeviceName', 'LocalPort', 'RemoteIP', 'RemoteUrl']),
+    );
+    await expect(
+      store.loadFile(cut, plan, { sourceName: 'cut', source: 'export', gzip: true }),
+    ).rejects.toThrow(/unexpected end of file/);
+    const rows = await store.query('SELECT count(*) AS n FROM export');
+    store.close();
+    expect(rows).toEqual([{ n: 0 }]);
   });
 });
