@@ -5,7 +5,8 @@
  */
 import type { SchemaSet } from '../store/schema.js';
 import type { Column, Compiler, Relation } from './context.js';
-import { emitOperator, finalSelect } from './emit.js';
+import { emitChained, emitOperator, finalSelect } from './emit.js';
+import { settle, withoutDeferred } from './deferred-source.js';
 import { externalData } from './externaldata.js';
 import { takeWarnings, warn } from './warnings.js';
 import { sourceOperator } from './op-sources.js';
@@ -54,6 +55,11 @@ export interface CompiledQuery {
   columns: Column[];
   /** Answers poorer than Sentinel's (e.g. no offline geolocation), once each; see warnings.ts. */
   warnings: string[];
+  /**
+   * The same rows without their `_Source` lists, when computing those costs a second pass (a summarize's
+   * deferred lists, deferred-source.ts): run it first; no rows means the answer is no rows.
+   */
+  lean?: { sql: string; params: unknown[] };
 }
 
 function timestampText(date: Date): string {
@@ -85,9 +91,9 @@ class Compilation implements Compiler {
     return this.nowSql;
   }
 
-  cte(select: string): string {
+  cte(select: string, materialized = false): string {
     const name = ident(`_q${this.ctes.length}`);
-    this.ctes.push(`${name} AS (${select})`);
+    this.ctes.push(`${name} AS ${materialized ? 'MATERIALIZED ' : ''}(${select})`);
     return name;
   }
 
@@ -164,6 +170,15 @@ class Compilation implements Compiler {
   }
 
   tabular(node: KNode): Relation {
+    return settle(this.chained(node), this);
+  }
+
+  tabularRows(node: KNode): Relation {
+    return withoutDeferred(this.chained(node));
+  }
+
+  /** A tabular expression whose `_Source` lists may still be deferred (deferred-source.ts). */
+  private chained(node: KNode): Relation {
     const pattern = patternInvocation(node, this.patterns, this, (body) => this.tabular(body));
     if (pattern) return pattern;
     switch (node.kind) {
@@ -175,11 +190,11 @@ class Compilation implements Compiler {
         if (!out || !node.type?.tabular) return this.fail(op, 'operator without a tabular result');
         // a graph operator reads a graph (make-graph …), not a table
         if (GRAPH_OPERATORS.has(op.kind)) return graphOperator(node, out, this);
-        return emitOperator(op, this.tabular(node.node('Expression')!), out, this);
+        return emitChained(op, this.chained(node.node('Expression')!), out, this);
       }
       case 'ParenthesizedExpression':
       case 'MaterializeExpression': // materialize() only caches; the answer is the same
-        return this.tabular(node.node('Expression')!);
+        return this.chained(node.node('Expression')!);
       case 'NameReference':
         return this.reference(node);
       case 'ExternalDataExpression':
@@ -222,7 +237,7 @@ class Compilation implements Compiler {
       if (!bound?.type?.tabular) return this.fail(node, 'variable is not a table');
       let rel = this.letRelations.get(symbol.key);
       if (!rel) {
-        rel = this.tabular(bound);
+        rel = this.chained(bound);
         this.letRelations.set(symbol.key, rel);
       }
       return rel;
@@ -230,14 +245,17 @@ class Compilation implements Compiler {
     return this.fail(node, `reference to a ${symbol?.kind ?? 'unknown'} symbol`);
   }
 
-  finish(rel: Relation): CompiledQuery {
+  /** The query's SQL; `deferred`: its result's `_Source` lists take a second pass (deferred-source.ts). */
+  finish(main: KNode): CompiledQuery & { deferred: boolean } {
+    const chained = this.chained(main);
+    const rel = settle(chained, this);
     const keepSource = this.options.keepSource !== false && rel.source !== 'none';
+    const columns = rel.columns.map((c) => ({ ...c }));
+    if (keepSource) columns.push({ name: '_Source', type: rel.source === 'list' ? 'dynamic' : 'string' });
     const select = finalSelect(rel, keepSource);
     const text = this.ctes.length ? `WITH ${this.ctes.join(',\n')}\n${select}` : select;
     const { sql, params } = compactParams(text, this.params.values);
-    const columns = rel.columns.map((c) => ({ ...c }));
-    if (keepSource) columns.push({ name: '_Source', type: rel.source === 'list' ? 'dynamic' : 'string' });
-    return { sql, params, columns, warnings: takeWarnings(this) };
+    return { sql, params, columns, warnings: takeWarnings(this), deferred: chained.deferred !== undefined };
   }
 }
 
@@ -270,10 +288,18 @@ function compile(query: string, options: CompileOptions, warnings: string[]): Co
   const error = diagnostics.find((d) => d.severity === 'Error' && !tolerated(d, root));
   if (error) throw kqlError(query, error.code, sourceHint(query, error), error.start, error.length);
 
-  const compilation = new Compilation(query, options);
-  for (const w of warnings) warn(compilation, w);
   // stored columns keep their own names (registered first); the query's other spellings get aliases
   for (const table of options.schemas.values()) for (const col of table.columns) sqlName(col.name);
+  const { deferred, ...compiled } = compileRoot(query, root, options, warnings);
+  if (!deferred) return compiled;
+  // the same analysis again without provenance: no `_Source` read anywhere, the cheapest pass
+  const lean = compileRoot(query, root, { ...options, keepSource: false }, []);
+  return { ...compiled, lean: { sql: lean.sql, params: lean.params } };
+}
+
+function compileRoot(query: string, root: KNode, options: CompileOptions, warnings: string[]) {
+  const compilation = new Compilation(query, options);
+  for (const w of warnings) warn(compilation, w);
   let main: KNode | undefined;
   for (const statement of root.list('Statements')) {
     if (statement.kind === 'LetStatement') compilation.bindLet(statement);
@@ -286,7 +312,7 @@ function compile(query: string, options: CompileOptions, warnings: string[]): Co
   }
   if (!main) throw kqlError(query, 'TT002', 'The query has no tabular expression to run.', 0, query.length);
   if (!main.type?.tabular) compilation.fail(main, 'the query result is not a table');
-  return compilation.finish(compilation.tabular(main));
+  return compilation.finish(main);
 }
 
 export { KqlError };

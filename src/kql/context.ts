@@ -30,6 +30,15 @@ export interface Relation {
   ordinal: boolean; // carries the hidden row-number column that freezes an earlier sort
   /** Rows split into independent sub-tables (mv-apply's subquery runs once per input row): see Partition. */
   partition?: Partition;
+  /** `_Source` lists not computed yet (source is then 'none' in the SQL): see deferred-source.ts. */
+  deferred?: DeferredSource;
+}
+
+/** How to compute a grouped summarize's `_Source` lists later: its input and its keys. */
+export interface DeferredSource {
+  input: Relation;
+  /** Each key's output column and its SQL over the input's rows. */
+  keys: { name: string; sql: string }[];
 }
 
 /**
@@ -119,9 +128,11 @@ export interface Compiler {
   readonly expr: Expressions;
   /** SQL of the query clock (options.now) as a TIMESTAMP parameter. */
   now(): string;
-  /** Adds a CTE and returns its quoted name. */
-  cte(select: string): string;
+  /** Adds a CTE and returns its quoted name; `materialized`: computed once however often it is read. */
+  cte(select: string, materialized?: boolean): string;
   tabular(node: KNode): Relation;
+  /** A tabular expression whose `_Source` the consumer never reads (deferred lists are not computed). */
+  tabularRows(node: KNode): Relation;
   /** One tabular operator over rows already translated (operators that run a subquery: mv-apply). */
   operator(op: KNode, input: Relation, out: Column[]): Relation;
   /** The expression a `let` bound to this symbol, if any. */

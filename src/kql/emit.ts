@@ -27,6 +27,7 @@ import { tupleCall, tupleWidth } from './functions-series.js';
 import { serializeOperator, windowFor } from './op-window.js';
 import { freezeOrder, orderBy, ordinalTerm, projectItems, sourceAggregate, type Item } from './relation.js';
 import { ident, rawIdent, sqlName } from './sql.js';
+import { AGGREGATES, keepsDeferred, settle } from './deferred-source.js';
 
 type Emitter = (op: KNode, input: Relation, out: Column[], c: Compiler) => Relation;
 
@@ -199,8 +200,11 @@ const top: Emitter = (op, input, _out, c) => {
 };
 
 function aggregateSelect(input: Relation, items: Item[], groupBy: number, c: Compiler): Relation {
+  // grouped, not split into sub-tables: the `_Source` lists wait until the groups that need them are known
+  const defer = groupBy > 0 && !input.partition && (input.source !== 'none' || input.deferred !== undefined);
+  if (!defer) input = settle(input, c);
   const list = items.map((i) => `${i.sql} AS ${ident(i.name)}`);
-  const sources = sourceAggregate(input);
+  const sources = defer ? undefined : sourceAggregate(input);
   if (sources) list.push(`${sources} AS ${ident(SOURCE_COLUMN)}`);
   const keys = Array.from({ length: groupBy }, (_, i) => String(i + 1));
   const part = input.partition;
@@ -223,6 +227,9 @@ function aggregateSelect(input: Relation, items: Item[], groupBy: number, c: Com
     source: sources ? 'list' : 'none',
     ordinal: false,
     partition: part,
+    deferred: defer
+      ? { input, keys: items.slice(0, groupBy).map((i) => ({ name: i.name, sql: i.sql })) }
+      : undefined,
   };
 }
 
@@ -309,10 +316,20 @@ const OPERATORS: Record<string, Emitter> = {
   SerializeOperator: (op, input, out, c) => serializeOperator(op, input, (rel) => extend(op, rel, out, c), c),
 };
 
-export function emitOperator(op: KNode, input: Relation, out: Column[], c: Compiler): Relation {
+/** One operator of a pipeline: deferred `_Source` lists (deferred-source.ts) pass through it when they can. */
+export function emitChained(op: KNode, input: Relation, out: Column[], c: Compiler): Relation {
   const emitter = OPERATORS[op.kind];
   if (!emitter) return c.fail(op);
-  return emitter(op, input, out, c);
+  const deferred = input.deferred;
+  if (!deferred) return emitter(op, input, out, c);
+  if (!keepsDeferred(op, deferred)) return emitter(op, settle(input, c), out, c);
+  const result = emitter(op, input, out, c);
+  return AGGREGATES.has(op.kind) ? result : { ...result, deferred };
+}
+
+/** One operator over rows already translated, its `_Source` in place. */
+export function emitOperator(op: KNode, input: Relation, out: Column[], c: Compiler): Relation {
+  return settle(emitChained(op, settle(input, c), out, c), c);
 }
 
 /** The final SELECT: Kusto's columns, then `_Source`, in the pending order. */

@@ -186,7 +186,7 @@ export function scalar(node: KNode, outer: Env): Sql {
     case 'ToScalarExpression': {
       const inner = node.node('Expression')!;
       if (!inner.type?.tabular) return scalar(inner, env); // toscalar(1 + x): already a scalar
-      const rel = c.tabular(inner);
+      const rel = c.tabularRows(inner);
       if (rel.columns.length === 0) c.fail(node, 'toscalar of a table without columns');
       return { sql: `(SELECT ${ident(rel.columns[0].name)} FROM ${rel.from} LIMIT 1)`, type };
     }
@@ -386,7 +386,7 @@ function listItems(list: KNode, env: Env, allowSubquery: boolean): ListItems {
   for (const element of elements) {
     if (element.type?.tabular) {
       if (!allowSubquery || elements.length !== 1) env.c.fail(element, 'tabular expression in a list');
-      items.subquery = env.c.tabular(element);
+      items.subquery = env.c.tabularRows(element);
       continue;
     }
     const k = constant(element, env.c);

@@ -123,8 +123,16 @@ async function compileWithData(store: Store, query: string, options: RunOptions)
 
 export async function runKql(store: Store, query: string, options: RunOptions = {}): Promise<KqlResult> {
   const compiled = await compileWithData(store, query, options);
-  const sql = options.exactDatetimes ? withExactDatetimes(compiled.sql, compiled.columns) : compiled.sql;
-  const { rows } = await runCompiled(store, query, sql, compiled.params);
+  const exact = (text: string, columns = compiled.columns) =>
+    options.exactDatetimes ? withExactDatetimes(text, columns) : text;
+  // the rows without their provenance (the last column) first, when that is the cheaper pass: most
+  // hunts find nothing, and then that is the answer
+  const leanSql = compiled.lean && exact(compiled.lean.sql, compiled.columns.slice(0, -1));
+  const lean = leanSql && (await runCompiled(store, query, leanSql, compiled.lean!.params));
+  const { rows } =
+    lean && lean.rows.length === 0
+      ? lean
+      : await runCompiled(store, query, exact(compiled.sql), compiled.params);
   const columns = compiled.columns.map((c) => c.name);
   const typed = compiled.columns.filter((c) => c.type === 'timespan' || c.type === 'dynamic');
   if (typed.length) {

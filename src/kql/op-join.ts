@@ -174,7 +174,9 @@ export function join(op: KNode, input: Relation, out: Column[], c: Compiler): Re
   const plan = KINDS[kind];
   if (!plan) return c.fail(op, `join kind=${kind}`);
   let left = input;
-  const right = c.tabular(op.node('Expression')!);
+  // a semi or anti join keeps one side's rows: the other side's provenance is never read
+  const expr = op.node('Expression')!;
+  const right = plan.keep === 'left' ? c.tabularRows(expr) : c.tabular(expr);
   const clause = op.node('ConditionClause');
   const where = clause?.kind === 'JoinWhereClause' ? clause : undefined;
   const keys = where ? [] : joinKeys(clause, op, c);

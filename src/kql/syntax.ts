@@ -30,6 +30,8 @@ export function argumentsOf(call: KNode): KNode[] {
 
 /** True when the text references `name` (a table, a function, a column) outside strings and comments. */
 export function referencesName(text: string, name: string): boolean {
+  // a text that never spells the name cannot reference it (even `['Name']` spells it): no parse needed
+  if (!text.includes(name)) return false;
   return parseSyntax(text)
     .find('NameReference')
     .some((ref) => ref.simpleName === name);
