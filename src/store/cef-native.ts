@@ -40,6 +40,8 @@ import {
 type CefLayout = Extract<LineLayout, { kind: 'cef' }>;
 
 interface CefAddon {
+  /** The interface's version (cef.c ABI_VERSION); a stale build lacks it or has another. */
+  version?: number;
   parser(
     templates: readonly (readonly string[])[],
     spec: Int32Array,
@@ -67,10 +69,24 @@ const MAX_READERS = 4096;
 const PIECE_BYTES = 32 * 1024 * 1024;
 
 const loadAddon = optionalAddon<CefAddon>('telltale-cef');
+/** The interface this module speaks (cef.c ABI_VERSION). */
+const ABI_VERSION = 2;
+let staleNoticed = false;
 
-/** The addon, or undefined where it did not build or load (or `TELLTALE_CEF_LOADER=sql` asks for SQL). */
+/** The addon, or undefined where it did not build or load, is a stale build (one notice on stderr), or
+ * `TELLTALE_CEF_LOADER=sql` asks for SQL. */
 export function cefAddon(): CefAddon | undefined {
-  return process.env.TELLTALE_CEF_LOADER === 'sql' ? undefined : loadAddon();
+  if (process.env.TELLTALE_CEF_LOADER === 'sql') return undefined;
+  const addon = loadAddon();
+  if (!addon || addon.version === ABI_VERSION) return addon;
+  if (!staleNoticed) {
+    staleNoticed = true;
+    process.stderr.write(
+      `telltale: the telltale-cef addon is a stale build (interface ${addon.version ?? 1}, want ${ABI_VERSION}); ` +
+        'CEF runs the slower SQL plan until `npm rebuild telltale-cef`\n',
+    );
+  }
+  return undefined;
 }
 
 const SOURCE = { header: 0, host: 1, time: 2, key: 3, extras: 4 } as const;
@@ -275,6 +291,8 @@ export async function loadCefNative(
           const why = state[7] === 1 ? 'invalid UTF-8' : `a line longer than ${options.maxLineBytes} bytes`;
           throw new Error(`${path}:${state[0]}: ${why}`);
         }
+        // every call cuts at least one line (the arena holds a whole line): no progress is a fault
+        if (state[0] === line) throw new Error(`${path}:${line}: the CEF tokenizer did not advance`);
         result.lines += state[0] - line;
         line = state[0];
         turn = 1 - turn;

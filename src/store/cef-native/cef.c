@@ -739,8 +739,14 @@ static napi_value parse(napi_env env, napi_callback_info info) {
   return promise;
 }
 
+/* The interface's version: store/cef-native.ts takes the addon only when it matches (a stale build that
+ * cut synchronously gave no rows and no error). */
+#define ABI_VERSION 2
+
 static napi_value init(napi_env env, napi_value exports) {
-  napi_value fn;
+  napi_value fn, version;
+  napi_create_int32(env, ABI_VERSION, &version);
+  napi_set_named_property(env, exports, "version", version);
   if (!c_numeric) c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
   napi_create_function(env, "parser", NAPI_AUTO_LENGTH, create_parser, NULL, &fn);
   napi_set_named_property(env, exports, "parser", fn);
