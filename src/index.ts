@@ -308,7 +308,9 @@ export async function scan(paths: string[], options: ScanCommandOptions = {}): P
   const needed = await runHashTypes(intel, options, now);
   const hashes: HashName[] =
     mode === 'all' ? ['md5', 'sha1', 'sha256'] : mode === 'sha256' ? withSha256(needed) : needed;
-  const report = await scanInputs({ paths, buffers, pids }, { ...scanOptions, hashes });
+  // A match names its object by SHA-256 (and the indicators' digest types); MD5 and SHA-1 with `all`.
+  const matchHashes = mode === 'all' ? hashes : withSha256(needed);
+  const report = await scanInputs({ paths, buffers, pids }, { ...scanOptions, hashes, matchHashes });
   const index = await runHashIndex(report.files, intel, options, now);
   const findings = [...yaraFindings(report.files), ...hashFindings(report.files, index)].sort(
     bySeverityThenTime,

@@ -117,9 +117,9 @@ export type ScanCommandOptions = IntelOptions &
   Omit<ScanInputs, 'paths'> & {
     /**
      * Which objects are hashed: `needed` (default) — every object with the digest types of the loaded
-     * hash indicators (the bundled seed holds SHA-256 ones), objects that matched a rule with all three;
-     * `sha256` — SHA-256 of every object too (an inventory, e.g. for TelltaleFileScan rows); `all` —
-     * MD5, SHA-1 and SHA-256 of every object.
+     * hash indicators (the bundled seed holds SHA-256 ones), objects that matched a rule with SHA-256
+     * too; `sha256` — SHA-256 of every object (an inventory, e.g. for TelltaleFileScan rows); `all` —
+     * MD5, SHA-1 and SHA-256 of every object. `hunt` (the incident report) gives a match all three.
      */
     hash?: HashMode;
     /** Same as `hash: 'all'`. */

@@ -78,7 +78,7 @@ export function scanCommand(): Command {
     .option('--timeout <ms>', 'per-object scan timeout (default 30000)', positiveInt)
     .option(
       '--hash <which>',
-      'objects hashed: needed (default: the digest types of loaded hash indicators for every object, all three for matches), sha256 (SHA-256 of every object too; the default with --rows), all (MD5, SHA-1, SHA-256 of every object)',
+      'objects hashed: needed (default: the digest types of loaded hash indicators for every object, SHA-256 too for matches), sha256 (SHA-256 of every object too; the default with --rows), all (MD5, SHA-1, SHA-256 of every object)',
       parseHashMode,
     )
     .option('--all-hashes', 'same as --hash all')

@@ -1,18 +1,20 @@
 /**
  * One object through YARA-X: externals (only if a rule uses them), the scan, the match filter, then the
- * digests — all three for an object that matched, the requested ones otherwise. Never throws.
+ * digests — the requested ones, plus a match's own (`matchHashes`) for an object that matched. Never throws.
  * A large object's digests run on thread-pool threads where the mmap addon offers them (native
  * workers): the requested ones beside the scan, a match's others after it, all at once.
  */
 import type { RuleScanner } from './engines.js';
 import { externalValues } from './externals.js';
 import { toRuleMatches, type MatchFilter } from './format.js';
-import { ALL_HASHES, digestsOffThread, someDigests, type DigestOffThread, type Digests } from './hash.js';
+import { digestsOffThread, someDigests, type DigestOffThread, type Digests } from './hash.js';
 import type { FileResult, HashName, ObjectKind, ProcessRegion, Skipped } from './types.js';
 import { errText } from '../util/walk.js';
 
 export interface EngineConfig {
   hashes: HashName[];
+  /** Digests an object that matched gets besides `hashes`. */
+  matchHashes: readonly HashName[];
   filter: MatchFilter;
   externals: boolean;
   /** Digests off the scan's thread (native workers with the mmap addon). */
@@ -70,7 +72,8 @@ export class ObjectScanner {
         },
       };
     }
-    const names = matches.length > 0 ? ALL_HASHES : this.cfg.hashes;
+    const names =
+      matches.length > 0 ? [...new Set([...this.cfg.hashes, ...this.cfg.matchHashes])] : this.cfg.hashes;
     const hashes = offThread
       ? await this.offThreadDigests(data, names, offThread, requested)
       : someDigests(data, names);

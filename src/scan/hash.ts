@@ -2,7 +2,7 @@
  * Object digests over the buffer the scanner reads (one read per object). Each costs CPU at the
  * hardware's speed (SHA-256 ~1.5 GB/s with SHA extensions, MD5 ~2.5× that cost), so callers ask only
  * for the digests they need (hash indicators loaded, an inventory asked for); an object that matched a
- * rule gets all three.
+ * rule gets ScanOptions.matchHashes too (all three unless the caller says otherwise).
  */
 import { createHash } from 'node:crypto';
 import type { HashName } from './types.js';

@@ -28,6 +28,7 @@ export interface WorkerInit {
   maxFileSize: number;
   maxRegionSize: number;
   hashes: HashName[];
+  matchHashes: HashName[];
   filter: MatchFilter;
   expand: boolean;
   limits: ExpandLimits;

@@ -11,6 +11,7 @@ import { chooseEngine, compileWith, type EngineName } from './engines.js';
 import { startPool, type PoolOutput } from './pool.js';
 import type { Job } from './protocol.js';
 import { loadRuleSources } from './rules.js';
+import { ALL_HASHES } from './hash.js';
 import {
   DEFAULT_LIMITS,
   DEFAULT_MAX_FILE_SIZE,
@@ -66,6 +67,7 @@ async function scan(
             maxRegionSize: options.maxRegionSize ?? DEFAULT_MAX_REGION_SIZE,
             timeoutMs,
             hashes: options.hashes ?? ['sha256'],
+            matchHashes: options.matchHashes ?? [...ALL_HASHES],
             filter: { tags: options.tags, rules: options.ruleNames },
             expand: options.expand ?? true,
             limits: { ...DEFAULT_LIMITS, ...options.limits },

@@ -95,10 +95,15 @@ export interface ScanOptions {
   /** Worker threads; default min(2, os.availableParallelism()). */
   workers?: number;
   /**
-   * Digests computed for every object (matched objects always get all three); default ['sha256'] (an
-   * inventory); `[]` hashes only what matched (SHA-256 is ~a third of a fast rule set's CPU).
+   * Digests computed for every object; default ['sha256'] (an inventory); `[]` hashes only what matched
+   * (SHA-256 is ~a third of a fast rule set's CPU).
    */
   hashes?: HashName[];
+  /**
+   * Digests an object that matched a rule gets besides `hashes`; default all three (MD5, SHA-1, SHA-256).
+   * MD5 of a large match is the slowest of the three (0.4 s for 256 MiB here).
+   */
+  matchHashes?: HashName[];
   /** Open archives (zip, tar, gzip) and carve ELF binaries and gzip streams out of objects; default true. */
   expand?: boolean;
   limits?: Partial<ExpandLimits>;

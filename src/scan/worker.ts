@@ -161,6 +161,7 @@ async function start(init: WorkerInit, port: Port): Promise<void> {
   const sink = outbox.sink;
   const engine = new ObjectScanner(loaded.scanner, {
     hashes: init.hashes,
+    matchHashes: init.matchHashes,
     filter: init.filter,
     externals: usesExternals(loaded.accepted.map((s) => s.text)),
     // Child processes only, as mapping: a WASM worker thread keeps its digests on its own thread.

@@ -45,6 +45,7 @@ describe.runIf(digest && nativeLoads)('ObjectScanner with off-thread digests', (
   const scanner = (hashes: HashName[]): ObjectScanner =>
     new ObjectScanner(nativeRules(sources).scanner, {
       hashes,
+      matchHashes: NAMES,
       filter: {},
       externals: false,
       offThread: digest,

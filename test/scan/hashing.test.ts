@@ -1,6 +1,7 @@
 /**
- * Which objects `scan()` hashes: only what a loaded hash indicator or a match needs by default, every
- * object with `hash: 'sha256'` / `'all'`. Hash indicators must still match every file.
+ * Which objects `scan()` hashes: only what a loaded hash indicator or a match needs by default (a match:
+ * SHA-256 and the indicators' types), every object with `hash: 'sha256'` / `'all'`; MD5 and SHA-1 of a
+ * match with `'all'`. Hash indicators must still match every file.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,20 +23,31 @@ for (const [name, data] of Object.entries(files)) writeFileSync(join(tmp.dir, na
 const byName = (result: FileResult[], name: string) => result.find((f) => f.path === join(tmp.dir, name))!;
 
 describe('scan() hashing', () => {
-  it('without hash indicators, hashes only the object that matched (all three digests)', async () => {
+  it('without hash indicators, hashes only the object that matched (its SHA-256)', async () => {
     const { report } = await scan([tmp.dir], { bundled: false });
     const a = byName(report.files, 'a-clean.txt');
     expect([a.sha256, a.sha1, a.md5]).toEqual([undefined, undefined, undefined]);
     const c = byName(report.files, 'c-mirai.elf');
     expect(c.matches.map((m) => m.rule)).toEqual(['Mirai_Generic_Arch']);
-    expect([c.sha256, c.sha1, c.md5]).toEqual([
+    expect([c.sha256, c.sha1, c.md5]).toEqual([hex('sha256', infected), undefined, undefined]);
+  }, 60_000);
+
+  it("a match gets the indicators' digest types too, and all three with hash: 'all'", async () => {
+    const feed = join(tmp.dir, 'md5-feed.txt');
+    writeFileSync(feed, `Mirai loader hashes:\n${hex('md5', clean[0])}\n`);
+    const withMd5 = await scan([join(tmp.dir, 'c-mirai.elf')], { bundled: false, intel: [feed] });
+    const [m] = withMd5.report.files;
+    expect([m.sha256, m.sha1, m.md5]).toEqual([hex('sha256', infected), undefined, hex('md5', infected)]);
+    const all = await scan([join(tmp.dir, 'c-mirai.elf')], { bundled: false, hash: 'all' });
+    const [a] = all.report.files;
+    expect([a.sha256, a.sha1, a.md5]).toEqual([
       hex('sha256', infected),
       hex('sha1', infected),
       hex('md5', infected),
     ]);
   }, 60_000);
 
-  it('a matched object large enough for off-thread digests gets the same three digests', async () => {
+  it('a matched object large enough for off-thread digests gets the same digests', async () => {
     const large = seedElf(OFF_THREAD_MIN_BYTES + 100_000);
     const path = join(tmp.dir, 'large', 'mirai.elf');
     mkdirSync(dirname(path), { recursive: true });
@@ -43,7 +55,10 @@ describe('scan() hashing', () => {
     const { report } = await scan([path], { bundled: false });
     const [f] = report.files;
     expect(f.matches.map((m) => m.rule)).toEqual(['Mirai_Generic_Arch']);
-    expect([f.sha256, f.sha1, f.md5]).toEqual([hex('sha256', large), hex('sha1', large), hex('md5', large)]);
+    expect([f.sha256, f.sha1, f.md5]).toEqual([hex('sha256', large), undefined, undefined]);
+    const all = await scan([path], { bundled: false, hash: 'all' });
+    const [g] = all.report.files;
+    expect([g.sha256, g.sha1, g.md5]).toEqual([hex('sha256', large), hex('sha1', large), hex('md5', large)]);
   }, 60_000);
 
   it('hash indicators still match every clean file, whichever digest type they use', async () => {

@@ -204,6 +204,7 @@ describe('walk and read failures are reported, never fatal', () => {
       maxRegionSize: 1 << 20,
       timeoutMs: 10_000,
       hashes: ['sha256'],
+      matchHashes: ['sha256'],
       filter: {},
       expand: true,
       limits: DEFAULT_LIMITS,
