@@ -321,7 +321,8 @@ export async function loadCefNative(
       await connection.run('COMMIT');
     }
   } catch (err) {
-    await inFlight; // the addon writes into the batches until it settles
+    // the addon writes into the batches until it settles; its own failure must not hide err
+    await inFlight?.catch(() => undefined);
     if (appender) await connection.run('ROLLBACK').catch(() => undefined);
     await forgetRows(connection, options.fileId, [native.name]);
     throw err;
