@@ -68,25 +68,15 @@ const BATCH = 2048;
 const MAX_READERS = 4096;
 const PIECE_BYTES = 32 * 1024 * 1024;
 
-const loadAddon = optionalAddon<CefAddon>('telltale-cef');
-/** The interface this module speaks (cef.c ABI_VERSION). */
+/** The interface this module speaks (cef.c ABI_VERSION): a stale build counts as missing. */
 const ABI_VERSION = 2;
-let staleNoticed = false;
+const loadAddon = optionalAddon<CefAddon>('telltale-cef', ABI_VERSION);
 
-/** The addon, or undefined where it did not build or load, is a stale build (one notice on stderr), or
+/** The addon, or undefined where it did not build or load, is a stale build, or
  * `TELLTALE_CEF_LOADER=sql` asks for SQL. */
 export function cefAddon(): CefAddon | undefined {
   if (process.env.TELLTALE_CEF_LOADER === 'sql') return undefined;
-  const addon = loadAddon();
-  if (!addon || addon.version === ABI_VERSION) return addon;
-  if (!staleNoticed) {
-    staleNoticed = true;
-    process.stderr.write(
-      `telltale: the telltale-cef addon is a stale build (interface ${addon.version ?? 1}, want ${ABI_VERSION}); ` +
-        'CEF runs the slower SQL plan until `npm rebuild telltale-cef`\n',
-    );
-  }
-  return undefined;
+  return loadAddon();
 }
 
 const SOURCE = { header: 0, host: 1, time: 2, key: 3, extras: 4 } as const;

@@ -9,8 +9,8 @@
  * A gzip file is surveyed over node's gunzip stream (DuckDB then reads the same file through its own
  * gzip reader); a stream that does not decompress (truncated, corrupt) is not regular either.
  */
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { openInput } from '../util/lines.js';
 
 export interface SurveyRules {
   /** A byte every data line starts with (`{` for NDJSON); undefined: any but a space or a tab. */
@@ -59,10 +59,8 @@ export async function surveyLines(path: string, rules: SurveyRules): Promise<Sur
 
 /** The survey of a gzip file's decompressed text; undefined also when it does not decompress. */
 async function surveyGzip(path: string, rules: SurveyRules): Promise<Survey | undefined> {
-  const file = createReadStream(path, { highWaterMark: 1024 * 1024 });
-  const gunzip = createGunzip({ chunkSize: 1024 * 1024 });
-  file.on('error', (err) => gunzip.destroy(err));
-  const chunks = file.pipe(gunzip)[Symbol.asyncIterator]();
+  const text = openInput(path, { gzip: true, chunkBytes: 1024 * 1024 });
+  const chunks = text[Symbol.asyncIterator]();
   let pending: Buffer | undefined; // decompressed bytes not yet copied
   const fill: Fill = async (buf, at) => {
     if (!pending || pending.length === 0) {
@@ -79,8 +77,7 @@ async function surveyGzip(path: string, rules: SurveyRules): Promise<Survey | un
   } catch {
     return undefined; // truncated or corrupt: the staged load reports it
   } finally {
-    gunzip.destroy();
-    file.destroy();
+    text.destroy();
   }
 }
 

@@ -5,7 +5,7 @@
  * memory or stall the reader. Invalid UTF-8 decodes to U+FFFD. `.gz` input is decompressed on the fly.
  */
 import { createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+import { constants, createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 
 export const MAX_LINE_BYTES = 1024 * 1024;
@@ -25,8 +25,12 @@ export interface LineOptions {
 export function openInput(path: string, options: { gzip?: boolean; chunkBytes?: number } = {}): Readable {
   const file = createReadStream(path, { highWaterMark: options.chunkBytes ?? 1024 * 1024 });
   if (!options.gzip) return file;
-  const gunzip = createGunzip();
+  // chunkBytes sizes the decompressed pieces too when given (zlib's default is 16 KiB)
+  const gunzip = createGunzip(
+    options.chunkBytes ? { chunkSize: Math.max(constants.Z_MIN_CHUNK, options.chunkBytes) } : undefined,
+  );
   file.on('error', (err) => gunzip.destroy(err));
+  gunzip.once('close', () => file.destroy()); // a reader that stops early closes the file too
   return file.pipe(gunzip);
 }
 

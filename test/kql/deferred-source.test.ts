@@ -46,4 +46,14 @@ describe("a summarize's _Source lists, computed for the groups that reach the re
     expect(columns).toEqual(['SourceIP', 'n', '_Source']);
     expect(rows).toEqual([]);
   });
+
+  it('are not computed at all when the result leaves _Source out (keepSource: false)', async () => {
+    const query = 'CommonSecurityLog | summarize n = count() by SourceIP | where n > 1';
+    const compiled = compileKql(query, { schemas: store.schemas, now: NOW, keepSource: false });
+    expect(compiled.lean).toBeUndefined();
+    expect(compiled.sql).not.toContain('_Source');
+    expect(compiled.columns.map((c) => c.name)).toEqual(['SourceIP', 'n']);
+    const { rows } = await runKql(store, query, { now: NOW, keepSource: false });
+    expect(rows).toEqual([{ SourceIP: '10.0.0.1', n: 12 }]);
+  });
 });
