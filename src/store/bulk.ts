@@ -139,6 +139,8 @@ export interface LoadOptions {
   onPiece?: (lines: number, bytesRead: number) => void;
   /** false: always the staged load, even for a file the direct load could take (tests compare both). */
   direct?: boolean;
+  /** Another connection to the same database (the CEF tokenizer inserts a large file in two parts). */
+  connect?: () => Promise<DuckDBConnection>;
 }
 
 /** json_transform structure for the JSON layout: nested objects, VARCHAR leaves (JSON for dynamic/list). */

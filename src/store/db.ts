@@ -211,6 +211,7 @@ export class Store {
       skipBytes: options.skipBytes,
       onPiece: options.onPiece,
       direct: options.direct,
+      connect: () => this.instance.connect(),
     });
     if (options.fileId === undefined) await this.completeFile(fileId, result);
     return result;

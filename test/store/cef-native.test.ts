@@ -104,4 +104,30 @@ describe.skipIf(!cefAddon())('CEF tokenizer addon', () => {
     await expect(store.loadFile(file, plan)).rejects.toThrow(/invalid UTF-8/);
     expect(await store.query('SELECT count(*) AS n FROM CommonSecurityLog')).toEqual([{ n: 0 }]);
   });
+
+  it('inserts a file of more than two pieces in two parts that keep the lines in file order', async () => {
+    const text = cefFile(6000);
+    const file = writeTemp(tempDir(), 'fw.cef', text);
+    expect(text.length).toBeGreaterThan(4 * 64 * 1024); // two parts of several pieces each
+    const { loaded } = await load(file, text.split('\n').slice(0, 1000), 'native', 64 * 1024);
+    const store = stores[stores.length - 1];
+    const stored = (await store.query(`SELECT _line FROM ${loaded.native}`)).map((r) => Number(r._line));
+    expect(stored.length).toBe(loaded.ingested);
+    expect(stored).toEqual([...stored].sort((a, b) => a - b));
+    expect(stored[stored.length - 1]).toBeGreaterThan(5900); // the second part numbers on from the first
+  });
+
+  it('refuses a file whose second part has invalid UTF-8, having written neither part', async () => {
+    const lines = Array.from({ length: 3000 }, (_, i) => plain(i + 1)).join('\n');
+    const bytes = Buffer.concat([Buffer.from(`${lines}\n`), Buffer.from([0xc3, 0x28, 10])]);
+    const file = writeTemp(tempDir(), 'bad-tail.cef', bytes);
+    process.env.TELLTALE_CEF_LOADER = 'native';
+    const store = await Store.open();
+    stores.push(store);
+    const plan = cefPlan(store.schema('CommonSecurityLog'), [plain(1)], 2026);
+    await expect(store.loadFile(file, plan, { chunkBytes: 64 * 1024 })).rejects.toThrow(
+      /:3001: invalid UTF-8/,
+    );
+    expect(await store.query('SELECT count(*) AS n FROM CommonSecurityLog')).toEqual([{ n: 0 }]);
+  });
 });

@@ -19,13 +19,16 @@
  *   runs on a libuv worker thread; the arrays are the caller's again when it settles); state:
  *   in: [0] line number of the first line, [1] max line bytes, [5] arena offset;
  *   out: [0] next line number, [2] rows, [3] blank lines, [4] reader lines, [5] arena offset,
- *   [6] next start, [7] status (0 ok, 1 invalid UTF-8, 2 line too long).
+ *   [6] next start, [7] status (0 ok, 1 invalid UTF-8, 2 line too long), [8] 1 once the cut is done.
+ * wait(state): blocks until the cut writing `state` is done (for a caller that cannot await).
+ * lines(buf, start, end): the number of newlines in buf[start, end).
  */
 #define NAPI_VERSION 8
 #define _GNU_SOURCE
 #include <locale.h>
 #include <math.h>
 #include <node_api.h>
+#include <uv.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -743,6 +746,8 @@ static void parse_range(const range_t *r) {
 
 /* A parse in flight: the range, the promise, and references that keep the caller's arrays alive. */
 #define PARSE_ARGS 9
+#define STATE_DONE 8
+#define STATE_LEN 9
 typedef struct {
   range_t range;
   napi_async_work work;
@@ -750,9 +755,32 @@ typedef struct {
   napi_ref refs[PARSE_ARGS];
 } job_t;
 
+/* The end of every cut is announced here, for wait() (one lock for all jobs: a cut takes ~1 ms). */
+static uv_mutex_t settled_lock;
+static uv_cond_t settled;
+
 static void job_execute(napi_env env, void *data) {
   (void)env;
-  parse_range(&((job_t *)data)->range);
+  range_t *r = &((job_t *)data)->range;
+  parse_range(r);
+  uv_mutex_lock(&settled_lock);
+  r->state[STATE_DONE] = 1;
+  uv_cond_broadcast(&settled);
+  uv_mutex_unlock(&settled_lock);
+}
+
+/* wait(state): blocks this thread until the cut that writes `state` is done (state[8] = 1), for a caller
+ * that cannot await its promise: a table function's callback, which DuckDB's thread waits on. */
+static napi_value wait_cut(napi_env env, napi_callback_info info) {
+  size_t argc = 1, state_len = 0;
+  napi_value argv[1];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return fail(env, "wait(state)");
+  double *state = (double *)buffer_data(env, argv[0], &state_len);
+  if (!state || state_len < STATE_LEN * 8) return fail(env, "wait: state too small");
+  uv_mutex_lock(&settled_lock);
+  while (state[STATE_DONE] != 1) uv_cond_wait(&settled, &settled_lock);
+  uv_mutex_unlock(&settled_lock);
+  return NULL;
 }
 
 static void job_complete(napi_env env, napi_status status, void *data) {
@@ -793,7 +821,7 @@ static napi_value parse(napi_env env, napi_callback_info info) {
   double *readers = (double *)buffer_data(env, argv[7], &readers_len);
   double *state = (double *)buffer_data(env, argv[8], &state_len);
   size_t ncols = (size_t)ps->nfields + 1; /* + _line */
-  if (!buf || !cols || !validity || !arena || !readers || !state || state_len < 8 * 8 || start < 0 ||
+  if (!buf || !cols || !validity || !arena || !readers || !state || state_len < STATE_LEN * 8 || start < 0 ||
       (size_t)end > buf_len || start > end || cols_len < ncols * BATCH * 16 || val_len < ncols * BATCH / 8 ||
       readers_len < MAX_READERS * 3 * 8)
     return fail(env, "parse: buffers too small or range outside the buffer");
@@ -805,6 +833,7 @@ static napi_value parse(napi_env env, napi_callback_info info) {
     if (type == napi_object || type == napi_external) napi_create_reference(env, argv[i], 1, &job->refs[i]);
   }
   napi_value promise, name;
+  state[STATE_DONE] = 0;
   napi_create_promise(env, &job->deferred, &promise);
   napi_create_string_utf8(env, "telltale-cef parse", NAPI_AUTO_LENGTH, &name);
   napi_create_async_work(env, NULL, name, job_execute, job_complete, job, &job->work);
@@ -812,19 +841,45 @@ static napi_value parse(napi_env env, napi_callback_info info) {
   return promise;
 }
 
+/* lines(buf, start, end) -> the number of '\n' in buf[start, end) (where a second stream's lines start). */
+static napi_value count_lines(napi_env env, napi_callback_info info) {
+  size_t argc = 3, len = 0;
+  napi_value argv[3];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3)
+    return fail(env, "lines(buf, start, end)");
+  const uint8_t *buf = buffer_data(env, argv[0], &len);
+  int64_t start, end;
+  napi_get_value_int64(env, argv[1], &start);
+  napi_get_value_int64(env, argv[2], &end);
+  if (!buf || start < 0 || start > end || (size_t)end > len) return fail(env, "lines: range outside the buffer");
+  double n = 0;
+  for (const uint8_t *p = buf + start, *e = buf + end; (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++) n++;
+  napi_value out;
+  napi_create_double(env, n, &out);
+  return out;
+}
+
 /* The interface's version: store/cef-native.ts takes the addon only when it matches (a stale build that
  * cut synchronously gave no rows and no error). */
-#define ABI_VERSION 2
+#define ABI_VERSION 3
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_value fn, version;
   napi_create_int32(env, ABI_VERSION, &version);
   napi_set_named_property(env, exports, "version", version);
-  if (!c_numeric) c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+  if (!c_numeric) {
+    c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    uv_mutex_init(&settled_lock);
+    uv_cond_init(&settled);
+  }
   napi_create_function(env, "parser", NAPI_AUTO_LENGTH, create_parser, NULL, &fn);
   napi_set_named_property(env, exports, "parser", fn);
   napi_create_function(env, "parse", NAPI_AUTO_LENGTH, parse, NULL, &fn);
   napi_set_named_property(env, exports, "parse", fn);
+  napi_create_function(env, "wait", NAPI_AUTO_LENGTH, wait_cut, NULL, &fn);
+  napi_set_named_property(env, exports, "wait", fn);
+  napi_create_function(env, "lines", NAPI_AUTO_LENGTH, count_lines, NULL, &fn);
+  napi_set_named_property(env, exports, "lines", fn);
   return exports;
 }
 
