@@ -4,11 +4,12 @@
  * beta_inv for a probability outside [0, 1] (the page's prose says NaN and null the other way round;
  * its example table, run on Kusto, is followed).
  */
-import jstat from 'jstat'; // CommonJS: its one export is an object
-
+import type jstat from 'jstat';
+import { lazyModule } from '../util/lazy-module.js';
 import type { JsFn, JsValue } from './js-value.js';
 
-const { jStat } = jstat;
+// CommonJS: its one export is an object; loaded by the first statistics call
+const jStat: (typeof jstat)['jStat'] = lazyModule('jstat', (e: typeof jstat) => e.jStat);
 
 const numbers = (values: JsValue[]): number[] | undefined =>
   values.every((v): v is number => typeof v === 'number') ? values : undefined;

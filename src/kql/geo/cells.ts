@@ -3,9 +3,7 @@
  * (h3-js, Uber's H3 compiled to JS). Each function returns null for an invalid token or a level out of
  * Kusto's range; the callers turn null strings into "".
  */
-import * as h3 from 'h3-js';
-import ngeohash from 'ngeohash';
-import { s2 } from 's2js';
+import { h3, ngeohash, s2 } from './libs.js';
 import { dedupe, fromPoint, s2Polygon, toPoint, type LngLat, type Rings } from './shapes.js';
 
 const GEOHASH = /^[0-9b-hjkmnp-z]{1,18}$/;

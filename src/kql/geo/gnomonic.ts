@@ -3,7 +3,7 @@
  * planar clipping in it computes the overlay of geodesic edges exactly (Kusto's edges are geodesics).
  * It covers the open hemisphere around its centre; shapes reaching beyond it have no projection.
  */
-import { s2 } from 's2js';
+import { s2 } from './libs.js';
 import { fromPoint, toPoint, type LngLat } from './shapes.js';
 
 export interface Gnomonic {

@@ -3,7 +3,7 @@
  * centroids, containment and closest points. Each function takes already-validated shapes (shapes.ts)
  * and returns null where Kusto does (coincident points, degenerate shapes).
  */
-import { s2 } from 's2js';
+import { s2 } from './libs.js';
 import {
   EARTH_RADIUS_M,
   dedupe,

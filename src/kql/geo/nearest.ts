@@ -1,5 +1,5 @@
 /** Nearest points on lines (and on polygon boundaries, as closed lines), through S2's polyline projection. */
-import { s2 } from 's2js';
+import { s2 } from './libs.js';
 import { EARTH_RADIUS_M, dedupe, fromPoint, toPoint, type LngLat } from './shapes.js';
 
 export const polyline = (line: LngLat[]): s2.Polyline => new s2.Polyline(dedupe(line).map(toPoint));

@@ -4,8 +4,8 @@
  * in the longitude/latitude plane — for the short edges of real shapes the difference from Kusto's
  * geodesic overlay is far below the documented digits).
  */
-import polygonClipping, { type MultiPolygon as ClipMultiPolygon } from 'polygon-clipping';
-import { s2 } from 's2js';
+import { polygonClipping, s2 } from './libs.js';
+import type { MultiPolygon as ClipMultiPolygon } from 'polygon-clipping';
 import { gnomonicFor } from './gnomonic.js';
 import { closestOnLines, polyline } from './nearest.js';
 import { fromPoint, s2Polygon, toPoint, type LngLat, type Rings } from './shapes.js';

@@ -5,7 +5,7 @@
  * edge strays more than `tolerance` metres from the dropped vertices); a shape whose every vertex lies
  * within the tolerance of its first collapses to a point, which Kusto answers with null.
  */
-import { s2 } from 's2js';
+import { s2 } from './libs.js';
 import { EARTH_RADIUS_M, dedupe, metres, toPoint, type LngLat, type Rings } from './shapes.js';
 
 const MIN_DENSIFY_TOLERANCE = 0.1;

@@ -4,7 +4,7 @@
  * vertices) and conversion to S2 points. Kusto measures on a sphere whose radius is S2's mean Earth radius
  * (6,371,010 m: the documented distances are exactly great-circle angles times it), with geodesic edges.
  */
-import { s2 } from 's2js';
+import { s2 } from './libs.js';
 
 export type LngLat = [number, number];
 /** One polygon: its shell, then its holes; each ring closed (first position = last). */

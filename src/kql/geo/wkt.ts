@@ -1,9 +1,9 @@
 /** geo_from_wkt: Well-Known Text to GeoJSON through @terraformer/wkt; text it cannot parse answers null. */
-import { wktToGeoJSON } from '@terraformer/wkt';
+import { terraformerWkt } from './libs.js';
 
 export function fromWkt(text: string): unknown {
   try {
-    return wktToGeoJSON(text);
+    return terraformerWkt.wktToGeoJSON(text);
   } catch {
     return null;
   }
