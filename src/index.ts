@@ -22,6 +22,7 @@ import { TI_STIX_TABLE } from './intel/ti-indicators.js';
 import { referencesName } from './kql/syntax.js';
 import { loadHunts, bundledHuntsDir } from './hunts/loader.js';
 import { runHunts, type HuntRun } from './hunts/runner.js';
+import { warmHuntCompilation } from './hunts/warm-up.js';
 import { dataTimeRange } from './hunts/window.js';
 import { loadExclusions, bundledExclusionsDir } from './hunts/exclusions/load.js';
 import { isExpired, type Exclusion } from './hunts/exclusions/model.js';
@@ -204,8 +205,6 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
   const now = options.now ?? new Date();
   const exclusions = loadExclusions([bundledExclusionsDir, ...(options.exclusions ?? [])]);
   const enabled = exclusions.filter((e) => e.enabled && !isExpired(e, now));
-  const exclusionIssues = await lintExclusions(enabled, now);
-  const broken = new Set(exclusionIssues.filter((i) => i.level === 'error').map((i) => i.id));
   const sizing = await storeSizing(paths, {
     db: options.db,
     memoryLimit: options.memoryLimit,
@@ -215,7 +214,19 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
   try {
     const intel = collectIndicators(options, now);
     const hunts = loadHunts(options.hunts ?? [bundledHuntsDir]).filter((h) => !h.view);
-    const walked = await ingestPaths(store, paths, { format: options.format, walk: options.walk });
+    // what needs no data (compiling the hunts once, linting the exclusions) runs while DuckDB ingests
+    const ingesting = ingestPaths(store, paths, { format: options.format, walk: options.walk });
+    const warmUp = warmHuntCompilation(hunts, store);
+    const linting = lintExclusions(enabled, now);
+    linting.catch(() => undefined); // awaited below, unless the ingest failed first
+    let walked: Awaited<typeof ingesting>;
+    try {
+      walked = await ingesting;
+    } finally {
+      await warmUp.stop();
+    }
+    const exclusionIssues = await linting;
+    const broken = new Set(exclusionIssues.filter((i) => i.level === 'error').map((i) => i.id));
     const { ledgers, unrecognised } = walked;
     const scan = await scanPaths(unrecognised, {
       rules: options.rules,
