@@ -9,7 +9,7 @@ import { arg, str, type Impl, type Library } from './functions-common.js';
 import type { FunctionFamily } from './registry.js';
 import { NUMERIC } from './sql.js';
 import { dialect } from './dialect.js';
-import { IPV4_PATTERN } from '../store/macros.js';
+import { ipv4InConstantRangeSql, ipv4IsPrivateSql } from './ipv4-tests.js';
 
 // micros between 0001-01-01 and 1970-01-01: Kusto bins datetimes from year 1, not from the Unix epoch
 export const YEAR_ONE_OFFSET_US = '62135596800000000';
@@ -110,19 +110,20 @@ const SCALAR: Library = {
     return `coalesce(${values.map((v) => v.sql).join(', ')})`;
   },
   // Kusto's private ranges are RFC 1918's only (not loopback or link-local); a /n suffix is allowed
-  ipv4_is_private: (args, node, env) => {
-    // two DFA regexes on the text (no split): a valid address with an optional /0–32, then the ranges
-    const ip = str(args, 0, node, env);
-    return `(CASE WHEN regexp_full_match(${ip}, '${IPV4_PATTERN}(/([0-9]|[12][0-9]|3[0-2]))?') THEN regexp_full_match(${ip}, '(0?10\\.\\d+|172\\.0?(1[6-9]|2\\d|3[01])|192\\.168)\\.\\d+\\.\\d+(/\\d+)?') END)`;
-  },
+  ipv4_is_private: (args, node, env) => ipv4IsPrivateSql(str(args, 0, node, env)),
   // 32 hex digits with or without dashes (and braces): the canonical lower-case text; else a null guid
   toguid: (args, node, env) => {
     const v = arg(args, 0, env);
     if (v.type === 'guid') return v.sql;
     return `coalesce(CAST(TRY_CAST(${env.c.expr.asString(v, node, env)} AS UUID) AS VARCHAR), '')`;
   },
-  ipv4_is_in_range: (args, node, env) =>
-    `tt_ipv4_in_range(${str(args, 0, node, env)}, ${str(args, 1, node, env)})`,
+  // a constant range (every hunt's) is decided on the address's text; any other by the macro
+  ipv4_is_in_range: (args, node, env) => {
+    const ip = str(args, 0, node, env);
+    const range = args[1] && env.c.expr.constant(args[1], env.c)?.value;
+    const fast = typeof range === 'string' ? ipv4InConstantRangeSql(ip, range) : undefined;
+    return fast ?? `tt_ipv4_in_range(${ip}, ${str(args, 1, node, env)})`;
+  },
 };
 SCALAR.iif = SCALAR.iff;
 
