@@ -214,9 +214,9 @@ export async function hunt(paths: string[], options: HuntOptions = {}): Promise<
   try {
     const intel = collectIndicators(options, now);
     const hunts = loadHunts(options.hunts ?? [bundledHuntsDir]).filter((h) => !h.view);
-    // what needs no data (compiling the hunts once, linting the exclusions) runs while DuckDB ingests
+    // what needs no data (loading Kusto.Language, linting the exclusions) runs while DuckDB ingests
     const ingesting = ingestPaths(store, paths, { format: options.format, walk: options.walk });
-    const warmUp = warmHuntCompilation(hunts, store);
+    const warmUp = warmHuntCompilation();
     const linting = lintExclusions(enabled, now);
     linting.catch(() => undefined); // awaited below, unless the ingest failed first
     let walked: Awaited<typeof ingesting>;

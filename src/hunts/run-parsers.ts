@@ -40,23 +40,6 @@ function plan(store: Store, hunts: readonly Hunt[]): Plan[] {
     .map(([table, r]) => ({ table, fields: r.fields! }));
 }
 
-/** The relation a run stores a parser table in (temporary, one per parser table). */
-const storedRelation = (table: string) => quoteIdent(`_tt_run${table}`);
-
-/**
- * The stored parser tables a run of these hunts plans, by the names and fields `RunParsers` gives
- * them, before any is built: what the hunts' compilations will read, for compiling them ahead
- * (warm-up.ts) against the same schemas.
- */
-export function plannedParserTables(store: Store, hunts: readonly Hunt[]): StoredParserTables {
-  const byName = parsers(store.schemas).tables;
-  return new Map(
-    plan(store, hunts)
-      .filter(({ table }) => byName.has(table))
-      .map(({ table, fields }) => [table, { relation: `temp.main.${storedRelation(table)}`, fields }]),
-  );
-}
-
 const windowKey = (w: TimeWindow) => `${w.since?.toISOString() ?? ''}|${w.until?.toISOString() ?? ''}`;
 
 /**
@@ -106,7 +89,7 @@ export class RunParsers {
     for (const { table, fields } of this.plans) {
       const parser = byName.get(table);
       if (!parser) continue;
-      const relation = storedRelation(table);
+      const relation = quoteIdent(`_tt_run${table}`);
       const sql = parserTableSql(this.store.schemas, parser, fields, this.vendors);
       await this.store.run(`CREATE OR REPLACE TEMP TABLE ${relation} AS ${sql}`);
       this.built.push(relation);

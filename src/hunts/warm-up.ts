@@ -1,30 +1,17 @@
 /**
- * Hunt preparation that needs no data, done while the ingest runs. The hunts' first compilations cost
- * this thread several CPU-seconds after the ingest otherwise: Kusto.Language's load and first-use
- * set-up (~2.5 CPU-s in one call, which cannot be cut), then each hunt's first parse and bind (the
- * binder's and the translator's code still cold, the parser tables' schema sets not yet built); a
- * repeat compilation costs a fraction of the first.
- *
- * The compiled SQL is thrown away: what depends on the data (the clock, the CommonSecurityLog vendors,
- * whether the parser tables could be stored, the bound indicator lists) is compiled again by the run,
- * from warm code and caches keyed by all of it.
+ * Hunt preparation that needs no data, done while the ingest runs: Kusto.Language's load and first-use
+ * set-up (~2.6-3.3 CPU-s in one synchronous call, which cannot be cut), which the first hunt's
+ * compilation otherwise pays on this thread after the ingest. Nothing it does depends on the data.
  *
  * A step runs only when this thread has been idle for a while and a core was free: DuckDB reading a
  * log on its own threads leaves this thread idle, but on a small machine it keeps every core busy, and
- * where the ingest works on this thread (surveying a file's lines, the CEF addon's appends) a step
- * would only delay it. Steps stop once the ingest is over: the run compiles whatever was left itself.
+ * where the ingest works on this thread (surveying a file's lines, the CEF load) a step would only
+ * delay it. Steps stop once the ingest is over: the first hunt then loads Kusto.Language itself.
  */
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { compileKql } from '../kql/compile-query.js';
 import { parseSyntax } from '../kql/kusto.js';
-import type { StoredParserTables } from '../kql/compile.js';
-import type { Store } from '../store/db.js';
-import type { Hunt } from './model.js';
-import { plannedParserTables } from './run-parsers.js';
 
-/** Any fixed clock: the warm compilation's SQL is not used. */
-const WARM_CLOCK = new Date(0);
 /** The idle stretch a step waits for, and how busy this thread may have been in it. */
 const QUIET_MS = 100;
 const QUIET_UTILIZATION = 0.2;
@@ -38,21 +25,17 @@ export interface WarmUp {
   stop(): Promise<void>;
 }
 
-/** The steps: Kusto.Language's set-up, then each hunt compiled as the run will (shortest first). */
-function warmSteps(hunts: readonly Hunt[], store: Store): Array<() => void> {
-  let asimTables: StoredParserTables | undefined;
-  return [
-    () => parseSyntax('print 1'),
-    // the parser tables the run will store: the hunts then bind against the run's very schemas
-    () => (asimTables = plannedParserTables(store, hunts)),
-    ...[...hunts]
-      .sort((a, b) => a.query.length - b.query.length)
-      .map((hunt) => () => compileKql(hunt.query, { schemas: store.schemas, now: WARM_CLOCK, asimTables })),
-  ];
+/**
+ * The steps: Kusto.Language's set-up only. Compiling the whole pack ahead as well was measured (3M
+ * Zeek, load 6-7): 8.9 CPU-s more before the hunts for 3.6 less in them, since after the first hunt the
+ * run's compilations share the binder's state anyway.
+ */
+function warmSteps(): Array<() => void> {
+  return [() => parseSyntax('print 1')];
 }
 
 /** Starts warming the hunts' compilation, one step each time this thread has been idle for a while. */
-export function warmHuntCompilation(hunts: readonly Hunt[], store: Store): WarmUp {
+export function warmHuntCompilation(): WarmUp {
   let stopped = false;
   let wake: (() => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -75,7 +58,7 @@ export function warmHuntCompilation(hunts: readonly Hunt[], store: Store): WarmU
     }
   };
   const finished = (async () => {
-    for (const step of warmSteps(hunts, store)) {
+    for (const step of warmSteps()) {
       await idle();
       if (stopped) return;
       try {

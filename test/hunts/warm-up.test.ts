@@ -1,4 +1,4 @@
-// The hunts compiled once while the ingest runs (src/hunts/warm-up.ts): a warm-up changes no answer,
+// Kusto.Language loaded while the ingest runs (src/hunts/warm-up.ts): a warm-up changes no answer,
 // a hunt whose KQL is broken still reports its error, and a stopped warm-up settles.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -33,8 +33,8 @@ describe('hunt warm-up', () => {
       const pack = loadHunts().filter((h) => !h.view && h.requiredTables.includes('_Im_NetworkSession'));
       const hunts = [...pack, brokenHunt(pack[0])];
       const cold = await runHunts(store, hunts, { now: NOW });
-      const warmUp = warmHuntCompilation(hunts, store);
-      await warmUp.finished; // every step, the broken hunt's included, ran without throwing
+      const warmUp = warmHuntCompilation();
+      await warmUp.finished;
       const warm = await runHunts(store, hunts, { now: NOW });
       expect(summary(warm)).toEqual(summary(cold));
       expect(warm.flatMap((r) => r.findings).length).toBeGreaterThan(0);
@@ -48,7 +48,7 @@ describe('hunt warm-up', () => {
     const store = await Store.open();
     try {
       const hunts = loadHunts().filter((h) => !h.view);
-      const warmUp = warmHuntCompilation(hunts, store);
+      const warmUp = warmHuntCompilation();
       await warmUp.stop();
       await warmUp.finished;
       const runs = await runHunts(store, hunts.slice(0, 2), { now: NOW });
