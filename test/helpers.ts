@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll } from 'vitest';
+import type { HuntRun } from '../src/hunts/runner.js';
 
 export const repoRoot = resolve(import.meta.dirname, '..');
 export const sharedData = resolve(repoRoot, '../shared/data');
@@ -42,4 +43,15 @@ export function scratchDir(prefix: string): { dir: string; file: (name: string, 
       return path;
     },
   };
+}
+
+/** What a user compares between two hunt runs: per hunt, its rows, findings, error and coverage. */
+export function huntRunSummary(runs: HuntRun[]) {
+  return runs.map((r) => ({
+    hunt: r.hunt.key,
+    rows: r.rows,
+    findings: r.findings,
+    error: r.error,
+    coverage: r.coverage,
+  }));
 }

@@ -5,17 +5,8 @@ import { join } from 'node:path';
 import { Store } from '../../src/store/db.js';
 import { ingestPaths } from '../../src/telemetry/ingest.js';
 import { loadHunts } from '../../src/hunts/loader.js';
-import { runHunts, type HuntRun } from '../../src/hunts/runner.js';
-import { repoRoot } from '../helpers.js';
-
-const summary = (runs: HuntRun[]) =>
-  runs.map((r) => ({
-    hunt: r.hunt.key,
-    rows: r.rows,
-    findings: r.findings,
-    error: r.error,
-    coverage: r.coverage,
-  }));
+import { runHunts } from '../../src/hunts/runner.js';
+import { huntRunSummary, repoRoot } from '../helpers.js';
 
 describe('parser tables stored once per hunt run', () => {
   it('finds exactly what the parsers find, and drops its tables', async () => {
@@ -30,7 +21,7 @@ describe('parser tables stored once per hunt run', () => {
         const stored = run.mock.calls.filter(([sql]) => sql.startsWith('CREATE OR REPLACE TEMP TABLE'));
         expect(stored.length).toBe(1);
         const alone = await runHunts(store, hunts, { now, shareParserTables: false });
-        expect(summary(shared)).toEqual(summary(alone));
+        expect(huntRunSummary(shared)).toEqual(huntRunSummary(alone));
         expect(shared.flatMap((r) => r.findings).length).toBeGreaterThan(0);
       }
       const left = await store.query(`SELECT table_name FROM duckdb_tables() WHERE temporary`);

@@ -5,21 +5,12 @@ import { join } from 'node:path';
 import { Store } from '../../src/store/db.js';
 import { ingestPaths } from '../../src/telemetry/ingest.js';
 import { loadHunts } from '../../src/hunts/loader.js';
-import { runHunts, type HuntRun } from '../../src/hunts/runner.js';
+import { runHunts } from '../../src/hunts/runner.js';
 import { warmHuntCompilation } from '../../src/hunts/warm-up.js';
 import type { Hunt } from '../../src/hunts/model.js';
-import { repoRoot } from '../helpers.js';
+import { huntRunSummary, repoRoot } from '../helpers.js';
 
 const NOW = new Date('2026-05-22T00:00:00Z');
-
-const summary = (runs: HuntRun[]) =>
-  runs.map((r) => ({
-    hunt: r.hunt.key,
-    rows: r.rows,
-    findings: r.findings,
-    error: r.error,
-    coverage: r.coverage,
-  }));
 
 function brokenHunt(like: Hunt): Hunt {
   return { ...like, key: 'broken', query: `${like.query}\n| where NoSuchColumn > 1` };
@@ -36,7 +27,7 @@ describe('hunt warm-up', () => {
       const warmUp = warmHuntCompilation();
       await warmUp.finished;
       const warm = await runHunts(store, hunts, { now: NOW });
-      expect(summary(warm)).toEqual(summary(cold));
+      expect(huntRunSummary(warm)).toEqual(huntRunSummary(cold));
       expect(warm.flatMap((r) => r.findings).length).toBeGreaterThan(0);
       expect(warm.at(-1)?.error).toMatch(/NoSuchColumn/);
     } finally {
