@@ -103,8 +103,14 @@ function parserFor(addon: CefAddon, plan: LoadPlan, layout: CefLayout): unknown 
   return addon.parser(templates, spec, keyIndex, extras, layout.referenceYear);
 }
 
-/** The decompressed pieces of a gzip file (chunks.ts), one at a time, each in its own buffer. */
-async function* gzipPieces(
+/** libuv's thread pool, which node-api's queries and the addon's cuts share (UV_THREADPOOL_SIZE, default 4). */
+function threadPoolSize(): number {
+  const size = Number(process.env.UV_THREADPOOL_SIZE);
+  return Number.isInteger(size) && size > 0 ? size : 4;
+}
+
+/** The pieces of a file (chunks.ts; a gzip file decompressed), one at a time, each in its own buffer. */
+async function* filePieces(
   path: string,
   options: CefOptions,
 ): AsyncGenerator<{ buffer: Buffer; end: number; bytesRead: number }> {
@@ -150,8 +156,11 @@ export async function loadCefNative(
     newBatch(fields.length, options.maxLineBytes),
   ];
   try {
-    if (options.gzip) await appendPieces(connection, native, load, batches);
-    else await scanFile(connection, native, load, batches, options.connect);
+    // a table-function INSERT holds a pool thread while it waits for this thread's callbacks, which
+    // block on cuts that need a pool thread too: each part needs two, else the appender (no blocking)
+    const pool = threadPoolSize();
+    if (options.gzip || pool < 2) await appendPieces(connection, native, load, batches);
+    else await scanFile(connection, native, load, batches, pool >= 3 ? options.connect : undefined);
   } catch (err) {
     await forgetRows(connection, options.fileId, [native.name]);
     throw err;
@@ -165,8 +174,9 @@ export async function loadCefNative(
 }
 
 /**
- * The decompressed pieces of a gzip file (async: chunks.ts), each batch appended with DuckDB's appender
- * on this thread while the addon cuts the next one on a worker thread.
+ * The decompressed pieces of a gzip file (async: chunks.ts), or of a plain one where the thread pool is
+ * too small for the table-function load, each batch appended with DuckDB's appender on this thread while
+ * the addon cuts the next one on a worker thread.
  */
 async function appendPieces(
   connection: DuckDBConnection,
@@ -178,7 +188,7 @@ async function appendPieces(
   let appender: DuckDBAppender | undefined;
   let inFlight: Promise<void> | undefined;
   try {
-    for await (const piece of gzipPieces(load.path, load.options)) {
+    for await (const piece of filePieces(load.path, load.options)) {
       let turn = 0;
       inFlight = piece.end > 0 ? startCut(load, batches[0], piece.buffer, 0, piece.end) : undefined;
       while (inFlight) {

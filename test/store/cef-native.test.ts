@@ -5,11 +5,14 @@
  * lines of several templates with the odd ones (escapes, quotes, tabs, other syslog headers, bad
  * numbers, non-ASCII text) and blank lines, across many batches and pieces; and a CRLF file.
  */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/db.js';
 import { cefAddon } from '../../src/store/cef-native.js';
 import { cefPlan } from '../../src/telemetry/cef.js';
 import { tempDir, writeTemp } from '../telemetry/shared.js';
+import { repoRoot } from '../helpers.js';
 
 const H = (i: number) =>
   `<134>May ${String(1 + (i % 28)).padStart(2, ' ')} 1${i % 10}:0${i % 6}:${String(i % 60).padStart(2, '0')} fw${i % 3}`;
@@ -129,5 +132,35 @@ describe.skipIf(!cefAddon())('CEF tokenizer addon', () => {
       /:3001: invalid UTF-8/,
     );
     expect(await store.query('SELECT count(*) AS n FROM CommonSecurityLog')).toEqual([{ n: 0 }]);
+  });
+});
+
+// A table-function INSERT holds a libuv pool thread while its callbacks block on cuts that need one too:
+// with UV_THREADPOOL_SIZE 1 or 2 the load must take fewer parts or the appender, not hang.
+describe.skipIf(!cefAddon())('CEF load with a small libuv thread pool', () => {
+  it.each([1, 2])('completes with UV_THREADPOOL_SIZE=%i', (size) => {
+    const dir = tempDir();
+    const lines = Array.from({ length: 60_000 }, (_, i) => plain(i + 1));
+    const file = writeTemp(dir, 'fw.cef', `${lines.join('\n')}\n`);
+    const script = writeTemp(
+      dir,
+      'load.mts',
+      `import { Store } from ${JSON.stringify(join(repoRoot, 'src/store/db.ts'))};
+import { cefPlan } from ${JSON.stringify(join(repoRoot, 'src/telemetry/cef.ts'))};
+process.env.TELLTALE_CEF_LOADER = 'native';
+const store = await Store.open();
+const plan = cefPlan(store.schema('CommonSecurityLog'), ${JSON.stringify(lines.slice(0, 5))}, 2026);
+const result = await store.loadFile(${JSON.stringify(file)}, plan, { chunkBytes: 64 * 1024 });
+console.log(result.ingested);
+store.close();`,
+    );
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script], {
+      env: { ...process.env, UV_THREADPOOL_SIZE: String(size) },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.error, 'the load hung').toBeUndefined();
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('60000');
   });
 });
